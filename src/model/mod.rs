@@ -1,0 +1,22 @@
+//! Wire types shared by the server and the client: what travels over HTTP as JSON.
+//! No I/O and no framework types beyond the serde and OpenAPI derives.
+
+mod audit;
+mod dealer;
+mod error;
+mod group;
+mod page;
+mod permission;
+mod session;
+mod tenant;
+mod user;
+
+pub use audit::*;
+pub use dealer::*;
+pub use error::*;
+pub use group::*;
+pub use page::*;
+pub use permission::*;
+pub use session::*;
+pub use tenant::*;
+pub use user::*;

@@ -1,0 +1,143 @@
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use utoipa::ToSchema;
+
+/// The areas a permission applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Area {
+    Dealers,
+    Tenants,
+    Packages,
+    Users,
+    Groups,
+    RateCards,
+    Audit,
+}
+
+impl Area {
+    pub const ALL: [Area; 7] = [
+        Area::Dealers,
+        Area::Tenants,
+        Area::Packages,
+        Area::Users,
+        Area::Groups,
+        Area::RateCards,
+        Area::Audit,
+    ];
+
+    /// The name used on the wire, as in `rate_cards:read`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Area::Dealers => "dealers",
+            Area::Tenants => "tenants",
+            Area::Packages => "packages",
+            Area::Users => "users",
+            Area::Groups => "groups",
+            Area::RateCards => "rate_cards",
+            Area::Audit => "audit",
+        }
+    }
+}
+
+/// The actions of the CRUD matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Action {
+    Read,
+    Create,
+    Update,
+    Delete,
+}
+
+impl Action {
+    pub const ALL: [Action; 4] = [Action::Read, Action::Create, Action::Update, Action::Delete];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Read => "read",
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+/// A permission: `area:action`, or one of the specials `tenants:move` and `impersonate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Permission {
+    Crud(Area, Action),
+    TenantsMove,
+    Impersonate,
+}
+
+impl Permission {
+    /// Every permission the server knows, in catalogue order.
+    pub fn all() -> Vec<Permission> {
+        let mut all: Vec<Permission> = Area::ALL
+            .iter()
+            .flat_map(|a| Action::ALL.iter().map(move |x| Permission::Crud(*a, *x)))
+            .collect();
+        all.push(Permission::TenantsMove);
+        all.push(Permission::Impersonate);
+        all
+    }
+}
+
+impl fmt::Display for Permission {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Permission::Crud(area, action) => write!(f, "{}:{}", area.as_str(), action.as_str()),
+            Permission::TenantsMove => f.write_str("tenants:move"),
+            Permission::Impersonate => f.write_str("impersonate"),
+        }
+    }
+}
+
+/// A permission string that names no known permission.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown permission `{0}`")]
+pub struct UnknownPermission(pub String);
+
+impl FromStr for Permission {
+    type Err = UnknownPermission;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Permission::all()
+            .into_iter()
+            .find(|p| p.to_string() == s)
+            .ok_or_else(|| UnknownPermission(s.to_string()))
+    }
+}
+
+impl Serialize for Permission {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Permission {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl utoipa::PartialSchema for Permission {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let names: Vec<String> = Permission::all().iter().map(|p| p.to_string()).collect();
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("A permission: `area:action`, `tenants:move` or `impersonate`"))
+            .enum_values(Some(names))
+            .into()
+    }
+}
+
+impl ToSchema for Permission {}
+
+/// One entry of `GET /permissions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PermissionInfo {
+    pub permission: Permission,
+    pub description: String,
+}

@@ -1,0 +1,63 @@
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{Dealer, Group, Permission, User};
+
+/// `POST /auth/login`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// The answer to a successful sign-in: an opaque bearer token.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LoginResponse {
+    pub token: String,
+    pub expires_at: String,
+    pub user: User,
+}
+
+/// `POST /auth/activate`: the token of an activation or reset link and the new password.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ActivateRequest {
+    pub token: String,
+    pub password: String,
+}
+
+/// `POST /auth/impersonate`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ImpersonateRequest {
+    pub user_id: String,
+    #[serde(default = "yes")]
+    pub read_only: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The answer to `POST /auth/impersonate`: a new session acting as the target.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ImpersonateResponse {
+    pub token: String,
+    pub expires_at: String,
+}
+
+/// Who is really behind a session that views as someone else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Impersonation {
+    pub real_user: User,
+    pub read_only: bool,
+    pub expires_at: String,
+}
+
+/// `GET /me`: the signed-in user, its dealer, what it may do and from which groups.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    pub user: User,
+    pub dealer: Dealer,
+    pub permissions: Vec<Permission>,
+    pub groups: Vec<Group>,
+    pub impersonation: Option<Impersonation>,
+}

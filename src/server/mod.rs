@@ -1,0 +1,3 @@
+//! The management API server.
+
+pub mod store;

@@ -1,0 +1,150 @@
+//! Writing audit events (inside the transaction of the change they record) and reading them.
+
+use async_trait::async_trait;
+use serde_json::Value;
+use sqlx::{Any, Transaction};
+
+use super::common::dealer_path;
+use super::rows::{RowExt, decode_cursor, encode_cursor, new_id, now_micros, parse_time};
+use super::sql::Sql;
+use super::{Actor, AuditStore, PageRequest, Refusal, Scope, SqlStore, StoreError, StoreResult};
+use crate::domain::validate::FieldError;
+use crate::model::{AuditEvent, AuditFilter, Page};
+
+/// An event to record.
+pub struct Event<'a> {
+    /// The path of the dealer the object belongs to.
+    pub dealer_path: &'a str,
+    pub action: &'a str,
+    pub object_type: &'a str,
+    pub object_id: Option<&'a str>,
+    pub object_name: Option<&'a str>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// Records an event in the same transaction as the change.
+pub async fn record(tx: &mut Transaction<'static, Any>, actor: &Actor, e: Event<'_>) -> StoreResult<()> {
+    let json = |v: Option<Value>| v.map(|v| v.to_string());
+    let mut s = Sql::new(
+        "INSERT INTO audit_events (id, at, dealer_path, actor_id, actor_email, impersonator_id, \
+         impersonator_email, action, object_type, object_id, object_name, before_json, after_json, \
+         client_addr, request_id) VALUES (",
+    );
+    s.bind(new_id("evt")).push(", ").bind(now_micros()).push(", ").bind(e.dealer_path);
+    for v in [
+        actor.user_id.clone(),
+        actor.email.clone(),
+        actor.impersonator_id.clone(),
+        actor.impersonator_email.clone(),
+        Some(e.action.to_string()),
+        Some(e.object_type.to_string()),
+        e.object_id.map(str::to_string),
+        e.object_name.map(str::to_string),
+        json(e.before),
+        json(e.after),
+        actor.client_addr.clone(),
+        actor.request_id.clone(),
+    ] {
+        s.push(", ").bind(v);
+    }
+    s.push(")").execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Records an event about a dealer-owned object, looking up the dealer's path.
+pub async fn record_for_dealer(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    dealer_id: &str,
+    mut e: Event<'_>,
+) -> StoreResult<()> {
+    let path = dealer_path(tx, dealer_id).await?;
+    e.dealer_path = &path;
+    record(tx, actor, e).await
+}
+
+/// The upper bound of the paths that start with `prefix` ('/' + 1 is '0').
+fn path_upper_bound(prefix: &str) -> String {
+    let mut p = prefix.trim_end_matches('/').to_string();
+    p.push('0');
+    p
+}
+
+#[async_trait]
+impl AuditStore for SqlStore {
+    async fn list_audit(&self, scope: &Scope, f: &AuditFilter, page: &PageRequest) -> StoreResult<Page<AuditEvent>> {
+        let path_row = Sql::new("SELECT path FROM dealers WHERE id = ")
+            .bind(scope.dealer_id())
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let prefix = path_row.text("path")?;
+        let mut filter = Sql::new(" WHERE e.dealer_path >= ");
+        filter
+            .bind(prefix.as_str())
+            .push(" AND e.dealer_path < ")
+            .bind(path_upper_bound(&prefix));
+        for (col, v) in [
+            ("e.actor_id", &f.actor_id),
+            ("e.object_type", &f.object_type),
+            ("e.object_id", &f.object_id),
+            ("e.action", &f.action),
+        ] {
+            if let Some(v) = v {
+                filter.push(" AND ").push(col).push(" = ").bind(v);
+            }
+        }
+        for (op, v, field) in [(">=", &f.since, "since"), ("<", &f.until, "until")] {
+            if let Some(v) = v {
+                let t = parse_time(v).ok_or_else(|| {
+                    StoreError::Refused(Refusal::Invalid(FieldError::new(field, "must be an RFC 3339 time")))
+                })?;
+                filter.push(" AND e.at ").push(op).push(" ").bind(t);
+            }
+        }
+        if let Some(q) = page.q.as_deref() {
+            super::common::push_search(&mut filter, Some(q), &["e.object_name", "e.actor_email", "e.action"]);
+        }
+        let total = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM audit_events e")
+            .append(&filter)
+            .to_owned()
+            .fetch_one(&self.read)
+            .await?
+            .int("n")?;
+        let mut s = Sql::new("SELECT * FROM audit_events e");
+        s.append(&filter);
+        if let Some(c) = page.cursor.as_deref() {
+            let (_, id) = decode_cursor(c).ok_or_else(|| {
+                StoreError::Refused(Refusal::Invalid(FieldError::new("cursor", "is not a cursor from this server")))
+            })?;
+            s.push(" AND e.id < ").bind(id);
+        }
+        s.push(" ORDER BY e.id DESC LIMIT ").bind(page.limit + 1);
+        let rows = s.fetch_all(&self.read).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows.iter().take(page.limit as usize) {
+            let parse = |v: Option<String>| v.and_then(|t| serde_json::from_str(&t).ok());
+            items.push(AuditEvent {
+                id: row.text("id")?,
+                at: row.time("at")?,
+                actor_id: row.opt_text("actor_id")?,
+                actor_email: row.opt_text("actor_email")?,
+                impersonator_id: row.opt_text("impersonator_id")?,
+                impersonator_email: row.opt_text("impersonator_email")?,
+                action: row.text("action")?,
+                object_type: row.text("object_type")?,
+                object_id: row.opt_text("object_id")?,
+                object_name: row.opt_text("object_name")?,
+                before: parse(row.opt_text("before_json")?),
+                after: parse(row.opt_text("after_json")?),
+                client_addr: row.opt_text("client_addr")?,
+                request_id: row.opt_text("request_id")?,
+            });
+        }
+        let next_cursor = (rows.len() as i64 > page.limit)
+            .then(|| items.last().map(|e: &AuditEvent| encode_cursor("", &e.id)))
+            .flatten();
+        Ok(Page { items, next_cursor, total })
+    }
+}

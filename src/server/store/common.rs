@@ -1,0 +1,210 @@
+//! SQL fragments and lookups shared by the resource stores: the scope filter, effective
+//! suspension, a dealer's capacity ledger.
+
+use sqlx::{Any, Transaction};
+
+use super::rows::RowExt;
+use super::sql::Sql;
+use super::{Scope, StoreError, StoreResult};
+use crate::domain::capacity::{Amounts, Ledger};
+use crate::domain::policy::PlatformPolicy;
+use crate::model::Package;
+
+/// Appends `EXISTS (…)`: the dealer id in `column` lies inside `scope`.
+pub fn push_in_scope(s: &mut Sql, scope: &Scope, column: &str) {
+    s.push("EXISTS (SELECT 1 FROM dealer_tree st WHERE st.ancestor = ")
+        .bind(scope.dealer_id())
+        .push(" AND st.descendant = ")
+        .push(column)
+        .push(")");
+}
+
+/// SQL that is 1 when the dealer in `column` and all its ancestors are enabled, else 0.
+pub fn effective_enabled(column: &str) -> String {
+    format!(
+        "(CASE WHEN EXISTS (SELECT 1 FROM dealer_tree x JOIN dealers a ON a.id = x.ancestor \
+         WHERE x.descendant = {column} AND a.enabled = 0) THEN 0 ELSE 1 END)"
+    )
+}
+
+/// The package columns of `dealers`, as selected by [`package_from_row`].
+pub const PACKAGE_COLUMNS: &str = "pkg_max_tenants, pkg_extensions, pkg_concurrent_calls, \
+    pkg_recording_minutes, pkg_high_availability, pkg_min_extensions_per_tenant";
+
+pub fn package_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Package> {
+    Ok(Package {
+        max_tenants: row.opt_int("pkg_max_tenants")?,
+        extensions: row.opt_int("pkg_extensions")?,
+        concurrent_calls: row.opt_int("pkg_concurrent_calls")?,
+        recording_minutes: row.opt_int("pkg_recording_minutes")?,
+        high_availability: row.flag("pkg_high_availability")?,
+        min_extensions_per_tenant: row.int("pkg_min_extensions_per_tenant")?,
+    })
+}
+
+/// What a write transaction needs to know of a dealer.
+#[derive(Debug, Clone)]
+pub struct DealerHead {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub path: String,
+    pub level: crate::model::Level,
+    pub name: String,
+    pub enabled: bool,
+    pub package: Package,
+    pub version: i64,
+}
+
+/// Reads (and on PostgreSQL locks) a dealer inside the scope; `None` when missing or outside.
+pub async fn dealer_head(
+    tx: &mut Transaction<'static, Any>,
+    scope: Option<&Scope>,
+    id: &str,
+    lock: &str,
+) -> StoreResult<Option<DealerHead>> {
+    let mut s = Sql::new("SELECT id, parent_id, path, level, name, enabled, version, ");
+    s.push(PACKAGE_COLUMNS)
+        .push(" FROM dealers d WHERE d.id = ")
+        .bind(id);
+    if let Some(scope) = scope {
+        s.push(" AND ");
+        push_in_scope(&mut s, scope, "d.id");
+    }
+    s.push(lock);
+    let Some(row) = s.fetch_optional(&mut **tx).await? else {
+        return Ok(None);
+    };
+    let level = row.text("level")?;
+    Ok(Some(DealerHead {
+        id: row.text("id")?,
+        parent_id: row.opt_text("parent_id")?,
+        path: row.text("path")?,
+        level: crate::model::Level::parse(&level)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown level {level}")))?,
+        name: row.text("name")?,
+        enabled: row.flag("enabled")?,
+        package: package_from_row(&row)?,
+        version: row.int("version")?,
+    }))
+}
+
+/// How much of a dealer's package is carved out to sub-dealers and used by its own tenants.
+pub async fn ledger(
+    tx: &mut Transaction<'static, Any>,
+    head: &DealerHead,
+    policy: &PlatformPolicy,
+) -> StoreResult<Ledger> {
+    let allocated = Sql::new(
+        "SELECT CAST(COALESCE(SUM(pkg_max_tenants), 0) AS BIGINT) AS a, \
+         CAST(COALESCE(SUM(pkg_extensions), 0) AS BIGINT) AS b, \
+         CAST(COALESCE(SUM(pkg_concurrent_calls), 0) AS BIGINT) AS c, \
+         CAST(COALESCE(SUM(pkg_recording_minutes), 0) AS BIGINT) AS d \
+         FROM dealers WHERE parent_id = ",
+    )
+    .bind(&head.id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let used = used_by_tenants(&head.id, policy).fetch_one(&mut **tx).await?;
+    Ok(Ledger {
+        package: head.package,
+        allocated: amounts(&allocated)?,
+        used: amounts(&used)?,
+    })
+}
+
+/// The sums of the tenants of one dealer, as capacity counts them (free recording minutes off).
+pub fn used_by_tenants(dealer_id: &str, policy: &PlatformPolicy) -> Sql {
+    tenant_sums(" FROM tenants t WHERE t.dealer_id = ", dealer_id, policy)
+}
+
+/// The same sums over every tenant of a dealer's whole subtree.
+pub fn subtree_used(dealer_id: &str, policy: &PlatformPolicy) -> Sql {
+    tenant_sums(
+        " FROM tenants t JOIN dealer_tree x ON x.descendant = t.dealer_id WHERE x.ancestor = ",
+        dealer_id,
+        policy,
+    )
+}
+
+fn tenant_sums(from_where: &str, dealer_id: &str, policy: &PlatformPolicy) -> Sql {
+    let free = policy.free_recording_minutes_per_tenant;
+    let mut s = Sql::new(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS a, \
+         CAST(COALESCE(SUM(t.extensions), 0) AS BIGINT) AS b, \
+         CAST(COALESCE(SUM(t.concurrent_calls), 0) AS BIGINT) AS c, \
+         CAST(COALESCE(SUM(CASE WHEN t.recording_minutes > ",
+    );
+    s.bind(free)
+        .push(" THEN t.recording_minutes - ")
+        .bind(free)
+        .push(" ELSE 0 END), 0) AS BIGINT) AS d")
+        .push(from_where)
+        .bind(dealer_id);
+    s
+}
+
+/// Reads the four sums `a`, `b`, `c`, `d` as amounts.
+pub fn amounts(row: &sqlx::any::AnyRow) -> StoreResult<Amounts> {
+    Ok(Amounts {
+        max_tenants: row.int("a")?,
+        extensions: row.int("b")?,
+        concurrent_calls: row.int("c")?,
+        recording_minutes: row.int("d")?,
+    })
+}
+
+/// Fails with `VersionMismatch` when the client's `If-Match` version is stale.
+pub fn check_version(if_version: Option<i64>, current: i64) -> StoreResult<()> {
+    match if_version {
+        Some(v) if v != current => Err(StoreError::VersionMismatch { current }),
+        _ => Ok(()),
+    }
+}
+
+/// The stored path of a dealer (`/root/…/id/`), unscoped.
+pub async fn dealer_path(tx: &mut Transaction<'static, Any>, id: &str) -> StoreResult<String> {
+    let row = Sql::new("SELECT path FROM dealers WHERE id = ")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    row.text("path")
+}
+
+/// Appends a `q` search over the given lower-cased columns.
+pub fn push_search(s: &mut Sql, q: Option<&str>, columns: &[&str]) {
+    let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
+        return;
+    };
+    let pattern = super::rows::like_pattern(q);
+    s.push(" AND (");
+    for (i, c) in columns.iter().enumerate() {
+        if i > 0 {
+            s.push(" OR ");
+        }
+        s.push("lower(").push(c).push(") LIKE ").bind(pattern.as_str()).push(" ESCAPE '\\'");
+    }
+    s.push(")");
+}
+
+/// Appends the keyset condition for a page sorted by (`key`, `id`) ascending.
+pub fn push_after_cursor(s: &mut Sql, cursor: Option<&str>, key: &str, id: &str) -> StoreResult<()> {
+    let Some(c) = cursor else { return Ok(()) };
+    let (k, i) = super::rows::decode_cursor(c).ok_or(StoreError::Refused(
+        super::Refusal::Invalid(crate::domain::validate::FieldError::new("cursor", "is not a cursor from this server")),
+    ))?;
+    s.push(" AND (")
+        .push(key)
+        .push(" > ")
+        .bind(k.as_str())
+        .push(" OR (")
+        .push(key)
+        .push(" = ")
+        .bind(k)
+        .push(" AND ")
+        .push(id)
+        .push(" > ")
+        .bind(i)
+        .push("))");
+    Ok(())
+}

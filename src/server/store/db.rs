@@ -1,0 +1,184 @@
+//! The SQL store: connection pools, migrations, and how write transactions are serialized.
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use std::time::Duration;
+
+use super::rows::now_micros;
+use super::sql::Sql;
+use super::{StoreError, StoreResult};
+use crate::domain::policy::PlatformPolicy;
+
+/// Which database engine is behind the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The engine a database URL names.
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    /// What a capacity check appends to lock the rows it reads until commit. SQLite needs
+    /// nothing: its write transactions are `BEGIN IMMEDIATE` on a single writer connection.
+    pub fn lock_rows(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+}
+
+/// The SQL implementation of every store trait.
+#[derive(Clone)]
+pub struct SqlStore {
+    pub(super) backend: Backend,
+    /// Reads (several connections; WAL readers never block the writer).
+    pub(super) read: AnyPool,
+    /// Writes: on SQLite a single connection, so write transactions are serialized in-process.
+    pub(super) write: AnyPool,
+    pub(super) policy: PlatformPolicy,
+}
+
+/// Migrations per backend, applied in order and recorded in `schema_migrations`.
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/sqlite/0001_init.sql"))];
+
+impl SqlStore {
+    /// Connects, applies pending migrations and returns the store.
+    pub async fn connect(url: &str, policy: PlatformPolicy) -> StoreResult<SqlStore> {
+        install_default_drivers();
+        let backend = Backend::of_url(url).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "unsupported database URL (use sqlite://PATH or postgres://…): {}",
+                redact_url(url)
+            ))
+        })?;
+        match backend {
+            Backend::Sqlite => {
+                let url = if url.contains('?') {
+                    url.to_string()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
+                let write = sqlite_pool(&url, 1).await?;
+                write.execute("PRAGMA journal_mode = WAL").await?;
+                let read = sqlite_pool(&url, 4).await?;
+                let store = SqlStore {
+                    backend,
+                    read,
+                    write,
+                    policy,
+                };
+                store.migrate(SQLITE_MIGRATIONS).await?;
+                Ok(store)
+            }
+            Backend::Postgres => Err(StoreError::Corrupt(
+                "PostgreSQL is not supported by this build yet".into(),
+            )),
+        }
+    }
+
+    async fn migrate(&self, migrations: &[(i64, &str)]) -> StoreResult<()> {
+        self.write
+            .execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+            .await?;
+        let mut tx = self.begin_write().await?;
+        for (version, script) in migrations {
+            let done = Sql::new("SELECT version FROM schema_migrations WHERE version = ")
+                .bind(*version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if done.is_some() {
+                continue;
+            }
+            for statement in script.split(";\n").map(str::trim).filter(|s| !s.is_empty()) {
+                tx.execute(statement).await?;
+            }
+            Sql::new("INSERT INTO schema_migrations (version, applied_at) VALUES (")
+                .bind(*version)
+                .push(", ")
+                .bind(now_micros())
+                .push(")")
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Starts a write transaction that holds the write lock from its first statement.
+    pub(super) async fn begin_write(&self) -> StoreResult<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.write.begin().await?,
+        })
+    }
+
+    pub(super) fn lock_rows(&self) -> &'static str {
+        self.backend.lock_rows()
+    }
+
+    /// The engine behind this store.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes every connection (at shutdown).
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+async fn sqlite_pool(url: &str, connections: u32) -> StoreResult<AnyPool> {
+    Ok(AnyPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                conn.execute("PRAGMA busy_timeout = 5000").await?;
+                conn.execute("PRAGMA synchronous = NORMAL").await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?)
+}
+
+/// A database URL with any password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_show_in_database_urls() {
+        assert_eq!(
+            redact_url("postgres://dealer:s3cret@db:5432/x"),
+            "postgres://dealer:***@db:5432/x"
+        );
+        assert_eq!(redact_url("sqlite:///var/lib/d.db"), "sqlite:///var/lib/d.db");
+    }
+}

@@ -1,0 +1,255 @@
+//! Storage behind traits, one per resource; `SqlStore` implements them over SQLite (and, through
+//! the same SQL, PostgreSQL). Every query on dealer-owned rows takes a [`Scope`] and filters in SQL.
+
+mod audit;
+mod common;
+mod db;
+mod dealers;
+mod groups;
+mod rows;
+mod sessions;
+mod sql;
+mod tenants;
+mod tree;
+mod users;
+
+use async_trait::async_trait;
+
+use crate::domain::capacity::{BelowCommitted, Shortfall};
+use crate::domain::validate::FieldError;
+use crate::model::*;
+
+pub use db::{Backend, SqlStore};
+
+/// The subtree a caller may see: its account's dealer and everything below it.
+/// Only the server's auth layer makes one, from a verified session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    dealer_id: String,
+}
+
+impl Scope {
+    pub(in crate::server) fn of_account(dealer_id: impl Into<String>) -> Scope {
+        Scope {
+            dealer_id: dealer_id.into(),
+        }
+    }
+
+    /// The dealer at the top of the scope.
+    pub fn dealer_id(&self) -> &str {
+        &self.dealer_id
+    }
+}
+
+/// Who makes a change, for the audit trail.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user_id: Option<String>,
+    pub email: Option<String>,
+    pub impersonator_id: Option<String>,
+    pub impersonator_email: Option<String>,
+    pub client_addr: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// A page request as the store sees it: a bounded limit, the decoded cursor and a search term.
+#[derive(Debug, Clone, Default)]
+pub struct PageRequest {
+    pub limit: i64,
+    pub cursor: Option<String>,
+    pub q: Option<String>,
+}
+
+/// Why the store refused a change, in the terms of the domain rules.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    LevelNotAllowed { parent: Level, child: Level },
+    Capacity { dealer_id: String, dealer_name: String, shortfall: Shortfall },
+    NoHighAvailability { dealer_id: String, dealer_name: String },
+    BelowCommitted(BelowCommitted),
+    HasChildren { sub_dealers: i64, tenants: i64 },
+    Taken { field: &'static str, value: String },
+    Invalid(FieldError),
+    Forbidden(String),
+}
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("version mismatch: the current version is {current}")]
+    VersionMismatch { current: i64 },
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+impl From<Refusal> for StoreError {
+    fn from(r: Refusal) -> Self {
+        StoreError::Refused(r)
+    }
+}
+
+impl From<FieldError> for StoreError {
+    fn from(e: FieldError) -> Self {
+        StoreError::Refused(Refusal::Invalid(e))
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A user as the sign-in code needs it.
+#[derive(Debug, Clone)]
+pub struct LoginRecord {
+    pub user_id: String,
+    pub email: String,
+    pub dealer_id: String,
+    pub password_hash: Option<String>,
+    pub enabled: bool,
+    pub dealer_effective_enabled: bool,
+}
+
+/// A live session, resolved from a token hash.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub session_id: String,
+    pub user_id: String,
+    pub email: String,
+    pub dealer_id: String,
+    pub impersonator_id: Option<String>,
+    pub impersonator_email: Option<String>,
+    pub read_only: bool,
+    pub expires_at: i64,
+}
+
+/// A session to open.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token_hash: String,
+    pub user_id: String,
+    pub impersonator_id: Option<String>,
+    pub read_only: bool,
+    pub expires_at: i64,
+}
+
+/// A one-use link token (activation or password reset), stored hashed.
+#[derive(Debug, Clone)]
+pub struct NewLinkToken {
+    pub token_hash: String,
+    pub expires_at: i64,
+}
+
+/// The first dealer and administrator of an empty store.
+#[derive(Debug, Clone)]
+pub struct Bootstrap {
+    pub provider_name: String,
+    pub provider_package: Package,
+    pub admin_email: String,
+    /// An argon2id hash, when the administrator's password is provisioned.
+    pub admin_password_hash: Option<String>,
+    /// The activation link token otherwise.
+    pub admin_link: Option<NewLinkToken>,
+}
+
+/// A failed sign-in, counted per key (account and address) for throttling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureWindow {
+    pub count: i64,
+    pub oldest_at: Option<i64>,
+}
+
+/// Sessions, sign-in throttling, link tokens and the bootstrap of an empty store.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn ping(&self) -> StoreResult<()>;
+    /// True when no dealer exists yet.
+    async fn is_empty(&self) -> StoreResult<bool>;
+    /// Creates the provider, its administrator group and its first administrator.
+    async fn bootstrap(&self, b: Bootstrap) -> StoreResult<User>;
+    /// Sets the provider's package from the server configuration.
+    async fn set_provider_package(&self, p: Package) -> StoreResult<()>;
+    async fn login_record(&self, email: &str) -> StoreResult<Option<LoginRecord>>;
+    /// Opens a session and audits the sign-in.
+    async fn open_session(&self, s: NewSession, actor: &Actor, action: &str) -> StoreResult<()>;
+    /// The live session with this token hash; slides its expiry to `extend_to` when later.
+    async fn session(&self, token_hash: &str, now: i64, extend_to: i64) -> StoreResult<Option<SessionRecord>>;
+    /// Revokes one session and audits the sign-out.
+    async fn close_session(&self, token_hash: &str, actor: &Actor) -> StoreResult<()>;
+    async fn failures_since(&self, key: &str, since: i64) -> StoreResult<FailureWindow>;
+    /// Counts a failed sign-in against every key and audits it.
+    async fn record_failure(&self, keys: &[String], at: i64, email: &str, actor: &Actor) -> StoreResult<()>;
+    async fn clear_failures(&self, key: &str) -> StoreResult<()>;
+    /// Uses a link token once: sets the password, revokes the user's sessions.
+    async fn use_link_token(&self, token_hash: &str, password_hash: &str, now: i64) -> StoreResult<()>;
+    /// The user of a session, unscoped (it is the caller itself).
+    async fn own_user(&self, user_id: &str) -> StoreResult<Option<User>>;
+    /// The groups a user belongs to, unscoped (they define what it may do).
+    async fn own_groups(&self, user_id: &str) -> StoreResult<Vec<Group>>;
+    /// The dealer of the caller's account.
+    async fn own_dealer(&self, scope: &Scope) -> StoreResult<Dealer>;
+}
+
+/// Dealers, their packages and the tree.
+#[async_trait]
+pub trait DealerStore: Send + Sync {
+    async fn list_dealers(&self, scope: &Scope, f: &DealerFilter, page: &PageRequest) -> StoreResult<Page<Dealer>>;
+    async fn get_dealer(&self, scope: &Scope, id: &str) -> StoreResult<Option<Dealer>>;
+    async fn create_dealer(&self, scope: &Scope, actor: &Actor, new: NewDealer) -> StoreResult<Dealer>;
+    async fn update_dealer(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, patch: DealerPatch) -> StoreResult<Dealer>;
+    async fn delete_dealer(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>) -> StoreResult<()>;
+    async fn set_dealer_enabled(&self, scope: &Scope, actor: &Actor, id: &str, enabled: bool) -> StoreResult<Dealer>;
+    async fn capacity(&self, scope: &Scope, id: &str) -> StoreResult<Option<Capacity>>;
+    async fn set_package(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, p: Package) -> StoreResult<Dealer>;
+    async fn tree(&self, scope: &Scope, root: Option<&str>, depth: u32) -> StoreResult<Option<TreeNode>>;
+}
+
+/// Tenants (customer PBXs).
+#[async_trait]
+pub trait TenantStore: Send + Sync {
+    async fn list_tenants(&self, scope: &Scope, f: &TenantFilter, page: &PageRequest) -> StoreResult<Page<Tenant>>;
+    async fn get_tenant(&self, scope: &Scope, id: &str) -> StoreResult<Option<Tenant>>;
+    async fn create_tenant(&self, scope: &Scope, actor: &Actor, new: NewTenant) -> StoreResult<Tenant>;
+    async fn update_tenant(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, patch: TenantPatch) -> StoreResult<Tenant>;
+    async fn delete_tenant(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>) -> StoreResult<()>;
+    async fn set_tenant_enabled(&self, scope: &Scope, actor: &Actor, id: &str, enabled: bool) -> StoreResult<Tenant>;
+}
+
+/// Users (logins) of dealer accounts.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    async fn list_users(&self, scope: &Scope, f: &UserFilter, page: &PageRequest) -> StoreResult<Page<User>>;
+    async fn get_user(&self, scope: &Scope, id: &str) -> StoreResult<Option<User>>;
+    /// Creates an invited user with its activation link token.
+    async fn create_user(&self, scope: &Scope, actor: &Actor, new: NewUser, link: NewLinkToken) -> StoreResult<User>;
+    async fn update_user(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, patch: UserPatch) -> StoreResult<User>;
+    async fn delete_user(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>) -> StoreResult<()>;
+    /// Clears the password, revokes sessions and earlier links, and stores a new link token.
+    async fn reset_password(&self, scope: &Scope, actor: &Actor, id: &str, link: NewLinkToken) -> StoreResult<User>;
+}
+
+/// Permission groups.
+#[async_trait]
+pub trait GroupStore: Send + Sync {
+    async fn list_groups(&self, scope: &Scope, f: &GroupFilter, page: &PageRequest) -> StoreResult<Page<Group>>;
+    async fn get_group(&self, scope: &Scope, id: &str) -> StoreResult<Option<Group>>;
+    async fn create_group(&self, scope: &Scope, actor: &Actor, new: NewGroup) -> StoreResult<Group>;
+    async fn update_group(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, patch: GroupPatch) -> StoreResult<Group>;
+    async fn delete_group(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>) -> StoreResult<()>;
+    /// Whether a group may be used by the users of `dealer_id` (owned by it or an ancestor).
+    async fn group_usable_by(&self, group_id: &str, dealer_id: &str) -> StoreResult<bool>;
+}
+
+/// The audit trail.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn list_audit(&self, scope: &Scope, f: &AuditFilter, page: &PageRequest) -> StoreResult<Page<AuditEvent>>;
+}
+
+/// Everything the server needs from storage.
+pub trait Store: SessionStore + DealerStore + TenantStore + UserStore + GroupStore + AuditStore {}
+
+impl<T: SessionStore + DealerStore + TenantStore + UserStore + GroupStore + AuditStore> Store for T {}

@@ -1,0 +1,157 @@
+//! A small SQL builder with numbered placeholders (`$1`, `$2`, …), which both SQLite and
+//! PostgreSQL accept, so one text serves both backends.
+
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, Executor};
+use std::fmt::Write;
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(String),
+    Int(i64),
+    NullText,
+    NullInt,
+}
+
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Text(v.to_string())
+    }
+}
+impl From<&String> for Arg {
+    fn from(v: &String) -> Self {
+        Arg::Text(v.clone())
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Text(v)
+    }
+}
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::Int(v)
+    }
+}
+impl From<bool> for Arg {
+    fn from(v: bool) -> Self {
+        Arg::Int(v as i64)
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        v.map_or(Arg::NullInt, Arg::Int)
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Self {
+        v.map_or(Arg::NullText, Arg::Text)
+    }
+}
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Self {
+        v.map_or(Arg::NullText, |s| Arg::Text(s.to_string()))
+    }
+}
+
+/// SQL text with its bound values.
+#[derive(Debug, Clone, Default)]
+pub struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Sql {
+        Sql {
+            text: text.to_string(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Appends SQL text.
+    pub fn push(&mut self, text: &str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder bound to `v`.
+    pub fn bind(&mut self, v: impl Into<Arg>) -> &mut Sql {
+        self.args.push(v.into());
+        let _ = write!(self.text, "${}", self.args.len());
+        self
+    }
+
+    /// Appends the rest of another builder (its placeholders renumbered after ours).
+    pub fn append(&mut self, other: &Sql) -> &mut Sql {
+        let offset = self.args.len();
+        let mut rest = other.text.as_str();
+        while let Some(pos) = rest.find('$') {
+            self.text.push_str(&rest[..pos]);
+            let digits: String = rest[pos + 1..].chars().take_while(|c| c.is_ascii_digit()).collect();
+            if digits.is_empty() {
+                self.text.push('$');
+                rest = &rest[pos + 1..];
+            } else {
+                let n: usize = digits.parse().unwrap_or(0);
+                let _ = write!(self.text, "${}", n + offset);
+                rest = &rest[pos + 1 + digits.len()..];
+            }
+        }
+        self.text.push_str(rest);
+        self.args.extend(other.args.iter().cloned());
+        self
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        let mut q = sqlx::query(&self.text);
+        for a in &self.args {
+            q = match a {
+                Arg::Text(s) => q.bind(s.as_str()),
+                Arg::Int(i) => q.bind(*i),
+                Arg::NullText => q.bind(None::<String>),
+                Arg::NullInt => q.bind(None::<i64>),
+            };
+        }
+        q
+    }
+
+    pub async fn fetch_all<'e, E: Executor<'e, Database = Any>>(&self, e: E) -> sqlx::Result<Vec<AnyRow>> {
+        self.query().fetch_all(e).await
+    }
+
+    pub async fn fetch_optional<'e, E: Executor<'e, Database = Any>>(&self, e: E) -> sqlx::Result<Option<AnyRow>> {
+        self.query().fetch_optional(e).await
+    }
+
+    pub async fn fetch_one<'e, E: Executor<'e, Database = Any>>(&self, e: E) -> sqlx::Result<AnyRow> {
+        self.query().fetch_one(e).await
+    }
+
+    /// Runs the statement and returns the number of rows it changed.
+    pub async fn execute<'e, E: Executor<'e, Database = Any>>(&self, e: E) -> sqlx::Result<u64> {
+        Ok(self.query().execute(e).await?.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn append_renumbers_placeholders() {
+        let mut a = Sql::new("SELECT * FROM t WHERE a = ");
+        a.bind(1i64);
+        let mut b = Sql::new(" AND b = ");
+        b.bind("x").push(" AND c = ").bind(2i64);
+        a.append(&b);
+        assert_eq!(a.text(), "SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $3");
+        assert_eq!(a.args.len(), 3);
+    }
+}
