@@ -1,3 +1,15 @@
-//! The management API server.
+//! The management API server: routes → domain rules → store.
 
+pub mod activation_page;
+pub mod app;
+pub mod auth;
+pub mod bootstrap;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod mail;
+pub mod routes;
+pub mod run;
+pub mod state;
 pub mod store;

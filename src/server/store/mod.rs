@@ -19,7 +19,8 @@ use crate::domain::capacity::{BelowCommitted, Shortfall};
 use crate::domain::validate::FieldError;
 use crate::model::*;
 
-pub use db::{Backend, SqlStore};
+pub use db::{Backend, SqlStore, redact_url};
+pub use rows::{format_time, now_micros};
 
 /// The subtree a caller may see: its account's dealer and everything below it.
 /// Only the server's auth layer makes one, from a verified session.
@@ -168,6 +169,8 @@ pub trait SessionStore: Send + Sync {
     async fn ping(&self) -> StoreResult<()>;
     /// True when no dealer exists yet.
     async fn is_empty(&self) -> StoreResult<bool>;
+    /// The provider (the root of the tree), once bootstrapped.
+    async fn provider_id(&self) -> StoreResult<Option<String>>;
     /// Creates the provider, its administrator group and its first administrator.
     async fn bootstrap(&self, b: Bootstrap) -> StoreResult<User>;
     /// Sets the provider's package from the server configuration.

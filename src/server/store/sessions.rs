@@ -27,6 +27,14 @@ impl SessionStore for SqlStore {
         Ok(Sql::new("SELECT id FROM dealers LIMIT 1").fetch_optional(&self.read).await?.is_none())
     }
 
+    async fn provider_id(&self) -> StoreResult<Option<String>> {
+        Sql::new("SELECT id FROM dealers WHERE parent_id IS NULL")
+            .fetch_optional(&self.read)
+            .await?
+            .map(|r| r.text("id"))
+            .transpose()
+    }
+
     async fn bootstrap(&self, b: Bootstrap) -> StoreResult<User> {
         let mut tx = self.begin_write().await?;
         if Sql::new("SELECT id FROM dealers LIMIT 1").fetch_optional(&mut *tx).await?.is_some() {

@@ -1,0 +1,7 @@
+//! Authentication: password hashing, opaque tokens, the authenticated caller, sign-in throttling.
+
+pub mod caller;
+pub mod password;
+pub mod token;
+
+pub use caller::Caller;

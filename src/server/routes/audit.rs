@@ -1,0 +1,45 @@
+//! `GET /audit`: the events of the caller's subtree, newest first.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::model::*;
+use crate::server::auth::Caller;
+use crate::server::error::ApiResult;
+use crate::server::extract::ApiQuery;
+use crate::server::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// Case-insensitive substring of object name, actor e-mail or action.
+    pub q: Option<String>,
+    pub actor_id: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub action: Option<String>,
+    /// RFC 3339: events at or after.
+    pub since: Option<String>,
+    /// RFC 3339: events before.
+    pub until: Option<String>,
+}
+
+#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<AuditEvent>), (status = 403, body = ErrorBody)))]
+pub async fn list(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<AuditQuery>) -> ApiResult<Json<Page<AuditEvent>>> {
+    caller.require_crud(Area::Audit, Action::Read)?;
+    let page = super::page(q.limit, q.cursor, q.q)?;
+    let filter = AuditFilter {
+        actor_id: q.actor_id,
+        object_type: q.object_type,
+        object_id: q.object_id,
+        action: q.action,
+        since: q.since,
+        until: q.until,
+    };
+    Ok(Json(st.store.list_audit(&caller.scope, &filter, &page).await?))
+}
