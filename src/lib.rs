@@ -1,6 +1,7 @@
 //! dealerctl: a keyboard-driven console and the management API server behind it, for the dealer
 //! channel of a cloud PBX.
 
+pub mod client;
 pub mod domain;
 pub mod model;
 pub mod server;

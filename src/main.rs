@@ -1,1 +1,200 @@
-fn main() {}
+//! The `dealerctl` command: wiring only. Which room runs, with what configuration.
+
+use clap::{Args, Parser, Subcommand};
+use std::io::Read;
+use std::path::PathBuf;
+
+use dealerctl::client::ApiClient;
+use dealerctl::server;
+use dealerctl::server::config::ServerConfig;
+
+#[derive(Parser)]
+#[command(name = "dealerctl", version, about = "Console and management API server for the dealer channel of a cloud PBX")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the management API server.
+    Serve(ServeArgs),
+    /// Start a local server on a throw-away database seeded with the demo tree.
+    Demo(DemoArgs),
+    /// Set a password with the token of an activation or reset link.
+    Activate(ActivateArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// A TOML file whose [server] table holds the settings (see config.example.toml).
+    #[arg(long, env = "DEALERCTL_CONFIG")]
+    config: Option<PathBuf>,
+    /// Address and port to listen on.
+    #[arg(long, env = "DEALERCTL_LISTEN")]
+    listen: Option<String>,
+    /// Database URL: sqlite://PATH or postgres://…
+    #[arg(long, env = "DEALERCTL_DATABASE")]
+    database: Option<String>,
+    /// Folder for outgoing mail when no SMTP server is configured.
+    #[arg(long, env = "DEALERCTL_MAIL_OUTBOX")]
+    mail_outbox: Option<PathBuf>,
+    /// The address users reach the server at (used in activation links).
+    #[arg(long, env = "DEALERCTL_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// PEM certificate chain for serving HTTPS directly.
+    #[arg(long, env = "DEALERCTL_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key for serving HTTPS directly.
+    #[arg(long, env = "DEALERCTL_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Serve plain HTTP on a non-loopback address (only behind a TLS-terminating proxy).
+    #[arg(long, env = "DEALERCTL_ALLOW_PLAIN_HTTP_ON_PUBLIC_ADDRESS")]
+    allow_plain_http_on_public_address: bool,
+    /// Fill an empty database with the demo tree.
+    #[arg(long, env = "DEALERCTL_SEED_DEMO")]
+    seed_demo: bool,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Address and port for the demo server.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: String,
+}
+
+#[derive(Args)]
+struct ActivateArgs {
+    /// The token from the link (the part after `token=`).
+    token: String,
+    /// The server's URL.
+    #[arg(long, env = "DEALERCTL_SERVER")]
+    server: String,
+    /// Read the new password from standard input instead of prompting.
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+impl ServeArgs {
+    fn into_config(self) -> anyhow::Result<ServerConfig> {
+        let mut c = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+                ServerConfig::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            }
+            None => ServerConfig::default(),
+        };
+        if let Some(v) = self.listen {
+            c.listen = v;
+        }
+        if let Some(v) = self.database {
+            c.database = v;
+        }
+        if let Some(v) = self.mail_outbox {
+            c.mail_outbox = v;
+        }
+        if let Some(v) = self.public_url {
+            c.public_url = Some(v);
+        }
+        if let (Some(cert), Some(key)) = (self.tls_cert, self.tls_key) {
+            c.tls = Some(server::config::TlsConfig { cert, key });
+        }
+        c.allow_plain_http_on_public_address |= self.allow_plain_http_on_public_address;
+        c.seed_demo |= self.seed_demo;
+        Ok(c)
+    }
+}
+
+fn init_server_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DEALERCTL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use std::io::IsTerminal;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn demo(args: DemoArgs) -> anyhow::Result<()> {
+    let dir = tempfile_dir()?;
+    let config = ServerConfig {
+        listen: args.listen,
+        database: format!("sqlite://{}", dir.join("demo.db").display()),
+        mail_outbox: dir.join("outbox"),
+        provider_name: "Acme Telecom".into(),
+        seed_demo: true,
+        ..ServerConfig::default()
+    };
+    let admin = server::bootstrap::AdminLogin {
+        email: "root@acme.example".into(),
+        password: Some(server::demo::DEMO_PASSWORD.into()),
+    };
+    let running = server::run::spawn(config, admin).await?;
+    eprintln!("demo server on {} (database in {})", running.url(), dir.display());
+    eprintln!("sign in with any of these, password `{}`:", server::demo::DEMO_PASSWORD);
+    for (email, dealer) in server::demo::demo_logins() {
+        eprintln!("  {email:<28} {dealer}");
+    }
+    eprintln!("press Ctrl-C to stop");
+    tokio::signal::ctrl_c().await?;
+    running.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// A fresh private folder for the demo's database and outbox.
+fn tempfile_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("dealerctl-demo-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+async fn activate(args: ActivateArgs) -> anyhow::Result<()> {
+    let password = if args.password_stdin {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        s.trim_end_matches(['\r', '\n']).to_string()
+    } else {
+        let first = rpassword::prompt_password("New password: ")?;
+        let second = rpassword::prompt_password("Repeat it: ")?;
+        anyhow::ensure!(first == second, "the two passwords differ; nothing was changed");
+        first
+    };
+    let client = ApiClient::new(&args.server)?;
+    client.activate(&args.token, &password).await?;
+    println!("Password set. You can now sign in.");
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Serve(args)) => {
+            init_server_logs();
+            match args.into_config() {
+                Ok(config) => server::run::serve(config).await,
+                Err(e) => Err(e),
+            }
+        }
+        Some(Command::Demo(args)) => {
+            init_server_logs();
+            demo(args).await
+        }
+        Some(Command::Activate(args)) => activate(args).await,
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dealerctl: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

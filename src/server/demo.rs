@@ -15,6 +15,7 @@ pub const DEMO_PASSWORD: &str = "demo-password";
 
 #[derive(Deserialize)]
 struct DemoFile {
+    provider: String,
     password: String,
     provider_users: Vec<DemoUser>,
     provider_tenants: Vec<DemoTenant>,
@@ -85,6 +86,8 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
     let hash = password::hash(file.password.clone()).await?;
     let mut ids: HashMap<String, String> = HashMap::new();
     ids.insert(String::new(), root_id.clone());
+    let patch = DealerPatch { name: Some(file.provider.clone()), display_name: Some(file.provider.clone()), ..DealerPatch::default() };
+    store.update_dealer(&scope, &actor, &root_id, None, patch).await?;
 
     let all_groups = |dealer_id: String| {
         let scope = scope.clone();
@@ -167,6 +170,10 @@ async fn add_user(
     groups: &[Group],
     password_hash: &str,
 ) -> anyhow::Result<()> {
+    if store.login_record(&u.email).await?.is_some() {
+        tracing::warn!(email = %u.email, "demo login already exists; left as it is");
+        return Ok(());
+    }
     let group_ids = u
         .groups
         .iter()

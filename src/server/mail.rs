@@ -1,7 +1,8 @@
 //! Outgoing mail: over SMTP when configured, otherwise one RFC 5322 file per message in an outbox
 //! folder that an operator can read.
 
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
@@ -37,8 +38,7 @@ impl Mailer {
             .from(from.parse()?)
             .to(to.parse()?)
             .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body)?;
+            .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(plain_body(body)))?;
         match self {
             Mailer::Smtp { transport, .. } => {
                 transport.send(message).await?;
@@ -50,5 +50,36 @@ impl Mailer {
             }
         }
         Ok(())
+    }
+}
+
+/// A 7-bit body when the text is plain ASCII with lines within RFC 5322's 998 characters, so links
+/// stay whole and readable in the outbox; otherwise the encoding lettre chooses.
+fn plain_body(text: String) -> Body {
+    let fits = text.is_ascii() && text.lines().all(|l| l.len() <= 998) && !text.contains('\0');
+    if fits {
+        let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
+        Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::SevenBit)
+    } else {
+        Body::new(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn outbox_mail_keeps_long_links_whole_and_never_panics() {
+        let dir = tempfile::tempdir().unwrap();
+        let mailer = Mailer::Outbox { dir: dir.path().to_path_buf(), from: "a <a@example.net>".into() };
+        let link = format!("http://127.0.0.1:1/activate?token={}", "x".repeat(200));
+        mailer.send("b@example.net", "Hi", format!("Use this:\n\n{link}\n")).await.unwrap();
+        mailer.send("b@example.net", "Hi", "Grüße, ünïcode".to_string()).await.unwrap();
+        let mut texts = Vec::new();
+        for e in std::fs::read_dir(dir.path()).unwrap() {
+            texts.push(std::fs::read_to_string(e.unwrap().path()).unwrap());
+        }
+        assert!(texts.iter().any(|t| t.contains(&link)), "{texts:?}");
     }
 }

@@ -1,0 +1,299 @@
+//! The typed async client of the management API: one method per endpoint, errors as model types.
+//! It never panics on what a server sends: anything unexpected becomes a [`ClientError`].
+
+mod error;
+
+pub use error::ClientError;
+
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+use crate::model::*;
+
+/// A connection to one server, optionally signed in.
+#[derive(Clone)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl std::fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiClient").field("base", &self.base).field("signed_in", &self.token.is_some()).finish()
+    }
+}
+
+type Result<T> = std::result::Result<T, ClientError>;
+
+impl ApiClient {
+    /// A client for the server at `base` (like `https://pbx-mgmt.example.net`).
+    pub fn new(base: &str) -> Result<ApiClient> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!("dealerctl/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Network(e.to_string()))?;
+        Ok(ApiClient::with_http(http, base))
+    }
+
+    /// A client over a prepared `reqwest::Client` (custom CA, proxies, timeouts).
+    pub fn with_http(http: reqwest::Client, base: &str) -> ApiClient {
+        ApiClient { http, base: base.trim_end_matches('/').to_string(), token: None }
+    }
+
+    /// The same connection, signed in with `token`.
+    pub fn with_token(&self, token: impl Into<String>) -> ApiClient {
+        ApiClient { token: Some(token.into()), ..self.clone() }
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let rb = self.http.request(method, format!("{}/api/v1{}", self.base, path));
+        match &self.token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    async fn send(rb: RequestBuilder) -> Result<Response> {
+        let response = rb.send().await.map_err(ClientError::from_reqwest)?;
+        if response.status().is_success() {
+            Ok(response)
+        } else {
+            Err(ClientError::from_response(response).await)
+        }
+    }
+
+    async fn json<T: DeserializeOwned>(rb: RequestBuilder) -> Result<T> {
+        let response = Self::send(rb).await?;
+        let bytes = response.bytes().await.map_err(ClientError::from_reqwest)?;
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
+    }
+
+    async fn empty(rb: RequestBuilder) -> Result<()> {
+        Self::send(rb).await.map(|_| ())
+    }
+
+    fn if_match(rb: RequestBuilder, version: Option<i64>) -> RequestBuilder {
+        match version {
+            Some(v) => rb.header(reqwest::header::IF_MATCH, format!("\"{v}\"")),
+            None => rb,
+        }
+    }
+
+    fn list<F: Serialize>(&self, path: &str, filter: &F, page: &PageParams) -> RequestBuilder {
+        self.request(Method::GET, path).query(filter).query(page)
+    }
+
+    // Sessions
+
+    pub async fn login(&self, email: &str, password: &str) -> Result<LoginResponse> {
+        let body = LoginRequest { email: email.into(), password: password.into() };
+        Self::json(self.request(Method::POST, "/auth/login").json(&body)).await
+    }
+
+    pub async fn logout(&self) -> Result<()> {
+        Self::empty(self.request(Method::POST, "/auth/logout")).await
+    }
+
+    pub async fn activate(&self, token: &str, password: &str) -> Result<()> {
+        let body = ActivateRequest { token: token.into(), password: password.into() };
+        Self::empty(self.request(Method::POST, "/auth/activate").json(&body)).await
+    }
+
+    pub async fn me(&self) -> Result<Me> {
+        Self::json(self.request(Method::GET, "/me")).await
+    }
+
+    // Dealers
+
+    pub async fn list_dealers(&self, filter: &DealerFilter, page: &PageParams) -> Result<Page<Dealer>> {
+        Self::json(self.list("/dealers", filter, page)).await
+    }
+
+    pub async fn create_dealer(&self, new: &NewDealer) -> Result<Dealer> {
+        Self::json(self.request(Method::POST, "/dealers").json(new)).await
+    }
+
+    pub async fn get_dealer(&self, id: &str) -> Result<Dealer> {
+        Self::json(self.request(Method::GET, &format!("/dealers/{}", seg(id)))).await
+    }
+
+    pub async fn update_dealer(&self, id: &str, version: Option<i64>, patch: &DealerPatch) -> Result<Dealer> {
+        let rb = self.request(Method::PATCH, &format!("/dealers/{}", seg(id))).json(patch);
+        Self::json(Self::if_match(rb, version)).await
+    }
+
+    pub async fn delete_dealer(&self, id: &str, version: Option<i64>) -> Result<()> {
+        Self::empty(Self::if_match(self.request(Method::DELETE, &format!("/dealers/{}", seg(id))), version)).await
+    }
+
+    pub async fn suspend_dealer(&self, id: &str) -> Result<Dealer> {
+        Self::json(self.request(Method::POST, &format!("/dealers/{}/suspend", seg(id)))).await
+    }
+
+    pub async fn resume_dealer(&self, id: &str) -> Result<Dealer> {
+        Self::json(self.request(Method::POST, &format!("/dealers/{}/resume", seg(id)))).await
+    }
+
+    pub async fn capacity(&self, id: &str) -> Result<Capacity> {
+        Self::json(self.request(Method::GET, &format!("/dealers/{}/capacity", seg(id)))).await
+    }
+
+    pub async fn set_package(&self, id: &str, version: Option<i64>, package: &Package) -> Result<Dealer> {
+        let rb = self.request(Method::PUT, &format!("/dealers/{}/package", seg(id))).json(package);
+        Self::json(Self::if_match(rb, version)).await
+    }
+
+    /// A tree node with `depth` levels of children; `root` defaults to the caller's dealer.
+    pub async fn tree(&self, root: Option<&str>, depth: u32) -> Result<TreeNode> {
+        let mut rb = self.request(Method::GET, "/tree").query(&[("depth", depth.to_string())]);
+        if let Some(r) = root {
+            rb = rb.query(&[("root", r)]);
+        }
+        Self::json(rb).await
+    }
+
+    // Tenants
+
+    pub async fn list_tenants(&self, filter: &TenantFilter, page: &PageParams) -> Result<Page<Tenant>> {
+        Self::json(self.list("/tenants", filter, page)).await
+    }
+
+    pub async fn create_tenant(&self, new: &NewTenant) -> Result<Tenant> {
+        Self::json(self.request(Method::POST, "/tenants").json(new)).await
+    }
+
+    pub async fn get_tenant(&self, id: &str) -> Result<Tenant> {
+        Self::json(self.request(Method::GET, &format!("/tenants/{}", seg(id)))).await
+    }
+
+    pub async fn update_tenant(&self, id: &str, version: Option<i64>, patch: &TenantPatch) -> Result<Tenant> {
+        let rb = self.request(Method::PATCH, &format!("/tenants/{}", seg(id))).json(patch);
+        Self::json(Self::if_match(rb, version)).await
+    }
+
+    pub async fn delete_tenant(&self, id: &str, version: Option<i64>) -> Result<()> {
+        Self::empty(Self::if_match(self.request(Method::DELETE, &format!("/tenants/{}", seg(id))), version)).await
+    }
+
+    pub async fn suspend_tenant(&self, id: &str) -> Result<Tenant> {
+        Self::json(self.request(Method::POST, &format!("/tenants/{}/suspend", seg(id)))).await
+    }
+
+    pub async fn resume_tenant(&self, id: &str) -> Result<Tenant> {
+        Self::json(self.request(Method::POST, &format!("/tenants/{}/resume", seg(id)))).await
+    }
+
+    // Users
+
+    pub async fn list_users(&self, filter: &UserFilter, page: &PageParams) -> Result<Page<User>> {
+        Self::json(self.list("/users", filter, page)).await
+    }
+
+    pub async fn create_user(&self, new: &NewUser) -> Result<User> {
+        Self::json(self.request(Method::POST, "/users").json(new)).await
+    }
+
+    pub async fn get_user(&self, id: &str) -> Result<User> {
+        Self::json(self.request(Method::GET, &format!("/users/{}", seg(id)))).await
+    }
+
+    pub async fn update_user(&self, id: &str, version: Option<i64>, patch: &UserPatch) -> Result<User> {
+        let rb = self.request(Method::PATCH, &format!("/users/{}", seg(id))).json(patch);
+        Self::json(Self::if_match(rb, version)).await
+    }
+
+    pub async fn delete_user(&self, id: &str, version: Option<i64>) -> Result<()> {
+        Self::empty(Self::if_match(self.request(Method::DELETE, &format!("/users/{}", seg(id))), version)).await
+    }
+
+    pub async fn reset_password(&self, id: &str) -> Result<()> {
+        Self::empty(self.request(Method::POST, &format!("/users/{}/reset-password", seg(id)))).await
+    }
+
+    // Groups
+
+    pub async fn permissions(&self) -> Result<Vec<PermissionInfo>> {
+        Self::json(self.request(Method::GET, "/permissions")).await
+    }
+
+    pub async fn group_templates(&self) -> Result<Vec<GroupTemplate>> {
+        Self::json(self.request(Method::GET, "/group-templates")).await
+    }
+
+    pub async fn list_groups(&self, filter: &GroupFilter, page: &PageParams) -> Result<Page<Group>> {
+        Self::json(self.list("/groups", filter, page)).await
+    }
+
+    pub async fn create_group(&self, new: &NewGroup) -> Result<Group> {
+        Self::json(self.request(Method::POST, "/groups").json(new)).await
+    }
+
+    pub async fn get_group(&self, id: &str) -> Result<Group> {
+        Self::json(self.request(Method::GET, &format!("/groups/{}", seg(id)))).await
+    }
+
+    pub async fn update_group(&self, id: &str, version: Option<i64>, patch: &GroupPatch) -> Result<Group> {
+        let rb = self.request(Method::PATCH, &format!("/groups/{}", seg(id))).json(patch);
+        Self::json(Self::if_match(rb, version)).await
+    }
+
+    pub async fn delete_group(&self, id: &str, version: Option<i64>) -> Result<()> {
+        Self::empty(Self::if_match(self.request(Method::DELETE, &format!("/groups/{}", seg(id))), version)).await
+    }
+
+    // Audit
+
+    pub async fn audit(&self, filter: &AuditFilter, page: &PageParams) -> Result<Page<AuditEvent>> {
+        Self::json(self.list("/audit", filter, page)).await
+    }
+
+    // Server
+
+    /// The server's OpenAPI document.
+    pub async fn openapi(&self) -> Result<serde_json::Value> {
+        Self::json(self.request(Method::GET, "/openapi.json")).await
+    }
+
+    /// True when the server process answers `GET /healthz`.
+    pub async fn healthy(&self) -> bool {
+        matches!(self.http.get(format!("{}/healthz", self.base)).send().await, Ok(r) if r.status() == StatusCode::OK)
+    }
+}
+
+/// A path segment, percent-encoded so that an id can never change the path.
+fn seg(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seg;
+
+    #[test]
+    fn ids_cannot_escape_their_path_segment() {
+        assert_eq!(seg("dlr_01"), "dlr_01");
+        assert_eq!(seg("../users"), "..%2Fusers");
+        assert_eq!(seg("a b?c"), "a%20b%3Fc");
+    }
+}

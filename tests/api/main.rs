@@ -1,0 +1,15 @@
+//! API tests: the real server over HTTP with the project's own typed client.
+
+mod helpers;
+
+mod activation;
+mod audit;
+mod capacity;
+mod concurrency;
+mod default_deny;
+mod errors;
+mod levels;
+mod openapi;
+mod scope;
+mod sessions;
+mod tenants;
