@@ -9,7 +9,11 @@ use dealerctl::server;
 use dealerctl::server::config::ServerConfig;
 
 #[derive(Parser)]
-#[command(name = "dealerctl", version, about = "Console and management API server for the dealer channel of a cloud PBX")]
+#[command(
+    name = "dealerctl",
+    version,
+    about = "Console and management API server for the dealer channel of a cloud PBX"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -81,7 +85,8 @@ impl ServeArgs {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-                ServerConfig::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+                ServerConfig::from_toml(&text)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
             }
             None => ServerConfig::default(),
         };
@@ -132,8 +137,15 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         password: Some(server::demo::DEMO_PASSWORD.into()),
     };
     let running = server::run::spawn(config, admin).await?;
-    eprintln!("demo server on {} (database in {})", running.url(), dir.display());
-    eprintln!("sign in with any of these, password `{}`:", server::demo::DEMO_PASSWORD);
+    eprintln!(
+        "demo server on {} (database in {})",
+        running.url(),
+        dir.display()
+    );
+    eprintln!(
+        "sign in with any of these, password `{}`:",
+        server::demo::DEMO_PASSWORD
+    );
     for (email, dealer) in server::demo::demo_logins() {
         eprintln!("  {email:<28} {dealer}");
     }
@@ -146,7 +158,8 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
 
 /// A fresh private folder for the demo's database and outbox.
 fn tempfile_dir() -> anyhow::Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("dealerctl-demo-{}", uuid::Uuid::now_v7().simple()));
+    let dir =
+        std::env::temp_dir().join(format!("dealerctl-demo-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
@@ -159,7 +172,10 @@ async fn activate(args: ActivateArgs) -> anyhow::Result<()> {
     } else {
         let first = rpassword::prompt_password("New password: ")?;
         let second = rpassword::prompt_password("Repeat it: ")?;
-        anyhow::ensure!(first == second, "the two passwords differ; nothing was changed");
+        anyhow::ensure!(
+            first == second,
+            "the two passwords differ; nothing was changed"
+        );
         first
     };
     let client = ApiClient::new(&args.server)?;

@@ -40,7 +40,9 @@ impl ClientError {
                 body: ErrorBody {
                     error: ErrorDetail {
                         code: "unexpected_response".into(),
-                        message: format!("the server answered {status} without an error description"),
+                        message: format!(
+                            "the server answered {status} without an error description"
+                        ),
                         field: None,
                         details: serde_json::json!({}),
                     },

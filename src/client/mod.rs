@@ -22,7 +22,10 @@ pub struct ApiClient {
 
 impl std::fmt::Debug for ApiClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiClient").field("base", &self.base).field("signed_in", &self.token.is_some()).finish()
+        f.debug_struct("ApiClient")
+            .field("base", &self.base)
+            .field("signed_in", &self.token.is_some())
+            .finish()
     }
 }
 
@@ -42,12 +45,19 @@ impl ApiClient {
 
     /// A client over a prepared `reqwest::Client` (custom CA, proxies, timeouts).
     pub fn with_http(http: reqwest::Client, base: &str) -> ApiClient {
-        ApiClient { http, base: base.trim_end_matches('/').to_string(), token: None }
+        ApiClient {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            token: None,
+        }
     }
 
     /// The same connection, signed in with `token`.
     pub fn with_token(&self, token: impl Into<String>) -> ApiClient {
-        ApiClient { token: Some(token.into()), ..self.clone() }
+        ApiClient {
+            token: Some(token.into()),
+            ..self.clone()
+        }
     }
 
     pub fn token(&self) -> Option<&str> {
@@ -59,7 +69,9 @@ impl ApiClient {
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let rb = self.http.request(method, format!("{}/api/v1{}", self.base, path));
+        let rb = self
+            .http
+            .request(method, format!("{}/api/v1{}", self.base, path));
         match &self.token {
             Some(t) => rb.bearer_auth(t),
             None => rb,
@@ -99,7 +111,10 @@ impl ApiClient {
     // Sessions
 
     pub async fn login(&self, email: &str, password: &str) -> Result<LoginResponse> {
-        let body = LoginRequest { email: email.into(), password: password.into() };
+        let body = LoginRequest {
+            email: email.into(),
+            password: password.into(),
+        };
         Self::json(self.request(Method::POST, "/auth/login").json(&body)).await
     }
 
@@ -108,7 +123,10 @@ impl ApiClient {
     }
 
     pub async fn activate(&self, token: &str, password: &str) -> Result<()> {
-        let body = ActivateRequest { token: token.into(), password: password.into() };
+        let body = ActivateRequest {
+            token: token.into(),
+            password: password.into(),
+        };
         Self::empty(self.request(Method::POST, "/auth/activate").json(&body)).await
     }
 
@@ -118,7 +136,11 @@ impl ApiClient {
 
     // Dealers
 
-    pub async fn list_dealers(&self, filter: &DealerFilter, page: &PageParams) -> Result<Page<Dealer>> {
+    pub async fn list_dealers(
+        &self,
+        filter: &DealerFilter,
+        page: &PageParams,
+    ) -> Result<Page<Dealer>> {
         Self::json(self.list("/dealers", filter, page)).await
     }
 
@@ -130,13 +152,24 @@ impl ApiClient {
         Self::json(self.request(Method::GET, &format!("/dealers/{}", seg(id)))).await
     }
 
-    pub async fn update_dealer(&self, id: &str, version: Option<i64>, patch: &DealerPatch) -> Result<Dealer> {
-        let rb = self.request(Method::PATCH, &format!("/dealers/{}", seg(id))).json(patch);
+    pub async fn update_dealer(
+        &self,
+        id: &str,
+        version: Option<i64>,
+        patch: &DealerPatch,
+    ) -> Result<Dealer> {
+        let rb = self
+            .request(Method::PATCH, &format!("/dealers/{}", seg(id)))
+            .json(patch);
         Self::json(Self::if_match(rb, version)).await
     }
 
     pub async fn delete_dealer(&self, id: &str, version: Option<i64>) -> Result<()> {
-        Self::empty(Self::if_match(self.request(Method::DELETE, &format!("/dealers/{}", seg(id))), version)).await
+        Self::empty(Self::if_match(
+            self.request(Method::DELETE, &format!("/dealers/{}", seg(id))),
+            version,
+        ))
+        .await
     }
 
     pub async fn suspend_dealer(&self, id: &str) -> Result<Dealer> {
@@ -151,14 +184,23 @@ impl ApiClient {
         Self::json(self.request(Method::GET, &format!("/dealers/{}/capacity", seg(id)))).await
     }
 
-    pub async fn set_package(&self, id: &str, version: Option<i64>, package: &Package) -> Result<Dealer> {
-        let rb = self.request(Method::PUT, &format!("/dealers/{}/package", seg(id))).json(package);
+    pub async fn set_package(
+        &self,
+        id: &str,
+        version: Option<i64>,
+        package: &Package,
+    ) -> Result<Dealer> {
+        let rb = self
+            .request(Method::PUT, &format!("/dealers/{}/package", seg(id)))
+            .json(package);
         Self::json(Self::if_match(rb, version)).await
     }
 
     /// A tree node with `depth` levels of children; `root` defaults to the caller's dealer.
     pub async fn tree(&self, root: Option<&str>, depth: u32) -> Result<TreeNode> {
-        let mut rb = self.request(Method::GET, "/tree").query(&[("depth", depth.to_string())]);
+        let mut rb = self
+            .request(Method::GET, "/tree")
+            .query(&[("depth", depth.to_string())]);
         if let Some(r) = root {
             rb = rb.query(&[("root", r)]);
         }
@@ -167,7 +209,11 @@ impl ApiClient {
 
     // Tenants
 
-    pub async fn list_tenants(&self, filter: &TenantFilter, page: &PageParams) -> Result<Page<Tenant>> {
+    pub async fn list_tenants(
+        &self,
+        filter: &TenantFilter,
+        page: &PageParams,
+    ) -> Result<Page<Tenant>> {
         Self::json(self.list("/tenants", filter, page)).await
     }
 
@@ -179,13 +225,24 @@ impl ApiClient {
         Self::json(self.request(Method::GET, &format!("/tenants/{}", seg(id)))).await
     }
 
-    pub async fn update_tenant(&self, id: &str, version: Option<i64>, patch: &TenantPatch) -> Result<Tenant> {
-        let rb = self.request(Method::PATCH, &format!("/tenants/{}", seg(id))).json(patch);
+    pub async fn update_tenant(
+        &self,
+        id: &str,
+        version: Option<i64>,
+        patch: &TenantPatch,
+    ) -> Result<Tenant> {
+        let rb = self
+            .request(Method::PATCH, &format!("/tenants/{}", seg(id)))
+            .json(patch);
         Self::json(Self::if_match(rb, version)).await
     }
 
     pub async fn delete_tenant(&self, id: &str, version: Option<i64>) -> Result<()> {
-        Self::empty(Self::if_match(self.request(Method::DELETE, &format!("/tenants/{}", seg(id))), version)).await
+        Self::empty(Self::if_match(
+            self.request(Method::DELETE, &format!("/tenants/{}", seg(id))),
+            version,
+        ))
+        .await
     }
 
     pub async fn suspend_tenant(&self, id: &str) -> Result<Tenant> {
@@ -210,13 +267,24 @@ impl ApiClient {
         Self::json(self.request(Method::GET, &format!("/users/{}", seg(id)))).await
     }
 
-    pub async fn update_user(&self, id: &str, version: Option<i64>, patch: &UserPatch) -> Result<User> {
-        let rb = self.request(Method::PATCH, &format!("/users/{}", seg(id))).json(patch);
+    pub async fn update_user(
+        &self,
+        id: &str,
+        version: Option<i64>,
+        patch: &UserPatch,
+    ) -> Result<User> {
+        let rb = self
+            .request(Method::PATCH, &format!("/users/{}", seg(id)))
+            .json(patch);
         Self::json(Self::if_match(rb, version)).await
     }
 
     pub async fn delete_user(&self, id: &str, version: Option<i64>) -> Result<()> {
-        Self::empty(Self::if_match(self.request(Method::DELETE, &format!("/users/{}", seg(id))), version)).await
+        Self::empty(Self::if_match(
+            self.request(Method::DELETE, &format!("/users/{}", seg(id))),
+            version,
+        ))
+        .await
     }
 
     pub async fn reset_password(&self, id: &str) -> Result<()> {
@@ -233,7 +301,11 @@ impl ApiClient {
         Self::json(self.request(Method::GET, "/group-templates")).await
     }
 
-    pub async fn list_groups(&self, filter: &GroupFilter, page: &PageParams) -> Result<Page<Group>> {
+    pub async fn list_groups(
+        &self,
+        filter: &GroupFilter,
+        page: &PageParams,
+    ) -> Result<Page<Group>> {
         Self::json(self.list("/groups", filter, page)).await
     }
 
@@ -245,13 +317,24 @@ impl ApiClient {
         Self::json(self.request(Method::GET, &format!("/groups/{}", seg(id)))).await
     }
 
-    pub async fn update_group(&self, id: &str, version: Option<i64>, patch: &GroupPatch) -> Result<Group> {
-        let rb = self.request(Method::PATCH, &format!("/groups/{}", seg(id))).json(patch);
+    pub async fn update_group(
+        &self,
+        id: &str,
+        version: Option<i64>,
+        patch: &GroupPatch,
+    ) -> Result<Group> {
+        let rb = self
+            .request(Method::PATCH, &format!("/groups/{}", seg(id)))
+            .json(patch);
         Self::json(Self::if_match(rb, version)).await
     }
 
     pub async fn delete_group(&self, id: &str, version: Option<i64>) -> Result<()> {
-        Self::empty(Self::if_match(self.request(Method::DELETE, &format!("/groups/{}", seg(id))), version)).await
+        Self::empty(Self::if_match(
+            self.request(Method::DELETE, &format!("/groups/{}", seg(id))),
+            version,
+        ))
+        .await
     }
 
     // Audit

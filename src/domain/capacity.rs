@@ -198,7 +198,10 @@ pub fn check_package_shape(level: Level, p: &Package) -> Result<(), (&'static st
     for d in Dimension::ALL {
         match d.limit(p) {
             None if level != Level::Provider => {
-                return Err((d.as_str(), "only the provider's package can be unlimited".into()));
+                return Err((
+                    d.as_str(),
+                    "only the provider's package can be unlimited".into(),
+                ));
             }
             Some(v) if v < 0 => return Err((d.as_str(), "must not be negative".into())),
             _ => {}
@@ -272,8 +275,14 @@ mod tests {
     #[test]
     fn recording_minutes_up_to_the_free_allowance_cost_nothing() {
         let policy = PlatformPolicy::default();
-        assert_eq!(Amounts::used_by_tenant(10, 2, 400, &policy).recording_minutes, 0);
-        assert_eq!(Amounts::used_by_tenant(10, 2, 700, &policy).recording_minutes, 200);
+        assert_eq!(
+            Amounts::used_by_tenant(10, 2, 400, &policy).recording_minutes,
+            0
+        );
+        assert_eq!(
+            Amounts::used_by_tenant(10, 2, 700, &policy).recording_minutes,
+            200
+        );
     }
 
     #[test]

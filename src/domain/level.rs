@@ -27,8 +27,14 @@ mod tests {
     #[test]
     fn each_level_creates_exactly_the_levels_below_it() {
         use Level::*;
-        assert_eq!(creatable_levels(Provider), vec![Distributor, SubDistributor, Reseller]);
-        assert_eq!(creatable_levels(Distributor), vec![SubDistributor, Reseller]);
+        assert_eq!(
+            creatable_levels(Provider),
+            vec![Distributor, SubDistributor, Reseller]
+        );
+        assert_eq!(
+            creatable_levels(Distributor),
+            vec![SubDistributor, Reseller]
+        );
         assert_eq!(creatable_levels(SubDistributor), vec![Reseller]);
         assert!(creatable_levels(Reseller).is_empty());
     }

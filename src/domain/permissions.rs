@@ -51,7 +51,12 @@ impl FromIterator<Permission> for PermissionSet {
 
 /// Sorts and de-duplicates a list of permissions, as stored and shown.
 pub fn normalize(perms: &[Permission]) -> Vec<Permission> {
-    perms.iter().copied().collect::<BTreeSet<_>>().into_iter().collect()
+    perms
+        .iter()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// The catalogue of `GET /permissions`: every permission with what it allows.
@@ -114,9 +119,24 @@ mod tests {
         let t: Vec<GroupTemplate> =
             serde_json::from_str(include_str!("../../assets/group_templates.json")).unwrap();
         let keys: Vec<&str> = t.iter().map(|t| t.key.as_str()).collect();
-        assert_eq!(keys, ["dealer_admin", "default_reseller", "noc_operator", "auditor"]);
+        assert_eq!(
+            keys,
+            [
+                "dealer_admin",
+                "default_reseller",
+                "noc_operator",
+                "auditor"
+            ]
+        );
         let admin = template("dealer_admin").unwrap();
-        assert_eq!(normalize(&admin.permissions), Permission::all().into_iter().collect::<BTreeSet<_>>().into_iter().collect::<Vec<_>>());
+        assert_eq!(
+            normalize(&admin.permissions),
+            Permission::all()
+                .into_iter()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]

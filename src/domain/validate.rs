@@ -29,7 +29,10 @@ pub fn name(field: &'static str, value: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(field, "must be at most 100 characters"));
     }
     if v.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "must not contain control characters"));
+        return Err(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(v.to_string())
 }
@@ -38,7 +41,10 @@ pub fn name(field: &'static str, value: &str) -> Result<String, FieldError> {
 pub fn text(field: &'static str, value: &str, max: usize) -> Result<String, FieldError> {
     let v = value.trim();
     if v.chars().count() > max {
-        return Err(FieldError::new(field, format!("must be at most {max} characters")));
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     Ok(v.to_string())
 }
@@ -97,7 +103,10 @@ fn is_hostname(v: &str) -> bool {
 /// A whole number within `min..=max`.
 pub fn range(field: &'static str, value: i64, min: i64, max: i64) -> Result<i64, FieldError> {
     if value < min || value > max {
-        Err(FieldError::new(field, format!("must be between {min} and {max}")))
+        Err(FieldError::new(
+            field,
+            format!("must be between {min} and {max}"),
+        ))
     } else {
         Ok(value)
     }
@@ -124,7 +133,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(email("email", " Ops@Example.COM ").unwrap(), "ops@example.com");
+        assert_eq!(
+            email("email", " Ops@Example.COM ").unwrap(),
+            "ops@example.com"
+        );
         for bad in ["", "ops", "ops@", "@x.com", "a@b", "a b@x.com", "a@@x.com"] {
             assert!(email("email", bad).is_err(), "{bad}");
         }
@@ -132,7 +144,10 @@ mod tests {
 
     #[test]
     fn domains() {
-        assert_eq!(sip_domain("domain", "Riverside-Dental.PBX.example").unwrap(), "riverside-dental.pbx.example");
+        assert_eq!(
+            sip_domain("domain", "Riverside-Dental.PBX.example").unwrap(),
+            "riverside-dental.pbx.example"
+        );
         for bad in ["", "pbx", "-a.b", "a..b", "a_b.c", "a.b-"] {
             assert!(sip_domain("domain", bad).is_err(), "{bad}");
         }

@@ -2,12 +2,27 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// The rank of a dealer in the channel; each level creates only the levels below it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Provider,
     Distributor,
     SubDistributor,
+    /// The default of a new dealer: the most common level.
+    #[default]
     Reseller,
 }
 
@@ -125,12 +140,6 @@ pub struct NewDealer {
     pub notes: String,
     #[serde(default)]
     pub package: Option<Package>,
-}
-
-impl Default for Level {
-    fn default() -> Self {
-        Level::Reseller
-    }
 }
 
 /// `PATCH /dealers/{id}`: contact fields only; level and parent never change.

@@ -129,7 +129,9 @@ impl utoipa::PartialSchema for Permission {
         let names: Vec<String> = Permission::all().iter().map(|p| p.to_string()).collect();
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .description(Some("A permission: `area:action`, `tenants:move` or `impersonate`"))
+            .description(Some(
+                "A permission: `area:action`, `tenants:move` or `impersonate`",
+            ))
             .enum_values(Some(names))
             .into()
     }

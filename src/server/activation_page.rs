@@ -28,7 +28,11 @@ pub struct PasswordForm {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 fn page(body: String) -> Html<String> {
@@ -36,7 +40,9 @@ fn page(body: String) -> Html<String> {
 }
 
 fn form(token: &str, error: Option<&str>) -> Html<String> {
-    let error = error.map(|e| format!("<p class=\"message error\">{}</p>", escape(e))).unwrap_or_default();
+    let error = error
+        .map(|e| format!("<p class=\"message error\">{}</p>", escape(e)))
+        .unwrap_or_default();
     page(format!(
         "<p>Choose the password for your login (at least {MIN_PASSWORD_LEN} characters).</p>{error}\
          <form method=\"post\" action=\"/activate\">\
@@ -59,7 +65,10 @@ pub async fn submit(State(st): State<AppState>, Form(f): Form<PasswordForm>) -> 
         return form(&f.token, Some("The two passwords differ."));
     }
     match set_password(&st, &f.token, f.password).await {
-        Ok(()) => page("<p class=\"message\">Your password is set. You can now sign in with dealerctl.</p>".into()),
+        Ok(()) => page(
+            "<p class=\"message\">Your password is set. You can now sign in with dealerctl.</p>"
+                .into(),
+        ),
         Err(e) => form(&f.token, Some(&e.message)),
     }
 }

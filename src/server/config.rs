@@ -174,7 +174,10 @@ impl ServerConfig {
             .listen
             .parse()
             .map_err(|_| anyhow::anyhow!("listen address `{}` is not ADDRESS:PORT", self.listen))?;
-        if self.tls.is_none() && !addr.ip().is_loopback() && !self.allow_plain_http_on_public_address {
+        if self.tls.is_none()
+            && !addr.ip().is_loopback()
+            && !self.allow_plain_http_on_public_address
+        {
             anyhow::bail!(
                 "refusing to serve plain HTTP on {addr}, which is not a loopback address: configure [server.tls] \
                  with a certificate and key, or, behind a TLS-terminating proxy, set \
@@ -191,7 +194,10 @@ mod tests {
 
     #[test]
     fn plain_http_on_a_public_address_needs_plain_words() {
-        let mut c = ServerConfig { listen: "0.0.0.0:8640".into(), ..ServerConfig::default() };
+        let mut c = ServerConfig {
+            listen: "0.0.0.0:8640".into(),
+            ..ServerConfig::default()
+        };
         assert!(c.check().is_err());
         c.allow_plain_http_on_public_address = true;
         assert!(c.check().is_ok());
@@ -208,6 +214,9 @@ mod tests {
         assert_eq!(c.listen, "127.0.0.1:9000");
         assert_eq!(c.policy.max_extensions_per_tenant, 100);
         assert_eq!(c.policy.free_recording_minutes_per_tenant, 500);
-        assert!(ServerConfig::from_toml("[server]\nlistne = 1\n").is_err(), "typos are refused");
+        assert!(
+            ServerConfig::from_toml("[server]\nlistne = 1\n").is_err(),
+            "typos are refused"
+        );
     }
 }

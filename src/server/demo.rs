@@ -70,7 +70,11 @@ pub fn demo_logins() -> Vec<(String, String)> {
     let Ok(file) = serde_json::from_str::<DemoFile>(include_str!("../../assets/demo.json")) else {
         return Vec::new();
     };
-    let mut out: Vec<(String, String)> = file.provider_users.iter().map(|u| (u.email.clone(), "provider".into())).collect();
+    let mut out: Vec<(String, String)> = file
+        .provider_users
+        .iter()
+        .map(|u| (u.email.clone(), "provider".into()))
+        .collect();
     for d in &file.dealers {
         out.extend(d.users.iter().map(|u| (u.email.clone(), d.name.clone())));
     }
@@ -80,20 +84,44 @@ pub fn demo_logins() -> Vec<(String, String)> {
 /// Fills a store that holds only the bootstrap provider with the demo tree.
 pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
     let file: DemoFile = serde_json::from_str(include_str!("../../assets/demo.json"))?;
-    let actor = Actor { email: Some("demo seed".into()), ..Actor::default() };
-    let root_id = store.provider_id().await?.ok_or_else(|| anyhow::anyhow!("the store has no provider yet"))?;
+    let actor = Actor {
+        email: Some("demo seed".into()),
+        ..Actor::default()
+    };
+    let root_id = store
+        .provider_id()
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the store has no provider yet"))?;
     let scope = Scope::of_account(root_id.clone());
     let hash = password::hash(file.password.clone()).await?;
     let mut ids: HashMap<String, String> = HashMap::new();
     ids.insert(String::new(), root_id.clone());
-    let patch = DealerPatch { name: Some(file.provider.clone()), display_name: Some(file.provider.clone()), ..DealerPatch::default() };
-    store.update_dealer(&scope, &actor, &root_id, None, patch).await?;
+    let patch = DealerPatch {
+        name: Some(file.provider.clone()),
+        display_name: Some(file.provider.clone()),
+        ..DealerPatch::default()
+    };
+    store
+        .update_dealer(&scope, &actor, &root_id, None, patch)
+        .await?;
 
     let all_groups = |dealer_id: String| {
         let scope = scope.clone();
         async move {
-            let page = PageRequest { limit: 1000, cursor: None, q: None };
-            store.list_groups(&scope, &GroupFilter { dealer_id: Some(dealer_id) }, &page).await
+            let page = PageRequest {
+                limit: 1000,
+                cursor: None,
+                q: None,
+            };
+            store
+                .list_groups(
+                    &scope,
+                    &GroupFilter {
+                        dealer_id: Some(dealer_id),
+                    },
+                    &page,
+                )
+                .await
         }
     };
     for t in &file.provider_tenants {
@@ -101,34 +129,55 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
     }
     let provider_groups = all_groups(root_id.clone()).await?;
     for u in &file.provider_users {
-        add_user(store, &scope, &actor, &root_id, u, &provider_groups.items, &hash).await?;
+        add_user(
+            store,
+            &scope,
+            &actor,
+            &root_id,
+            u,
+            &provider_groups.items,
+            &hash,
+        )
+        .await?;
     }
     for d in &file.dealers {
-        let parent = ids.get(d.parent.as_deref().unwrap_or("")).cloned().unwrap_or_else(|| root_id.clone());
+        let parent = ids
+            .get(d.parent.as_deref().unwrap_or(""))
+            .cloned()
+            .unwrap_or_else(|| root_id.clone());
         let dealer = store
-            .create_dealer(&scope, &actor, NewDealer {
-                parent_id: parent,
-                level: d.level,
-                name: d.name.clone(),
-                display_name: d.name.clone(),
-                email: d.email.clone(),
-                phone: d.phone.clone(),
-                address: d.address.clone(),
-                notes: String::new(),
-                package: Some(d.package),
-            })
+            .create_dealer(
+                &scope,
+                &actor,
+                NewDealer {
+                    parent_id: parent,
+                    level: d.level,
+                    name: d.name.clone(),
+                    display_name: d.name.clone(),
+                    email: d.email.clone(),
+                    phone: d.phone.clone(),
+                    address: d.address.clone(),
+                    notes: String::new(),
+                    package: Some(d.package),
+                },
+            )
             .await?;
         ids.insert(d.name.clone(), dealer.id.clone());
         for g in &d.groups {
-            let t = crate::domain::permissions::template(&g.template).ok_or_else(|| anyhow::anyhow!("no template {}", g.template))?;
+            let t = crate::domain::permissions::template(&g.template)
+                .ok_or_else(|| anyhow::anyhow!("no template {}", g.template))?;
             store
-                .create_group(&scope, &actor, NewGroup {
-                    dealer_id: dealer.id.clone(),
-                    name: g.name.clone(),
-                    description: t.description,
-                    permissions: t.permissions,
-                    template: None,
-                })
+                .create_group(
+                    &scope,
+                    &actor,
+                    NewGroup {
+                        dealer_id: dealer.id.clone(),
+                        name: g.name.clone(),
+                        description: t.description,
+                        permissions: t.permissions,
+                        template: None,
+                    },
+                )
                 .await?;
         }
         for t in &d.tenants {
@@ -142,21 +191,33 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn add_tenant(store: &dyn Store, scope: &Scope, actor: &Actor, dealer_id: &str, t: &DemoTenant) -> anyhow::Result<()> {
+async fn add_tenant(
+    store: &dyn Store,
+    scope: &Scope,
+    actor: &Actor,
+    dealer_id: &str,
+    t: &DemoTenant,
+) -> anyhow::Result<()> {
     let tenant = store
-        .create_tenant(scope, actor, NewTenant {
-            dealer_id: dealer_id.to_string(),
-            name: t.name.clone(),
-            domain: t.domain.clone(),
-            extensions: t.extensions,
-            concurrent_calls: t.concurrent_calls,
-            recording_minutes: t.recording_minutes,
-            high_availability: t.high_availability,
-            rate_card_id: None,
-        })
+        .create_tenant(
+            scope,
+            actor,
+            NewTenant {
+                dealer_id: dealer_id.to_string(),
+                name: t.name.clone(),
+                domain: t.domain.clone(),
+                extensions: t.extensions,
+                concurrent_calls: t.concurrent_calls,
+                recording_minutes: t.recording_minutes,
+                high_availability: t.high_availability,
+                rate_card_id: None,
+            },
+        )
         .await?;
     if t.suspended {
-        store.set_tenant_enabled(scope, actor, &tenant.id, false).await?;
+        store
+            .set_tenant_enabled(scope, actor, &tenant.id, false)
+            .await?;
     }
     Ok(())
 }
@@ -186,15 +247,25 @@ async fn add_user(
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let token = new_token();
-    let link = NewLinkToken { token_hash: hash_token(&token), expires_at: now_micros() + 60_000_000 };
+    let link = NewLinkToken {
+        token_hash: hash_token(&token),
+        expires_at: now_micros() + 60_000_000,
+    };
     store
-        .create_user(scope, actor, NewUser {
-            dealer_id: dealer_id.to_string(),
-            email: u.email.clone(),
-            display_name: u.display_name.clone(),
-            group_ids,
-        }, link)
+        .create_user(
+            scope,
+            actor,
+            NewUser {
+                dealer_id: dealer_id.to_string(),
+                email: u.email.clone(),
+                display_name: u.display_name.clone(),
+                group_ids,
+            },
+            link,
+        )
         .await?;
-    store.use_link_token(&hash_token(&token), password_hash, now_micros()).await?;
+    store
+        .use_link_token(&hash_token(&token), password_hash, now_micros())
+        .await?;
     Ok(())
 }

@@ -59,11 +59,20 @@ impl ApiError {
 
     pub fn invalid_field(field: &str, message: impl Into<String>) -> ApiError {
         let message = message.into();
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", format!("{field} {message}")).with_field(field)
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            format!("{field} {message}"),
+        )
+        .with_field(field)
     }
 
     pub fn internal() -> ApiError {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed; the request id is in the logs")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server failed; the request id is in the logs",
+        )
     }
 
     pub fn body(&self) -> ErrorBody {
@@ -100,7 +109,11 @@ fn level_list(levels: &[Level]) -> String {
     if levels.is_empty() {
         "no dealers".into()
     } else {
-        levels.iter().map(|l| l.label()).collect::<Vec<_>>().join(", ")
+        levels
+            .iter()
+            .map(|l| l.label())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

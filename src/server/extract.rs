@@ -16,11 +16,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::JsonDataError(e)) => {
-                Err(ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", format!("the body does not fit: {}", e.body_text())))
-            }
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::bad_request("send the body as JSON (Content-Type: application/json)")),
-            Err(e) => Err(ApiError::bad_request(format!("the body is not valid JSON: {}", e.body_text()))),
+            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_field",
+                format!("the body does not fit: {}", e.body_text()),
+            )),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::bad_request(
+                "send the body as JSON (Content-Type: application/json)",
+            )),
+            Err(e) => Err(ApiError::bad_request(format!(
+                "the body is not valid JSON: {}",
+                e.body_text()
+            ))),
         }
     }
 }
@@ -35,7 +42,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| ApiQuery(q.0))
-            .map_err(|e: QueryRejection| ApiError::bad_request(format!("bad query parameters: {}", e.body_text())))
+            .map_err(|e: QueryRejection| {
+                ApiError::bad_request(format!("bad query parameters: {}", e.body_text()))
+            })
     }
 }
 
@@ -49,7 +58,9 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| ApiPath(p.0))
-            .map_err(|e: PathRejection| ApiError::bad_request(format!("bad path: {}", e.body_text())))
+            .map_err(|e: PathRejection| {
+                ApiError::bad_request(format!("bad path: {}", e.body_text()))
+            })
     }
 }
 
@@ -63,7 +74,12 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
         let Some(v) = parts.headers.get(axum::http::header::IF_MATCH) else {
             return Ok(IfMatch(None));
         };
-        let text = v.to_str().unwrap_or_default().trim().trim_start_matches("W/").trim_matches('"');
+        let text = v
+            .to_str()
+            .unwrap_or_default()
+            .trim()
+            .trim_start_matches("W/")
+            .trim_matches('"');
         text.parse::<i64>()
             .map(|n| IfMatch(Some(n)))
             .map_err(|_| ApiError::bad_request("If-Match must be the object's version, like \"3\""))

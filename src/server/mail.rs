@@ -12,21 +12,34 @@ use super::config::ServerConfig;
 /// Where mail goes.
 #[derive(Clone)]
 pub enum Mailer {
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: String },
-    Outbox { dir: PathBuf, from: String },
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: String,
+    },
+    Outbox {
+        dir: PathBuf,
+        from: String,
+    },
 }
 
 impl Mailer {
     pub fn from_config(c: &ServerConfig) -> anyhow::Result<Mailer> {
         if let Some(smtp) = &c.smtp {
-            let mut b = AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)?.port(smtp.port);
+            let mut b =
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)?.port(smtp.port);
             if let Some(user) = &smtp.username {
                 let password = std::env::var("DEALERCTL_SMTP_PASSWORD").unwrap_or_default();
                 b = b.credentials(Credentials::new(user.clone(), password));
             }
-            return Ok(Mailer::Smtp { transport: b.build(), from: smtp.from.clone() });
+            return Ok(Mailer::Smtp {
+                transport: b.build(),
+                from: smtp.from.clone(),
+            });
         }
-        Ok(Mailer::Outbox { dir: c.mail_outbox.clone(), from: "dealerctl <noreply@dealerctl.invalid>".into() })
+        Ok(Mailer::Outbox {
+            dir: c.mail_outbox.clone(),
+            from: "dealerctl <noreply@dealerctl.invalid>".into(),
+        })
     }
 
     /// Sends a plain-text message.
@@ -38,14 +51,22 @@ impl Mailer {
             .from(from.parse()?)
             .to(to.parse()?)
             .subject(subject)
-            .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(plain_body(body)))?;
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(plain_body(body)),
+            )?;
         match self {
             Mailer::Smtp { transport, .. } => {
                 transport.send(message).await?;
             }
             Mailer::Outbox { dir, .. } => {
                 tokio::fs::create_dir_all(dir).await?;
-                let name = format!("{}-{}.eml", super::store::now_micros(), uuid::Uuid::now_v7().simple());
+                let name = format!(
+                    "{}-{}.eml",
+                    super::store::now_micros(),
+                    uuid::Uuid::now_v7().simple()
+                );
                 tokio::fs::write(dir.join(name), message.formatted()).await?;
             }
         }
@@ -72,10 +93,19 @@ mod tests {
     #[tokio::test]
     async fn outbox_mail_keeps_long_links_whole_and_never_panics() {
         let dir = tempfile::tempdir().unwrap();
-        let mailer = Mailer::Outbox { dir: dir.path().to_path_buf(), from: "a <a@example.net>".into() };
+        let mailer = Mailer::Outbox {
+            dir: dir.path().to_path_buf(),
+            from: "a <a@example.net>".into(),
+        };
         let link = format!("http://127.0.0.1:1/activate?token={}", "x".repeat(200));
-        mailer.send("b@example.net", "Hi", format!("Use this:\n\n{link}\n")).await.unwrap();
-        mailer.send("b@example.net", "Hi", "Grüße, ünïcode".to_string()).await.unwrap();
+        mailer
+            .send("b@example.net", "Hi", format!("Use this:\n\n{link}\n"))
+            .await
+            .unwrap();
+        mailer
+            .send("b@example.net", "Hi", "Grüße, ünïcode".to_string())
+            .await
+            .unwrap();
         let mut texts = Vec::new();
         for e in std::fs::read_dir(dir.path()).unwrap() {
             texts.push(std::fs::read_to_string(e.unwrap().path()).unwrap());

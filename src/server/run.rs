@@ -17,7 +17,12 @@ use super::store::{SqlStore, Store, redact_url};
 pub async fn open(config: ServerConfig, admin: AdminLogin) -> anyhow::Result<AppState> {
     let store = SqlStore::connect(&config.database, config.policy)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact_url(&config.database)))?;
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot open the database {}: {e}",
+                redact_url(&config.database)
+            )
+        })?;
     let mailer = Mailer::from_config(&config)?;
     let store: Arc<dyn Store> = Arc::new(store);
     let was_empty = store.is_empty().await?;
@@ -26,7 +31,11 @@ pub async fn open(config: ServerConfig, admin: AdminLogin) -> anyhow::Result<App
         super::demo::seed(store.as_ref()).await?;
         tracing::info!("seeded the demo tree");
     }
-    Ok(AppState { store, config: Arc::new(config), mailer })
+    Ok(AppState {
+        store,
+        config: Arc::new(config),
+        mailer,
+    })
 }
 
 /// A server running in the background (tests and `dealerctl demo`).
@@ -67,11 +76,19 @@ pub async fn spawn(config: ServerConfig, admin: AdminLogin) -> anyhow::Result<Ru
         let shutdown = async {
             let _ = stopped.await;
         };
-        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
             tracing::error!(error = %e, "server stopped with an error");
         }
     });
-    Ok(RunningServer { addr, state, stop: Some(stop), task })
+    Ok(RunningServer {
+        addr,
+        state,
+        stop: Some(stop),
+        task,
+    })
 }
 
 /// `dealerctl serve`: runs until SIGTERM or Ctrl-C.
@@ -92,12 +109,17 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
                 h.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
             });
             tracing::info!(%addr, "serving HTTPS");
-            axum_server::bind_rustls(addr, rustls).handle(handle).serve(app).await?;
+            axum_server::bind_rustls(addr, rustls)
+                .handle(handle)
+                .serve(app)
+                .await?;
         }
         None => {
             let listener = TcpListener::bind(addr).await?;
             tracing::info!(%addr, "serving HTTP");
-            axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
         }
     }
     tracing::info!("stopped");

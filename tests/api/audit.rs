@@ -9,16 +9,29 @@ async fn changes_are_recorded_with_before_and_after() {
     let res = app.dealer(&app.provider_id, Level::Reseller, 100).await;
     let updated = app
         .admin
-        .update_dealer(&res.id, Some(res.version), &DealerPatch { display_name: Some("Renamed".into()), ..DealerPatch::default() })
+        .update_dealer(
+            &res.id,
+            Some(res.version),
+            &DealerPatch {
+                display_name: Some("Renamed".into()),
+                ..DealerPatch::default()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(updated.version, res.version + 1);
-    let f = AuditFilter { object_id: Some(res.id.clone()), ..AuditFilter::default() };
+    let f = AuditFilter {
+        object_id: Some(res.id.clone()),
+        ..AuditFilter::default()
+    };
     let events = app.admin.audit(&f, &page()).await.unwrap();
     let actions: Vec<&str> = events.items.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["dealer.update", "dealer.create"], "newest first");
     let upd = &events.items[0];
-    assert_eq!(upd.before.as_ref().unwrap()["display_name"], res.display_name.as_str());
+    assert_eq!(
+        upd.before.as_ref().unwrap()["display_name"],
+        res.display_name.as_str()
+    );
     assert_eq!(upd.after.as_ref().unwrap()["display_name"], "Renamed");
     assert_eq!(upd.actor_email.as_deref(), Some(ADMIN_EMAIL));
     assert_eq!(upd.client_addr.as_deref(), Some("127.0.0.1"));
@@ -36,24 +49,85 @@ async fn sign_ins_and_failures_are_recorded_and_the_trail_is_scoped() {
     let tb = app.tenant(&b.id, 5).await;
     let ta = app.tenant(&a.id, 5).await;
 
-    let mine = a_client.audit(&AuditFilter::default(), &PageParams { limit: Some(1000), ..PageParams::default() }).await.unwrap();
+    let mine = a_client
+        .audit(
+            &AuditFilter::default(),
+            &PageParams {
+                limit: Some(1000),
+                ..PageParams::default()
+            },
+        )
+        .await
+        .unwrap();
     let actions: Vec<&str> = mine.items.iter().map(|e| e.action.as_str()).collect();
-    for expected in ["auth.sign_in", "auth.sign_in_failed", "auth.set_password", "user.create", "tenant.create"] {
-        assert!(actions.contains(&expected), "{expected} missing from {actions:?}");
+    for expected in [
+        "auth.sign_in",
+        "auth.sign_in_failed",
+        "auth.set_password",
+        "user.create",
+        "tenant.create",
+    ] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} missing from {actions:?}"
+        );
     }
-    assert!(mine.items.iter().any(|e| e.object_id.as_deref() == Some(ta.id.as_str())));
-    assert!(mine.items.iter().all(|e| e.object_id.as_deref() != Some(tb.id.as_str())), "b's events are out of a's scope");
-    assert!(mine.items.iter().all(|e| e.object_id.as_deref() != Some(b.id.as_str())));
+    assert!(
+        mine.items
+            .iter()
+            .any(|e| e.object_id.as_deref() == Some(ta.id.as_str()))
+    );
+    assert!(
+        mine.items
+            .iter()
+            .all(|e| e.object_id.as_deref() != Some(tb.id.as_str())),
+        "b's events are out of a's scope"
+    );
+    assert!(
+        mine.items
+            .iter()
+            .all(|e| e.object_id.as_deref() != Some(b.id.as_str()))
+    );
     // The provider sees both.
-    let all = app.admin.audit(&AuditFilter { object_type: Some("tenant".into()), ..AuditFilter::default() }, &page()).await.unwrap();
+    let all = app
+        .admin
+        .audit(
+            &AuditFilter {
+                object_type: Some("tenant".into()),
+                ..AuditFilter::default()
+            },
+            &page(),
+        )
+        .await
+        .unwrap();
     assert_eq!(all.total, 2);
     // Events of a deleted dealer stay visible above it.
     app.admin.delete_tenant(&tb.id, None).await.unwrap();
     app.admin.delete_dealer(&b.id, None).await.unwrap();
-    let gone = app.admin.audit(&AuditFilter { object_id: Some(b.id.clone()), ..AuditFilter::default() }, &page()).await.unwrap();
-    assert_eq!(gone.items.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["dealer.delete", "dealer.create"]);
+    let gone = app
+        .admin
+        .audit(
+            &AuditFilter {
+                object_id: Some(b.id.clone()),
+                ..AuditFilter::default()
+            },
+            &page(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        gone.items
+            .iter()
+            .map(|e| e.action.as_str())
+            .collect::<Vec<_>>(),
+        ["dealer.delete", "dealer.create"]
+    );
     // Audit needs audit:read.
     let g = app.group(&a.id, "default_reseller").await;
     let (_, staff) = app.user(&a.id, vec![g.id]).await;
-    expect_err(staff.audit(&AuditFilter::default(), &page()).await, 403, "forbidden");
+    expect_err(
+        staff.audit(&AuditFilter::default(), &page()).await,
+        403,
+        "forbidden",
+    );
 }

@@ -11,18 +11,44 @@ async fn packages_are_carved_from_the_parent() {
     app.tenant(&dist.id, 100).await;
 
     let cap = app.admin.capacity(&dist.id).await.unwrap();
-    assert_eq!(cap.extensions, DimensionUsage { package: Some(1000), allocated: 600, used: 100, free: Some(300), subtree_used: 100 });
+    assert_eq!(
+        cap.extensions,
+        DimensionUsage {
+            package: Some(1000),
+            allocated: 600,
+            used: 100,
+            free: Some(300),
+            subtree_used: 100
+        }
+    );
     assert_eq!(cap.max_tenants.allocated + cap.max_tenants.used, 601);
 
     // A second reseller asking 400 extensions: only 300 are free at the distributor.
     let r = app
         .admin
-        .create_dealer(&NewDealer { parent_id: dist.id.clone(), level: Level::Reseller, name: "Greedy".into(), package: Some(package(400)), ..NewDealer::default() })
+        .create_dealer(&NewDealer {
+            parent_id: dist.id.clone(),
+            level: Level::Reseller,
+            name: "Greedy".into(),
+            package: Some(package(400)),
+            ..NewDealer::default()
+        })
         .await;
     let e = expect_err(r, 409, "capacity_exceeded");
-    assert_eq!(e.field(), Some("max_tenants"), "the first dimension short is named");
+    assert_eq!(
+        e.field(),
+        Some("max_tenants"),
+        "the first dimension short is named"
+    );
     let d = e.details().unwrap();
-    assert_eq!((d["asked"].as_i64(), d["free"].as_i64(), d["dealer_id"].as_str()), (Some(400), Some(399), Some(dist.id.as_str())));
+    assert_eq!(
+        (
+            d["asked"].as_i64(),
+            d["free"].as_i64(),
+            d["dealer_id"].as_str()
+        ),
+        (Some(400), Some(399), Some(dist.id.as_str()))
+    );
     assert!(e.to_string().contains("asked 400"), "{e}");
 
     // Nothing changed.
@@ -40,31 +66,58 @@ async fn raising_needs_free_capacity_above_and_cutting_stops_at_what_is_committe
     // Raise beyond the distributor's free 100: refused, with the amount asked (the increase).
     let mut p = package(500);
     p.extensions = Some(700);
-    let e = expect_err(app.admin.set_package(&res.id, None, &p).await, 409, "capacity_exceeded");
-    assert_eq!((e.field(), e.details().unwrap()["asked"].as_i64(), e.details().unwrap()["free"].as_i64()), (Some("extensions"), Some(200), Some(100)));
+    let e = expect_err(
+        app.admin.set_package(&res.id, None, &p).await,
+        409,
+        "capacity_exceeded",
+    );
+    assert_eq!(
+        (
+            e.field(),
+            e.details().unwrap()["asked"].as_i64(),
+            e.details().unwrap()["free"].as_i64()
+        ),
+        (Some("extensions"), Some(200), Some(100))
+    );
     p.extensions = Some(600);
     let raised = app.admin.set_package(&res.id, None, &p).await.unwrap();
     assert_eq!(raised.package.extensions, Some(600));
 
     // Cut below the 200 used: refused with the exact shortfall.
     p.extensions = Some(150);
-    let e = expect_err(app.admin.set_package(&res.id, None, &p).await, 409, "package_below_usage");
+    let e = expect_err(
+        app.admin.set_package(&res.id, None, &p).await,
+        409,
+        "package_below_usage",
+    );
     assert_eq!(e.details().unwrap()["shortfall"].as_i64(), Some(50));
     p.extensions = Some(200);
     app.admin.set_package(&res.id, None, &p).await.unwrap();
 
     // High availability only where the parent has it; only the provider is unlimited.
     p.high_availability = true;
-    let e = expect_err(app.admin.set_package(&res.id, None, &p).await, 409, "capacity_exceeded");
+    let e = expect_err(
+        app.admin.set_package(&res.id, None, &p).await,
+        409,
+        "capacity_exceeded",
+    );
     assert_eq!(e.field(), Some("high_availability"));
     p.high_availability = false;
     p.extensions = None;
-    let e = expect_err(app.admin.set_package(&res.id, None, &p).await, 422, "invalid_field");
+    let e = expect_err(
+        app.admin.set_package(&res.id, None, &p).await,
+        422,
+        "invalid_field",
+    );
     assert_eq!(e.field(), Some("extensions"));
 
     // A dealer never sets its own package.
     let (_, own) = app.dealer_admin(&res.id).await;
-    expect_err(own.set_package(&res.id, None, &package(1)).await, 403, "forbidden");
+    expect_err(
+        own.set_package(&res.id, None, &package(1)).await,
+        403,
+        "forbidden",
+    );
 }
 
 #[tokio::test]
@@ -73,13 +126,30 @@ async fn deleting_a_dealer_is_refused_while_it_has_children_and_returns_its_pack
     let dist = app.dealer(&app.provider_id, Level::Distributor, 1000).await;
     let res = app.dealer(&dist.id, Level::Reseller, 300).await;
     let t = app.tenant(&res.id, 10).await;
-    let e = expect_err(app.admin.delete_dealer(&dist.id, None).await, 409, "has_children");
-    assert_eq!((e.details().unwrap()["sub_dealers"].as_i64(), e.details().unwrap()["tenants"].as_i64()), (Some(1), Some(0)));
-    let e = expect_err(app.admin.delete_dealer(&res.id, None).await, 409, "has_children");
+    let e = expect_err(
+        app.admin.delete_dealer(&dist.id, None).await,
+        409,
+        "has_children",
+    );
+    assert_eq!(
+        (
+            e.details().unwrap()["sub_dealers"].as_i64(),
+            e.details().unwrap()["tenants"].as_i64()
+        ),
+        (Some(1), Some(0))
+    );
+    let e = expect_err(
+        app.admin.delete_dealer(&res.id, None).await,
+        409,
+        "has_children",
+    );
     assert_eq!(e.details().unwrap()["tenants"].as_i64(), Some(1));
     app.admin.delete_tenant(&t.id, None).await.unwrap();
     let (user, _) = app.dealer_admin(&res.id).await;
     app.admin.delete_dealer(&res.id, None).await.unwrap();
-    assert_eq!(app.admin.capacity(&dist.id).await.unwrap().extensions.free, Some(1000));
+    assert_eq!(
+        app.admin.capacity(&dist.id).await.unwrap().extensions.free,
+        Some(1000)
+    );
     expect_err(app.admin.get_user(&user.id).await, 404, "not_found");
 }

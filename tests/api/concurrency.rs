@@ -13,7 +13,13 @@ async fn simultaneous_creations_and_raises_never_over_commit() {
     for _ in 0..20 {
         children.push(
             app.admin
-                .create_dealer(&NewDealer { parent_id: dist.id.clone(), level: Level::Reseller, name: app.unique("Child "), package: Some(package(0)), ..NewDealer::default() })
+                .create_dealer(&NewDealer {
+                    parent_id: dist.id.clone(),
+                    level: Level::Reseller,
+                    name: app.unique("Child "),
+                    package: Some(package(0)),
+                    ..NewDealer::default()
+                })
                 .await
                 .unwrap(),
         );
@@ -23,7 +29,14 @@ async fn simultaneous_creations_and_raises_never_over_commit() {
         let c = app.admin.clone();
         let d = dist.id.clone();
         async move {
-            c.create_tenant(&NewTenant { dealer_id: d, name: format!("race{i}"), domain: format!("race{i}.pbx.example"), extensions: 10, ..NewTenant::default() }).await
+            c.create_tenant(&NewTenant {
+                dealer_id: d,
+                name: format!("race{i}"),
+                domain: format!("race{i}.pbx.example"),
+                extensions: 10,
+                ..NewTenant::default()
+            })
+            .await
         }
     });
     let raises = children.iter().map(|child| {
@@ -55,16 +68,44 @@ async fn simultaneous_creations_and_raises_never_over_commit() {
         }
     }
     let cap = app.admin.capacity(&dist.id).await.unwrap();
-    for (name, d) in [("max_tenants", cap.max_tenants), ("extensions", cap.extensions), ("concurrent_calls", cap.concurrent_calls), ("recording_minutes", cap.recording_minutes)] {
-        assert!(d.allocated + d.used <= d.package.unwrap(), "{name} over-committed: {d:?}");
+    for (name, d) in [
+        ("max_tenants", cap.max_tenants),
+        ("extensions", cap.extensions),
+        ("concurrent_calls", cap.concurrent_calls),
+        ("recording_minutes", cap.recording_minutes),
+    ] {
+        assert!(
+            d.allocated + d.used <= d.package.unwrap(),
+            "{name} over-committed: {d:?}"
+        );
     }
     assert_eq!(cap.extensions.used, 10 * accepted_tenants.len() as i64);
     assert_eq!(cap.extensions.allocated, 100 * accepted_raises);
-    let stored = app.admin.list_tenants(&TenantFilter { dealer_id: Some(dist.id.clone()), ..TenantFilter::default() }, &PageParams { limit: Some(1000), ..PageParams::default() }).await.unwrap();
+    let stored = app
+        .admin
+        .list_tenants(
+            &TenantFilter {
+                dealer_id: Some(dist.id.clone()),
+                ..TenantFilter::default()
+            },
+            &PageParams {
+                limit: Some(1000),
+                ..PageParams::default()
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(stored.total as usize, accepted_tenants.len());
     for id in &accepted_tenants {
         assert!(stored.items.iter().any(|t| &t.id == id));
     }
-    assert!(accepted_tenants.len() + accepted_raises as usize > 0 && (accepted_tenants.len() < 180 || accepted_raises < 20), "the race was real: something was refused");
-    assert_eq!(cap.extensions.free, Some(2000 - 10 * accepted_tenants.len() as i64 - 100 * accepted_raises));
+    assert!(
+        accepted_tenants.len() + accepted_raises as usize > 0
+            && (accepted_tenants.len() < 180 || accepted_raises < 20),
+        "the race was real: something was refused"
+    );
+    assert_eq!(
+        cap.extensions.free,
+        Some(2000 - 10 * accepted_tenants.len() as i64 - 100 * accepted_raises)
+    );
 }

@@ -37,13 +37,26 @@ impl TestApp {
         };
         adjust(&mut config);
         let outbox = config.mail_outbox.clone();
-        let admin = AdminLogin { email: ADMIN_EMAIL.into(), password: Some(PASSWORD.into()) };
+        let admin = AdminLogin {
+            email: ADMIN_EMAIL.into(),
+            password: Some(PASSWORD.into()),
+        };
         let server = spawn(config, admin).await.expect("server starts");
         let anon = ApiClient::new(&server.url()).unwrap();
-        let login = anon.login(ADMIN_EMAIL, PASSWORD).await.expect("admin signs in");
+        let login = anon
+            .login(ADMIN_EMAIL, PASSWORD)
+            .await
+            .expect("admin signs in");
         let admin = anon.with_token(login.token);
         let provider_id = login.user.dealer_id.clone();
-        TestApp { server, admin, provider_id, outbox, _dir: dir, counter: AtomicUsize::new(0) }
+        TestApp {
+            server,
+            admin,
+            provider_id,
+            outbox,
+            _dir: dir,
+            counter: AtomicUsize::new(0),
+        }
     }
 
     pub fn anon(&self) -> ApiClient {
@@ -107,11 +120,23 @@ impl TestApp {
         let email = format!("{}@example.net", self.unique("user"));
         let user = self
             .admin
-            .create_user(&NewUser { dealer_id: dealer.into(), email: email.clone(), display_name: "Test".into(), group_ids: groups })
+            .create_user(&NewUser {
+                dealer_id: dealer.into(),
+                email: email.clone(),
+                display_name: "Test".into(),
+                group_ids: groups,
+            })
             .await
             .expect("user invited");
-        self.anon().activate(&self.mailed_token(&email), PASSWORD).await.expect("activated");
-        let login = self.anon().login(&email, PASSWORD).await.expect("user signs in");
+        self.anon()
+            .activate(&self.mailed_token(&email), PASSWORD)
+            .await
+            .expect("activated");
+        let login = self
+            .anon()
+            .login(&email, PASSWORD)
+            .await
+            .expect("user signs in");
         (user, self.anon().with_token(login.token))
     }
 
@@ -148,10 +173,18 @@ pub fn package(n: i64) -> Package {
 
 /// Asserts an API error with this status and code, and returns it.
 #[track_caller]
-pub fn expect_err<T: std::fmt::Debug>(r: Result<T, ClientError>, status: u16, code: &str) -> ClientError {
+pub fn expect_err<T: std::fmt::Debug>(
+    r: Result<T, ClientError>,
+    status: u16,
+    code: &str,
+) -> ClientError {
     match r {
         Err(e) => {
-            assert_eq!((e.status(), e.code()), (Some(status), Some(code)), "unexpected error: {e:?}");
+            assert_eq!(
+                (e.status(), e.code()),
+                (Some(status), Some(code)),
+                "unexpected error: {e:?}"
+            );
             e
         }
         Ok(v) => panic!("expected {status} {code}, got {v:?}"),

@@ -4,6 +4,7 @@ mod helpers;
 
 mod activation;
 mod audit;
+mod bootstrap;
 mod capacity;
 mod concurrency;
 mod default_deny;

@@ -45,7 +45,12 @@ const CONTRACT: &[(&str, &str)] = &[
 #[tokio::test]
 async fn every_route_is_documented_and_every_documented_route_is_served() {
     let app = TestApp::start().await;
-    let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.server.url())).await.unwrap().json().await.unwrap();
+    let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.server.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
     let mut documented = Vec::new();
@@ -57,17 +62,29 @@ async fn every_route_is_documented_and_every_documented_route_is_served() {
         }
     }
     for (m, p) in CONTRACT {
-        assert!(documented.contains(&(m.to_string(), p.to_string())), "{m} {p} is not in the OpenAPI document");
+        assert!(
+            documented.contains(&(m.to_string(), p.to_string())),
+            "{m} {p} is not in the OpenAPI document"
+        );
     }
     // Each documented operation is really routed: never the router's own 404 or 405.
     let http = reqwest::Client::new();
     for (method, path) in &documented {
         let url = format!("{}{}", app.server.url(), path.replace("{id}", "dlr_x"));
-        let r = http.request(method.to_uppercase().parse().unwrap(), &url).bearer_auth(app.admin.token().unwrap()).send().await.unwrap();
+        let r = http
+            .request(method.to_uppercase().parse().unwrap(), &url)
+            .bearer_auth(app.admin.token().unwrap())
+            .send()
+            .await
+            .unwrap();
         let status = r.status().as_u16();
         let body: Value = r.json().await.unwrap_or(Value::Null);
-        let router_miss = (status == 404 && body["error"]["message"] == "no such route") || status == 405;
-        assert!(!router_miss, "{method} {path} is documented but not served ({status})");
+        let router_miss =
+            (status == 404 && body["error"]["message"] == "no such route") || status == 405;
+        assert!(
+            !router_miss,
+            "{method} {path} is documented but not served ({status})"
+        );
     }
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());

@@ -19,18 +19,59 @@ async fn a_dealer_sees_its_subtree_and_nothing_beside_or_above() {
     let (me, client) = app.dealer_admin(&mine.id).await;
 
     // Lists hold only the subtree.
-    let dealers = client.list_dealers(&DealerFilter::default(), &page()).await.unwrap();
-    assert_eq!(dealers.items.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), [mine.id.as_str()]);
+    let dealers = client
+        .list_dealers(&DealerFilter::default(), &page())
+        .await
+        .unwrap();
+    assert_eq!(
+        dealers
+            .items
+            .iter()
+            .map(|d| d.id.as_str())
+            .collect::<Vec<_>>(),
+        [mine.id.as_str()]
+    );
     assert_eq!(dealers.total, 1);
-    let tenants = client.list_tenants(&TenantFilter::default(), &page()).await.unwrap();
-    assert_eq!(tenants.items.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), [my_tenant.id.as_str()]);
-    let users = client.list_users(&UserFilter::default(), &page()).await.unwrap();
-    assert_eq!(users.items.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(), [me.id.as_str()]);
-    let groups = client.list_groups(&GroupFilter::default(), &page()).await.unwrap();
-    assert!(groups.items.iter().all(|g| g.dealer_id == mine.id), "{groups:?}");
+    let tenants = client
+        .list_tenants(&TenantFilter::default(), &page())
+        .await
+        .unwrap();
+    assert_eq!(
+        tenants
+            .items
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect::<Vec<_>>(),
+        [my_tenant.id.as_str()]
+    );
+    let users = client
+        .list_users(&UserFilter::default(), &page())
+        .await
+        .unwrap();
+    assert_eq!(
+        users
+            .items
+            .iter()
+            .map(|u| u.id.as_str())
+            .collect::<Vec<_>>(),
+        [me.id.as_str()]
+    );
+    let groups = client
+        .list_groups(&GroupFilter::default(), &page())
+        .await
+        .unwrap();
+    assert!(
+        groups.items.iter().all(|g| g.dealer_id == mine.id),
+        "{groups:?}"
+    );
 
     // By id, a sibling's and a parent's objects are as missing as ids that never existed.
-    for id in [&sibling.id, &dist.id, &app.provider_id, &"dlr_nope".to_string()] {
+    for id in [
+        &sibling.id,
+        &dist.id,
+        &app.provider_id,
+        &"dlr_nope".to_string(),
+    ] {
         expect_err(client.get_dealer(id).await, 404, "not_found");
         expect_err(client.capacity(id).await, 404, "not_found");
         expect_err(client.suspend_dealer(id).await, 404, "not_found");
@@ -47,11 +88,28 @@ async fn a_dealer_sees_its_subtree_and_nothing_beside_or_above() {
         expect_err(client.get_group(id).await, 404, "not_found");
     }
     // Ids in bodies and filters count too.
-    let r = client.create_tenant(&NewTenant { dealer_id: sibling.id.clone(), name: "x".into(), domain: "x.pbx.example".into(), ..NewTenant::default() }).await;
+    let r = client
+        .create_tenant(&NewTenant {
+            dealer_id: sibling.id.clone(),
+            name: "x".into(),
+            domain: "x.pbx.example".into(),
+            ..NewTenant::default()
+        })
+        .await;
     expect_err(r, 404, "not_found");
-    let f = TenantFilter { dealer_id: Some(sibling.id.clone()), ..TenantFilter::default() };
+    let f = TenantFilter {
+        dealer_id: Some(sibling.id.clone()),
+        ..TenantFilter::default()
+    };
     expect_err(client.list_tenants(&f, &page()).await, 404, "not_found");
-    let r = client.create_user(&NewUser { dealer_id: mine.id.clone(), email: "x@example.net".into(), display_name: String::new(), group_ids: vec![sibling_group.id.clone()] }).await;
+    let r = client
+        .create_user(&NewUser {
+            dealer_id: mine.id.clone(),
+            email: "x@example.net".into(),
+            display_name: String::new(),
+            group_ids: vec![sibling_group.id.clone()],
+        })
+        .await;
     expect_err(r, 404, "not_found");
     expect_err(client.tree(Some(&dist.id), 1).await, 404, "not_found");
 
@@ -60,7 +118,14 @@ async fn a_dealer_sees_its_subtree_and_nothing_beside_or_above() {
     assert_eq!(own.path, Some(vec![]));
     // The provider's view of the same dealer shows the whole path.
     let full = app.admin.get_dealer(&mine.id).await.unwrap();
-    assert_eq!(full.path.unwrap().iter().map(|p| p.id.clone()).collect::<Vec<_>>(), [app.provider_id.clone(), dist.id.clone()]);
+    assert_eq!(
+        full.path
+            .unwrap()
+            .iter()
+            .map(|p| p.id.clone())
+            .collect::<Vec<_>>(),
+        [app.provider_id.clone(), dist.id.clone()]
+    );
 }
 
 #[tokio::test]
@@ -72,11 +137,18 @@ async fn the_tree_loads_lazily_within_scope() {
     let root = app.admin.tree(None, 1).await.unwrap();
     assert_eq!(root.id, app.provider_id);
     let d = root.children.iter().find(|c| c.id == dist.id).unwrap();
-    assert_eq!((d.children_count, d.children.len()), (1, 0), "depth 1 does not load grandchildren");
+    assert_eq!(
+        (d.children_count, d.children.len()),
+        (1, 0),
+        "depth 1 does not load grandchildren"
+    );
     let deep = app.admin.tree(Some(&dist.id), 2).await.unwrap();
     let r = &deep.children[0];
     assert_eq!((r.id.as_str(), r.tenants_count), (res.id.as_str(), 1));
-    assert_eq!((r.children[0].kind, r.children[0].id.as_str()), (NodeKind::Tenant, t.id.as_str()));
+    assert_eq!(
+        (r.children[0].kind, r.children[0].id.as_str()),
+        (NodeKind::Tenant, t.id.as_str())
+    );
     let (_, reseller) = app.dealer_admin(&res.id).await;
     let own = reseller.tree(None, 3).await.unwrap();
     assert_eq!(own.id, res.id, "a reseller's tree starts at itself");

@@ -21,17 +21,41 @@ async fn the_platform_policy_and_the_dealer_minimum_bind_every_tenant() {
     p.min_extensions_per_tenant = 5;
     let res = app
         .admin
-        .create_dealer(&NewDealer { parent_id: app.provider_id.clone(), level: Level::Reseller, name: "R".into(), package: Some(p), ..NewDealer::default() })
+        .create_dealer(&NewDealer {
+            parent_id: app.provider_id.clone(),
+            level: Level::Reseller,
+            name: "R".into(),
+            package: Some(p),
+            ..NewDealer::default()
+        })
         .await
         .unwrap();
-    let e = expect_err(app.admin.create_tenant(&tenant(&res.id, "big", 501, 0)).await, 422, "invalid_field");
+    let e = expect_err(
+        app.admin
+            .create_tenant(&tenant(&res.id, "big", 501, 0))
+            .await,
+        422,
+        "invalid_field",
+    );
     assert_eq!(e.field(), Some("extensions"));
-    let e = expect_err(app.admin.create_tenant(&tenant(&res.id, "small", 4, 0)).await, 422, "invalid_field");
+    let e = expect_err(
+        app.admin
+            .create_tenant(&tenant(&res.id, "small", 4, 0))
+            .await,
+        422,
+        "invalid_field",
+    );
     assert!(e.to_string().contains("at least 5"), "{e}");
     // 500 recording minutes per tenant are free: 700 asked costs 200 of the package.
-    app.admin.create_tenant(&tenant(&res.id, "rec", 500, 700)).await.unwrap();
+    app.admin
+        .create_tenant(&tenant(&res.id, "rec", 500, 700))
+        .await
+        .unwrap();
     let cap = app.admin.capacity(&res.id).await.unwrap();
-    assert_eq!((cap.recording_minutes.used, cap.extensions.used), (200, 500));
+    assert_eq!(
+        (cap.recording_minutes.used, cap.extensions.used),
+        (200, 500)
+    );
     // Domains are global and case-insensitive.
     let mut dup = tenant(&res.id, "other", 5, 0);
     dup.domain = "REC.pbx.example".into();
@@ -44,21 +68,72 @@ async fn tenant_changes_are_checked_and_versioned() {
     let res = app.dealer(&app.provider_id, Level::Reseller, 100).await;
     let t = app.tenant(&res.id, 60).await;
     let e = expect_err(
-        app.admin.update_tenant(&t.id, Some(t.version), &TenantPatch { extensions: Some(101), ..TenantPatch::default() }).await,
+        app.admin
+            .update_tenant(
+                &t.id,
+                Some(t.version),
+                &TenantPatch {
+                    extensions: Some(101),
+                    ..TenantPatch::default()
+                },
+            )
+            .await,
         409,
         "capacity_exceeded",
     );
-    assert_eq!((e.details().unwrap()["asked"].as_i64(), e.details().unwrap()["free"].as_i64()), (Some(41), Some(40)));
-    let t2 = app.admin.update_tenant(&t.id, Some(t.version), &TenantPatch { extensions: Some(100), ..TenantPatch::default() }).await.unwrap();
+    assert_eq!(
+        (
+            e.details().unwrap()["asked"].as_i64(),
+            e.details().unwrap()["free"].as_i64()
+        ),
+        (Some(41), Some(40))
+    );
+    let t2 = app
+        .admin
+        .update_tenant(
+            &t.id,
+            Some(t.version),
+            &TenantPatch {
+                extensions: Some(100),
+                ..TenantPatch::default()
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!((t2.extensions, t2.version), (100, t.version + 1));
     // A stale If-Match is 412 and changes nothing.
-    let r = app.admin.update_tenant(&t.id, Some(t.version), &TenantPatch { name: Some("stale".into()), ..TenantPatch::default() }).await;
+    let r = app
+        .admin
+        .update_tenant(
+            &t.id,
+            Some(t.version),
+            &TenantPatch {
+                name: Some("stale".into()),
+                ..TenantPatch::default()
+            },
+        )
+        .await;
     let e = expect_err(r, 412, "version_mismatch");
-    assert_eq!(e.details().unwrap()["current_version"].as_i64(), Some(t2.version));
+    assert_eq!(
+        e.details().unwrap()["current_version"].as_i64(),
+        Some(t2.version)
+    );
     assert_eq!(app.admin.get_tenant(&t.id).await.unwrap().name, t2.name);
     // Suspend and resume.
-    assert!(!app.admin.suspend_tenant(&t.id).await.unwrap().effective_enabled);
-    assert!(app.admin.resume_tenant(&t.id).await.unwrap().effective_enabled);
+    assert!(
+        !app.admin
+            .suspend_tenant(&t.id)
+            .await
+            .unwrap()
+            .effective_enabled
+    );
+    assert!(
+        app.admin
+            .resume_tenant(&t.id)
+            .await
+            .unwrap()
+            .effective_enabled
+    );
 }
 
 #[tokio::test]
@@ -68,11 +143,25 @@ async fn lists_page_with_cursors_and_filter_by_text() {
     for _ in 0..7 {
         app.tenant(&res.id, 1).await;
     }
-    let f = TenantFilter { dealer_id: Some(res.id.clone()), ..TenantFilter::default() };
+    let f = TenantFilter {
+        dealer_id: Some(res.id.clone()),
+        ..TenantFilter::default()
+    };
     let mut seen = Vec::new();
     let mut cursor = None;
     loop {
-        let p = app.admin.list_tenants(&f, &PageParams { limit: Some(3), cursor: cursor.clone(), q: None }).await.unwrap();
+        let p = app
+            .admin
+            .list_tenants(
+                &f,
+                &PageParams {
+                    limit: Some(3),
+                    cursor: cursor.clone(),
+                    q: None,
+                },
+            )
+            .await
+            .unwrap();
         assert_eq!(p.total, 7);
         seen.extend(p.items.into_iter().map(|t| t.name));
         cursor = p.next_cursor;
@@ -84,10 +173,38 @@ async fn lists_page_with_cursors_and_filter_by_text() {
     sorted.sort();
     sorted.dedup();
     assert_eq!((seen.len(), sorted), (7, seen.clone()));
-    let q = app.admin.list_tenants(&f, &PageParams { q: Some(seen[2].to_uppercase()), ..PageParams::default() }).await.unwrap();
+    let q = app
+        .admin
+        .list_tenants(
+            &f,
+            &PageParams {
+                q: Some(seen[2].to_uppercase()),
+                ..PageParams::default()
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(q.items.len(), 1);
-    let r = app.admin.list_tenants(&f, &PageParams { cursor: Some("garbage".into()), ..PageParams::default() }).await;
+    let r = app
+        .admin
+        .list_tenants(
+            &f,
+            &PageParams {
+                cursor: Some("garbage".into()),
+                ..PageParams::default()
+            },
+        )
+        .await;
     expect_err(r, 422, "invalid_field");
-    let r = app.admin.list_tenants(&f, &PageParams { limit: Some(5000), ..PageParams::default() }).await;
+    let r = app
+        .admin
+        .list_tenants(
+            &f,
+            &PageParams {
+                limit: Some(5000),
+                ..PageParams::default()
+            },
+        )
+        .await;
     expect_err(r, 400, "bad_request");
 }

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use super::token::hash_token;
 use crate::domain::permissions::PermissionSet;
-use crate::model::{Area, Action, Group, Permission};
+use crate::model::{Action, Area, Group, Permission};
 use crate::server::error::ApiError;
 use crate::server::state::AppState;
 use crate::server::store::{Actor, Scope, now_micros};
@@ -52,7 +52,10 @@ impl Caller {
 
 /// The client's address and the request id, for the audit trail.
 pub fn request_context(parts: &Parts) -> (Option<String>, Option<String>) {
-    let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let addr = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
     let request_id = parts
         .headers
         .get("x-request-id")
@@ -77,7 +80,8 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or_else(|| ApiError::unauthenticated("sign in first: no bearer token was sent"))?;
+        let token = bearer(parts)
+            .ok_or_else(|| ApiError::unauthenticated("sign in first: no bearer token was sent"))?;
         let token_hash = hash_token(token);
         let now = now_micros();
         let extend_to = now + state.config.session_hours as i64 * 3_600_000_000;
@@ -85,13 +89,18 @@ impl FromRequestParts<AppState> for Caller {
             .store
             .session(&token_hash, now, extend_to)
             .await?
-            .ok_or_else(|| ApiError::unauthenticated("the session has expired or was revoked: sign in again"))?;
+            .ok_or_else(|| {
+                ApiError::unauthenticated("the session has expired or was revoked: sign in again")
+            })?;
         let is_write = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if session.read_only && is_write && parts.uri.path() != "/api/v1/auth/logout" {
             return Err(ApiError::new(
                 axum::http::StatusCode::FORBIDDEN,
                 "read_only_session",
-                format!("you are viewing as {} (read-only): return to your own login to make changes", session.email),
+                format!(
+                    "you are viewing as {} (read-only): return to your own login to make changes",
+                    session.email
+                ),
             ));
         }
         let groups = state.store.own_groups(&session.user_id).await?;

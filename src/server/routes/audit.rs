@@ -30,7 +30,11 @@ pub struct AuditQuery {
 
 #[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<AuditEvent>), (status = 403, body = ErrorBody)))]
-pub async fn list(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<AuditQuery>) -> ApiResult<Json<Page<AuditEvent>>> {
+pub async fn list(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<Json<Page<AuditEvent>>> {
     caller.require_crud(Area::Audit, Action::Read)?;
     let page = super::page(q.limit, q.cursor, q.q)?;
     let filter = AuditFilter {
@@ -41,5 +45,7 @@ pub async fn list(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQu
         since: q.since,
         until: q.until,
     };
-    Ok(Json(st.store.list_audit(&caller.scope, &filter, &page).await?))
+    Ok(Json(
+        st.store.list_audit(&caller.scope, &filter, &page).await?,
+    ))
 }

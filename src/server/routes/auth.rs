@@ -23,7 +23,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Anonymous {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         let (client_addr, request_id) = request_context(parts);
-        Ok(Anonymous(Actor { client_addr, request_id, ..Actor::default() }))
+        Ok(Anonymous(Actor {
+            client_addr,
+            request_id,
+            ..Actor::default()
+        }))
     }
 }
 
@@ -49,52 +53,112 @@ async fn throttle(st: &AppState, key: &str, max: i64, now: i64) -> ApiResult<()>
 /// Signs in with e-mail and password and returns a bearer token.
 #[utoipa::path(post, path = "/auth/login", tag = "sessions", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn login(State(st): State<AppState>, Anonymous(actor): Anonymous, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Json<LoginResponse>> {
+pub async fn login(
+    State(st): State<AppState>,
+    Anonymous(actor): Anonymous,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
     let email = req.email.trim().to_lowercase();
     let now = now_micros();
     let account_key = format!("account:{email}");
-    let address_key = format!("address:{}", actor.client_addr.as_deref().unwrap_or("unknown"));
-    throttle(&st, &account_key, st.config.sign_in.max_failures_per_account, now).await?;
-    throttle(&st, &address_key, st.config.sign_in.max_failures_per_address, now).await?;
+    let address_key = format!(
+        "address:{}",
+        actor.client_addr.as_deref().unwrap_or("unknown")
+    );
+    throttle(
+        &st,
+        &account_key,
+        st.config.sign_in.max_failures_per_account,
+        now,
+    )
+    .await?;
+    throttle(
+        &st,
+        &address_key,
+        st.config.sign_in.max_failures_per_address,
+        now,
+    )
+    .await?;
     let record = st.store.login_record(&email).await?;
-    let ok = password::verify(req.password, record.as_ref().and_then(|r| r.password_hash.clone())).await;
+    let ok = password::verify(
+        req.password,
+        record.as_ref().and_then(|r| r.password_hash.clone()),
+    )
+    .await;
     let Some(record) = record.filter(|_| ok) else {
-        st.store.record_failure(&[account_key, address_key], now, &email, &actor).await?;
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong e-mail or password"));
+        st.store
+            .record_failure(&[account_key, address_key], now, &email, &actor)
+            .await?;
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "wrong e-mail or password",
+        ));
     };
     if !record.enabled {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "account_disabled", "this login is disabled"));
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "account_disabled",
+            "this login is disabled",
+        ));
     }
     if !record.dealer_effective_enabled {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "account_suspended", "this dealer account is suspended"));
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "account_suspended",
+            "this dealer account is suspended",
+        ));
     }
     st.store.clear_failures(&account_key).await?;
     let token = new_token();
     let expires_at = now + st.config.session_hours as i64 * 3600 * MICROS;
-    let actor = Actor { user_id: Some(record.user_id.clone()), email: Some(record.email.clone()), ..actor };
+    let actor = Actor {
+        user_id: Some(record.user_id.clone()),
+        email: Some(record.email.clone()),
+        ..actor
+    };
     st.store
         .open_session(
-            NewSession { token_hash: hash_token(&token), user_id: record.user_id.clone(), impersonator_id: None, read_only: false, expires_at },
+            NewSession {
+                token_hash: hash_token(&token),
+                user_id: record.user_id.clone(),
+                impersonator_id: None,
+                read_only: false,
+                expires_at,
+            },
             &actor,
             "auth.sign_in",
         )
         .await?;
-    let user = st.store.own_user(&record.user_id).await?.ok_or_else(ApiError::internal)?;
-    Ok(Json(LoginResponse { token, expires_at: format_time(expires_at), user }))
+    let user = st
+        .store
+        .own_user(&record.user_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    Ok(Json(LoginResponse {
+        token,
+        expires_at: format_time(expires_at),
+        user,
+    }))
 }
 
 /// Revokes the session's token.
 #[utoipa::path(post, path = "/auth/logout", tag = "sessions", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn logout(State(st): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
-    st.store.close_session(&caller.token_hash, &caller.actor).await?;
+    st.store
+        .close_session(&caller.token_hash, &caller.actor)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Sets the password with the token of an activation or reset link (one use).
 #[utoipa::path(post, path = "/auth/activate", tag = "sessions", request_body = ActivateRequest,
     responses((status = 204), (status = 422, body = ErrorBody)))]
-pub async fn activate(State(st): State<AppState>, ApiJson(req): ApiJson<ActivateRequest>) -> ApiResult<StatusCode> {
+pub async fn activate(
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<ActivateRequest>,
+) -> ApiResult<StatusCode> {
     set_password(&st, &req.token, req.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -106,7 +170,9 @@ pub async fn set_password(st: &AppState, token: &str, new_password: String) -> A
         tracing::error!(error = %e, "password hashing failed");
         ApiError::internal()
     })?;
-    st.store.use_link_token(&hash_token(token.trim()), &hash, now_micros()).await?;
+    st.store
+        .use_link_token(&hash_token(token.trim()), &hash, now_micros())
+        .await?;
     Ok(())
 }
 
@@ -114,15 +180,29 @@ pub async fn set_password(st: &AppState, token: &str, new_password: String) -> A
 #[utoipa::path(get, path = "/me", tag = "sessions", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn me(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<Me>> {
-    let user = st.store.own_user(&caller.user_id).await?.ok_or_else(ApiError::not_found)?;
+    let user = st
+        .store
+        .own_user(&caller.user_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let dealer = st.store.own_dealer(&caller.scope).await?;
     let impersonation = match &caller.impersonator_id {
         Some(id) => Some(Impersonation {
-            real_user: st.store.own_user(id).await?.ok_or_else(ApiError::not_found)?,
+            real_user: st
+                .store
+                .own_user(id)
+                .await?
+                .ok_or_else(ApiError::not_found)?,
             read_only: caller.read_only,
             expires_at: format_time(caller.expires_at),
         }),
         None => None,
     };
-    Ok(Json(Me { user, dealer, permissions: caller.permissions.to_vec(), groups: caller.groups, impersonation }))
+    Ok(Json(Me {
+        user,
+        dealer,
+        permissions: caller.permissions.to_vec(),
+        groups: caller.groups,
+        impersonation,
+    }))
 }

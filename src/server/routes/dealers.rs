@@ -28,38 +28,66 @@ pub struct DealerQuery {
 
 /// 404 unless the dealer is in the caller's scope.
 pub async fn visible_dealer(st: &AppState, caller: &Caller, id: &str) -> ApiResult<Dealer> {
-    st.store.get_dealer(&caller.scope, id).await?.ok_or_else(ApiError::not_found)
+    st.store
+        .get_dealer(&caller.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)
 }
 
 /// Lists the dealers of the caller's subtree.
 #[utoipa::path(get, path = "/dealers", tag = "dealers", params(DealerQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<Dealer>), (status = 403, body = ErrorBody)))]
-pub async fn list(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<DealerQuery>) -> ApiResult<Json<Page<Dealer>>> {
+pub async fn list(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<DealerQuery>,
+) -> ApiResult<Json<Page<Dealer>>> {
     if let Some(p) = &q.parent_id {
         visible_dealer(&st, &caller, p).await?;
     }
     caller.require_crud(Area::Dealers, Action::Read)?;
     let page = super::page(q.limit, q.cursor, q.q)?;
-    let filter = DealerFilter { parent_id: q.parent_id, level: q.level, enabled: q.enabled };
-    Ok(Json(st.store.list_dealers(&caller.scope, &filter, &page).await?))
+    let filter = DealerFilter {
+        parent_id: q.parent_id,
+        level: q.level,
+        enabled: q.enabled,
+    };
+    Ok(Json(
+        st.store.list_dealers(&caller.scope, &filter, &page).await?,
+    ))
 }
 
 /// Creates a sub-dealer under `parent_id`, its package carved from the parent's.
 #[utoipa::path(post, path = "/dealers", tag = "dealers", request_body = NewDealer, security(("bearer" = [])),
     responses((status = 201, body = Dealer), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(State(st): State<AppState>, caller: Caller, ApiJson(new): ApiJson<NewDealer>) -> ApiResult<(StatusCode, Json<Dealer>)> {
+pub async fn create(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(new): ApiJson<NewDealer>,
+) -> ApiResult<(StatusCode, Json<Dealer>)> {
     visible_dealer(&st, &caller, &new.parent_id).await?;
     caller.require_crud(Area::Dealers, Action::Create)?;
     if new.package.is_some() {
         caller.require_crud(Area::Packages, Action::Update)?;
     }
-    Ok((StatusCode::CREATED, Json(st.store.create_dealer(&caller.scope, &caller.actor, new).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            st.store
+                .create_dealer(&caller.scope, &caller.actor, new)
+                .await?,
+        ),
+    ))
 }
 
 /// One dealer, with its path of ancestors inside the caller's scope.
 #[utoipa::path(get, path = "/dealers/{id}", tag = "dealers", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Dealer), (status = 404, body = ErrorBody)))]
-pub async fn get(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Dealer>> {
+pub async fn get(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Dealer>> {
     let d = visible_dealer(&st, &caller, &id).await?;
     caller.require_crud(Area::Dealers, Action::Read)?;
     Ok(Json(d))
@@ -69,49 +97,92 @@ pub async fn get(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPat
 #[utoipa::path(patch, path = "/dealers/{id}", tag = "dealers", params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
     request_body = DealerPatch, security(("bearer" = [])),
     responses((status = 200, body = Dealer), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody)))]
-pub async fn update(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>, IfMatch(v): IfMatch, ApiJson(patch): ApiJson<DealerPatch>) -> ApiResult<Json<Dealer>> {
+pub async fn update(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+    ApiJson(patch): ApiJson<DealerPatch>,
+) -> ApiResult<Json<Dealer>> {
     visible_dealer(&st, &caller, &id).await?;
     caller.require_crud(Area::Dealers, Action::Update)?;
-    Ok(Json(st.store.update_dealer(&caller.scope, &caller.actor, &id, v, patch).await?))
+    Ok(Json(
+        st.store
+            .update_dealer(&caller.scope, &caller.actor, &id, v, patch)
+            .await?,
+    ))
 }
 
 /// Deletes a dealer with no sub-dealers and no tenants; its package returns to the parent.
 #[utoipa::path(delete, path = "/dealers/{id}", tag = "dealers", params(("id" = String, Path), ("If-Match" = Option<String>, Header)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn delete(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>, IfMatch(v): IfMatch) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<StatusCode> {
     visible_dealer(&st, &caller, &id).await?;
     caller.require_crud(Area::Dealers, Action::Delete)?;
-    st.store.delete_dealer(&caller.scope, &caller.actor, &id, v).await?;
+    st.store
+        .delete_dealer(&caller.scope, &caller.actor, &id, v)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn set_enabled(st: AppState, caller: Caller, id: String, enabled: bool) -> ApiResult<Json<Dealer>> {
+async fn set_enabled(
+    st: AppState,
+    caller: Caller,
+    id: String,
+    enabled: bool,
+) -> ApiResult<Json<Dealer>> {
     visible_dealer(&st, &caller, &id).await?;
     caller.require_crud(Area::Dealers, Action::Update)?;
-    Ok(Json(st.store.set_dealer_enabled(&caller.scope, &caller.actor, &id, enabled).await?))
+    Ok(Json(
+        st.store
+            .set_dealer_enabled(&caller.scope, &caller.actor, &id, enabled)
+            .await?,
+    ))
 }
 
 /// Suspends a dealer: its whole subtree is effectively suspended and its sessions end.
 #[utoipa::path(post, path = "/dealers/{id}/suspend", tag = "dealers", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Dealer), (status = 404, body = ErrorBody)))]
-pub async fn suspend(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Dealer>> {
+pub async fn suspend(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Dealer>> {
     set_enabled(st, caller, id, false).await
 }
 
 /// Resumes a dealer; what was enabled below it before is enabled again.
 #[utoipa::path(post, path = "/dealers/{id}/resume", tag = "dealers", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Dealer), (status = 404, body = ErrorBody)))]
-pub async fn resume(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Dealer>> {
+pub async fn resume(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Dealer>> {
     set_enabled(st, caller, id, true).await
 }
 
 /// Package, allocated, used and free per dimension, and the subtree's use.
 #[utoipa::path(get, path = "/dealers/{id}/capacity", tag = "dealers", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Capacity), (status = 404, body = ErrorBody)))]
-pub async fn capacity(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Capacity>> {
+pub async fn capacity(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Capacity>> {
     visible_dealer(&st, &caller, &id).await?;
     caller.require_crud(Area::Packages, Action::Read)?;
-    Ok(Json(st.store.capacity(&caller.scope, &id).await?.ok_or_else(ApiError::not_found)?))
+    Ok(Json(
+        st.store
+            .capacity(&caller.scope, &id)
+            .await?
+            .ok_or_else(ApiError::not_found)?,
+    ))
 }
 
 /// Sets a sub-dealer's package: raises need the parent's free capacity, cuts may not go below
@@ -119,8 +190,18 @@ pub async fn capacity(State(st): State<AppState>, caller: Caller, ApiPath(id): A
 #[utoipa::path(put, path = "/dealers/{id}/package", tag = "dealers", params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
     request_body = Package, security(("bearer" = [])),
     responses((status = 200, body = Dealer), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn set_package(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>, IfMatch(v): IfMatch, ApiJson(p): ApiJson<Package>) -> ApiResult<Json<Dealer>> {
+pub async fn set_package(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+    ApiJson(p): ApiJson<Package>,
+) -> ApiResult<Json<Dealer>> {
     visible_dealer(&st, &caller, &id).await?;
     caller.require_crud(Area::Packages, Action::Update)?;
-    Ok(Json(st.store.set_package(&caller.scope, &caller.actor, &id, v, p).await?))
+    Ok(Json(
+        st.store
+            .set_package(&caller.scope, &caller.actor, &id, v, p)
+            .await?,
+    ))
 }

@@ -24,7 +24,10 @@ pub struct GroupQuery {
 }
 
 async fn visible_group(st: &AppState, caller: &Caller, id: &str) -> ApiResult<Group> {
-    st.store.get_group(&caller.scope, id).await?.ok_or_else(ApiError::not_found)
+    st.store
+        .get_group(&caller.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)
 }
 
 /// 403 when `perms` holds anything the caller lacks, naming what.
@@ -34,9 +37,12 @@ fn no_escalation(caller: &Caller, perms: &[Permission]) -> ApiResult<()> {
         return Ok(());
     }
     let names: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
-    Err(ApiError::forbidden(format!("you cannot grant permissions you do not hold: {}", names.join(", ")))
-        .with_field("permissions")
-        .with_details(serde_json::json!({ "missing": names })))
+    Err(ApiError::forbidden(format!(
+        "you cannot grant permissions you do not hold: {}",
+        names.join(", ")
+    ))
+    .with_field("permissions")
+    .with_details(serde_json::json!({ "missing": names })))
 }
 
 /// Every permission with what it allows.
@@ -57,23 +63,43 @@ pub async fn templates(caller: Caller) -> ApiResult<Json<Vec<GroupTemplate>>> {
 
 #[utoipa::path(get, path = "/groups", tag = "groups", params(GroupQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<Group>), (status = 403, body = ErrorBody)))]
-pub async fn list(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<GroupQuery>) -> ApiResult<Json<Page<Group>>> {
+pub async fn list(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<GroupQuery>,
+) -> ApiResult<Json<Page<Group>>> {
     if let Some(d) = &q.dealer_id {
         super::dealers::visible_dealer(&st, &caller, d).await?;
     }
     caller.require_crud(Area::Groups, Action::Read)?;
     let page = super::page(q.limit, q.cursor, q.q)?;
-    Ok(Json(st.store.list_groups(&caller.scope, &GroupFilter { dealer_id: q.dealer_id }, &page).await?))
+    Ok(Json(
+        st.store
+            .list_groups(
+                &caller.scope,
+                &GroupFilter {
+                    dealer_id: q.dealer_id,
+                },
+                &page,
+            )
+            .await?,
+    ))
 }
 
 /// Creates a group, blank or from a template; only permissions the caller holds.
 #[utoipa::path(post, path = "/groups", tag = "groups", request_body = NewGroup, security(("bearer" = [])),
     responses((status = 201, body = Group), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn create(State(st): State<AppState>, caller: Caller, ApiJson(mut new): ApiJson<NewGroup>) -> ApiResult<(StatusCode, Json<Group>)> {
+pub async fn create(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(mut new): ApiJson<NewGroup>,
+) -> ApiResult<(StatusCode, Json<Group>)> {
     super::dealers::visible_dealer(&st, &caller, &new.dealer_id).await?;
     caller.require_crud(Area::Groups, Action::Create)?;
     if let Some(key) = &new.template {
-        let t = template(key).ok_or_else(|| ApiError::invalid_field("template", format!("names no template (`{key}`)")))?;
+        let t = template(key).ok_or_else(|| {
+            ApiError::invalid_field("template", format!("names no template (`{key}`)"))
+        })?;
         if new.permissions.is_empty() {
             new.permissions = t.permissions;
         }
@@ -82,12 +108,23 @@ pub async fn create(State(st): State<AppState>, caller: Caller, ApiJson(mut new)
         }
     }
     no_escalation(&caller, &new.permissions)?;
-    Ok((StatusCode::CREATED, Json(st.store.create_group(&caller.scope, &caller.actor, new).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            st.store
+                .create_group(&caller.scope, &caller.actor, new)
+                .await?,
+        ),
+    ))
 }
 
 #[utoipa::path(get, path = "/groups/{id}", tag = "groups", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Group), (status = 404, body = ErrorBody)))]
-pub async fn get(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Group>> {
+pub async fn get(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Group>> {
     let g = visible_group(&st, &caller, &id).await?;
     caller.require_crud(Area::Groups, Action::Read)?;
     Ok(Json(g))
@@ -97,20 +134,37 @@ pub async fn get(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPat
 #[utoipa::path(patch, path = "/groups/{id}", tag = "groups", params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
     request_body = GroupPatch, security(("bearer" = [])),
     responses((status = 200, body = Group), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody)))]
-pub async fn update(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>, IfMatch(v): IfMatch, ApiJson(patch): ApiJson<GroupPatch>) -> ApiResult<Json<Group>> {
+pub async fn update(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+    ApiJson(patch): ApiJson<GroupPatch>,
+) -> ApiResult<Json<Group>> {
     visible_group(&st, &caller, &id).await?;
     caller.require_crud(Area::Groups, Action::Update)?;
     if let Some(p) = &patch.permissions {
         no_escalation(&caller, p)?;
     }
-    Ok(Json(st.store.update_group(&caller.scope, &caller.actor, &id, v, patch).await?))
+    Ok(Json(
+        st.store
+            .update_group(&caller.scope, &caller.actor, &id, v, patch)
+            .await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/groups/{id}", tag = "groups", params(("id" = String, Path), ("If-Match" = Option<String>, Header)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn delete(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>, IfMatch(v): IfMatch) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<StatusCode> {
     visible_group(&st, &caller, &id).await?;
     caller.require_crud(Area::Groups, Action::Delete)?;
-    st.store.delete_group(&caller.scope, &caller.actor, &id, v).await?;
+    st.store
+        .delete_group(&caller.scope, &caller.actor, &id, v)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -49,10 +49,20 @@ pub const DEFAULT_LIMIT: i64 = 100;
 pub const MAX_LIMIT: i64 = 1000;
 
 /// Checks the paging parameters every list takes.
-pub fn page(limit: Option<i64>, cursor: Option<String>, q: Option<String>) -> Result<PageRequest, ApiError> {
+pub fn page(
+    limit: Option<i64>,
+    cursor: Option<String>,
+    q: Option<String>,
+) -> Result<PageRequest, ApiError> {
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_request(format!("limit must be between 1 and {MAX_LIMIT}")));
+        return Err(ApiError::bad_request(format!(
+            "limit must be between 1 and {MAX_LIMIT}"
+        )));
     }
-    Ok(PageRequest { limit, cursor: cursor.filter(|c| !c.is_empty()), q })
+    Ok(PageRequest {
+        limit,
+        cursor: cursor.filter(|c| !c.is_empty()),
+        q,
+    })
 }

@@ -26,34 +26,62 @@ pub struct TenantQuery {
 }
 
 async fn visible_tenant(st: &AppState, caller: &Caller, id: &str) -> ApiResult<Tenant> {
-    st.store.get_tenant(&caller.scope, id).await?.ok_or_else(ApiError::not_found)
+    st.store
+        .get_tenant(&caller.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)
 }
 
 /// Lists the tenants of the caller's subtree.
 #[utoipa::path(get, path = "/tenants", tag = "tenants", params(TenantQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<Tenant>), (status = 403, body = ErrorBody)))]
-pub async fn list(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<TenantQuery>) -> ApiResult<Json<Page<Tenant>>> {
+pub async fn list(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<TenantQuery>,
+) -> ApiResult<Json<Page<Tenant>>> {
     if let Some(d) = &q.dealer_id {
         super::dealers::visible_dealer(&st, &caller, d).await?;
     }
     caller.require_crud(Area::Tenants, Action::Read)?;
     let page = super::page(q.limit, q.cursor, q.q)?;
-    let filter = TenantFilter { dealer_id: q.dealer_id, subtree: q.subtree, enabled: q.enabled };
-    Ok(Json(st.store.list_tenants(&caller.scope, &filter, &page).await?))
+    let filter = TenantFilter {
+        dealer_id: q.dealer_id,
+        subtree: q.subtree,
+        enabled: q.enabled,
+    };
+    Ok(Json(
+        st.store.list_tenants(&caller.scope, &filter, &page).await?,
+    ))
 }
 
 /// Creates a tenant of `dealer_id`, using that dealer's capacity.
 #[utoipa::path(post, path = "/tenants", tag = "tenants", request_body = NewTenant, security(("bearer" = [])),
     responses((status = 201, body = Tenant), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(State(st): State<AppState>, caller: Caller, ApiJson(new): ApiJson<NewTenant>) -> ApiResult<(StatusCode, Json<Tenant>)> {
+pub async fn create(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(new): ApiJson<NewTenant>,
+) -> ApiResult<(StatusCode, Json<Tenant>)> {
     super::dealers::visible_dealer(&st, &caller, &new.dealer_id).await?;
     caller.require_crud(Area::Tenants, Action::Create)?;
-    Ok((StatusCode::CREATED, Json(st.store.create_tenant(&caller.scope, &caller.actor, new).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            st.store
+                .create_tenant(&caller.scope, &caller.actor, new)
+                .await?,
+        ),
+    ))
 }
 
 #[utoipa::path(get, path = "/tenants/{id}", tag = "tenants", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Tenant), (status = 404, body = ErrorBody)))]
-pub async fn get(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Tenant>> {
+pub async fn get(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Tenant>> {
     let t = visible_tenant(&st, &caller, &id).await?;
     caller.require_crud(Area::Tenants, Action::Read)?;
     Ok(Json(t))
@@ -63,36 +91,70 @@ pub async fn get(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPat
 #[utoipa::path(patch, path = "/tenants/{id}", tag = "tenants", params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
     request_body = TenantPatch, security(("bearer" = [])),
     responses((status = 200, body = Tenant), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody)))]
-pub async fn update(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>, IfMatch(v): IfMatch, ApiJson(patch): ApiJson<TenantPatch>) -> ApiResult<Json<Tenant>> {
+pub async fn update(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+    ApiJson(patch): ApiJson<TenantPatch>,
+) -> ApiResult<Json<Tenant>> {
     visible_tenant(&st, &caller, &id).await?;
     caller.require_crud(Area::Tenants, Action::Update)?;
-    Ok(Json(st.store.update_tenant(&caller.scope, &caller.actor, &id, v, patch).await?))
+    Ok(Json(
+        st.store
+            .update_tenant(&caller.scope, &caller.actor, &id, v, patch)
+            .await?,
+    ))
 }
 
 /// Deletes a tenant; its allocations return to its dealer.
 #[utoipa::path(delete, path = "/tenants/{id}", tag = "tenants", params(("id" = String, Path), ("If-Match" = Option<String>, Header)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn delete(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>, IfMatch(v): IfMatch) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<StatusCode> {
     visible_tenant(&st, &caller, &id).await?;
     caller.require_crud(Area::Tenants, Action::Delete)?;
-    st.store.delete_tenant(&caller.scope, &caller.actor, &id, v).await?;
+    st.store
+        .delete_tenant(&caller.scope, &caller.actor, &id, v)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn set_enabled(st: AppState, caller: Caller, id: String, enabled: bool) -> ApiResult<Json<Tenant>> {
+async fn set_enabled(
+    st: AppState,
+    caller: Caller,
+    id: String,
+    enabled: bool,
+) -> ApiResult<Json<Tenant>> {
     visible_tenant(&st, &caller, &id).await?;
     caller.require_crud(Area::Tenants, Action::Update)?;
-    Ok(Json(st.store.set_tenant_enabled(&caller.scope, &caller.actor, &id, enabled).await?))
+    Ok(Json(
+        st.store
+            .set_tenant_enabled(&caller.scope, &caller.actor, &id, enabled)
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/tenants/{id}/suspend", tag = "tenants", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Tenant), (status = 404, body = ErrorBody)))]
-pub async fn suspend(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Tenant>> {
+pub async fn suspend(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Tenant>> {
     set_enabled(st, caller, id, false).await
 }
 
 #[utoipa::path(post, path = "/tenants/{id}/resume", tag = "tenants", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Tenant), (status = 404, body = ErrorBody)))]
-pub async fn resume(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Tenant>> {
+pub async fn resume(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Tenant>> {
     set_enabled(st, caller, id, true).await
 }

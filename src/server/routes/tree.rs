@@ -31,15 +31,26 @@ fn drop_tenants(node: &mut TreeNode) {
 /// A dealer node with its sub-dealers and tenants down to `depth`.
 #[utoipa::path(get, path = "/tree", tag = "dealers", params(TreeQuery), security(("bearer" = [])),
     responses((status = 200, body = TreeNode), (status = 404, body = ErrorBody)))]
-pub async fn tree(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<TreeQuery>) -> ApiResult<Json<TreeNode>> {
+pub async fn tree(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<TreeQuery>,
+) -> ApiResult<Json<TreeNode>> {
     let depth = q.depth.unwrap_or(1).min(MAX_DEPTH);
     let root = q.root.as_deref().filter(|r| !r.is_empty());
     if let Some(r) = root {
         super::dealers::visible_dealer(&st, &caller, r).await?;
     }
     caller.require_crud(Area::Dealers, Action::Read)?;
-    let mut node = st.store.tree(&caller.scope, root, depth).await?.ok_or_else(ApiError::not_found)?;
-    if !caller.permissions.contains(Permission::Crud(Area::Tenants, Action::Read)) {
+    let mut node = st
+        .store
+        .tree(&caller.scope, root, depth)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !caller
+        .permissions
+        .contains(Permission::Crud(Area::Tenants, Action::Read))
+    {
         drop_tenants(&mut node);
     }
     Ok(Json(node))

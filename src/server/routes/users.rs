@@ -27,14 +27,26 @@ pub struct UserQuery {
 }
 
 async fn visible_user(st: &AppState, caller: &Caller, id: &str) -> ApiResult<User> {
-    st.store.get_user(&caller.scope, id).await?.ok_or_else(ApiError::not_found)
+    st.store
+        .get_user(&caller.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)
 }
 
 /// Checks groups to give a user of `dealer_id`: visible (404), within the caller's permissions
 /// (403), and usable by that dealer (422).
-async fn check_groups(st: &AppState, caller: &Caller, dealer_id: &str, group_ids: &[String]) -> ApiResult<()> {
+async fn check_groups(
+    st: &AppState,
+    caller: &Caller,
+    dealer_id: &str,
+    group_ids: &[String],
+) -> ApiResult<()> {
     for id in group_ids {
-        let g = st.store.get_group(&caller.scope, id).await?.ok_or_else(ApiError::not_found)?;
+        let g = st
+            .store
+            .get_group(&caller.scope, id)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
         let missing = caller.permissions.missing(&g.permissions);
         if !missing.is_empty() {
             let names: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
@@ -48,7 +60,10 @@ async fn check_groups(st: &AppState, caller: &Caller, dealer_id: &str, group_ids
         if !st.store.group_usable_by(id, dealer_id).await? {
             return Err(ApiError::invalid_field(
                 "group_ids",
-                format!("cannot include {}: it belongs to a dealer that is not above this user's dealer", g.name),
+                format!(
+                    "cannot include {}: it belongs to a dealer that is not above this user's dealer",
+                    g.name
+                ),
             ));
         }
     }
@@ -56,7 +71,12 @@ async fn check_groups(st: &AppState, caller: &Caller, dealer_id: &str, group_ids
 }
 
 /// A new link token (activation or reset) and the mail that carries it.
-async fn send_link(st: &AppState, email: &str, subject: &str, intro: &str) -> ApiResult<NewLinkToken> {
+async fn send_link(
+    st: &AppState,
+    email: &str,
+    subject: &str,
+    intro: &str,
+) -> ApiResult<NewLinkToken> {
     let token = new_token();
     let link = NewLinkToken {
         token_hash: hash_token(&token),
@@ -70,7 +90,11 @@ async fn send_link(st: &AppState, email: &str, subject: &str, intro: &str) -> Ap
     );
     st.mailer.send(email, subject, body).await.map_err(|e| {
         tracing::error!(error = %e, "sending mail failed");
-        ApiError::new(StatusCode::BAD_GATEWAY, "mail_failed", "the link could not be mailed; nothing was changed")
+        ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "mail_failed",
+            "the link could not be mailed; nothing was changed",
+        )
     })?;
     Ok(link)
 }
@@ -78,23 +102,40 @@ async fn send_link(st: &AppState, email: &str, subject: &str, intro: &str) -> Ap
 /// Lists the users of the caller's subtree.
 #[utoipa::path(get, path = "/users", tag = "users", params(UserQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<User>), (status = 403, body = ErrorBody)))]
-pub async fn list(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<UserQuery>) -> ApiResult<Json<Page<User>>> {
+pub async fn list(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<UserQuery>,
+) -> ApiResult<Json<Page<User>>> {
     if let Some(d) = &q.dealer_id {
         super::dealers::visible_dealer(&st, &caller, d).await?;
     }
     if let Some(g) = &q.group_id {
-        st.store.get_group(&caller.scope, g).await?.ok_or_else(ApiError::not_found)?;
+        st.store
+            .get_group(&caller.scope, g)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
     }
     caller.require_crud(Area::Users, Action::Read)?;
     let page = super::page(q.limit, q.cursor, q.q)?;
-    let filter = UserFilter { dealer_id: q.dealer_id, group_id: q.group_id, status: q.status };
-    Ok(Json(st.store.list_users(&caller.scope, &filter, &page).await?))
+    let filter = UserFilter {
+        dealer_id: q.dealer_id,
+        group_id: q.group_id,
+        status: q.status,
+    };
+    Ok(Json(
+        st.store.list_users(&caller.scope, &filter, &page).await?,
+    ))
 }
 
 /// Invites a user: it gets an activation link by mail and no password until it uses it.
 #[utoipa::path(post, path = "/users", tag = "users", request_body = NewUser, security(("bearer" = [])),
     responses((status = 201, body = User), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn create(State(st): State<AppState>, caller: Caller, ApiJson(new): ApiJson<NewUser>) -> ApiResult<(StatusCode, Json<User>)> {
+pub async fn create(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(new): ApiJson<NewUser>,
+) -> ApiResult<(StatusCode, Json<User>)> {
     super::dealers::visible_dealer(&st, &caller, &new.dealer_id).await?;
     caller.require_crud(Area::Users, Action::Create)?;
     check_groups(&st, &caller, &new.dealer_id, &new.group_ids).await?;
@@ -103,15 +144,36 @@ pub async fn create(State(st): State<AppState>, caller: Caller, ApiJson(new): Ap
     // user is never created with a link nobody received.
     let email = new.email.trim().to_lowercase();
     if st.store.login_record(&email).await?.is_some() {
-        return Err(Refusal::Taken { field: "email", value: email }.into());
+        return Err(Refusal::Taken {
+            field: "email",
+            value: email,
+        }
+        .into());
     }
-    let link = send_link(&st, &email, "Your dealerctl login", &format!("An account was created for {email} on dealerctl.")).await?;
-    Ok((StatusCode::CREATED, Json(st.store.create_user(&caller.scope, &caller.actor, new, link).await?)))
+    let link = send_link(
+        &st,
+        &email,
+        "Your dealerctl login",
+        &format!("An account was created for {email} on dealerctl."),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            st.store
+                .create_user(&caller.scope, &caller.actor, new, link)
+                .await?,
+        ),
+    ))
 }
 
 #[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = User), (status = 404, body = ErrorBody)))]
-pub async fn get(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> ApiResult<Json<User>> {
+pub async fn get(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<User>> {
     let u = visible_user(&st, &caller, &id).await?;
     caller.require_crud(Area::Users, Action::Read)?;
     Ok(Json(u))
@@ -121,7 +183,13 @@ pub async fn get(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPat
 #[utoipa::path(patch, path = "/users/{id}", tag = "users", params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
     request_body = UserPatch, security(("bearer" = [])),
     responses((status = 200, body = User), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody)))]
-pub async fn update(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>, IfMatch(v): IfMatch, ApiJson(patch): ApiJson<UserPatch>) -> ApiResult<Json<User>> {
+pub async fn update(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+    ApiJson(patch): ApiJson<UserPatch>,
+) -> ApiResult<Json<User>> {
     let user = visible_user(&st, &caller, &id).await?;
     caller.require_crud(Area::Users, Action::Update)?;
     if id == caller.user_id && patch.enabled == Some(false) {
@@ -130,28 +198,51 @@ pub async fn update(State(st): State<AppState>, caller: Caller, ApiPath(id): Api
     if let Some(groups) = &patch.group_ids {
         check_groups(&st, &caller, &user.dealer_id, groups).await?;
     }
-    Ok(Json(st.store.update_user(&caller.scope, &caller.actor, &id, v, patch).await?))
+    Ok(Json(
+        st.store
+            .update_user(&caller.scope, &caller.actor, &id, v, patch)
+            .await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/users/{id}", tag = "users", params(("id" = String, Path), ("If-Match" = Option<String>, Header)), security(("bearer" = [])),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>, IfMatch(v): IfMatch) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<StatusCode> {
     visible_user(&st, &caller, &id).await?;
     caller.require_crud(Area::Users, Action::Delete)?;
     if id == caller.user_id {
         return Err(ApiError::forbidden("you cannot delete your own login"));
     }
-    st.store.delete_user(&caller.scope, &caller.actor, &id, v).await?;
+    st.store
+        .delete_user(&caller.scope, &caller.actor, &id, v)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Mails a new link; the old password stops working at once.
 #[utoipa::path(post, path = "/users/{id}/reset-password", tag = "users", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn reset_password(State(st): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> ApiResult<StatusCode> {
+pub async fn reset_password(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
     let user = visible_user(&st, &caller, &id).await?;
     caller.require_crud(Area::Users, Action::Update)?;
-    let link = send_link(&st, &user.email, "Reset your dealerctl password", "A password reset was requested for your dealerctl login.").await?;
-    st.store.reset_password(&caller.scope, &caller.actor, &id, link).await?;
+    let link = send_link(
+        &st,
+        &user.email,
+        "Reset your dealerctl password",
+        "A password reset was requested for your dealerctl login.",
+    )
+    .await?;
+    st.store
+        .reset_password(&caller.scope, &caller.actor, &id, link)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -24,14 +24,22 @@ pub struct Event<'a> {
 }
 
 /// Records an event in the same transaction as the change.
-pub async fn record(tx: &mut Transaction<'static, Any>, actor: &Actor, e: Event<'_>) -> StoreResult<()> {
+pub async fn record(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    e: Event<'_>,
+) -> StoreResult<()> {
     let json = |v: Option<Value>| v.map(|v| v.to_string());
     let mut s = Sql::new(
         "INSERT INTO audit_events (id, at, dealer_path, actor_id, actor_email, impersonator_id, \
          impersonator_email, action, object_type, object_id, object_name, before_json, after_json, \
          client_addr, request_id) VALUES (",
     );
-    s.bind(new_id("evt")).push(", ").bind(now_micros()).push(", ").bind(e.dealer_path);
+    s.bind(new_id("evt"))
+        .push(", ")
+        .bind(now_micros())
+        .push(", ")
+        .bind(e.dealer_path);
     for v in [
         actor.user_id.clone(),
         actor.email.clone(),
@@ -73,7 +81,12 @@ fn path_upper_bound(prefix: &str) -> String {
 
 #[async_trait]
 impl AuditStore for SqlStore {
-    async fn list_audit(&self, scope: &Scope, f: &AuditFilter, page: &PageRequest) -> StoreResult<Page<AuditEvent>> {
+    async fn list_audit(
+        &self,
+        scope: &Scope,
+        f: &AuditFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<AuditEvent>> {
         let path_row = Sql::new("SELECT path FROM dealers WHERE id = ")
             .bind(scope.dealer_id())
             .fetch_optional(&self.read)
@@ -98,13 +111,20 @@ impl AuditStore for SqlStore {
         for (op, v, field) in [(">=", &f.since, "since"), ("<", &f.until, "until")] {
             if let Some(v) = v {
                 let t = parse_time(v).ok_or_else(|| {
-                    StoreError::Refused(Refusal::Invalid(FieldError::new(field, "must be an RFC 3339 time")))
+                    StoreError::Refused(Refusal::Invalid(FieldError::new(
+                        field,
+                        "must be an RFC 3339 time",
+                    )))
                 })?;
                 filter.push(" AND e.at ").push(op).push(" ").bind(t);
             }
         }
         if let Some(q) = page.q.as_deref() {
-            super::common::push_search(&mut filter, Some(q), &["e.object_name", "e.actor_email", "e.action"]);
+            super::common::push_search(
+                &mut filter,
+                Some(q),
+                &["e.object_name", "e.actor_email", "e.action"],
+            );
         }
         let total = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM audit_events e")
             .append(&filter)
@@ -116,7 +136,10 @@ impl AuditStore for SqlStore {
         s.append(&filter);
         if let Some(c) = page.cursor.as_deref() {
             let (_, id) = decode_cursor(c).ok_or_else(|| {
-                StoreError::Refused(Refusal::Invalid(FieldError::new("cursor", "is not a cursor from this server")))
+                StoreError::Refused(Refusal::Invalid(FieldError::new(
+                    "cursor",
+                    "is not a cursor from this server",
+                )))
             })?;
             s.push(" AND e.id < ").bind(id);
         }
@@ -145,6 +168,10 @@ impl AuditStore for SqlStore {
         let next_cursor = (rows.len() as i64 > page.limit)
             .then(|| items.last().map(|e: &AuditEvent| encode_cursor("", &e.id)))
             .flatten();
-        Ok(Page { items, next_cursor, total })
+        Ok(Page {
+            items,
+            next_cursor,
+            total,
+        })
     }
 }

@@ -104,7 +104,9 @@ pub async fn ledger(
     .bind(&head.id)
     .fetch_one(&mut **tx)
     .await?;
-    let used = used_by_tenants(&head.id, policy).fetch_one(&mut **tx).await?;
+    let used = used_by_tenants(&head.id, policy)
+        .fetch_one(&mut **tx)
+        .await?;
     Ok(Ledger {
         package: head.package,
         allocated: amounts(&allocated)?,
@@ -182,17 +184,27 @@ pub fn push_search(s: &mut Sql, q: Option<&str>, columns: &[&str]) {
         if i > 0 {
             s.push(" OR ");
         }
-        s.push("lower(").push(c).push(") LIKE ").bind(pattern.as_str()).push(" ESCAPE '\\'");
+        s.push("lower(")
+            .push(c)
+            .push(") LIKE ")
+            .bind(pattern.as_str())
+            .push(" ESCAPE '\\'");
     }
     s.push(")");
 }
 
 /// Appends the keyset condition for a page sorted by (`key`, `id`) ascending.
-pub fn push_after_cursor(s: &mut Sql, cursor: Option<&str>, key: &str, id: &str) -> StoreResult<()> {
+pub fn push_after_cursor(
+    s: &mut Sql,
+    cursor: Option<&str>,
+    key: &str,
+    id: &str,
+) -> StoreResult<()> {
     let Some(c) = cursor else { return Ok(()) };
-    let (k, i) = super::rows::decode_cursor(c).ok_or(StoreError::Refused(
-        super::Refusal::Invalid(crate::domain::validate::FieldError::new("cursor", "is not a cursor from this server")),
-    ))?;
+    let (k, i) =
+        super::rows::decode_cursor(c).ok_or(StoreError::Refused(super::Refusal::Invalid(
+            crate::domain::validate::FieldError::new("cursor", "is not a cursor from this server"),
+        )))?;
     s.push(" AND (")
         .push(key)
         .push(" > ")

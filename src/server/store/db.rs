@@ -179,6 +179,9 @@ mod tests {
             redact_url("postgres://dealer:s3cret@db:5432/x"),
             "postgres://dealer:***@db:5432/x"
         );
-        assert_eq!(redact_url("sqlite:///var/lib/d.db"), "sqlite:///var/lib/d.db");
+        assert_eq!(
+            redact_url("sqlite:///var/lib/d.db"),
+            "sqlite:///var/lib/d.db"
+        );
     }
 }

@@ -73,7 +73,10 @@ impl SqlStore {
     ) -> StoreResult<Dealer> {
         let mut s = Sql::new(&dealer_select());
         s.push(" WHERE d.id = ").bind(id);
-        let row = s.fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)?;
+        let row = s
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         dealer_from_row(&row)
     }
 
@@ -85,7 +88,9 @@ impl SqlStore {
         except_id: Option<&str>,
     ) -> StoreResult<bool> {
         let mut s = Sql::new("SELECT id FROM dealers WHERE parent_id = ");
-        s.bind(parent_id).push(" AND lower(name) = ").bind(name.to_lowercase());
+        s.bind(parent_id)
+            .push(" AND lower(name) = ")
+            .bind(name.to_lowercase());
         if let Some(id) = except_id {
             s.push(" AND id <> ").bind(id);
         }
@@ -125,7 +130,12 @@ fn check_ha(wanted: bool, above: &DealerHead) -> StoreResult<()> {
 
 #[async_trait]
 impl DealerStore for SqlStore {
-    async fn list_dealers(&self, scope: &Scope, f: &DealerFilter, page: &PageRequest) -> StoreResult<Page<Dealer>> {
+    async fn list_dealers(
+        &self,
+        scope: &Scope,
+        f: &DealerFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Dealer>> {
         let mut filter = Sql::new(" WHERE ");
         push_in_scope(&mut filter, scope, "d.id");
         if let Some(p) = &f.parent_id {
@@ -137,7 +147,11 @@ impl DealerStore for SqlStore {
         if let Some(e) = f.enabled {
             filter.push(" AND d.enabled = ").bind(e);
         }
-        push_search(&mut filter, page.q.as_deref(), &["d.name", "d.display_name", "d.email"]);
+        push_search(
+            &mut filter,
+            page.q.as_deref(),
+            &["d.name", "d.display_name", "d.email"],
+        );
         let total = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM dealers d")
             .append(&filter)
             .fetch_one(&self.read)
@@ -156,7 +170,11 @@ impl DealerStore for SqlStore {
         let next_cursor = (rows.len() as i64 > page.limit)
             .then(|| items.last().map(|d| encode_cursor(&d.name, &d.id)))
             .flatten();
-        Ok(Page { items, next_cursor, total })
+        Ok(Page {
+            items,
+            next_cursor,
+            total,
+        })
     }
 
     async fn get_dealer(&self, scope: &Scope, id: &str) -> StoreResult<Option<Dealer>> {
@@ -188,7 +206,12 @@ impl DealerStore for SqlStore {
         Ok(Some(dealer))
     }
 
-    async fn create_dealer(&self, scope: &Scope, actor: &Actor, new: NewDealer) -> StoreResult<Dealer> {
+    async fn create_dealer(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        new: NewDealer,
+    ) -> StoreResult<Dealer> {
         let [name, display, email, phone, address, notes] = contact_fields(&new)?;
         let package = new.package.unwrap_or_else(Package::empty);
         if let Err((field, message)) = check_package_shape(new.level, &package) {
@@ -199,10 +222,21 @@ impl DealerStore for SqlStore {
             .await?
             .ok_or(StoreError::NotFound)?;
         if !may_create(parent.level, new.level) {
-            return Err(Refusal::LevelNotAllowed { parent: parent.level, child: new.level }.into());
+            return Err(Refusal::LevelNotAllowed {
+                parent: parent.level,
+                child: new.level,
+            }
+            .into());
         }
-        if self.sibling_name_taken(&mut tx, &parent.id, &name, None).await? {
-            return Err(Refusal::Taken { field: "name", value: name }.into());
+        if self
+            .sibling_name_taken(&mut tx, &parent.id, &name, None)
+            .await?
+        {
+            return Err(Refusal::Taken {
+                field: "name",
+                value: name,
+            }
+            .into());
         }
         check_ha(package.high_availability, &parent)?;
         let ledger = ledger(&mut tx, &parent, &self.policy).await?;
@@ -221,18 +255,34 @@ impl DealerStore for SqlStore {
              enabled, pkg_max_tenants, pkg_extensions, pkg_concurrent_calls, pkg_recording_minutes, \
              pkg_high_availability, pkg_min_extensions_per_tenant, created_at, updated_at, version) VALUES (",
         );
-        s.bind(id.as_str()).push(", ").bind(parent.id.as_str()).push(", ").bind(path.as_str())
-            .push(", ").bind(new.level.as_str());
+        s.bind(id.as_str())
+            .push(", ")
+            .bind(parent.id.as_str())
+            .push(", ")
+            .bind(path.as_str())
+            .push(", ")
+            .bind(new.level.as_str());
         for v in [&name, &display, &email, &phone, &address, &notes] {
             s.push(", ").bind(v);
         }
         s.push(", 1");
-        for v in [package.max_tenants, package.extensions, package.concurrent_calls, package.recording_minutes] {
+        for v in [
+            package.max_tenants,
+            package.extensions,
+            package.concurrent_calls,
+            package.recording_minutes,
+        ] {
             s.push(", ").bind(v);
         }
-        s.push(", ").bind(package.high_availability)
-            .push(", ").bind(package.min_extensions_per_tenant)
-            .push(", ").bind(now).push(", ").bind(now).push(", 1)");
+        s.push(", ")
+            .bind(package.high_availability)
+            .push(", ")
+            .bind(package.min_extensions_per_tenant)
+            .push(", ")
+            .bind(now)
+            .push(", ")
+            .bind(now)
+            .push(", 1)");
         s.execute(&mut *tx).await?;
         Sql::new("INSERT INTO dealer_tree (ancestor, descendant, depth) SELECT ancestor, ")
             .bind(id.as_str())
@@ -241,27 +291,43 @@ impl DealerStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         Sql::new("INSERT INTO dealer_tree (ancestor, descendant, depth) VALUES (")
-            .bind(id.as_str()).push(", ").bind(id.as_str()).push(", 0)")
+            .bind(id.as_str())
+            .push(", ")
+            .bind(id.as_str())
+            .push(", 0)")
             .execute(&mut *tx)
             .await?;
         let dealer = self.dealer_in(&mut tx, &id).await?;
-        record(&mut tx, actor, Event {
-            dealer_path: &path,
-            action: "dealer.create",
-            object_type: "dealer",
-            object_id: Some(&id),
-            object_name: Some(&dealer.name),
-            before: None,
-            after: Some(snapshot(&dealer)),
-        })
+        record(
+            &mut tx,
+            actor,
+            Event {
+                dealer_path: &path,
+                action: "dealer.create",
+                object_type: "dealer",
+                object_id: Some(&id),
+                object_name: Some(&dealer.name),
+                before: None,
+                after: Some(snapshot(&dealer)),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(dealer)
     }
 
-    async fn update_dealer(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, patch: DealerPatch) -> StoreResult<Dealer> {
+    async fn update_dealer(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+        patch: DealerPatch,
+    ) -> StoreResult<Dealer> {
         let mut tx = self.begin_write().await?;
-        let head = dealer_head(&mut tx, Some(scope), id, self.lock_rows()).await?.ok_or(StoreError::NotFound)?;
+        let head = dealer_head(&mut tx, Some(scope), id, self.lock_rows())
+            .await?
+            .ok_or(StoreError::NotFound)?;
         check_version(if_version, head.version)?;
         let before = self.dealer_in(&mut tx, id).await?;
         let mut s = Sql::new("UPDATE dealers SET version = version + 1, updated_at = ");
@@ -269,23 +335,32 @@ impl DealerStore for SqlStore {
         if let Some(n) = &patch.name {
             let n = validate::name("name", n)?;
             if let Some(parent) = &head.parent_id
-                && self.sibling_name_taken(&mut tx, parent, &n, Some(id)).await?
+                && self
+                    .sibling_name_taken(&mut tx, parent, &n, Some(id))
+                    .await?
             {
-                return Err(Refusal::Taken { field: "name", value: n }.into());
+                return Err(Refusal::Taken {
+                    field: "name",
+                    value: n,
+                }
+                .into());
             }
             s.push(", name = ").bind(n);
         }
         if let Some(v) = &patch.display_name {
-            s.push(", display_name = ").bind(validate::name("display_name", v)?);
+            s.push(", display_name = ")
+                .bind(validate::name("display_name", v)?);
         }
         if let Some(v) = &patch.email {
-            s.push(", email = ").bind(validate::optional_email("email", v)?);
+            s.push(", email = ")
+                .bind(validate::optional_email("email", v)?);
         }
         if let Some(v) = &patch.phone {
             s.push(", phone = ").bind(validate::text("phone", v, 50)?);
         }
         if let Some(v) = &patch.address {
-            s.push(", address = ").bind(validate::text("address", v, 500)?);
+            s.push(", address = ")
+                .bind(validate::text("address", v, 500)?);
         }
         if let Some(v) = &patch.notes {
             s.push(", notes = ").bind(validate::text("notes", v, 4000)?);
@@ -293,23 +368,35 @@ impl DealerStore for SqlStore {
         s.push(" WHERE id = ").bind(id);
         s.execute(&mut *tx).await?;
         let after = self.dealer_in(&mut tx, id).await?;
-        record(&mut tx, actor, Event {
-            dealer_path: &head.path,
-            action: "dealer.update",
-            object_type: "dealer",
-            object_id: Some(id),
-            object_name: Some(&after.name),
-            before: Some(snapshot(&before)),
-            after: Some(snapshot(&after)),
-        })
+        record(
+            &mut tx,
+            actor,
+            Event {
+                dealer_path: &head.path,
+                action: "dealer.update",
+                object_type: "dealer",
+                object_id: Some(id),
+                object_name: Some(&after.name),
+                before: Some(snapshot(&before)),
+                after: Some(snapshot(&after)),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(after)
     }
 
-    async fn delete_dealer(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>) -> StoreResult<()> {
+    async fn delete_dealer(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let head = dealer_head(&mut tx, Some(scope), id, self.lock_rows()).await?.ok_or(StoreError::NotFound)?;
+        let head = dealer_head(&mut tx, Some(scope), id, self.lock_rows())
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if id == scope.dealer_id() || head.parent_id.is_none() {
             return Err(Refusal::Forbidden("a dealer cannot delete its own account".into()).into());
         }
@@ -323,33 +410,61 @@ impl DealerStore for SqlStore {
         let row = counts.fetch_one(&mut *tx).await?;
         let (sub_dealers, tenants) = (row.int("a")?, row.int("b")?);
         if sub_dealers > 0 || tenants > 0 {
-            return Err(Refusal::HasChildren { sub_dealers, tenants }.into());
+            return Err(Refusal::HasChildren {
+                sub_dealers,
+                tenants,
+            }
+            .into());
         }
         let before = self.dealer_in(&mut tx, id).await?;
         for table in ["users", "perm_groups"] {
-            Sql::new(&format!("DELETE FROM {table} WHERE dealer_id = ")).bind(id).execute(&mut *tx).await?;
+            Sql::new(&format!("DELETE FROM {table} WHERE dealer_id = "))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
-        Sql::new("DELETE FROM dealer_tree WHERE descendant = ").bind(id).execute(&mut *tx).await?;
-        Sql::new("DELETE FROM dealers WHERE id = ").bind(id).execute(&mut *tx).await?;
-        record(&mut tx, actor, Event {
-            dealer_path: &head.path,
-            action: "dealer.delete",
-            object_type: "dealer",
-            object_id: Some(id),
-            object_name: Some(&head.name),
-            before: Some(snapshot(&before)),
-            after: None,
-        })
+        Sql::new("DELETE FROM dealer_tree WHERE descendant = ")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        Sql::new("DELETE FROM dealers WHERE id = ")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            actor,
+            Event {
+                dealer_path: &head.path,
+                action: "dealer.delete",
+                object_type: "dealer",
+                object_id: Some(id),
+                object_name: Some(&head.name),
+                before: Some(snapshot(&before)),
+                after: None,
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn set_dealer_enabled(&self, scope: &Scope, actor: &Actor, id: &str, enabled: bool) -> StoreResult<Dealer> {
+    async fn set_dealer_enabled(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        enabled: bool,
+    ) -> StoreResult<Dealer> {
         let mut tx = self.begin_write().await?;
-        let head = dealer_head(&mut tx, Some(scope), id, self.lock_rows()).await?.ok_or(StoreError::NotFound)?;
+        let head = dealer_head(&mut tx, Some(scope), id, self.lock_rows())
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if id == scope.dealer_id() {
-            return Err(Refusal::Forbidden("a dealer cannot suspend or resume its own account".into()).into());
+            return Err(Refusal::Forbidden(
+                "a dealer cannot suspend or resume its own account".into(),
+            )
+            .into());
         }
         Sql::new("UPDATE dealers SET enabled = ")
             .bind(enabled)
@@ -363,19 +478,32 @@ impl DealerStore for SqlStore {
             // Every session of every user below (or viewing as one) ends now.
             let subtree_users = "SELECT u.id FROM users u JOIN dealer_tree t ON t.descendant = u.dealer_id WHERE t.ancestor = ";
             let mut s = Sql::new("DELETE FROM sessions WHERE user_id IN (");
-            s.push(subtree_users).bind(id).push(") OR impersonator_id IN (").push(subtree_users).bind(id).push(")");
+            s.push(subtree_users)
+                .bind(id)
+                .push(") OR impersonator_id IN (")
+                .push(subtree_users)
+                .bind(id)
+                .push(")");
             s.execute(&mut *tx).await?;
         }
         let after = self.dealer_in(&mut tx, id).await?;
-        record(&mut tx, actor, Event {
-            dealer_path: &head.path,
-            action: if enabled { "dealer.resume" } else { "dealer.suspend" },
-            object_type: "dealer",
-            object_id: Some(id),
-            object_name: Some(&head.name),
-            before: Some(json!({ "enabled": head.enabled })),
-            after: Some(json!({ "enabled": enabled })),
-        })
+        record(
+            &mut tx,
+            actor,
+            Event {
+                dealer_path: &head.path,
+                action: if enabled {
+                    "dealer.resume"
+                } else {
+                    "dealer.suspend"
+                },
+                object_type: "dealer",
+                object_id: Some(id),
+                object_name: Some(&head.name),
+                before: Some(json!({ "enabled": head.enabled })),
+                after: Some(json!({ "enabled": enabled })),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(after)
@@ -409,9 +537,18 @@ impl DealerStore for SqlStore {
         }))
     }
 
-    async fn set_package(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, p: Package) -> StoreResult<Dealer> {
+    async fn set_package(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+        p: Package,
+    ) -> StoreResult<Dealer> {
         let mut tx = self.begin_write().await?;
-        let target = dealer_head(&mut tx, Some(scope), id, "").await?.ok_or(StoreError::NotFound)?;
+        let target = dealer_head(&mut tx, Some(scope), id, "")
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if id == scope.dealer_id() || target.parent_id.is_none() {
             return Err(Refusal::Forbidden(
                 "a dealer's package is set by the dealer above it (the provider's by the server configuration)".into(),
@@ -424,8 +561,12 @@ impl DealerStore for SqlStore {
         }
         // Lock parent before child, always top-down, so concurrent changes cannot deadlock.
         let parent_id = target.parent_id.clone().unwrap_or_default();
-        let parent = dealer_head(&mut tx, None, &parent_id, self.lock_rows()).await?.ok_or(StoreError::NotFound)?;
-        let target = dealer_head(&mut tx, None, id, self.lock_rows()).await?.ok_or(StoreError::NotFound)?;
+        let parent = dealer_head(&mut tx, None, &parent_id, self.lock_rows())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let target = dealer_head(&mut tx, None, id, self.lock_rows())
+            .await?
+            .ok_or(StoreError::NotFound)?;
         check_ha(p.high_availability, &parent)?;
         if !p.high_availability && target.package.high_availability {
             let row = Sql::new("SELECT CAST((SELECT COUNT(*) FROM dealers WHERE parent_id = ")
@@ -447,37 +588,55 @@ impl DealerStore for SqlStore {
         own.check_shrink(&p).map_err(Refusal::BelowCommitted)?;
         let above = ledger(&mut tx, &parent, &self.policy).await?;
         let delta = Amounts::claimed_by(&p).minus(&Amounts::claimed_by(&target.package));
-        above.check_take(&delta).map_err(|shortfall| Refusal::Capacity {
-            dealer_id: parent.id.clone(),
-            dealer_name: parent.name.clone(),
-            shortfall,
-        })?;
+        above
+            .check_take(&delta)
+            .map_err(|shortfall| Refusal::Capacity {
+                dealer_id: parent.id.clone(),
+                dealer_name: parent.name.clone(),
+                shortfall,
+            })?;
         let mut s = Sql::new("UPDATE dealers SET pkg_max_tenants = ");
         s.bind(p.max_tenants)
-            .push(", pkg_extensions = ").bind(p.extensions)
-            .push(", pkg_concurrent_calls = ").bind(p.concurrent_calls)
-            .push(", pkg_recording_minutes = ").bind(p.recording_minutes)
-            .push(", pkg_high_availability = ").bind(p.high_availability)
-            .push(", pkg_min_extensions_per_tenant = ").bind(p.min_extensions_per_tenant)
-            .push(", version = version + 1, updated_at = ").bind(now_micros())
-            .push(" WHERE id = ").bind(id);
+            .push(", pkg_extensions = ")
+            .bind(p.extensions)
+            .push(", pkg_concurrent_calls = ")
+            .bind(p.concurrent_calls)
+            .push(", pkg_recording_minutes = ")
+            .bind(p.recording_minutes)
+            .push(", pkg_high_availability = ")
+            .bind(p.high_availability)
+            .push(", pkg_min_extensions_per_tenant = ")
+            .bind(p.min_extensions_per_tenant)
+            .push(", version = version + 1, updated_at = ")
+            .bind(now_micros())
+            .push(" WHERE id = ")
+            .bind(id);
         s.execute(&mut *tx).await?;
         let after = self.dealer_in(&mut tx, id).await?;
-        record(&mut tx, actor, Event {
-            dealer_path: &target.path,
-            action: "package.update",
-            object_type: "dealer",
-            object_id: Some(id),
-            object_name: Some(&target.name),
-            before: Some(json!({ "package": target.package })),
-            after: Some(json!({ "package": p })),
-        })
+        record(
+            &mut tx,
+            actor,
+            Event {
+                dealer_path: &target.path,
+                action: "package.update",
+                object_type: "dealer",
+                object_id: Some(id),
+                object_name: Some(&target.name),
+                before: Some(json!({ "package": target.package })),
+                after: Some(json!({ "package": p })),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(after)
     }
 
-    async fn tree(&self, scope: &Scope, root: Option<&str>, depth: u32) -> StoreResult<Option<TreeNode>> {
+    async fn tree(
+        &self,
+        scope: &Scope,
+        root: Option<&str>,
+        depth: u32,
+    ) -> StoreResult<Option<TreeNode>> {
         super::tree::load(self, scope, root.unwrap_or(scope.dealer_id()), depth).await
     }
 }

@@ -20,7 +20,10 @@ pub(super) fn group_from_row(row: &sqlx::any::AnyRow, inherited: bool) -> StoreR
     let perms = row.text("permissions")?;
     let permissions = perms
         .split_whitespace()
-        .map(|p| p.parse::<Permission>().map_err(|e| StoreError::Corrupt(e.to_string())))
+        .map(|p| {
+            p.parse::<Permission>()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(Group {
         id: row.text("id")?,
@@ -38,7 +41,11 @@ pub(super) fn group_from_row(row: &sqlx::any::AnyRow, inherited: bool) -> StoreR
 
 /// Permissions as stored: sorted, space-separated.
 pub(super) fn stored_permissions(p: &[Permission]) -> String {
-    normalize(p).iter().map(|p| p.to_string()).collect::<Vec<_>>().join(" ")
+    normalize(p)
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn snapshot(g: &Group) -> serde_json::Value {
@@ -52,13 +59,24 @@ impl SqlStore {
         let mut s = Sql::new(GROUP_SELECT);
         s.push(" WHERE g.id = ").bind(id).push(" AND ");
         push_in_scope(&mut s, scope, "g.dealer_id");
-        let row = s.fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)?;
+        let row = s
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         group_from_row(&row, false)
     }
 
-    async fn group_name_taken(&self, tx: &mut Tx, dealer_id: &str, name: &str, except: Option<&str>) -> StoreResult<bool> {
+    async fn group_name_taken(
+        &self,
+        tx: &mut Tx,
+        dealer_id: &str,
+        name: &str,
+        except: Option<&str>,
+    ) -> StoreResult<bool> {
         let mut s = Sql::new("SELECT id FROM perm_groups WHERE dealer_id = ");
-        s.bind(dealer_id).push(" AND lower(name) = ").bind(name.to_lowercase());
+        s.bind(dealer_id)
+            .push(" AND lower(name) = ")
+            .bind(name.to_lowercase());
         if let Some(id) = except {
             s.push(" AND id <> ").bind(id);
         }
@@ -68,7 +86,12 @@ impl SqlStore {
 
 #[async_trait]
 impl GroupStore for SqlStore {
-    async fn list_groups(&self, scope: &Scope, f: &GroupFilter, page: &PageRequest) -> StoreResult<Page<Group>> {
+    async fn list_groups(
+        &self,
+        scope: &Scope,
+        f: &GroupFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Group>> {
         let mut filter = Sql::new(" WHERE ");
         push_in_scope(&mut filter, scope, "g.dealer_id");
         if let Some(d) = &f.dealer_id {
@@ -76,7 +99,11 @@ impl GroupStore for SqlStore {
             filter.push(" AND EXISTS (SELECT 1 FROM dealer_tree ga WHERE ga.ancestor = g.dealer_id AND ga.descendant = ").bind(d).push(")");
         }
         push_search(&mut filter, page.q.as_deref(), &["g.name", "g.description"]);
-        let total = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM perm_groups g").append(&filter).fetch_one(&self.read).await?.int("n")?;
+        let total = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM perm_groups g")
+            .append(&filter)
+            .fetch_one(&self.read)
+            .await?
+            .int("n")?;
         let mut s = Sql::new(GROUP_SELECT);
         s.append(&filter);
         push_after_cursor(&mut s, page.cursor.as_deref(), "g.name", "g.id")?;
@@ -90,24 +117,48 @@ impl GroupStore for SqlStore {
                 group_from_row(r, f.dealer_id.as_ref().is_some_and(|d| *d != owner))
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        let next_cursor = (rows.len() as i64 > page.limit).then(|| items.last().map(|g| encode_cursor(&g.name, &g.id))).flatten();
-        Ok(Page { items, next_cursor, total })
+        let next_cursor = (rows.len() as i64 > page.limit)
+            .then(|| items.last().map(|g| encode_cursor(&g.name, &g.id)))
+            .flatten();
+        Ok(Page {
+            items,
+            next_cursor,
+            total,
+        })
     }
 
     async fn get_group(&self, scope: &Scope, id: &str) -> StoreResult<Option<Group>> {
         let mut s = Sql::new(GROUP_SELECT);
         s.push(" WHERE g.id = ").bind(id).push(" AND ");
         push_in_scope(&mut s, scope, "g.dealer_id");
-        s.fetch_optional(&self.read).await?.as_ref().map(|r| group_from_row(r, false)).transpose()
+        s.fetch_optional(&self.read)
+            .await?
+            .as_ref()
+            .map(|r| group_from_row(r, false))
+            .transpose()
     }
 
-    async fn create_group(&self, scope: &Scope, actor: &Actor, new: NewGroup) -> StoreResult<Group> {
+    async fn create_group(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        new: NewGroup,
+    ) -> StoreResult<Group> {
         let name = validate::name("name", &new.name)?;
         let description = validate::text("description", &new.description, 500)?;
         let mut tx = self.begin_write().await?;
-        let dealer = dealer_head(&mut tx, Some(scope), &new.dealer_id, "").await?.ok_or(StoreError::NotFound)?;
-        if self.group_name_taken(&mut tx, &dealer.id, &name, None).await? {
-            return Err(Refusal::Taken { field: "name", value: name }.into());
+        let dealer = dealer_head(&mut tx, Some(scope), &new.dealer_id, "")
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if self
+            .group_name_taken(&mut tx, &dealer.id, &name, None)
+            .await?
+        {
+            return Err(Refusal::Taken {
+                field: "name",
+                value: name,
+            }
+            .into());
         }
         let id = new_id("grp");
         let now = now_micros();
@@ -118,21 +169,33 @@ impl GroupStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         let group = self.group_in(&mut tx, scope, &id).await?;
-        record_for_dealer(&mut tx, actor, &dealer.id, Event {
-            dealer_path: "",
-            action: "group.create",
-            object_type: "group",
-            object_id: Some(&id),
-            object_name: Some(&group.name),
-            before: None,
-            after: Some(snapshot(&group)),
-        })
+        record_for_dealer(
+            &mut tx,
+            actor,
+            &dealer.id,
+            Event {
+                dealer_path: "",
+                action: "group.create",
+                object_type: "group",
+                object_id: Some(&id),
+                object_name: Some(&group.name),
+                before: None,
+                after: Some(snapshot(&group)),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(group)
     }
 
-    async fn update_group(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, patch: GroupPatch) -> StoreResult<Group> {
+    async fn update_group(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+        patch: GroupPatch,
+    ) -> StoreResult<Group> {
         let mut tx = self.begin_write().await?;
         let before = self.group_in(&mut tx, scope, id).await?;
         check_version(if_version, before.version)?;
@@ -140,13 +203,21 @@ impl GroupStore for SqlStore {
         s.bind(now_micros());
         if let Some(n) = &patch.name {
             let n = validate::name("name", n)?;
-            if self.group_name_taken(&mut tx, &before.dealer_id, &n, Some(id)).await? {
-                return Err(Refusal::Taken { field: "name", value: n }.into());
+            if self
+                .group_name_taken(&mut tx, &before.dealer_id, &n, Some(id))
+                .await?
+            {
+                return Err(Refusal::Taken {
+                    field: "name",
+                    value: n,
+                }
+                .into());
             }
             s.push(", name = ").bind(n);
         }
         if let Some(d) = &patch.description {
-            s.push(", description = ").bind(validate::text("description", d, 500)?);
+            s.push(", description = ")
+                .bind(validate::text("description", d, 500)?);
         }
         if let Some(p) = &patch.permissions {
             s.push(", permissions = ").bind(stored_permissions(p));
@@ -154,34 +225,53 @@ impl GroupStore for SqlStore {
         s.push(" WHERE id = ").bind(id);
         s.execute(&mut *tx).await?;
         let after = self.group_in(&mut tx, scope, id).await?;
-        record_for_dealer(&mut tx, actor, &before.dealer_id, Event {
-            dealer_path: "",
-            action: "group.update",
-            object_type: "group",
-            object_id: Some(id),
-            object_name: Some(&after.name),
-            before: Some(snapshot(&before)),
-            after: Some(snapshot(&after)),
-        })
+        record_for_dealer(
+            &mut tx,
+            actor,
+            &before.dealer_id,
+            Event {
+                dealer_path: "",
+                action: "group.update",
+                object_type: "group",
+                object_id: Some(id),
+                object_name: Some(&after.name),
+                before: Some(snapshot(&before)),
+                after: Some(snapshot(&after)),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(after)
     }
 
-    async fn delete_group(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>) -> StoreResult<()> {
+    async fn delete_group(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let before = self.group_in(&mut tx, scope, id).await?;
         check_version(if_version, before.version)?;
-        Sql::new("DELETE FROM perm_groups WHERE id = ").bind(id).execute(&mut *tx).await?;
-        record_for_dealer(&mut tx, actor, &before.dealer_id, Event {
-            dealer_path: "",
-            action: "group.delete",
-            object_type: "group",
-            object_id: Some(id),
-            object_name: Some(&before.name),
-            before: Some(snapshot(&before)),
-            after: None,
-        })
+        Sql::new("DELETE FROM perm_groups WHERE id = ")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record_for_dealer(
+            &mut tx,
+            actor,
+            &before.dealer_id,
+            Event {
+                dealer_path: "",
+                action: "group.delete",
+                object_type: "group",
+                object_id: Some(id),
+                object_name: Some(&before.name),
+                before: Some(snapshot(&before)),
+                after: None,
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())

@@ -64,12 +64,28 @@ pub struct PageRequest {
 /// Why the store refused a change, in the terms of the domain rules.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Refusal {
-    LevelNotAllowed { parent: Level, child: Level },
-    Capacity { dealer_id: String, dealer_name: String, shortfall: Shortfall },
-    NoHighAvailability { dealer_id: String, dealer_name: String },
+    LevelNotAllowed {
+        parent: Level,
+        child: Level,
+    },
+    Capacity {
+        dealer_id: String,
+        dealer_name: String,
+        shortfall: Shortfall,
+    },
+    NoHighAvailability {
+        dealer_id: String,
+        dealer_name: String,
+    },
     BelowCommitted(BelowCommitted),
-    HasChildren { sub_dealers: i64, tenants: i64 },
-    Taken { field: &'static str, value: String },
+    HasChildren {
+        sub_dealers: i64,
+        tenants: i64,
+    },
+    Taken {
+        field: &'static str,
+        value: String,
+    },
     Invalid(FieldError),
     Forbidden(String),
 }
@@ -179,15 +195,31 @@ pub trait SessionStore: Send + Sync {
     /// Opens a session and audits the sign-in.
     async fn open_session(&self, s: NewSession, actor: &Actor, action: &str) -> StoreResult<()>;
     /// The live session with this token hash; slides its expiry to `extend_to` when later.
-    async fn session(&self, token_hash: &str, now: i64, extend_to: i64) -> StoreResult<Option<SessionRecord>>;
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: i64,
+        extend_to: i64,
+    ) -> StoreResult<Option<SessionRecord>>;
     /// Revokes one session and audits the sign-out.
     async fn close_session(&self, token_hash: &str, actor: &Actor) -> StoreResult<()>;
     async fn failures_since(&self, key: &str, since: i64) -> StoreResult<FailureWindow>;
     /// Counts a failed sign-in against every key and audits it.
-    async fn record_failure(&self, keys: &[String], at: i64, email: &str, actor: &Actor) -> StoreResult<()>;
+    async fn record_failure(
+        &self,
+        keys: &[String],
+        at: i64,
+        email: &str,
+        actor: &Actor,
+    ) -> StoreResult<()>;
     async fn clear_failures(&self, key: &str) -> StoreResult<()>;
     /// Uses a link token once: sets the password, revokes the user's sessions.
-    async fn use_link_token(&self, token_hash: &str, password_hash: &str, now: i64) -> StoreResult<()>;
+    async fn use_link_token(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> StoreResult<()>;
     /// The user of a session, unscoped (it is the caller itself).
     async fn own_user(&self, user_id: &str) -> StoreResult<Option<User>>;
     /// The groups a user belongs to, unscoped (they define what it may do).
@@ -199,49 +231,168 @@ pub trait SessionStore: Send + Sync {
 /// Dealers, their packages and the tree.
 #[async_trait]
 pub trait DealerStore: Send + Sync {
-    async fn list_dealers(&self, scope: &Scope, f: &DealerFilter, page: &PageRequest) -> StoreResult<Page<Dealer>>;
+    async fn list_dealers(
+        &self,
+        scope: &Scope,
+        f: &DealerFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Dealer>>;
     async fn get_dealer(&self, scope: &Scope, id: &str) -> StoreResult<Option<Dealer>>;
-    async fn create_dealer(&self, scope: &Scope, actor: &Actor, new: NewDealer) -> StoreResult<Dealer>;
-    async fn update_dealer(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, patch: DealerPatch) -> StoreResult<Dealer>;
-    async fn delete_dealer(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>) -> StoreResult<()>;
-    async fn set_dealer_enabled(&self, scope: &Scope, actor: &Actor, id: &str, enabled: bool) -> StoreResult<Dealer>;
+    async fn create_dealer(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        new: NewDealer,
+    ) -> StoreResult<Dealer>;
+    async fn update_dealer(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+        patch: DealerPatch,
+    ) -> StoreResult<Dealer>;
+    async fn delete_dealer(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+    ) -> StoreResult<()>;
+    async fn set_dealer_enabled(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        enabled: bool,
+    ) -> StoreResult<Dealer>;
     async fn capacity(&self, scope: &Scope, id: &str) -> StoreResult<Option<Capacity>>;
-    async fn set_package(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, p: Package) -> StoreResult<Dealer>;
-    async fn tree(&self, scope: &Scope, root: Option<&str>, depth: u32) -> StoreResult<Option<TreeNode>>;
+    async fn set_package(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+        p: Package,
+    ) -> StoreResult<Dealer>;
+    async fn tree(
+        &self,
+        scope: &Scope,
+        root: Option<&str>,
+        depth: u32,
+    ) -> StoreResult<Option<TreeNode>>;
 }
 
 /// Tenants (customer PBXs).
 #[async_trait]
 pub trait TenantStore: Send + Sync {
-    async fn list_tenants(&self, scope: &Scope, f: &TenantFilter, page: &PageRequest) -> StoreResult<Page<Tenant>>;
+    async fn list_tenants(
+        &self,
+        scope: &Scope,
+        f: &TenantFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Tenant>>;
     async fn get_tenant(&self, scope: &Scope, id: &str) -> StoreResult<Option<Tenant>>;
-    async fn create_tenant(&self, scope: &Scope, actor: &Actor, new: NewTenant) -> StoreResult<Tenant>;
-    async fn update_tenant(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, patch: TenantPatch) -> StoreResult<Tenant>;
-    async fn delete_tenant(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>) -> StoreResult<()>;
-    async fn set_tenant_enabled(&self, scope: &Scope, actor: &Actor, id: &str, enabled: bool) -> StoreResult<Tenant>;
+    async fn create_tenant(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        new: NewTenant,
+    ) -> StoreResult<Tenant>;
+    async fn update_tenant(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+        patch: TenantPatch,
+    ) -> StoreResult<Tenant>;
+    async fn delete_tenant(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+    ) -> StoreResult<()>;
+    async fn set_tenant_enabled(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        enabled: bool,
+    ) -> StoreResult<Tenant>;
 }
 
 /// Users (logins) of dealer accounts.
 #[async_trait]
 pub trait UserStore: Send + Sync {
-    async fn list_users(&self, scope: &Scope, f: &UserFilter, page: &PageRequest) -> StoreResult<Page<User>>;
+    async fn list_users(
+        &self,
+        scope: &Scope,
+        f: &UserFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<User>>;
     async fn get_user(&self, scope: &Scope, id: &str) -> StoreResult<Option<User>>;
     /// Creates an invited user with its activation link token.
-    async fn create_user(&self, scope: &Scope, actor: &Actor, new: NewUser, link: NewLinkToken) -> StoreResult<User>;
-    async fn update_user(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, patch: UserPatch) -> StoreResult<User>;
-    async fn delete_user(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>) -> StoreResult<()>;
+    async fn create_user(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        new: NewUser,
+        link: NewLinkToken,
+    ) -> StoreResult<User>;
+    async fn update_user(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+        patch: UserPatch,
+    ) -> StoreResult<User>;
+    async fn delete_user(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+    ) -> StoreResult<()>;
     /// Clears the password, revokes sessions and earlier links, and stores a new link token.
-    async fn reset_password(&self, scope: &Scope, actor: &Actor, id: &str, link: NewLinkToken) -> StoreResult<User>;
+    async fn reset_password(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        link: NewLinkToken,
+    ) -> StoreResult<User>;
 }
 
 /// Permission groups.
 #[async_trait]
 pub trait GroupStore: Send + Sync {
-    async fn list_groups(&self, scope: &Scope, f: &GroupFilter, page: &PageRequest) -> StoreResult<Page<Group>>;
+    async fn list_groups(
+        &self,
+        scope: &Scope,
+        f: &GroupFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Group>>;
     async fn get_group(&self, scope: &Scope, id: &str) -> StoreResult<Option<Group>>;
-    async fn create_group(&self, scope: &Scope, actor: &Actor, new: NewGroup) -> StoreResult<Group>;
-    async fn update_group(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, patch: GroupPatch) -> StoreResult<Group>;
-    async fn delete_group(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>) -> StoreResult<()>;
+    async fn create_group(&self, scope: &Scope, actor: &Actor, new: NewGroup)
+    -> StoreResult<Group>;
+    async fn update_group(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+        patch: GroupPatch,
+    ) -> StoreResult<Group>;
+    async fn delete_group(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+    ) -> StoreResult<()>;
     /// Whether a group may be used by the users of `dealer_id` (owned by it or an ancestor).
     async fn group_usable_by(&self, group_id: &str, dealer_id: &str) -> StoreResult<bool>;
 }
@@ -249,10 +400,21 @@ pub trait GroupStore: Send + Sync {
 /// The audit trail.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
-    async fn list_audit(&self, scope: &Scope, f: &AuditFilter, page: &PageRequest) -> StoreResult<Page<AuditEvent>>;
+    async fn list_audit(
+        &self,
+        scope: &Scope,
+        f: &AuditFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<AuditEvent>>;
 }
 
 /// Everything the server needs from storage.
-pub trait Store: SessionStore + DealerStore + TenantStore + UserStore + GroupStore + AuditStore {}
+pub trait Store:
+    SessionStore + DealerStore + TenantStore + UserStore + GroupStore + AuditStore
+{
+}
 
-impl<T: SessionStore + DealerStore + TenantStore + UserStore + GroupStore + AuditStore> Store for T {}
+impl<T: SessionStore + DealerStore + TenantStore + UserStore + GroupStore + AuditStore> Store
+    for T
+{
+}

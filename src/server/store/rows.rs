@@ -73,7 +73,9 @@ pub fn encode_cursor(key: &str, id: &str) -> String {
 
 /// Decodes a cursor made by [`encode_cursor`]; `None` for anything else.
 pub fn decode_cursor(c: &str) -> Option<(String, String)> {
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).ok()?;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(c)
+        .ok()?;
     let (key, id): (String, String) = serde_json::from_slice(&raw).ok()?;
     Some((key, id))
 }
@@ -98,7 +100,10 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
         let c = encode_cursor("Harbor Voice", "dlr_1");
-        assert_eq!(decode_cursor(&c), Some(("Harbor Voice".into(), "dlr_1".into())));
+        assert_eq!(
+            decode_cursor(&c),
+            Some(("Harbor Voice".into(), "dlr_1".into()))
+        );
         assert_eq!(decode_cursor("not a cursor"), None);
     }
 

@@ -24,7 +24,10 @@ impl SessionStore for SqlStore {
     }
 
     async fn is_empty(&self) -> StoreResult<bool> {
-        Ok(Sql::new("SELECT id FROM dealers LIMIT 1").fetch_optional(&self.read).await?.is_none())
+        Ok(Sql::new("SELECT id FROM dealers LIMIT 1")
+            .fetch_optional(&self.read)
+            .await?
+            .is_none())
     }
 
     async fn provider_id(&self) -> StoreResult<Option<String>> {
@@ -37,8 +40,14 @@ impl SessionStore for SqlStore {
 
     async fn bootstrap(&self, b: Bootstrap) -> StoreResult<User> {
         let mut tx = self.begin_write().await?;
-        if Sql::new("SELECT id FROM dealers LIMIT 1").fetch_optional(&mut *tx).await?.is_some() {
-            return Err(StoreError::Corrupt("the store already has a provider".into()));
+        if Sql::new("SELECT id FROM dealers LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::Corrupt(
+                "the store already has a provider".into(),
+            ));
         }
         let now = now_micros();
         let dealer_id = new_id("dlr");
@@ -49,16 +58,39 @@ impl SessionStore for SqlStore {
              pkg_concurrent_calls, pkg_recording_minutes, pkg_high_availability, pkg_min_extensions_per_tenant, \
              created_at, updated_at, version) VALUES (",
         );
-        s.bind(dealer_id.as_str()).push(", NULL, ").bind(path.as_str()).push(", 'provider', ")
-            .bind(b.provider_name.as_str()).push(", ").bind(b.provider_name.as_str()).push(", 1");
-        for v in [p.max_tenants, p.extensions, p.concurrent_calls, p.recording_minutes] {
+        s.bind(dealer_id.as_str())
+            .push(", NULL, ")
+            .bind(path.as_str())
+            .push(", 'provider', ")
+            .bind(b.provider_name.as_str())
+            .push(", ")
+            .bind(b.provider_name.as_str())
+            .push(", 1");
+        for v in [
+            p.max_tenants,
+            p.extensions,
+            p.concurrent_calls,
+            p.recording_minutes,
+        ] {
             s.push(", ").bind(v);
         }
-        s.push(", ").bind(p.high_availability).push(", ").bind(p.min_extensions_per_tenant)
-            .push(", ").bind(now).push(", ").bind(now).push(", 1)");
+        s.push(", ")
+            .bind(p.high_availability)
+            .push(", ")
+            .bind(p.min_extensions_per_tenant)
+            .push(", ")
+            .bind(now)
+            .push(", ")
+            .bind(now)
+            .push(", 1)");
         s.execute(&mut *tx).await?;
-        Sql::new("INSERT INTO dealer_tree (ancestor, descendant, depth) VALUES (").bind(dealer_id.as_str()).push(", ")
-            .bind(dealer_id.as_str()).push(", 0)").execute(&mut *tx).await?;
+        Sql::new("INSERT INTO dealer_tree (ancestor, descendant, depth) VALUES (")
+            .bind(dealer_id.as_str())
+            .push(", ")
+            .bind(dealer_id.as_str())
+            .push(", 0)")
+            .execute(&mut *tx)
+            .await?;
         let mut admin_group = None;
         for t in templates() {
             let gid = new_id("grp");
@@ -78,25 +110,40 @@ impl SessionStore for SqlStore {
             .bind(b.admin_password_hash.as_ref().map(|_| now)).push(", ").bind(now).push(", ").bind(now).push(", 1)")
             .execute(&mut *tx).await?;
         if let Some(g) = admin_group {
-            Sql::new("INSERT INTO group_members (user_id, group_id) VALUES (").bind(user_id.as_str()).push(", ").bind(g).push(")")
-                .execute(&mut *tx).await?;
+            Sql::new("INSERT INTO group_members (user_id, group_id) VALUES (")
+                .bind(user_id.as_str())
+                .push(", ")
+                .bind(g)
+                .push(")")
+                .execute(&mut *tx)
+                .await?;
         }
         if let Some(link) = &b.admin_link {
             Sql::new("INSERT INTO link_tokens (token_hash, user_id, expires_at, used_at, created_at) VALUES (")
                 .bind(link.token_hash.as_str()).push(", ").bind(user_id.as_str()).push(", ").bind(link.expires_at)
                 .push(", NULL, ").bind(now).push(")").execute(&mut *tx).await?;
         }
-        record(&mut tx, &Actor::default(), Event {
-            dealer_path: &path,
-            action: "store.bootstrap",
-            object_type: "dealer",
-            object_id: Some(&dealer_id),
-            object_name: Some(&b.provider_name),
-            before: None,
-            after: Some(serde_json::json!({ "provider": b.provider_name, "admin": b.admin_email })),
-        })
+        record(
+            &mut tx,
+            &Actor::default(),
+            Event {
+                dealer_path: &path,
+                action: "store.bootstrap",
+                object_type: "dealer",
+                object_id: Some(&dealer_id),
+                object_name: Some(&b.provider_name),
+                before: None,
+                after: Some(
+                    serde_json::json!({ "provider": b.provider_name, "admin": b.admin_email }),
+                ),
+            },
+        )
         .await?;
-        let row = Sql::new(USER_SELECT).push(" WHERE u.id = ").bind(user_id.as_str()).fetch_one(&mut *tx).await?;
+        let row = Sql::new(USER_SELECT)
+            .push(" WHERE u.id = ")
+            .bind(user_id.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
         let user = user_from_row(&row, Vec::new())?;
         tx.commit().await?;
         Ok(user)
@@ -105,10 +152,14 @@ impl SessionStore for SqlStore {
     async fn set_provider_package(&self, p: Package) -> StoreResult<()> {
         let mut s = Sql::new("UPDATE dealers SET pkg_max_tenants = ");
         s.bind(p.max_tenants)
-            .push(", pkg_extensions = ").bind(p.extensions)
-            .push(", pkg_concurrent_calls = ").bind(p.concurrent_calls)
-            .push(", pkg_recording_minutes = ").bind(p.recording_minutes)
-            .push(", pkg_high_availability = ").bind(p.high_availability)
+            .push(", pkg_extensions = ")
+            .bind(p.extensions)
+            .push(", pkg_concurrent_calls = ")
+            .bind(p.concurrent_calls)
+            .push(", pkg_recording_minutes = ")
+            .bind(p.recording_minutes)
+            .push(", pkg_high_availability = ")
+            .bind(p.high_availability)
             .push(" WHERE parent_id IS NULL");
         s.execute(&self.write).await?;
         Ok(())
@@ -116,7 +167,9 @@ impl SessionStore for SqlStore {
 
     async fn login_record(&self, email: &str) -> StoreResult<Option<LoginRecord>> {
         let mut s = Sql::new("SELECT u.id, u.email, u.dealer_id, u.password_hash, u.enabled, ");
-        s.push(&effective_enabled("u.dealer_id")).push(" AS dealer_enabled FROM users u WHERE u.email = ").bind(email);
+        s.push(&effective_enabled("u.dealer_id"))
+            .push(" AS dealer_enabled FROM users u WHERE u.email = ")
+            .bind(email);
         let Some(row) = s.fetch_optional(&self.read).await? else {
             return Ok(None);
         };
@@ -139,33 +192,54 @@ impl SessionStore for SqlStore {
             .push(", ").bind(n.expires_at).push(")")
             .execute(&mut *tx).await?;
         if n.impersonator_id.is_none() {
-            Sql::new("UPDATE users SET last_sign_in_at = ").bind(now).push(" WHERE id = ").bind(n.user_id.as_str())
-                .execute(&mut *tx).await?;
+            Sql::new("UPDATE users SET last_sign_in_at = ")
+                .bind(now)
+                .push(" WHERE id = ")
+                .bind(n.user_id.as_str())
+                .execute(&mut *tx)
+                .await?;
         }
-        let row = Sql::new("SELECT dealer_id, email FROM users WHERE id = ").bind(n.user_id.as_str()).fetch_one(&mut *tx).await?;
+        let row = Sql::new("SELECT dealer_id, email FROM users WHERE id = ")
+            .bind(n.user_id.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
         let email = row.text("email")?;
-        record_for_dealer(&mut tx, actor, &row.text("dealer_id")?, Event {
-            dealer_path: "",
-            action,
-            object_type: "user",
-            object_id: Some(&n.user_id),
-            object_name: Some(&email),
-            before: None,
-            after: None,
-        })
+        record_for_dealer(
+            &mut tx,
+            actor,
+            &row.text("dealer_id")?,
+            Event {
+                dealer_path: "",
+                action,
+                object_type: "user",
+                object_id: Some(&n.user_id),
+                object_name: Some(&email),
+                before: None,
+                after: None,
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn session(&self, token_hash: &str, now: i64, extend_to: i64) -> StoreResult<Option<SessionRecord>> {
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: i64,
+        extend_to: i64,
+    ) -> StoreResult<Option<SessionRecord>> {
         let mut s = Sql::new(
             "SELECT s.id, s.user_id, u.email, u.dealer_id, s.impersonator_id, iu.email AS impersonator_email, \
              s.read_only, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
              LEFT JOIN users iu ON iu.id = s.impersonator_id WHERE s.token_hash = ",
         );
-        s.bind(token_hash).push(" AND s.expires_at > ").bind(now).push(" AND u.enabled = 1 AND ")
-            .push(&effective_enabled("u.dealer_id")).push(" = 1");
+        s.bind(token_hash)
+            .push(" AND s.expires_at > ")
+            .bind(now)
+            .push(" AND u.enabled = 1 AND ")
+            .push(&effective_enabled("u.dealer_id"))
+            .push(" = 1");
         let Some(row) = s.fetch_optional(&self.read).await? else {
             return Ok(None);
         };
@@ -181,8 +255,12 @@ impl SessionStore for SqlStore {
         };
         // View-as sessions have a fixed lifetime; ordinary ones slide.
         if rec.impersonator_id.is_none() && extend_to > rec.expires_at + SLIDE_GRANULARITY_MICROS {
-            Sql::new("UPDATE sessions SET expires_at = ").bind(extend_to).push(" WHERE id = ").bind(rec.session_id.as_str())
-                .execute(&self.write).await?;
+            Sql::new("UPDATE sessions SET expires_at = ")
+                .bind(extend_to)
+                .push(" WHERE id = ")
+                .bind(rec.session_id.as_str())
+                .execute(&self.write)
+                .await?;
             rec.expires_at = extend_to;
         }
         Ok(Some(rec))
@@ -192,18 +270,26 @@ impl SessionStore for SqlStore {
         let mut tx = self.begin_write().await?;
         let row = Sql::new("SELECT s.user_id, u.email, u.dealer_id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ")
             .bind(token_hash).fetch_optional(&mut *tx).await?;
-        Sql::new("DELETE FROM sessions WHERE token_hash = ").bind(token_hash).execute(&mut *tx).await?;
+        Sql::new("DELETE FROM sessions WHERE token_hash = ")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
         if let Some(row) = row {
             let (user_id, email) = (row.text("user_id")?, row.text("email")?);
-            record_for_dealer(&mut tx, actor, &row.text("dealer_id")?, Event {
-                dealer_path: "",
-                action: "auth.sign_out",
-                object_type: "user",
-                object_id: Some(&user_id),
-                object_name: Some(&email),
-                before: None,
-                after: None,
-            })
+            record_for_dealer(
+                &mut tx,
+                actor,
+                &row.text("dealer_id")?,
+                Event {
+                    dealer_path: "",
+                    action: "auth.sign_out",
+                    object_type: "user",
+                    object_id: Some(&user_id),
+                    object_name: Some(&email),
+                    before: None,
+                    after: None,
+                },
+            )
             .await?;
         }
         tx.commit().await?;
@@ -214,76 +300,142 @@ impl SessionStore for SqlStore {
         let row = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n, MIN(at) AS oldest FROM login_failures WHERE key = ")
             .bind(key).push(" AND at >= ").bind(since)
             .fetch_one(&self.read).await?;
-        Ok(FailureWindow { count: row.int("n")?, oldest_at: row.opt_int("oldest")? })
+        Ok(FailureWindow {
+            count: row.int("n")?,
+            oldest_at: row.opt_int("oldest")?,
+        })
     }
 
-    async fn record_failure(&self, keys: &[String], at: i64, email: &str, actor: &Actor) -> StoreResult<()> {
+    async fn record_failure(
+        &self,
+        keys: &[String],
+        at: i64,
+        email: &str,
+        actor: &Actor,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         for k in keys {
-            Sql::new("INSERT INTO login_failures (key, at) VALUES (").bind(k).push(", ").bind(at).push(")").execute(&mut *tx).await?;
+            Sql::new("INSERT INTO login_failures (key, at) VALUES (")
+                .bind(k)
+                .push(", ")
+                .bind(at)
+                .push(")")
+                .execute(&mut *tx)
+                .await?;
         }
         // Old failures no longer count for anything.
-        Sql::new("DELETE FROM login_failures WHERE at < ").bind(at - 86_400_000_000).execute(&mut *tx).await?;
+        Sql::new("DELETE FROM login_failures WHERE at < ")
+            .bind(at - 86_400_000_000)
+            .execute(&mut *tx)
+            .await?;
         let user = Sql::new("SELECT u.id, d.path FROM users u JOIN dealers d ON d.id = u.dealer_id WHERE u.email = ")
             .bind(email).fetch_optional(&mut *tx).await?;
         let (user_id, path) = match user {
             Some(r) => (Some(r.text("id")?), r.text("path")?),
             // An unknown login is the platform's business: the provider sees it.
-            None => (None, Sql::new("SELECT path FROM dealers WHERE parent_id IS NULL").fetch_one(&mut *tx).await?.text("path")?),
+            None => (
+                None,
+                Sql::new("SELECT path FROM dealers WHERE parent_id IS NULL")
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .text("path")?,
+            ),
         };
-        record(&mut tx, actor, Event {
-            dealer_path: &path,
-            action: "auth.sign_in_failed",
-            object_type: "user",
-            object_id: user_id.as_deref(),
-            object_name: Some(email),
-            before: None,
-            after: None,
-        })
+        record(
+            &mut tx,
+            actor,
+            Event {
+                dealer_path: &path,
+                action: "auth.sign_in_failed",
+                object_type: "user",
+                object_id: user_id.as_deref(),
+                object_name: Some(email),
+                before: None,
+                after: None,
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn clear_failures(&self, key: &str) -> StoreResult<()> {
-        Sql::new("DELETE FROM login_failures WHERE key = ").bind(key).execute(&self.write).await?;
+        Sql::new("DELETE FROM login_failures WHERE key = ")
+            .bind(key)
+            .execute(&self.write)
+            .await?;
         Ok(())
     }
 
-    async fn use_link_token(&self, token_hash: &str, password_hash: &str, now: i64) -> StoreResult<()> {
+    async fn use_link_token(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let row = Sql::new("SELECT t.user_id, u.email, u.dealer_id FROM link_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ")
             .bind(token_hash).push(" AND t.used_at IS NULL AND t.expires_at > ").bind(now)
             .fetch_optional(&mut *tx).await?
             .ok_or_else(|| Refusal::Invalid(FieldError::new("token", "this link is invalid, already used, or expired: ask for a new one")))?;
         let (user_id, email) = (row.text("user_id")?, row.text("email")?);
-        Sql::new("UPDATE link_tokens SET used_at = ").bind(now).push(" WHERE token_hash = ").bind(token_hash).execute(&mut *tx).await?;
-        Sql::new("UPDATE users SET password_hash = ").bind(password_hash)
-            .push(", activated_at = COALESCE(activated_at, ").bind(now).push("), version = version + 1, updated_at = ").bind(now)
-            .push(" WHERE id = ").bind(user_id.as_str())
-            .execute(&mut *tx).await?;
+        Sql::new("UPDATE link_tokens SET used_at = ")
+            .bind(now)
+            .push(" WHERE token_hash = ")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        Sql::new("UPDATE users SET password_hash = ")
+            .bind(password_hash)
+            .push(", activated_at = COALESCE(activated_at, ")
+            .bind(now)
+            .push("), version = version + 1, updated_at = ")
+            .bind(now)
+            .push(" WHERE id = ")
+            .bind(user_id.as_str())
+            .execute(&mut *tx)
+            .await?;
         self.revoke_sessions(&mut tx, &user_id).await?;
-        let actor = Actor { user_id: Some(user_id.clone()), email: Some(email.clone()), ..Actor::default() };
-        record_for_dealer(&mut tx, &actor, &row.text("dealer_id")?, Event {
-            dealer_path: "",
-            action: "auth.set_password",
-            object_type: "user",
-            object_id: Some(&user_id),
-            object_name: Some(&email),
-            before: None,
-            after: None,
-        })
+        let actor = Actor {
+            user_id: Some(user_id.clone()),
+            email: Some(email.clone()),
+            ..Actor::default()
+        };
+        record_for_dealer(
+            &mut tx,
+            &actor,
+            &row.text("dealer_id")?,
+            Event {
+                dealer_path: "",
+                action: "auth.set_password",
+                object_type: "user",
+                object_id: Some(&user_id),
+                object_name: Some(&email),
+                before: None,
+                after: None,
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn own_user(&self, user_id: &str) -> StoreResult<Option<User>> {
-        let Some(row) = Sql::new(USER_SELECT).push(" WHERE u.id = ").bind(user_id).fetch_optional(&self.read).await? else {
+        let Some(row) = Sql::new(USER_SELECT)
+            .push(" WHERE u.id = ")
+            .bind(user_id)
+            .fetch_optional(&self.read)
+            .await?
+        else {
             return Ok(None);
         };
-        let mut groups = self.memberships(&self.read, None, &[user_id.to_string()]).await?;
-        Ok(Some(user_from_row(&row, groups.remove(user_id).unwrap_or_default())?))
+        let mut groups = self
+            .memberships(&self.read, None, &[user_id.to_string()])
+            .await?;
+        Ok(Some(user_from_row(
+            &row,
+            groups.remove(user_id).unwrap_or_default(),
+        )?))
     }
 
     async fn own_groups(&self, user_id: &str) -> StoreResult<Vec<Group>> {
@@ -299,6 +451,8 @@ impl SessionStore for SqlStore {
     }
 
     async fn own_dealer(&self, scope: &Scope) -> StoreResult<Dealer> {
-        self.get_dealer(scope, scope.dealer_id()).await?.ok_or(StoreError::NotFound)
+        self.get_dealer(scope, scope.dealer_id())
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 }

@@ -90,7 +90,10 @@ impl Sql {
         let mut rest = other.text.as_str();
         while let Some(pos) = rest.find('$') {
             self.text.push_str(&rest[..pos]);
-            let digits: String = rest[pos + 1..].chars().take_while(|c| c.is_ascii_digit()).collect();
+            let digits: String = rest[pos + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
             if digits.is_empty() {
                 self.text.push('$');
                 rest = &rest[pos + 1..];
@@ -123,15 +126,24 @@ impl Sql {
         q
     }
 
-    pub async fn fetch_all<'e, E: Executor<'e, Database = Any>>(&self, e: E) -> sqlx::Result<Vec<AnyRow>> {
+    pub async fn fetch_all<'e, E: Executor<'e, Database = Any>>(
+        &self,
+        e: E,
+    ) -> sqlx::Result<Vec<AnyRow>> {
         self.query().fetch_all(e).await
     }
 
-    pub async fn fetch_optional<'e, E: Executor<'e, Database = Any>>(&self, e: E) -> sqlx::Result<Option<AnyRow>> {
+    pub async fn fetch_optional<'e, E: Executor<'e, Database = Any>>(
+        &self,
+        e: E,
+    ) -> sqlx::Result<Option<AnyRow>> {
         self.query().fetch_optional(e).await
     }
 
-    pub async fn fetch_one<'e, E: Executor<'e, Database = Any>>(&self, e: E) -> sqlx::Result<AnyRow> {
+    pub async fn fetch_one<'e, E: Executor<'e, Database = Any>>(
+        &self,
+        e: E,
+    ) -> sqlx::Result<AnyRow> {
         self.query().fetch_one(e).await
     }
 
@@ -152,7 +164,10 @@ mod tests {
         let mut b = Sql::new(" AND b = ");
         b.bind("x").push(" AND c = ").bind(2i64);
         a.append(&b);
-        assert_eq!(a.text(), "SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $3");
+        assert_eq!(
+            a.text(),
+            "SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $3"
+        );
         assert_eq!(a.args.len(), 3);
     }
 }

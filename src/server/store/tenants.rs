@@ -65,28 +65,49 @@ impl SqlStore {
         let max = self.policy.max_extensions_per_tenant;
         let min = dealer.package.min_extensions_per_tenant;
         if a.extensions > max {
-            return Err(FieldError::new("extensions", format!("a tenant has at most {max} extensions (platform policy)")).into());
+            return Err(FieldError::new(
+                "extensions",
+                format!("a tenant has at most {max} extensions (platform policy)"),
+            )
+            .into());
         }
         if a.extensions < min {
             return Err(FieldError::new(
                 "extensions",
-                format!("{} requires at least {min} extensions per tenant", dealer.name),
+                format!(
+                    "{} requires at least {min} extensions per tenant",
+                    dealer.name
+                ),
             )
             .into());
         }
         validate::range("concurrent_calls", a.concurrent_calls, 0, 1_000_000)?;
         validate::range("recording_minutes", a.recording_minutes, 0, 1_000_000_000)?;
         if a.high_availability && !dealer.package.high_availability {
-            return Err(Refusal::NoHighAvailability { dealer_id: dealer.id.clone(), dealer_name: dealer.name.clone() }.into());
+            return Err(Refusal::NoHighAvailability {
+                dealer_id: dealer.id.clone(),
+                dealer_name: dealer.name.clone(),
+            }
+            .into());
         }
         Ok(())
     }
 
     fn usage(&self, a: &Allocation) -> Amounts {
-        Amounts::used_by_tenant(a.extensions, a.concurrent_calls, a.recording_minutes, &self.policy)
+        Amounts::used_by_tenant(
+            a.extensions,
+            a.concurrent_calls,
+            a.recording_minutes,
+            &self.policy,
+        )
     }
 
-    async fn domain_taken(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>, domain: &str, except: Option<&str>) -> StoreResult<bool> {
+    async fn domain_taken(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        domain: &str,
+        except: Option<&str>,
+    ) -> StoreResult<bool> {
         let mut s = Sql::new("SELECT id FROM tenants WHERE domain = ");
         s.bind(domain);
         if let Some(id) = except {
@@ -95,18 +116,31 @@ impl SqlStore {
         Ok(s.fetch_optional(&mut **tx).await?.is_some())
     }
 
-    async fn tenant_in(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>, scope: &Scope, id: &str) -> StoreResult<Tenant> {
+    async fn tenant_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        scope: &Scope,
+        id: &str,
+    ) -> StoreResult<Tenant> {
         let mut s = Sql::new(&tenant_select());
         s.push(" WHERE t.id = ").bind(id).push(" AND ");
         push_in_scope(&mut s, scope, "t.dealer_id");
-        let row = s.fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)?;
+        let row = s
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         tenant_from_row(&row)
     }
 }
 
 #[async_trait]
 impl TenantStore for SqlStore {
-    async fn list_tenants(&self, scope: &Scope, f: &TenantFilter, page: &PageRequest) -> StoreResult<Page<Tenant>> {
+    async fn list_tenants(
+        &self,
+        scope: &Scope,
+        f: &TenantFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Tenant>> {
         let mut filter = Sql::new(" WHERE ");
         push_in_scope(&mut filter, scope, "t.dealer_id");
         if let Some(d) = &f.dealer_id {
@@ -133,21 +167,38 @@ impl TenantStore for SqlStore {
         push_after_cursor(&mut s, page.cursor.as_deref(), "t.name", "t.id")?;
         s.push(" ORDER BY t.name, t.id LIMIT ").bind(page.limit + 1);
         let rows = s.fetch_all(&self.read).await?;
-        let items = rows.iter().take(page.limit as usize).map(tenant_from_row).collect::<StoreResult<Vec<_>>>()?;
+        let items = rows
+            .iter()
+            .take(page.limit as usize)
+            .map(tenant_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
         let next_cursor = (rows.len() as i64 > page.limit)
             .then(|| items.last().map(|t| encode_cursor(&t.name, &t.id)))
             .flatten();
-        Ok(Page { items, next_cursor, total })
+        Ok(Page {
+            items,
+            next_cursor,
+            total,
+        })
     }
 
     async fn get_tenant(&self, scope: &Scope, id: &str) -> StoreResult<Option<Tenant>> {
         let mut s = Sql::new(&tenant_select());
         s.push(" WHERE t.id = ").bind(id).push(" AND ");
         push_in_scope(&mut s, scope, "t.dealer_id");
-        s.fetch_optional(&self.read).await?.as_ref().map(tenant_from_row).transpose()
+        s.fetch_optional(&self.read)
+            .await?
+            .as_ref()
+            .map(tenant_from_row)
+            .transpose()
     }
 
-    async fn create_tenant(&self, scope: &Scope, actor: &Actor, new: NewTenant) -> StoreResult<Tenant> {
+    async fn create_tenant(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        new: NewTenant,
+    ) -> StoreResult<Tenant> {
         let name = validate::name("name", &new.name)?;
         let domain = validate::sip_domain("domain", &new.domain)?;
         let alloc = Allocation {
@@ -157,47 +208,87 @@ impl TenantStore for SqlStore {
             high_availability: new.high_availability,
         };
         let mut tx = self.begin_write().await?;
-        let dealer = dealer_head(&mut tx, Some(scope), &new.dealer_id, self.lock_rows()).await?.ok_or(StoreError::NotFound)?;
+        let dealer = dealer_head(&mut tx, Some(scope), &new.dealer_id, self.lock_rows())
+            .await?
+            .ok_or(StoreError::NotFound)?;
         self.check_allocation(&alloc, &dealer)?;
         if self.domain_taken(&mut tx, &domain, None).await? {
-            return Err(Refusal::Taken { field: "domain", value: domain }.into());
+            return Err(Refusal::Taken {
+                field: "domain",
+                value: domain,
+            }
+            .into());
         }
         ledger(&mut tx, &dealer, &self.policy)
             .await?
             .check_take(&self.usage(&alloc))
-            .map_err(|shortfall| Refusal::Capacity { dealer_id: dealer.id.clone(), dealer_name: dealer.name.clone(), shortfall })?;
+            .map_err(|shortfall| Refusal::Capacity {
+                dealer_id: dealer.id.clone(),
+                dealer_name: dealer.name.clone(),
+                shortfall,
+            })?;
         let id = new_id("tnt");
         let now = now_micros();
         let mut s = Sql::new(
             "INSERT INTO tenants (id, dealer_id, name, domain, extensions, concurrent_calls, recording_minutes, \
              high_availability, enabled, rate_card_id, created_at, updated_at, version) VALUES (",
         );
-        s.bind(id.as_str()).push(", ").bind(dealer.id.as_str()).push(", ").bind(name.as_str())
-            .push(", ").bind(domain.as_str()).push(", ").bind(alloc.extensions)
-            .push(", ").bind(alloc.concurrent_calls).push(", ").bind(alloc.recording_minutes)
-            .push(", ").bind(alloc.high_availability).push(", 1, ").bind(new.rate_card_id.clone())
-            .push(", ").bind(now).push(", ").bind(now).push(", 1)");
+        s.bind(id.as_str())
+            .push(", ")
+            .bind(dealer.id.as_str())
+            .push(", ")
+            .bind(name.as_str())
+            .push(", ")
+            .bind(domain.as_str())
+            .push(", ")
+            .bind(alloc.extensions)
+            .push(", ")
+            .bind(alloc.concurrent_calls)
+            .push(", ")
+            .bind(alloc.recording_minutes)
+            .push(", ")
+            .bind(alloc.high_availability)
+            .push(", 1, ")
+            .bind(new.rate_card_id.clone())
+            .push(", ")
+            .bind(now)
+            .push(", ")
+            .bind(now)
+            .push(", 1)");
         s.execute(&mut *tx).await?;
         let tenant = self.tenant_in(&mut tx, scope, &id).await?;
-        record(&mut tx, actor, Event {
-            dealer_path: &dealer.path,
-            action: "tenant.create",
-            object_type: "tenant",
-            object_id: Some(&id),
-            object_name: Some(&tenant.name),
-            before: None,
-            after: Some(snapshot(&tenant)),
-        })
+        record(
+            &mut tx,
+            actor,
+            Event {
+                dealer_path: &dealer.path,
+                action: "tenant.create",
+                object_type: "tenant",
+                object_id: Some(&id),
+                object_name: Some(&tenant.name),
+                before: None,
+                after: Some(snapshot(&tenant)),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(tenant)
     }
 
-    async fn update_tenant(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, patch: TenantPatch) -> StoreResult<Tenant> {
+    async fn update_tenant(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+        patch: TenantPatch,
+    ) -> StoreResult<Tenant> {
         let mut tx = self.begin_write().await?;
         let before = self.tenant_in(&mut tx, scope, id).await?;
         check_version(if_version, before.version)?;
-        let dealer = dealer_head(&mut tx, None, &before.dealer_id, self.lock_rows()).await?.ok_or(StoreError::NotFound)?;
+        let dealer = dealer_head(&mut tx, None, &before.dealer_id, self.lock_rows())
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let old = Allocation {
             extensions: before.extensions,
             concurrent_calls: before.concurrent_calls,
@@ -214,7 +305,11 @@ impl TenantStore for SqlStore {
         ledger(&mut tx, &dealer, &self.policy)
             .await?
             .check_take(&self.usage(&new).minus(&self.usage(&old)))
-            .map_err(|shortfall| Refusal::Capacity { dealer_id: dealer.id.clone(), dealer_name: dealer.name.clone(), shortfall })?;
+            .map_err(|shortfall| Refusal::Capacity {
+                dealer_id: dealer.id.clone(),
+                dealer_name: dealer.name.clone(),
+                shortfall,
+            })?;
         let mut s = Sql::new("UPDATE tenants SET version = version + 1, updated_at = ");
         s.bind(now_micros());
         if let Some(n) = &patch.name {
@@ -223,51 +318,84 @@ impl TenantStore for SqlStore {
         if let Some(d) = &patch.domain {
             let d = validate::sip_domain("domain", d)?;
             if self.domain_taken(&mut tx, &d, Some(id)).await? {
-                return Err(Refusal::Taken { field: "domain", value: d }.into());
+                return Err(Refusal::Taken {
+                    field: "domain",
+                    value: d,
+                }
+                .into());
             }
             s.push(", domain = ").bind(d);
         }
-        s.push(", extensions = ").bind(new.extensions)
-            .push(", concurrent_calls = ").bind(new.concurrent_calls)
-            .push(", recording_minutes = ").bind(new.recording_minutes)
-            .push(", high_availability = ").bind(new.high_availability)
-            .push(" WHERE id = ").bind(id);
+        s.push(", extensions = ")
+            .bind(new.extensions)
+            .push(", concurrent_calls = ")
+            .bind(new.concurrent_calls)
+            .push(", recording_minutes = ")
+            .bind(new.recording_minutes)
+            .push(", high_availability = ")
+            .bind(new.high_availability)
+            .push(" WHERE id = ")
+            .bind(id);
         s.execute(&mut *tx).await?;
         let after = self.tenant_in(&mut tx, scope, id).await?;
-        record(&mut tx, actor, Event {
-            dealer_path: &dealer.path,
-            action: "tenant.update",
-            object_type: "tenant",
-            object_id: Some(id),
-            object_name: Some(&after.name),
-            before: Some(snapshot(&before)),
-            after: Some(snapshot(&after)),
-        })
+        record(
+            &mut tx,
+            actor,
+            Event {
+                dealer_path: &dealer.path,
+                action: "tenant.update",
+                object_type: "tenant",
+                object_id: Some(id),
+                object_name: Some(&after.name),
+                before: Some(snapshot(&before)),
+                after: Some(snapshot(&after)),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(after)
     }
 
-    async fn delete_tenant(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>) -> StoreResult<()> {
+    async fn delete_tenant(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let before = self.tenant_in(&mut tx, scope, id).await?;
         check_version(if_version, before.version)?;
-        Sql::new("DELETE FROM tenants WHERE id = ").bind(id).execute(&mut *tx).await?;
-        super::audit::record_for_dealer(&mut tx, actor, &before.dealer_id, Event {
-            dealer_path: "",
-            action: "tenant.delete",
-            object_type: "tenant",
-            object_id: Some(id),
-            object_name: Some(&before.name),
-            before: Some(snapshot(&before)),
-            after: None,
-        })
+        Sql::new("DELETE FROM tenants WHERE id = ")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        super::audit::record_for_dealer(
+            &mut tx,
+            actor,
+            &before.dealer_id,
+            Event {
+                dealer_path: "",
+                action: "tenant.delete",
+                object_type: "tenant",
+                object_id: Some(id),
+                object_name: Some(&before.name),
+                before: Some(snapshot(&before)),
+                after: None,
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn set_tenant_enabled(&self, scope: &Scope, actor: &Actor, id: &str, enabled: bool) -> StoreResult<Tenant> {
+    async fn set_tenant_enabled(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        enabled: bool,
+    ) -> StoreResult<Tenant> {
         let mut tx = self.begin_write().await?;
         let before = self.tenant_in(&mut tx, scope, id).await?;
         Sql::new("UPDATE tenants SET enabled = ")
@@ -279,15 +407,24 @@ impl TenantStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         let after = self.tenant_in(&mut tx, scope, id).await?;
-        super::audit::record_for_dealer(&mut tx, actor, &before.dealer_id, Event {
-            dealer_path: "",
-            action: if enabled { "tenant.resume" } else { "tenant.suspend" },
-            object_type: "tenant",
-            object_id: Some(id),
-            object_name: Some(&before.name),
-            before: Some(json!({ "enabled": before.enabled })),
-            after: Some(json!({ "enabled": enabled })),
-        })
+        super::audit::record_for_dealer(
+            &mut tx,
+            actor,
+            &before.dealer_id,
+            Event {
+                dealer_path: "",
+                action: if enabled {
+                    "tenant.resume"
+                } else {
+                    "tenant.suspend"
+                },
+                object_type: "tenant",
+                object_id: Some(id),
+                object_name: Some(&before.name),
+                before: Some(json!({ "enabled": before.enabled })),
+                after: Some(json!({ "enabled": enabled })),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(after)

@@ -35,7 +35,12 @@ fn node_from_row(row: &sqlx::any::AnyRow) -> StoreResult<TreeNode> {
 }
 
 /// Loads `root` (inside the scope) and its descendants down to `depth` levels.
-pub async fn load(store: &SqlStore, scope: &Scope, root: &str, depth: u32) -> StoreResult<Option<TreeNode>> {
+pub async fn load(
+    store: &SqlStore,
+    scope: &Scope,
+    root: &str,
+    depth: u32,
+) -> StoreResult<Option<TreeNode>> {
     let mut s = Sql::new(&node_select());
     s.push(" WHERE d.id = ").bind(root).push(" AND ");
     push_in_scope(&mut s, scope, "d.id");
@@ -59,7 +64,9 @@ fn fill<'a>(
             return Ok(());
         }
         let mut s = Sql::new(&node_select());
-        s.push(" WHERE d.parent_id = ").bind(node.id.as_str()).push(" ORDER BY d.name, d.id");
+        s.push(" WHERE d.parent_id = ")
+            .bind(node.id.as_str())
+            .push(" ORDER BY d.name, d.id");
         let mut children = Vec::new();
         for row in s.fetch_all(&store.read).await? {
             let mut child = node_from_row(&row)?;

@@ -8,7 +8,9 @@ use super::audit::{Event, record_for_dealer};
 use super::common::*;
 use super::rows::{RowExt, encode_cursor, new_id, now_micros};
 use super::sql::Sql;
-use super::{Actor, NewLinkToken, PageRequest, Refusal, Scope, SqlStore, StoreError, StoreResult, UserStore};
+use super::{
+    Actor, NewLinkToken, PageRequest, Refusal, Scope, SqlStore, StoreError, StoreResult, UserStore,
+};
 use crate::domain::validate;
 use crate::model::*;
 
@@ -52,7 +54,12 @@ type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 impl SqlStore {
     /// The memberships of these users in groups the scope can see (all groups without a scope).
-    pub(super) async fn memberships<'e, E>(&self, e: E, scope: Option<&Scope>, user_ids: &[String]) -> StoreResult<HashMap<String, Vec<String>>>
+    pub(super) async fn memberships<'e, E>(
+        &self,
+        e: E,
+        scope: Option<&Scope>,
+        user_ids: &[String],
+    ) -> StoreResult<HashMap<String, Vec<String>>>
     where
         E: sqlx::Executor<'e, Database = sqlx::Any>,
     {
@@ -60,7 +67,9 @@ impl SqlStore {
         if user_ids.is_empty() {
             return Ok(map);
         }
-        let mut s = Sql::new("SELECT gm.user_id, gm.group_id FROM group_members gm JOIN perm_groups g ON g.id = gm.group_id WHERE gm.user_id IN (");
+        let mut s = Sql::new(
+            "SELECT gm.user_id, gm.group_id FROM group_members gm JOIN perm_groups g ON g.id = gm.group_id WHERE gm.user_id IN (",
+        );
         for (i, id) in user_ids.iter().enumerate() {
             if i > 0 {
                 s.push(", ");
@@ -74,7 +83,9 @@ impl SqlStore {
         }
         s.push(" ORDER BY g.name");
         for row in s.fetch_all(e).await? {
-            map.entry(row.text("user_id")?).or_default().push(row.text("group_id")?);
+            map.entry(row.text("user_id")?)
+                .or_default()
+                .push(row.text("group_id")?);
         }
         Ok(map)
     }
@@ -83,16 +94,32 @@ impl SqlStore {
         let mut s = Sql::new(USER_SELECT);
         s.push(" WHERE u.id = ").bind(id).push(" AND ");
         push_in_scope(&mut s, scope, "u.dealer_id");
-        let row = s.fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)?;
-        let mut groups = self.memberships(&mut **tx, Some(scope), &[id.to_string()]).await?;
+        let row = s
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut groups = self
+            .memberships(&mut **tx, Some(scope), &[id.to_string()])
+            .await?;
         user_from_row(&row, groups.remove(id).unwrap_or_default())
     }
 
     /// Checks that each group is visible in the scope and usable by the users of `dealer_id`.
-    async fn check_groups(&self, tx: &mut Tx, scope: &Scope, dealer_id: &str, group_ids: &[String]) -> StoreResult<()> {
+    async fn check_groups(
+        &self,
+        tx: &mut Tx,
+        scope: &Scope,
+        dealer_id: &str,
+        group_ids: &[String],
+    ) -> StoreResult<()> {
         for g in group_ids {
-            let mut s = Sql::new("SELECT g.id FROM perm_groups g JOIN dealer_tree x ON x.ancestor = g.dealer_id WHERE g.id = ");
-            s.bind(g).push(" AND x.descendant = ").bind(dealer_id).push(" AND ");
+            let mut s = Sql::new(
+                "SELECT g.id FROM perm_groups g JOIN dealer_tree x ON x.ancestor = g.dealer_id WHERE g.id = ",
+            );
+            s.bind(g)
+                .push(" AND x.descendant = ")
+                .bind(dealer_id)
+                .push(" AND ");
             push_in_scope(&mut s, scope, "g.dealer_id");
             if s.fetch_optional(&mut **tx).await?.is_none() {
                 return Err(StoreError::NotFound);
@@ -101,7 +128,12 @@ impl SqlStore {
         Ok(())
     }
 
-    async fn insert_link(&self, tx: &mut Tx, user_id: &str, link: &NewLinkToken) -> StoreResult<()> {
+    async fn insert_link(
+        &self,
+        tx: &mut Tx,
+        user_id: &str,
+        link: &NewLinkToken,
+    ) -> StoreResult<()> {
         Sql::new("INSERT INTO link_tokens (token_hash, user_id, expires_at, used_at, created_at) VALUES (")
             .bind(link.token_hash.as_str())
             .push(", ")
@@ -130,7 +162,12 @@ impl SqlStore {
 
 #[async_trait]
 impl UserStore for SqlStore {
-    async fn list_users(&self, scope: &Scope, f: &UserFilter, page: &PageRequest) -> StoreResult<Page<User>> {
+    async fn list_users(
+        &self,
+        scope: &Scope,
+        f: &UserFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<User>> {
         let mut filter = Sql::new(" WHERE ");
         push_in_scope(&mut filter, scope, "u.dealer_id");
         if let Some(d) = &f.dealer_id {
@@ -144,32 +181,52 @@ impl UserStore for SqlStore {
                 filter.push(" AND u.enabled = 0");
             }
             Some(UserStatus::Invited) => {
-                filter.push(" AND u.enabled = 1 AND u.password_hash IS NULL AND u.activated_at IS NULL");
+                filter.push(
+                    " AND u.enabled = 1 AND u.password_hash IS NULL AND u.activated_at IS NULL",
+                );
             }
             Some(UserStatus::Active) => {
                 filter.push(" AND u.enabled = 1 AND (u.password_hash IS NOT NULL OR u.activated_at IS NOT NULL)");
             }
             None => {}
         }
-        push_search(&mut filter, page.q.as_deref(), &["u.email", "u.display_name"]);
-        let total = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM users u").append(&filter).fetch_one(&self.read).await?.int("n")?;
+        push_search(
+            &mut filter,
+            page.q.as_deref(),
+            &["u.email", "u.display_name"],
+        );
+        let total = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM users u")
+            .append(&filter)
+            .fetch_one(&self.read)
+            .await?
+            .int("n")?;
         let mut s = Sql::new(USER_SELECT);
         s.append(&filter);
         push_after_cursor(&mut s, page.cursor.as_deref(), "u.email", "u.id")?;
-        s.push(" ORDER BY u.email, u.id LIMIT ").bind(page.limit + 1);
+        s.push(" ORDER BY u.email, u.id LIMIT ")
+            .bind(page.limit + 1);
         let rows = s.fetch_all(&self.read).await?;
         let rows: Vec<_> = rows.into_iter().collect();
         let more = rows.len() as i64 > page.limit;
         let rows = &rows[..rows.len().min(page.limit as usize)];
-        let ids = rows.iter().map(|r| r.text("id")).collect::<StoreResult<Vec<_>>>()?;
+        let ids = rows
+            .iter()
+            .map(|r| r.text("id"))
+            .collect::<StoreResult<Vec<_>>>()?;
         let mut groups = self.memberships(&self.read, Some(scope), &ids).await?;
         let items = rows
             .iter()
             .zip(&ids)
             .map(|(r, id)| user_from_row(r, groups.remove(id).unwrap_or_default()))
             .collect::<StoreResult<Vec<_>>>()?;
-        let next_cursor = more.then(|| items.last().map(|u| encode_cursor(&u.email, &u.id))).flatten();
-        Ok(Page { items, next_cursor, total })
+        let next_cursor = more
+            .then(|| items.last().map(|u| encode_cursor(&u.email, &u.id)))
+            .flatten();
+        Ok(Page {
+            items,
+            next_cursor,
+            total,
+        })
     }
 
     async fn get_user(&self, scope: &Scope, id: &str) -> StoreResult<Option<User>> {
@@ -179,18 +236,41 @@ impl UserStore for SqlStore {
         let Some(row) = s.fetch_optional(&self.read).await? else {
             return Ok(None);
         };
-        let mut groups = self.memberships(&self.read, Some(scope), &[id.to_string()]).await?;
-        Ok(Some(user_from_row(&row, groups.remove(id).unwrap_or_default())?))
+        let mut groups = self
+            .memberships(&self.read, Some(scope), &[id.to_string()])
+            .await?;
+        Ok(Some(user_from_row(
+            &row,
+            groups.remove(id).unwrap_or_default(),
+        )?))
     }
 
-    async fn create_user(&self, scope: &Scope, actor: &Actor, new: NewUser, link: NewLinkToken) -> StoreResult<User> {
+    async fn create_user(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        new: NewUser,
+        link: NewLinkToken,
+    ) -> StoreResult<User> {
         let email = validate::email("email", &new.email)?;
         let display = validate::text("display_name", &new.display_name, 100)?;
         let mut tx = self.begin_write().await?;
-        let dealer = dealer_head(&mut tx, Some(scope), &new.dealer_id, "").await?.ok_or(StoreError::NotFound)?;
-        self.check_groups(&mut tx, scope, &dealer.id, &new.group_ids).await?;
-        if Sql::new("SELECT id FROM users WHERE email = ").bind(email.as_str()).fetch_optional(&mut *tx).await?.is_some() {
-            return Err(Refusal::Taken { field: "email", value: email }.into());
+        let dealer = dealer_head(&mut tx, Some(scope), &new.dealer_id, "")
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.check_groups(&mut tx, scope, &dealer.id, &new.group_ids)
+            .await?;
+        if Sql::new("SELECT id FROM users WHERE email = ")
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some()
+        {
+            return Err(Refusal::Taken {
+                field: "email",
+                value: email,
+            }
+            .into());
         }
         let id = new_id("usr");
         let now = now_micros();
@@ -200,34 +280,51 @@ impl UserStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         for g in &new.group_ids {
-            Sql::new("INSERT INTO group_members (user_id, group_id) VALUES (").bind(id.as_str()).push(", ").bind(g).push(") ON CONFLICT DO NOTHING")
+            Sql::new("INSERT INTO group_members (user_id, group_id) VALUES (")
+                .bind(id.as_str())
+                .push(", ")
+                .bind(g)
+                .push(") ON CONFLICT DO NOTHING")
                 .execute(&mut *tx)
                 .await?;
         }
         self.insert_link(&mut tx, &id, &link).await?;
         let user = self.user_in(&mut tx, scope, &id).await?;
-        record_for_dealer(&mut tx, actor, &dealer.id, Event {
-            dealer_path: "",
-            action: "user.create",
-            object_type: "user",
-            object_id: Some(&id),
-            object_name: Some(&user.email),
-            before: None,
-            after: Some(snapshot(&user)),
-        })
+        record_for_dealer(
+            &mut tx,
+            actor,
+            &dealer.id,
+            Event {
+                dealer_path: "",
+                action: "user.create",
+                object_type: "user",
+                object_id: Some(&id),
+                object_name: Some(&user.email),
+                before: None,
+                after: Some(snapshot(&user)),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(user)
     }
 
-    async fn update_user(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>, patch: UserPatch) -> StoreResult<User> {
+    async fn update_user(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+        patch: UserPatch,
+    ) -> StoreResult<User> {
         let mut tx = self.begin_write().await?;
         let before = self.user_in(&mut tx, scope, id).await?;
         check_version(if_version, before.version)?;
         let mut s = Sql::new("UPDATE users SET version = version + 1, updated_at = ");
         s.bind(now_micros());
         if let Some(v) = &patch.display_name {
-            s.push(", display_name = ").bind(validate::text("display_name", v, 100)?);
+            s.push(", display_name = ")
+                .bind(validate::text("display_name", v, 100)?);
         }
         if let Some(e) = patch.enabled {
             s.push(", enabled = ").bind(e);
@@ -235,15 +332,21 @@ impl UserStore for SqlStore {
         s.push(" WHERE id = ").bind(id);
         s.execute(&mut *tx).await?;
         if let Some(groups) = &patch.group_ids {
-            self.check_groups(&mut tx, scope, &before.dealer_id, groups).await?;
+            self.check_groups(&mut tx, scope, &before.dealer_id, groups)
+                .await?;
             // Only memberships the caller can see are replaced; others stay as they are.
             let mut d = Sql::new("DELETE FROM group_members WHERE user_id = ");
-            d.bind(id).push(" AND group_id IN (SELECT g.id FROM perm_groups g WHERE ");
+            d.bind(id)
+                .push(" AND group_id IN (SELECT g.id FROM perm_groups g WHERE ");
             push_in_scope(&mut d, scope, "g.dealer_id");
             d.push(")");
             d.execute(&mut *tx).await?;
             for g in groups {
-                Sql::new("INSERT INTO group_members (user_id, group_id) VALUES (").bind(id).push(", ").bind(g).push(") ON CONFLICT DO NOTHING")
+                Sql::new("INSERT INTO group_members (user_id, group_id) VALUES (")
+                    .bind(id)
+                    .push(", ")
+                    .bind(g)
+                    .push(") ON CONFLICT DO NOTHING")
                     .execute(&mut *tx)
                     .await?;
             }
@@ -252,62 +355,99 @@ impl UserStore for SqlStore {
             self.revoke_sessions(&mut tx, id).await?;
         }
         let after = self.user_in(&mut tx, scope, id).await?;
-        record_for_dealer(&mut tx, actor, &before.dealer_id, Event {
-            dealer_path: "",
-            action: "user.update",
-            object_type: "user",
-            object_id: Some(id),
-            object_name: Some(&after.email),
-            before: Some(snapshot(&before)),
-            after: Some(snapshot(&after)),
-        })
+        record_for_dealer(
+            &mut tx,
+            actor,
+            &before.dealer_id,
+            Event {
+                dealer_path: "",
+                action: "user.update",
+                object_type: "user",
+                object_id: Some(id),
+                object_name: Some(&after.email),
+                before: Some(snapshot(&before)),
+                after: Some(snapshot(&after)),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(after)
     }
 
-    async fn delete_user(&self, scope: &Scope, actor: &Actor, id: &str, if_version: Option<i64>) -> StoreResult<()> {
+    async fn delete_user(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let before = self.user_in(&mut tx, scope, id).await?;
         check_version(if_version, before.version)?;
         // View-as sessions started by this user go too.
         self.revoke_sessions(&mut tx, id).await?;
-        Sql::new("DELETE FROM users WHERE id = ").bind(id).execute(&mut *tx).await?;
-        record_for_dealer(&mut tx, actor, &before.dealer_id, Event {
-            dealer_path: "",
-            action: "user.delete",
-            object_type: "user",
-            object_id: Some(id),
-            object_name: Some(&before.email),
-            before: Some(snapshot(&before)),
-            after: None,
-        })
+        Sql::new("DELETE FROM users WHERE id = ")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record_for_dealer(
+            &mut tx,
+            actor,
+            &before.dealer_id,
+            Event {
+                dealer_path: "",
+                action: "user.delete",
+                object_type: "user",
+                object_id: Some(id),
+                object_name: Some(&before.email),
+                before: Some(snapshot(&before)),
+                after: None,
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn reset_password(&self, scope: &Scope, actor: &Actor, id: &str, link: NewLinkToken) -> StoreResult<User> {
+    async fn reset_password(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        link: NewLinkToken,
+    ) -> StoreResult<User> {
         let mut tx = self.begin_write().await?;
         let user = self.user_in(&mut tx, scope, id).await?;
         let now = now_micros();
         Sql::new("UPDATE users SET password_hash = NULL, version = version + 1, updated_at = ")
-            .bind(now).push(" WHERE id = ").bind(id)
-            .execute(&mut *tx).await?;
-        Sql::new("UPDATE link_tokens SET used_at = ").bind(now).push(" WHERE used_at IS NULL AND user_id = ").bind(id)
-            .execute(&mut *tx).await?;
+            .bind(now)
+            .push(" WHERE id = ")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        Sql::new("UPDATE link_tokens SET used_at = ")
+            .bind(now)
+            .push(" WHERE used_at IS NULL AND user_id = ")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         self.revoke_sessions(&mut tx, id).await?;
         self.insert_link(&mut tx, id, &link).await?;
         let after = self.user_in(&mut tx, scope, id).await?;
-        record_for_dealer(&mut tx, actor, &user.dealer_id, Event {
-            dealer_path: "",
-            action: "user.reset_password",
-            object_type: "user",
-            object_id: Some(id),
-            object_name: Some(&user.email),
-            before: None,
-            after: None,
-        })
+        record_for_dealer(
+            &mut tx,
+            actor,
+            &user.dealer_id,
+            Event {
+                dealer_path: "",
+                action: "user.reset_password",
+                object_type: "user",
+                object_id: Some(id),
+                object_name: Some(&user.email),
+                before: None,
+                after: None,
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(after)
