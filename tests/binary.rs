@@ -1,0 +1,226 @@
+//! The real `dealerctl` binary: HTTPS served directly, plain HTTP refused on a public address,
+//! graceful stop on SIGTERM, and no secret in its logs.
+
+use dealerctl::client::ApiClient;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_dealerctl");
+const ADMIN_PASSWORD: &str = "an admin password for tls";
+
+/// Kills the server if the test fails half-way, so no process outlives the test.
+struct Reap(std::process::Child);
+
+impl Drop for Reap {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn plain_http_on_a_public_address_is_refused_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["serve", "--listen", "0.0.0.0:0", "--database"])
+        .arg(format!("sqlite://{}", dir.path().join("d.db").display()))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refusing to serve plain HTTP")
+            && err.contains("allow_plain_http_on_public_address"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn https_is_served_directly_and_sigterm_stops_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = make_certificates(dir.path());
+    let port = free_port();
+    let log = dir.path().join("server.log");
+    let child = Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--tls-cert",
+        ])
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key)
+        .arg("--database")
+        .arg(format!("sqlite://{}", dir.path().join("d.db").display()))
+        .arg("--mail-outbox")
+        .arg(dir.path().join("outbox"))
+        .env("DEALERCTL_ADMIN_EMAIL", "tls-admin@example.net")
+        .env("DEALERCTL_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("DEALERCTL_LOG", "debug,sqlx=warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut server = Reap(child);
+
+    let ca = reqwest::Certificate::from_pem(&std::fs::read(&ca).unwrap()).unwrap();
+    let http = reqwest::Client::builder()
+        .add_root_certificate(ca)
+        .build()
+        .unwrap();
+    let base = format!("https://127.0.0.1:{port}");
+    let client = ApiClient::with_http(http.clone(), &base);
+    // Wait for the listener: a bounded number of health probes, each a real request.
+    let mut last = String::from("no probe answered");
+    for _ in 0..200 {
+        match http.get(format!("{base}/healthz")).send().await {
+            Ok(r) if r.status().is_success() => {
+                last.clear();
+                break;
+            }
+            Ok(r) => last = format!("status {}", r.status()),
+            Err(e) => last = format!("{e:?}"),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        last.is_empty(),
+        "the server did not come up ({last}): {}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    let login = client
+        .login("tls-admin@example.net", ADMIN_PASSWORD)
+        .await
+        .unwrap();
+    let me = client.with_token(login.token.clone()).me().await.unwrap();
+    assert_eq!(me.user.email, "tls-admin@example.net");
+    assert!(
+        reqwest::get(format!("http://127.0.0.1:{port}/healthz"))
+            .await
+            .map(|r| !r.status().is_success())
+            .unwrap_or(true),
+        "no plain HTTP beside HTTPS"
+    );
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    // A bounded wait for the exit: graceful shutdown gives requests in flight 30 s at most.
+    let mut status = None;
+    for _ in 0..700 {
+        status = server.0.try_wait().unwrap();
+        if status.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let status = status.expect("the server exits within 35 s of SIGTERM");
+    assert!(
+        status.success(),
+        "a SIGTERM ends the server cleanly: {status:?}"
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("shutting down") && text.contains("stopped"),
+        "{text}"
+    );
+    assert!(
+        text.contains("request_id"),
+        "log lines carry the request id"
+    );
+    assert!(
+        !text.contains(ADMIN_PASSWORD),
+        "the password never reaches the log"
+    );
+    assert!(
+        !text.contains(&login.token),
+        "the token never reaches the log"
+    );
+}
+
+/// A test CA and a server certificate for 127.0.0.1 signed by it (rustls, rightly, refuses a
+/// self-signed CA certificate used as the server's own).
+fn make_certificates(
+    dir: &std::path::Path,
+) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let p = |n: &str| dir.join(n);
+    let run = |args: &[&str]| {
+        let ok = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl is installed (.ci/run installs it)");
+        assert!(ok.success(), "openssl {args:?}");
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    run(&[
+        &["req", "-x509"],
+        &ec[..],
+        &[
+            "-days",
+            "2",
+            "-subj",
+            "/CN=dealerctl test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ],
+    ]
+    .concat());
+    run(&[
+        &["req"],
+        &ec[..],
+        &[
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "server.csr",
+        ],
+    ]
+    .concat());
+    std::fs::write(
+        p("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+        "-out",
+        "cert.pem",
+    ]);
+    (p("ca.pem"), p("cert.pem"), p("key.pem"))
+}
