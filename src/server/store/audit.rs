@@ -13,8 +13,6 @@ use crate::model::{AuditEvent, AuditFilter, Page};
 
 /// An event to record.
 pub struct Event<'a> {
-    /// The path of the dealer the object belongs to.
-    pub dealer_path: &'a str,
     pub action: &'a str,
     pub object_type: &'a str,
     pub object_id: Option<&'a str>,
@@ -23,10 +21,41 @@ pub struct Event<'a> {
     pub after: Option<Value>,
 }
 
-/// Records an event in the same transaction as the change.
+impl<'a> Event<'a> {
+    /// An event about one object, with neither a before nor an after state.
+    pub fn new(
+        action: &'a str,
+        object_type: &'a str,
+        object_id: &'a str,
+        object_name: &'a str,
+    ) -> Self {
+        Event {
+            action,
+            object_type,
+            object_id: Some(object_id),
+            object_name: Some(object_name),
+            before: None,
+            after: None,
+        }
+    }
+
+    pub fn before(mut self, state: Value) -> Self {
+        self.before = Some(state);
+        self
+    }
+
+    pub fn after(mut self, state: Value) -> Self {
+        self.after = Some(state);
+        self
+    }
+}
+
+/// Records an event in the same transaction as the change; `dealer_path` is the path of the
+/// dealer the object belongs to, which decides who may read the event.
 pub async fn record(
     tx: &mut Transaction<'static, Any>,
     actor: &Actor,
+    dealer_path: &str,
     e: Event<'_>,
 ) -> StoreResult<()> {
     let json = |v: Option<Value>| v.map(|v| v.to_string());
@@ -39,7 +68,7 @@ pub async fn record(
         .push(", ")
         .bind(now_micros())
         .push(", ")
-        .bind(e.dealer_path);
+        .bind(dealer_path);
     for v in [
         actor.user_id.clone(),
         actor.email.clone(),
@@ -65,11 +94,10 @@ pub async fn record_for_dealer(
     tx: &mut Transaction<'static, Any>,
     actor: &Actor,
     dealer_id: &str,
-    mut e: Event<'_>,
+    e: Event<'_>,
 ) -> StoreResult<()> {
     let path = dealer_path(tx, dealer_id).await?;
-    e.dealer_path = &path;
-    record(tx, actor, e).await
+    record(tx, actor, &path, e).await
 }
 
 /// The upper bound of the paths that start with `prefix` ('/' + 1 is '0').

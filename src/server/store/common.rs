@@ -5,10 +5,11 @@ use sqlx::{Any, Transaction};
 
 use super::rows::RowExt;
 use super::sql::Sql;
-use super::{Scope, StoreError, StoreResult};
+use super::{PageRequest, Scope, StoreError, StoreResult};
 use crate::domain::capacity::{Amounts, Ledger};
 use crate::domain::policy::PlatformPolicy;
 use crate::model::Package;
+use crate::model::Page;
 
 /// Appends `EXISTS (…)`: the dealer id in `column` lies inside `scope`.
 pub fn push_in_scope(s: &mut Sql, scope: &Scope, column: &str) {
@@ -219,4 +220,61 @@ pub fn push_after_cursor(
         .bind(i)
         .push("))");
     Ok(())
+}
+
+/// What a list reads: the whole SELECT, the FROM to count over, and the columns it pages by.
+pub struct Listing<'a> {
+    pub select: &'a str,
+    pub count_from: &'a str,
+    pub key: &'a str,
+    pub id: &'a str,
+}
+
+/// One keyset page of rows in (`key`, `id`) order, the total matching `filter`, and whether
+/// more rows follow.
+pub async fn fetch_page(
+    pool: &sqlx::AnyPool,
+    listing: &Listing<'_>,
+    filter: &Sql,
+    page: &PageRequest,
+) -> StoreResult<(Vec<sqlx::any::AnyRow>, i64, bool)> {
+    let total = Sql::new(&format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {}",
+        listing.count_from
+    ))
+    .append(filter)
+    .fetch_one(pool)
+    .await?
+    .int("n")?;
+    let mut s = Sql::new(listing.select);
+    s.append(filter);
+    push_after_cursor(&mut s, page.cursor.as_deref(), listing.key, listing.id)?;
+    s.push(&format!(" ORDER BY {}, {} LIMIT ", listing.key, listing.id))
+        .bind(page.limit + 1);
+    let mut rows = s.fetch_all(pool).await?;
+    let more = rows.len() as i64 > page.limit;
+    rows.truncate(page.limit as usize);
+    Ok((rows, total, more))
+}
+
+/// A page of items, with a cursor after the last one when more follow.
+pub fn into_page<T>(
+    items: Vec<T>,
+    total: i64,
+    more: bool,
+    key_of: impl Fn(&T) -> (&str, &str),
+) -> Page<T> {
+    let next_cursor = more
+        .then(|| {
+            items.last().map(|i| {
+                let (key, id) = key_of(i);
+                super::rows::encode_cursor(key, id)
+            })
+        })
+        .flatten();
+    Page {
+        items,
+        next_cursor,
+        total,
+    }
 }

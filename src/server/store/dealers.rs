@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::audit::{Event, record};
 use super::common::*;
-use super::rows::{RowExt, encode_cursor, new_id, now_micros};
+use super::rows::{RowExt, new_id, now_micros};
 use super::sql::Sql;
 use super::{Actor, DealerStore, PageRequest, Refusal, Scope, SqlStore, StoreError, StoreResult};
 use crate::domain::capacity::{Amounts, Dimension, check_package_shape};
@@ -152,29 +152,19 @@ impl DealerStore for SqlStore {
             page.q.as_deref(),
             &["d.name", "d.display_name", "d.email"],
         );
-        let total = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM dealers d")
-            .append(&filter)
-            .fetch_one(&self.read)
-            .await?
-            .int("n")?;
-        let mut s = Sql::new(&dealer_select());
-        s.append(&filter);
-        push_after_cursor(&mut s, page.cursor.as_deref(), "d.name", "d.id")?;
-        s.push(" ORDER BY d.name, d.id LIMIT ").bind(page.limit + 1);
-        let rows = s.fetch_all(&self.read).await?;
+        let select = dealer_select();
+        let listing = Listing {
+            select: &select,
+            count_from: "dealers d",
+            key: "d.name",
+            id: "d.id",
+        };
+        let (rows, total, more) = fetch_page(&self.read, &listing, &filter, page).await?;
         let items = rows
             .iter()
-            .take(page.limit as usize)
             .map(dealer_from_row)
             .collect::<StoreResult<Vec<_>>>()?;
-        let next_cursor = (rows.len() as i64 > page.limit)
-            .then(|| items.last().map(|d| encode_cursor(&d.name, &d.id)))
-            .flatten();
-        Ok(Page {
-            items,
-            next_cursor,
-            total,
-        })
+        Ok(into_page(items, total, more, |d| (&d.name, &d.id)))
     }
 
     async fn get_dealer(&self, scope: &Scope, id: &str) -> StoreResult<Option<Dealer>> {
@@ -301,15 +291,8 @@ impl DealerStore for SqlStore {
         record(
             &mut tx,
             actor,
-            Event {
-                dealer_path: &path,
-                action: "dealer.create",
-                object_type: "dealer",
-                object_id: Some(&id),
-                object_name: Some(&dealer.name),
-                before: None,
-                after: Some(snapshot(&dealer)),
-            },
+            &path,
+            Event::new("dealer.create", "dealer", &id, &dealer.name).after(snapshot(&dealer)),
         )
         .await?;
         tx.commit().await?;
@@ -371,15 +354,10 @@ impl DealerStore for SqlStore {
         record(
             &mut tx,
             actor,
-            Event {
-                dealer_path: &head.path,
-                action: "dealer.update",
-                object_type: "dealer",
-                object_id: Some(id),
-                object_name: Some(&after.name),
-                before: Some(snapshot(&before)),
-                after: Some(snapshot(&after)),
-            },
+            &head.path,
+            Event::new("dealer.update", "dealer", id, &after.name)
+                .before(snapshot(&before))
+                .after(snapshot(&after)),
         )
         .await?;
         tx.commit().await?;
@@ -434,15 +412,8 @@ impl DealerStore for SqlStore {
         record(
             &mut tx,
             actor,
-            Event {
-                dealer_path: &head.path,
-                action: "dealer.delete",
-                object_type: "dealer",
-                object_id: Some(id),
-                object_name: Some(&head.name),
-                before: Some(snapshot(&before)),
-                after: None,
-            },
+            &head.path,
+            Event::new("dealer.delete", "dealer", id, &head.name).before(snapshot(&before)),
         )
         .await?;
         tx.commit().await?;
@@ -490,19 +461,19 @@ impl DealerStore for SqlStore {
         record(
             &mut tx,
             actor,
-            Event {
-                dealer_path: &head.path,
-                action: if enabled {
+            &head.path,
+            Event::new(
+                if enabled {
                     "dealer.resume"
                 } else {
                     "dealer.suspend"
                 },
-                object_type: "dealer",
-                object_id: Some(id),
-                object_name: Some(&head.name),
-                before: Some(json!({ "enabled": head.enabled })),
-                after: Some(json!({ "enabled": enabled })),
-            },
+                "dealer",
+                id,
+                &head.name,
+            )
+            .before(json!({ "enabled": head.enabled }))
+            .after(json!({ "enabled": enabled })),
         )
         .await?;
         tx.commit().await?;
@@ -616,15 +587,10 @@ impl DealerStore for SqlStore {
         record(
             &mut tx,
             actor,
-            Event {
-                dealer_path: &target.path,
-                action: "package.update",
-                object_type: "dealer",
-                object_id: Some(id),
-                object_name: Some(&target.name),
-                before: Some(json!({ "package": target.package })),
-                after: Some(json!({ "package": p })),
-            },
+            &target.path,
+            Event::new("package.update", "dealer", id, &target.name)
+                .before(json!({ "package": target.package }))
+                .after(json!({ "package": p })),
         )
         .await?;
         tx.commit().await?;

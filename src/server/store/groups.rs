@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::audit::{Event, record_for_dealer};
 use super::common::*;
-use super::rows::{RowExt, encode_cursor, new_id, now_micros};
+use super::rows::{RowExt, new_id, now_micros};
 use super::sql::Sql;
 use super::{Actor, GroupStore, PageRequest, Refusal, Scope, SqlStore, StoreError, StoreResult};
 use crate::domain::permissions::normalize;
@@ -99,32 +99,21 @@ impl GroupStore for SqlStore {
             filter.push(" AND EXISTS (SELECT 1 FROM dealer_tree ga WHERE ga.ancestor = g.dealer_id AND ga.descendant = ").bind(d).push(")");
         }
         push_search(&mut filter, page.q.as_deref(), &["g.name", "g.description"]);
-        let total = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM perm_groups g")
-            .append(&filter)
-            .fetch_one(&self.read)
-            .await?
-            .int("n")?;
-        let mut s = Sql::new(GROUP_SELECT);
-        s.append(&filter);
-        push_after_cursor(&mut s, page.cursor.as_deref(), "g.name", "g.id")?;
-        s.push(" ORDER BY g.name, g.id LIMIT ").bind(page.limit + 1);
-        let rows = s.fetch_all(&self.read).await?;
+        let listing = Listing {
+            select: GROUP_SELECT,
+            count_from: "perm_groups g",
+            key: "g.name",
+            id: "g.id",
+        };
+        let (rows, total, more) = fetch_page(&self.read, &listing, &filter, page).await?;
         let items = rows
             .iter()
-            .take(page.limit as usize)
             .map(|r| {
                 let owner = r.text("dealer_id")?;
                 group_from_row(r, f.dealer_id.as_ref().is_some_and(|d| *d != owner))
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        let next_cursor = (rows.len() as i64 > page.limit)
-            .then(|| items.last().map(|g| encode_cursor(&g.name, &g.id)))
-            .flatten();
-        Ok(Page {
-            items,
-            next_cursor,
-            total,
-        })
+        Ok(into_page(items, total, more, |g| (&g.name, &g.id)))
     }
 
     async fn get_group(&self, scope: &Scope, id: &str) -> StoreResult<Option<Group>> {
@@ -173,15 +162,7 @@ impl GroupStore for SqlStore {
             &mut tx,
             actor,
             &dealer.id,
-            Event {
-                dealer_path: "",
-                action: "group.create",
-                object_type: "group",
-                object_id: Some(&id),
-                object_name: Some(&group.name),
-                before: None,
-                after: Some(snapshot(&group)),
-            },
+            Event::new("group.create", "group", &id, &group.name).after(snapshot(&group)),
         )
         .await?;
         tx.commit().await?;
@@ -229,15 +210,9 @@ impl GroupStore for SqlStore {
             &mut tx,
             actor,
             &before.dealer_id,
-            Event {
-                dealer_path: "",
-                action: "group.update",
-                object_type: "group",
-                object_id: Some(id),
-                object_name: Some(&after.name),
-                before: Some(snapshot(&before)),
-                after: Some(snapshot(&after)),
-            },
+            Event::new("group.update", "group", id, &after.name)
+                .before(snapshot(&before))
+                .after(snapshot(&after)),
         )
         .await?;
         tx.commit().await?;
@@ -262,15 +237,7 @@ impl GroupStore for SqlStore {
             &mut tx,
             actor,
             &before.dealer_id,
-            Event {
-                dealer_path: "",
-                action: "group.delete",
-                object_type: "group",
-                object_id: Some(id),
-                object_name: Some(&before.name),
-                before: Some(snapshot(&before)),
-                after: None,
-            },
+            Event::new("group.delete", "group", id, &before.name).before(snapshot(&before)),
         )
         .await?;
         tx.commit().await?;

@@ -126,17 +126,9 @@ impl SessionStore for SqlStore {
         record(
             &mut tx,
             &Actor::default(),
-            Event {
-                dealer_path: &path,
-                action: "store.bootstrap",
-                object_type: "dealer",
-                object_id: Some(&dealer_id),
-                object_name: Some(&b.provider_name),
-                before: None,
-                after: Some(
-                    serde_json::json!({ "provider": b.provider_name, "admin": b.admin_email }),
-                ),
-            },
+            &path,
+            Event::new("store.bootstrap", "dealer", &dealer_id, &b.provider_name)
+                .after(serde_json::json!({ "provider": b.provider_name, "admin": b.admin_email })),
         )
         .await?;
         let row = Sql::new(USER_SELECT)
@@ -208,15 +200,7 @@ impl SessionStore for SqlStore {
             &mut tx,
             actor,
             &row.text("dealer_id")?,
-            Event {
-                dealer_path: "",
-                action,
-                object_type: "user",
-                object_id: Some(&n.user_id),
-                object_name: Some(&email),
-                before: None,
-                after: None,
-            },
+            Event::new(action, "user", &n.user_id, &email),
         )
         .await?;
         tx.commit().await?;
@@ -280,15 +264,7 @@ impl SessionStore for SqlStore {
                 &mut tx,
                 actor,
                 &row.text("dealer_id")?,
-                Event {
-                    dealer_path: "",
-                    action: "auth.sign_out",
-                    object_type: "user",
-                    object_id: Some(&user_id),
-                    object_name: Some(&email),
-                    before: None,
-                    after: None,
-                },
+                Event::new("auth.sign_out", "user", &user_id, &email),
             )
             .await?;
         }
@@ -344,8 +320,8 @@ impl SessionStore for SqlStore {
         record(
             &mut tx,
             actor,
+            &path,
             Event {
-                dealer_path: &path,
                 action: "auth.sign_in_failed",
                 object_type: "user",
                 object_id: user_id.as_deref(),
@@ -405,15 +381,7 @@ impl SessionStore for SqlStore {
             &mut tx,
             &actor,
             &row.text("dealer_id")?,
-            Event {
-                dealer_path: "",
-                action: "auth.set_password",
-                object_type: "user",
-                object_id: Some(&user_id),
-                object_name: Some(&email),
-                before: None,
-                after: None,
-            },
+            Event::new("auth.set_password", "user", &user_id, &email),
         )
         .await?;
         tx.commit().await?;

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::audit::{Event, record};
 use super::common::*;
-use super::rows::{RowExt, encode_cursor, new_id, now_micros};
+use super::rows::{RowExt, new_id, now_micros};
 use super::sql::Sql;
 use super::{Actor, PageRequest, Refusal, Scope, SqlStore, StoreError, StoreResult, TenantStore};
 use crate::domain::capacity::Amounts;
@@ -157,29 +157,19 @@ impl TenantStore for SqlStore {
             filter.push(" AND t.enabled = ").bind(e);
         }
         push_search(&mut filter, page.q.as_deref(), &["t.name", "t.domain"]);
-        let total = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tenants t")
-            .append(&filter)
-            .fetch_one(&self.read)
-            .await?
-            .int("n")?;
-        let mut s = Sql::new(&tenant_select());
-        s.append(&filter);
-        push_after_cursor(&mut s, page.cursor.as_deref(), "t.name", "t.id")?;
-        s.push(" ORDER BY t.name, t.id LIMIT ").bind(page.limit + 1);
-        let rows = s.fetch_all(&self.read).await?;
+        let select = tenant_select();
+        let listing = Listing {
+            select: &select,
+            count_from: "tenants t",
+            key: "t.name",
+            id: "t.id",
+        };
+        let (rows, total, more) = fetch_page(&self.read, &listing, &filter, page).await?;
         let items = rows
             .iter()
-            .take(page.limit as usize)
             .map(tenant_from_row)
             .collect::<StoreResult<Vec<_>>>()?;
-        let next_cursor = (rows.len() as i64 > page.limit)
-            .then(|| items.last().map(|t| encode_cursor(&t.name, &t.id)))
-            .flatten();
-        Ok(Page {
-            items,
-            next_cursor,
-            total,
-        })
+        Ok(into_page(items, total, more, |t| (&t.name, &t.id)))
     }
 
     async fn get_tenant(&self, scope: &Scope, id: &str) -> StoreResult<Option<Tenant>> {
@@ -260,15 +250,8 @@ impl TenantStore for SqlStore {
         record(
             &mut tx,
             actor,
-            Event {
-                dealer_path: &dealer.path,
-                action: "tenant.create",
-                object_type: "tenant",
-                object_id: Some(&id),
-                object_name: Some(&tenant.name),
-                before: None,
-                after: Some(snapshot(&tenant)),
-            },
+            &dealer.path,
+            Event::new("tenant.create", "tenant", &id, &tenant.name).after(snapshot(&tenant)),
         )
         .await?;
         tx.commit().await?;
@@ -341,15 +324,10 @@ impl TenantStore for SqlStore {
         record(
             &mut tx,
             actor,
-            Event {
-                dealer_path: &dealer.path,
-                action: "tenant.update",
-                object_type: "tenant",
-                object_id: Some(id),
-                object_name: Some(&after.name),
-                before: Some(snapshot(&before)),
-                after: Some(snapshot(&after)),
-            },
+            &dealer.path,
+            Event::new("tenant.update", "tenant", id, &after.name)
+                .before(snapshot(&before))
+                .after(snapshot(&after)),
         )
         .await?;
         tx.commit().await?;
@@ -374,15 +352,7 @@ impl TenantStore for SqlStore {
             &mut tx,
             actor,
             &before.dealer_id,
-            Event {
-                dealer_path: "",
-                action: "tenant.delete",
-                object_type: "tenant",
-                object_id: Some(id),
-                object_name: Some(&before.name),
-                before: Some(snapshot(&before)),
-                after: None,
-            },
+            Event::new("tenant.delete", "tenant", id, &before.name).before(snapshot(&before)),
         )
         .await?;
         tx.commit().await?;
@@ -411,19 +381,18 @@ impl TenantStore for SqlStore {
             &mut tx,
             actor,
             &before.dealer_id,
-            Event {
-                dealer_path: "",
-                action: if enabled {
+            Event::new(
+                if enabled {
                     "tenant.resume"
                 } else {
                     "tenant.suspend"
                 },
-                object_type: "tenant",
-                object_id: Some(id),
-                object_name: Some(&before.name),
-                before: Some(json!({ "enabled": before.enabled })),
-                after: Some(json!({ "enabled": enabled })),
-            },
+                "tenant",
+                id,
+                &before.name,
+            )
+            .before(json!({ "enabled": before.enabled }))
+            .after(json!({ "enabled": enabled })),
         )
         .await?;
         tx.commit().await?;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::audit::{Event, record_for_dealer};
 use super::common::*;
-use super::rows::{RowExt, encode_cursor, new_id, now_micros};
+use super::rows::{RowExt, new_id, now_micros};
 use super::sql::Sql;
 use super::{
     Actor, NewLinkToken, PageRequest, Refusal, Scope, SqlStore, StoreError, StoreResult, UserStore,
@@ -195,20 +195,13 @@ impl UserStore for SqlStore {
             page.q.as_deref(),
             &["u.email", "u.display_name"],
         );
-        let total = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM users u")
-            .append(&filter)
-            .fetch_one(&self.read)
-            .await?
-            .int("n")?;
-        let mut s = Sql::new(USER_SELECT);
-        s.append(&filter);
-        push_after_cursor(&mut s, page.cursor.as_deref(), "u.email", "u.id")?;
-        s.push(" ORDER BY u.email, u.id LIMIT ")
-            .bind(page.limit + 1);
-        let rows = s.fetch_all(&self.read).await?;
-        let rows: Vec<_> = rows.into_iter().collect();
-        let more = rows.len() as i64 > page.limit;
-        let rows = &rows[..rows.len().min(page.limit as usize)];
+        let listing = Listing {
+            select: USER_SELECT,
+            count_from: "users u",
+            key: "u.email",
+            id: "u.id",
+        };
+        let (rows, total, more) = fetch_page(&self.read, &listing, &filter, page).await?;
         let ids = rows
             .iter()
             .map(|r| r.text("id"))
@@ -219,14 +212,7 @@ impl UserStore for SqlStore {
             .zip(&ids)
             .map(|(r, id)| user_from_row(r, groups.remove(id).unwrap_or_default()))
             .collect::<StoreResult<Vec<_>>>()?;
-        let next_cursor = more
-            .then(|| items.last().map(|u| encode_cursor(&u.email, &u.id)))
-            .flatten();
-        Ok(Page {
-            items,
-            next_cursor,
-            total,
-        })
+        Ok(into_page(items, total, more, |u| (&u.email, &u.id)))
     }
 
     async fn get_user(&self, scope: &Scope, id: &str) -> StoreResult<Option<User>> {
@@ -294,15 +280,7 @@ impl UserStore for SqlStore {
             &mut tx,
             actor,
             &dealer.id,
-            Event {
-                dealer_path: "",
-                action: "user.create",
-                object_type: "user",
-                object_id: Some(&id),
-                object_name: Some(&user.email),
-                before: None,
-                after: Some(snapshot(&user)),
-            },
+            Event::new("user.create", "user", &id, &user.email).after(snapshot(&user)),
         )
         .await?;
         tx.commit().await?;
@@ -359,15 +337,9 @@ impl UserStore for SqlStore {
             &mut tx,
             actor,
             &before.dealer_id,
-            Event {
-                dealer_path: "",
-                action: "user.update",
-                object_type: "user",
-                object_id: Some(id),
-                object_name: Some(&after.email),
-                before: Some(snapshot(&before)),
-                after: Some(snapshot(&after)),
-            },
+            Event::new("user.update", "user", id, &after.email)
+                .before(snapshot(&before))
+                .after(snapshot(&after)),
         )
         .await?;
         tx.commit().await?;
@@ -394,15 +366,7 @@ impl UserStore for SqlStore {
             &mut tx,
             actor,
             &before.dealer_id,
-            Event {
-                dealer_path: "",
-                action: "user.delete",
-                object_type: "user",
-                object_id: Some(id),
-                object_name: Some(&before.email),
-                before: Some(snapshot(&before)),
-                after: None,
-            },
+            Event::new("user.delete", "user", id, &before.email).before(snapshot(&before)),
         )
         .await?;
         tx.commit().await?;
@@ -438,15 +402,7 @@ impl UserStore for SqlStore {
             &mut tx,
             actor,
             &user.dealer_id,
-            Event {
-                dealer_path: "",
-                action: "user.reset_password",
-                object_type: "user",
-                object_id: Some(id),
-                object_name: Some(&user.email),
-                before: None,
-                after: None,
-            },
+            Event::new("user.reset_password", "user", id, &user.email),
         )
         .await?;
         tx.commit().await?;
