@@ -2,6 +2,8 @@
 //! channel of a cloud PBX.
 
 pub mod client;
+pub mod config;
+pub mod credentials;
 pub mod domain;
 pub mod model;
 pub mod server;

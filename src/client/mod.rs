@@ -60,6 +60,14 @@ impl ApiClient {
         }
     }
 
+    /// The same connection, signed out.
+    pub fn without_token(&self) -> ApiClient {
+        ApiClient {
+            token: None,
+            ..self.clone()
+        }
+    }
+
     pub fn token(&self) -> Option<&str> {
         self.token.as_deref()
     }
@@ -348,6 +356,17 @@ impl ApiClient {
     /// The server's OpenAPI document.
     pub async fn openapi(&self) -> Result<serde_json::Value> {
         Self::json(self.request(Method::GET, "/openapi.json")).await
+    }
+
+    /// Whether an endpoint exists on this server: `Ok` when it answers (even with a refusal
+    /// other than an unknown route), the error otherwise.
+    pub async fn probe(&self, path: &str) -> Result<()> {
+        match Self::send(self.request(Method::GET, path)).await {
+            Ok(_) => Ok(()),
+            Err(e) if matches!(e.status(), Some(404 | 405)) => Err(e),
+            Err(e) if e.status().is_some() => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     /// True when the server process answers `GET /healthz`.

@@ -192,8 +192,12 @@ impl BelowCommitted {
     }
 }
 
+/// The largest number a package dimension may hold, far above any real platform and far below
+/// where sums of many packages could overflow.
+pub const MAX_PACKAGE_AMOUNT: i64 = 1_000_000_000_000;
+
 /// Checks the shape of a package given to a dealer of `level`: unlimited only for the provider,
-/// no negative numbers. Returns the offending field and why.
+/// no negative numbers, nothing absurdly large. Returns the offending field and why.
 pub fn check_package_shape(level: Level, p: &Package) -> Result<(), (&'static str, String)> {
     for d in Dimension::ALL {
         match d.limit(p) {
@@ -204,11 +208,17 @@ pub fn check_package_shape(level: Level, p: &Package) -> Result<(), (&'static st
                 ));
             }
             Some(v) if v < 0 => return Err((d.as_str(), "must not be negative".into())),
+            Some(v) if v > MAX_PACKAGE_AMOUNT => {
+                return Err((d.as_str(), format!("must be at most {MAX_PACKAGE_AMOUNT}")));
+            }
             _ => {}
         }
     }
-    if p.min_extensions_per_tenant < 0 {
-        return Err(("min_extensions_per_tenant", "must not be negative".into()));
+    if !(0..=MAX_PACKAGE_AMOUNT).contains(&p.min_extensions_per_tenant) {
+        return Err((
+            "min_extensions_per_tenant",
+            format!("must be between 0 and {MAX_PACKAGE_AMOUNT}"),
+        ));
     }
     Ok(())
 }
@@ -291,6 +301,11 @@ mod tests {
         assert!(check_package_shape(Level::Provider, &unlimited).is_ok());
         assert!(check_package_shape(Level::Reseller, &unlimited).is_err());
         assert!(check_package_shape(Level::Reseller, &pkg(-1)).is_err());
+        assert!(
+            check_package_shape(Level::Reseller, &pkg(i64::MAX)).is_err(),
+            "no overflow bait"
+        );
+        assert!(check_package_shape(Level::Reseller, &pkg(MAX_PACKAGE_AMOUNT)).is_ok());
     }
 
     proptest! {

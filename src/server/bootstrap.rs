@@ -21,7 +21,11 @@ pub async fn ensure_provider(
     if !store.is_empty().await? {
         store
             .set_provider_package(config.subscription.package())
-            .await?;
+            .await
+            .map_err(|e| {
+                let why = super::error::ApiError::from(e).message;
+                anyhow::anyhow!("the configured [server.subscription] cannot be applied: {why}")
+            })?;
         return Ok(());
     }
     let email = validate::email("DEALERCTL_ADMIN_EMAIL", &admin.email)

@@ -11,6 +11,7 @@ mod default_deny;
 mod errors;
 mod levels;
 mod openapi;
+mod review;
 mod scope;
 mod sessions;
 mod tenants;

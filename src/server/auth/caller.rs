@@ -93,7 +93,13 @@ impl FromRequestParts<AppState> for Caller {
                 ApiError::unauthenticated("the session has expired or was revoked: sign in again")
             })?;
         let is_write = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if session.read_only && is_write && parts.uri.path() != "/api/v1/auth/logout" {
+        // Nested routers see a shortened path; the original one names the route for sure.
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map(|u| u.0.path().to_string())
+            .unwrap_or_else(|| parts.uri.path().to_string());
+        if session.read_only && is_write && path != "/api/v1/auth/logout" {
             return Err(ApiError::new(
                 axum::http::StatusCode::FORBIDDEN,
                 "read_only_session",

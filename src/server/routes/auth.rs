@@ -33,21 +33,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Anonymous {
 
 const MICROS: i64 = 1_000_000;
 
-/// Refuses with 429 when a key has too many recent failures.
-async fn throttle(st: &AppState, key: &str, max: i64, now: i64) -> ApiResult<()> {
-    let window = st.config.sign_in.window_seconds * MICROS;
-    let w = st.store.failures_since(key, now - window).await?;
-    if w.count >= max {
-        let retry = (w.oldest_at.unwrap_or(now) + window - now).max(MICROS) / MICROS;
-        let mut e = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            format!("too many failed sign-ins: try again in {retry} seconds"),
-        );
-        e.retry_after = Some(retry as u64);
-        return Err(e);
-    }
-    Ok(())
+/// 429 with the seconds until the oldest counted attempt leaves the window.
+fn rate_limited(oldest_at: i64, now: i64, window: i64) -> ApiError {
+    let retry = (oldest_at + window - now).max(MICROS) / MICROS;
+    let mut e = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!("too many failed sign-ins: try again in {retry} seconds"),
+    );
+    e.retry_after = Some(retry as u64);
+    e
 }
 
 /// Signs in with e-mail and password and returns a bearer token.
@@ -65,20 +60,16 @@ pub async fn login(
         "address:{}",
         actor.client_addr.as_deref().unwrap_or("unknown")
     );
-    throttle(
-        &st,
-        &account_key,
-        st.config.sign_in.max_failures_per_account,
-        now,
-    )
-    .await?;
-    throttle(
-        &st,
-        &address_key,
-        st.config.sign_in.max_failures_per_address,
-        now,
-    )
-    .await?;
+    let limits = st.config.sign_in;
+    let window = limits.window_seconds * MICROS;
+    let keys = [
+        (account_key.clone(), limits.max_failures_per_account),
+        (address_key, limits.max_failures_per_address),
+    ];
+    let attempts = match st.store.reserve_sign_in(&keys, now - window, now).await? {
+        Ok(ids) => ids,
+        Err(oldest_at) => return Err(rate_limited(oldest_at, now, window)),
+    };
     let record = st.store.login_record(&email).await?;
     let ok = password::verify(
         req.password,
@@ -86,28 +77,31 @@ pub async fn login(
     )
     .await;
     let Some(record) = record.filter(|_| ok) else {
-        st.store
-            .record_failure(&[account_key, address_key], now, &email, &actor)
-            .await?;
+        st.store.record_failure(&email, &actor).await?;
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_credentials",
             "wrong e-mail or password",
         ));
     };
-    if !record.enabled {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "account_disabled",
-            "this login is disabled",
-        ));
-    }
-    if !record.dealer_effective_enabled {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "account_suspended",
-            "this dealer account is suspended",
-        ));
+    st.store.release_sign_in(&attempts).await?;
+    let refused = if !record.enabled {
+        Some(("account_disabled", "this login is disabled"))
+    } else if !record.dealer_effective_enabled {
+        Some(("account_suspended", "this dealer account is suspended"))
+    } else {
+        None
+    };
+    if let Some((code, message)) = refused {
+        let actor = Actor {
+            user_id: Some(record.user_id.clone()),
+            email: Some(record.email.clone()),
+            ..actor
+        };
+        st.store
+            .audit_user_event(&record.user_id, "auth.sign_in_refused", &actor)
+            .await?;
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, code, message));
     }
     st.store.clear_failures(&account_key).await?;
     let token = new_token();
@@ -186,6 +180,16 @@ pub async fn me(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<Me
         .await?
         .ok_or_else(ApiError::not_found)?;
     let dealer = st.store.own_dealer(&caller.scope).await?;
+    // A group owned above the caller's dealer is shown by name and permissions only.
+    let mut groups = Vec::with_capacity(caller.groups.len());
+    for mut g in caller.groups {
+        if st.store.get_group(&caller.scope, &g.id).await?.is_none() {
+            g.dealer_id = String::new();
+            g.members_count = 0;
+            g.inherited = true;
+        }
+        groups.push(g);
+    }
     let impersonation = match &caller.impersonator_id {
         Some(id) => Some(Impersonation {
             real_user: st
@@ -202,7 +206,7 @@ pub async fn me(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<Me
         user,
         dealer,
         permissions: caller.permissions.to_vec(),
-        groups: caller.groups,
+        groups,
         impersonation,
     }))
 }

@@ -33,20 +33,33 @@ async fn visible_user(st: &AppState, caller: &Caller, id: &str) -> ApiResult<Use
         .ok_or_else(ApiError::not_found)
 }
 
-/// Checks groups to give a user of `dealer_id`: visible (404), within the caller's permissions
-/// (403), and usable by that dealer (422).
+/// The groups a body names, each visible in the caller's scope (404 otherwise).
+async fn visible_groups(
+    st: &AppState,
+    caller: &Caller,
+    group_ids: &[String],
+) -> ApiResult<Vec<Group>> {
+    let mut groups = Vec::with_capacity(group_ids.len());
+    for id in group_ids {
+        groups.push(
+            st.store
+                .get_group(&caller.scope, id)
+                .await?
+                .ok_or_else(ApiError::not_found)?,
+        );
+    }
+    Ok(groups)
+}
+
+/// Checks groups to give a user of `dealer_id`: within the caller's permissions (403), and
+/// usable by that dealer (422).
 async fn check_groups(
     st: &AppState,
     caller: &Caller,
     dealer_id: &str,
-    group_ids: &[String],
+    groups: &[Group],
 ) -> ApiResult<()> {
-    for id in group_ids {
-        let g = st
-            .store
-            .get_group(&caller.scope, id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
+    for g in groups {
         let missing = caller.permissions.missing(&g.permissions);
         if !missing.is_empty() {
             let names: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
@@ -57,7 +70,7 @@ async fn check_groups(
             ))
             .with_details(serde_json::json!({ "missing": names })));
         }
-        if !st.store.group_usable_by(id, dealer_id).await? {
+        if !st.store.group_usable_by(&g.id, dealer_id).await? {
             return Err(ApiError::invalid_field(
                 "group_ids",
                 format!(
@@ -137,8 +150,9 @@ pub async fn create(
     ApiJson(new): ApiJson<NewUser>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
     super::dealers::visible_dealer(&st, &caller, &new.dealer_id).await?;
+    let groups = visible_groups(&st, &caller, &new.group_ids).await?;
     caller.require_crud(Area::Users, Action::Create)?;
-    check_groups(&st, &caller, &new.dealer_id, &new.group_ids).await?;
+    check_groups(&st, &caller, &new.dealer_id, &groups).await?;
     crate::domain::validate::email("email", &new.email)?;
     // The link is stored with the user in one transaction; the mail goes out first so that a
     // user is never created with a link nobody received.
@@ -191,13 +205,13 @@ pub async fn update(
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> ApiResult<Json<User>> {
     let user = visible_user(&st, &caller, &id).await?;
+    let groups =
+        visible_groups(&st, &caller, patch.group_ids.as_deref().unwrap_or_default()).await?;
     caller.require_crud(Area::Users, Action::Update)?;
     if id == caller.user_id && patch.enabled == Some(false) {
         return Err(ApiError::forbidden("you cannot disable your own login"));
     }
-    if let Some(groups) = &patch.group_ids {
-        check_groups(&st, &caller, &user.dealer_id, groups).await?;
-    }
+    check_groups(&st, &caller, &user.dealer_id, &groups).await?;
     Ok(Json(
         st.store
             .update_user(&caller.scope, &caller.actor, &id, v, patch)

@@ -59,16 +59,22 @@ pub async fn record(
     e: Event<'_>,
 ) -> StoreResult<()> {
     let json = |v: Option<Value>| v.map(|v| v.to_string());
+    let actor_path = user_path(tx, actor.user_id.as_deref()).await?;
+    let impersonator_path = user_path(tx, actor.impersonator_id.as_deref()).await?;
     let mut s = Sql::new(
-        "INSERT INTO audit_events (id, at, dealer_path, actor_id, actor_email, impersonator_id, \
-         impersonator_email, action, object_type, object_id, object_name, before_json, after_json, \
-         client_addr, request_id) VALUES (",
+        "INSERT INTO audit_events (id, at, dealer_path, actor_path, impersonator_path, actor_id, actor_email, \
+         impersonator_id, impersonator_email, action, object_type, object_id, object_name, before_json, \
+         after_json, client_addr, request_id) VALUES (",
     );
     s.bind(new_id("evt"))
         .push(", ")
         .bind(now_micros())
         .push(", ")
-        .bind(dealer_path);
+        .bind(dealer_path)
+        .push(", ")
+        .bind(actor_path)
+        .push(", ")
+        .bind(impersonator_path);
     for v in [
         actor.user_id.clone(),
         actor.email.clone(),
@@ -88,6 +94,23 @@ pub async fn record(
     s.push(")").execute(&mut **tx).await?;
     Ok(())
 }
+
+/// The path of a user's dealer, when the user exists.
+async fn user_path(
+    tx: &mut Transaction<'static, Any>,
+    user_id: Option<&str>,
+) -> StoreResult<Option<String>> {
+    let Some(id) = user_id else { return Ok(None) };
+    Sql::new("SELECT d.path FROM users u JOIN dealers d ON d.id = u.dealer_id WHERE u.id = ")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.text("path"))
+        .transpose()
+}
+
+/// What a reader sees of an actor whose dealer lies above or beside its scope.
+pub const ACTOR_OUTSIDE_SCOPE: &str = "(a dealer above you)";
 
 /// Records an event about a dealer-owned object, looking up the dealer's path.
 pub async fn record_for_dealer(
@@ -176,13 +199,29 @@ impl AuditStore for SqlStore {
         let mut items = Vec::with_capacity(rows.len());
         for row in rows.iter().take(page.limit as usize) {
             let parse = |v: Option<String>| v.and_then(|t| serde_json::from_str(&t).ok());
+            // Who acted from above the reader's scope stays unnamed, like everything above it.
+            let visible = |path: Option<String>| path.is_none_or(|p| p.starts_with(&prefix));
+            let (actor_id, actor_email) = if visible(row.opt_text("actor_path")?) {
+                (row.opt_text("actor_id")?, row.opt_text("actor_email")?)
+            } else {
+                (None, Some(ACTOR_OUTSIDE_SCOPE.to_string()))
+            };
+            let (impersonator_id, impersonator_email) =
+                if visible(row.opt_text("impersonator_path")?) {
+                    (
+                        row.opt_text("impersonator_id")?,
+                        row.opt_text("impersonator_email")?,
+                    )
+                } else {
+                    (None, Some(ACTOR_OUTSIDE_SCOPE.to_string()))
+                };
             items.push(AuditEvent {
                 id: row.text("id")?,
                 at: row.time("at")?,
-                actor_id: row.opt_text("actor_id")?,
-                actor_email: row.opt_text("actor_email")?,
-                impersonator_id: row.opt_text("impersonator_id")?,
-                impersonator_email: row.opt_text("impersonator_email")?,
+                actor_id,
+                actor_email,
+                impersonator_id,
+                impersonator_email,
                 action: row.text("action")?,
                 object_type: row.text("object_type")?,
                 object_id: row.opt_text("object_id")?,

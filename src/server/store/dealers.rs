@@ -29,6 +29,14 @@ fn dealer_select() -> String {
     )
 }
 
+/// Hides the parent of the scope's top dealer: it lies outside the scope.
+fn within(scope: &Scope, mut d: Dealer) -> Dealer {
+    if d.id == scope.dealer_id() {
+        d.parent_id = None;
+    }
+    d
+}
+
 fn dealer_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Dealer> {
     let level = row.text("level")?;
     Ok(Dealer {
@@ -162,7 +170,7 @@ impl DealerStore for SqlStore {
         let (rows, total, more) = fetch_page(&self.read, &listing, &filter, page).await?;
         let items = rows
             .iter()
-            .map(dealer_from_row)
+            .map(|r| dealer_from_row(r).map(|d| within(scope, d)))
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(into_page(items, total, more, |d| (&d.name, &d.id)))
     }
@@ -174,7 +182,7 @@ impl DealerStore for SqlStore {
         let Some(row) = s.fetch_optional(&self.read).await? else {
             return Ok(None);
         };
-        let mut dealer = dealer_from_row(&row)?;
+        let mut dealer = within(scope, dealer_from_row(&row)?);
         // Ancestors, but only those inside the caller's scope.
         let mut p = Sql::new(
             "SELECT a.id, a.name, a.level FROM dealer_tree x JOIN dealers a ON a.id = x.ancestor \
@@ -312,6 +320,12 @@ impl DealerStore for SqlStore {
             .await?
             .ok_or(StoreError::NotFound)?;
         check_version(if_version, head.version)?;
+        if patch.name.is_some() && id == scope.dealer_id() && head.parent_id.is_some() {
+            // Its name is unique among siblings it cannot see; only the dealer above renames it.
+            return Err(
+                Refusal::Forbidden("a dealer's name is set by the dealer above it".into()).into(),
+            );
+        }
         let before = self.dealer_in(&mut tx, id).await?;
         let mut s = Sql::new("UPDATE dealers SET version = version + 1, updated_at = ");
         s.bind(now_micros());
@@ -395,6 +409,23 @@ impl DealerStore for SqlStore {
             .into());
         }
         let before = self.dealer_in(&mut tx, id).await?;
+        // Users and groups go with the dealer: the event names them.
+        let mut gone = snapshot(&before);
+        for (table, column, key) in [
+            ("users", "email", "users"),
+            ("perm_groups", "name", "groups"),
+        ] {
+            let names = Sql::new(&format!(
+                "SELECT {column} AS n FROM {table} WHERE dealer_id = "
+            ))
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.text("n"))
+            .collect::<StoreResult<Vec<_>>>()?;
+            gone[key] = json!(names);
+        }
         for table in ["users", "perm_groups"] {
             Sql::new(&format!("DELETE FROM {table} WHERE dealer_id = "))
                 .bind(id)
@@ -413,7 +444,7 @@ impl DealerStore for SqlStore {
             &mut tx,
             actor,
             &head.path,
-            Event::new("dealer.delete", "dealer", id, &head.name).before(snapshot(&before)),
+            Event::new("dealer.delete", "dealer", id, &head.name).before(gone),
         )
         .await?;
         tx.commit().await?;
@@ -526,7 +557,6 @@ impl DealerStore for SqlStore {
             )
             .into());
         }
-        check_version(if_version, target.version)?;
         if let Err((field, message)) = check_package_shape(target.level, &p) {
             return Err(FieldError::new(field, message).into());
         }
@@ -538,6 +568,7 @@ impl DealerStore for SqlStore {
         let target = dealer_head(&mut tx, None, id, self.lock_rows())
             .await?
             .ok_or(StoreError::NotFound)?;
+        check_version(if_version, target.version)?;
         check_ha(p.high_availability, &parent)?;
         if !p.high_availability && target.package.high_availability {
             let row = Sql::new("SELECT CAST((SELECT COUNT(*) FROM dealers WHERE parent_id = ")

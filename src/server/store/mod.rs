@@ -172,13 +172,6 @@ pub struct Bootstrap {
     pub admin_link: Option<NewLinkToken>,
 }
 
-/// A failed sign-in, counted per key (account and address) for throttling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FailureWindow {
-    pub count: i64,
-    pub oldest_at: Option<i64>,
-}
-
 /// Sessions, sign-in throttling, link tokens and the bootstrap of an empty store.
 #[async_trait]
 pub trait SessionStore: Send + Sync {
@@ -203,15 +196,22 @@ pub trait SessionStore: Send + Sync {
     ) -> StoreResult<Option<SessionRecord>>;
     /// Revokes one session and audits the sign-out.
     async fn close_session(&self, token_hash: &str, actor: &Actor) -> StoreResult<()>;
-    async fn failures_since(&self, key: &str, since: i64) -> StoreResult<FailureWindow>;
-    /// Counts a failed sign-in against every key and audits it.
-    async fn record_failure(
+    /// Reserves a sign-in attempt against every (key, limit) in one write: refused with the
+    /// oldest counted attempt's time when a key already has `limit` attempts since `since`.
+    /// The reservation counts as a failure until released, so parallel guesses cannot all pass.
+    async fn reserve_sign_in(
         &self,
-        keys: &[String],
-        at: i64,
-        email: &str,
-        actor: &Actor,
-    ) -> StoreResult<()>;
+        keys: &[(String, i64)],
+        since: i64,
+        now: i64,
+    ) -> StoreResult<Result<Vec<String>, i64>>;
+    /// Releases the attempts of a successful sign-in.
+    async fn release_sign_in(&self, attempt_ids: &[String]) -> StoreResult<()>;
+    /// Audits a failed sign-in (its reserved attempts stay counted).
+    async fn record_failure(&self, email: &str, actor: &Actor) -> StoreResult<()>;
+    /// Audits an event about a user with no other change (a refused sign-in, say).
+    async fn audit_user_event(&self, user_id: &str, action: &str, actor: &Actor)
+    -> StoreResult<()>;
     async fn clear_failures(&self, key: &str) -> StoreResult<()>;
     /// Uses a link token once: sets the password, revokes the user's sessions.
     async fn use_link_token(

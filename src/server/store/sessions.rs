@@ -142,18 +142,48 @@ impl SessionStore for SqlStore {
     }
 
     async fn set_provider_package(&self, p: Package) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let root_id = Sql::new("SELECT id FROM dealers WHERE parent_id IS NULL")
+            .fetch_one(&mut *tx)
+            .await?
+            .text("id")?;
+        let root = dealer_head(&mut tx, None, &root_id, self.lock_rows())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let new = Package {
+            min_extensions_per_tenant: root.package.min_extensions_per_tenant,
+            ..p
+        };
+        if new == root.package {
+            return Ok(());
+        }
+        // A smaller subscription may not strand what is already handed out.
+        ledger(&mut tx, &root, &self.policy)
+            .await?
+            .check_shrink(&new)
+            .map_err(Refusal::BelowCommitted)?;
         let mut s = Sql::new("UPDATE dealers SET pkg_max_tenants = ");
-        s.bind(p.max_tenants)
+        s.bind(new.max_tenants)
             .push(", pkg_extensions = ")
-            .bind(p.extensions)
+            .bind(new.extensions)
             .push(", pkg_concurrent_calls = ")
-            .bind(p.concurrent_calls)
+            .bind(new.concurrent_calls)
             .push(", pkg_recording_minutes = ")
-            .bind(p.recording_minutes)
+            .bind(new.recording_minutes)
             .push(", pkg_high_availability = ")
-            .bind(p.high_availability)
-            .push(" WHERE parent_id IS NULL");
-        s.execute(&self.write).await?;
+            .bind(new.high_availability)
+            .push(", version = version + 1 WHERE id = ")
+            .bind(root_id.as_str());
+        s.execute(&mut *tx).await?;
+        let actor = Actor {
+            email: Some("server configuration".into()),
+            ..Actor::default()
+        };
+        let event = Event::new("package.update", "dealer", &root_id, &root.name)
+            .before(serde_json::json!({ "package": root.package }))
+            .after(serde_json::json!({ "package": new }));
+        record(&mut tx, &actor, &root.path, event).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -272,40 +302,63 @@ impl SessionStore for SqlStore {
         Ok(())
     }
 
-    async fn failures_since(&self, key: &str, since: i64) -> StoreResult<FailureWindow> {
-        let row = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n, MIN(at) AS oldest FROM login_failures WHERE key = ")
-            .bind(key).push(" AND at >= ").bind(since)
-            .fetch_one(&self.read).await?;
-        Ok(FailureWindow {
-            count: row.int("n")?,
-            oldest_at: row.opt_int("oldest")?,
-        })
-    }
-
-    async fn record_failure(
+    async fn reserve_sign_in(
         &self,
-        keys: &[String],
-        at: i64,
-        email: &str,
-        actor: &Actor,
-    ) -> StoreResult<()> {
+        keys: &[(String, i64)],
+        since: i64,
+        now: i64,
+    ) -> StoreResult<Result<Vec<String>, i64>> {
         let mut tx = self.begin_write().await?;
-        for k in keys {
-            Sql::new("INSERT INTO login_failures (key, at) VALUES (")
-                .bind(k)
+        for (key, limit) in keys {
+            let row = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n, MIN(at) AS oldest FROM login_failures WHERE key = ")
+                .bind(key)
+                .push(" AND at >= ")
+                .bind(since)
+                .fetch_one(&mut *tx)
+                .await?;
+            if row.int("n")? >= *limit {
+                return Ok(Err(row.opt_int("oldest")?.unwrap_or(now)));
+            }
+        }
+        let mut ids = Vec::new();
+        for (key, _) in keys {
+            let id = new_id("att");
+            Sql::new("INSERT INTO login_failures (id, key, at) VALUES (")
+                .bind(id.as_str())
                 .push(", ")
-                .bind(at)
+                .bind(key)
+                .push(", ")
+                .bind(now)
                 .push(")")
                 .execute(&mut *tx)
                 .await?;
+            ids.push(id);
         }
-        // Old failures no longer count for anything.
+        // Attempts older than a day no longer count for anything.
         Sql::new("DELETE FROM login_failures WHERE at < ")
-            .bind(at - 86_400_000_000)
+            .bind(now - 86_400_000_000)
             .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
+        Ok(Ok(ids))
+    }
+
+    async fn release_sign_in(&self, attempt_ids: &[String]) -> StoreResult<()> {
+        for id in attempt_ids {
+            Sql::new("DELETE FROM login_failures WHERE id = ")
+                .bind(id)
+                .execute(&self.write)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn record_failure(&self, email: &str, actor: &Actor) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         let user = Sql::new("SELECT u.id, d.path FROM users u JOIN dealers d ON d.id = u.dealer_id WHERE u.email = ")
-            .bind(email).fetch_optional(&mut *tx).await?;
+            .bind(email)
+            .fetch_optional(&mut *tx)
+            .await?;
         let (user_id, path) = match user {
             Some(r) => (Some(r.text("id")?), r.text("path")?),
             // An unknown login is the platform's business: the provider sees it.
@@ -317,18 +370,37 @@ impl SessionStore for SqlStore {
                     .text("path")?,
             ),
         };
-        record(
+        let event = Event {
+            action: "auth.sign_in_failed",
+            object_type: "user",
+            object_id: user_id.as_deref(),
+            object_name: Some(email),
+            before: None,
+            after: None,
+        };
+        record(&mut tx, actor, &path, event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_user_event(
+        &self,
+        user_id: &str,
+        action: &str,
+        actor: &Actor,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let row = Sql::new("SELECT email, dealer_id FROM users WHERE id = ")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let email = row.text("email")?;
+        record_for_dealer(
             &mut tx,
             actor,
-            &path,
-            Event {
-                action: "auth.sign_in_failed",
-                object_type: "user",
-                object_id: user_id.as_deref(),
-                object_name: Some(email),
-                before: None,
-                after: None,
-            },
+            &row.text("dealer_id")?,
+            Event::new(action, "user", user_id, &email),
         )
         .await?;
         tx.commit().await?;
@@ -355,12 +427,22 @@ impl SessionStore for SqlStore {
             .fetch_optional(&mut *tx).await?
             .ok_or_else(|| Refusal::Invalid(FieldError::new("token", "this link is invalid, already used, or expired: ask for a new one")))?;
         let (user_id, email) = (row.text("user_id")?, row.text("email")?);
-        Sql::new("UPDATE link_tokens SET used_at = ")
+        // Consumed only if still unused and unexpired, so two uses can never both succeed.
+        let consumed = Sql::new("UPDATE link_tokens SET used_at = ")
             .bind(now)
             .push(" WHERE token_hash = ")
             .bind(token_hash)
+            .push(" AND used_at IS NULL AND expires_at > ")
+            .bind(now)
             .execute(&mut *tx)
             .await?;
+        if consumed != 1 {
+            return Err(Refusal::Invalid(FieldError::new(
+                "token",
+                "this link is invalid, already used, or expired: ask for a new one",
+            ))
+            .into());
+        }
         Sql::new("UPDATE users SET password_hash = ")
             .bind(password_hash)
             .push(", activated_at = COALESCE(activated_at, ")

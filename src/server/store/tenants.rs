@@ -116,6 +116,29 @@ impl SqlStore {
         Ok(s.fetch_optional(&mut **tx).await?.is_some())
     }
 
+    /// Locks the tenant's dealer (every change to a dealer's tenants goes through this lock), then
+    /// reads the tenant as it is now. The first read only finds the dealer; the second, made
+    /// under the lock, is the one the change is checked against.
+    async fn lock_tenant(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        scope: &Scope,
+        id: &str,
+    ) -> StoreResult<(DealerHead, Tenant)> {
+        let first = self.tenant_in(tx, scope, id).await?;
+        let dealer = dealer_head(tx, None, &first.dealer_id, self.lock_rows())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let now = self.tenant_in(tx, scope, id).await?;
+        if now.dealer_id != dealer.id {
+            // Moved to another dealer meanwhile: the caller retries against the new state.
+            return Err(StoreError::VersionMismatch {
+                current: now.version,
+            });
+        }
+        Ok((dealer, now))
+    }
+
     async fn tenant_in(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -191,6 +214,13 @@ impl TenantStore for SqlStore {
     ) -> StoreResult<Tenant> {
         let name = validate::name("name", &new.name)?;
         let domain = validate::sip_domain("domain", &new.domain)?;
+        if new.rate_card_id.is_some() {
+            return Err(FieldError::new(
+                "rate_card_id",
+                "names no rate card (rate cards are not available on this server yet)",
+            )
+            .into());
+        }
         let alloc = Allocation {
             extensions: new.extensions,
             concurrent_calls: new.concurrent_calls,
@@ -267,11 +297,8 @@ impl TenantStore for SqlStore {
         patch: TenantPatch,
     ) -> StoreResult<Tenant> {
         let mut tx = self.begin_write().await?;
-        let before = self.tenant_in(&mut tx, scope, id).await?;
+        let (dealer, before) = self.lock_tenant(&mut tx, scope, id).await?;
         check_version(if_version, before.version)?;
-        let dealer = dealer_head(&mut tx, None, &before.dealer_id, self.lock_rows())
-            .await?
-            .ok_or(StoreError::NotFound)?;
         let old = Allocation {
             extensions: before.extensions,
             concurrent_calls: before.concurrent_calls,
@@ -342,7 +369,7 @@ impl TenantStore for SqlStore {
         if_version: Option<i64>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let before = self.tenant_in(&mut tx, scope, id).await?;
+        let (_, before) = self.lock_tenant(&mut tx, scope, id).await?;
         check_version(if_version, before.version)?;
         Sql::new("DELETE FROM tenants WHERE id = ")
             .bind(id)
@@ -367,7 +394,7 @@ impl TenantStore for SqlStore {
         enabled: bool,
     ) -> StoreResult<Tenant> {
         let mut tx = self.begin_write().await?;
-        let before = self.tenant_in(&mut tx, scope, id).await?;
+        let (_, before) = self.lock_tenant(&mut tx, scope, id).await?;
         Sql::new("UPDATE tenants SET enabled = ")
             .bind(enabled)
             .push(", version = version + 1, updated_at = ")

@@ -108,7 +108,9 @@ CREATE TABLE link_tokens (
 );
 CREATE INDEX link_tokens_user ON link_tokens (user_id);
 
+-- Sign-in attempts that count against throttling: failures, and attempts still being checked.
 CREATE TABLE login_failures (
+    id TEXT PRIMARY KEY,
     key TEXT NOT NULL,
     at INTEGER NOT NULL
 );
@@ -122,8 +124,11 @@ CREATE TABLE audit_events (
     dealer_path TEXT NOT NULL,
     actor_id TEXT,
     actor_email TEXT,
+    -- Paths of the actors' dealers: readers above the actor see who it was, others do not.
+    actor_path TEXT,
     impersonator_id TEXT,
     impersonator_email TEXT,
+    impersonator_path TEXT,
     action TEXT NOT NULL,
     object_type TEXT NOT NULL,
     object_id TEXT,
