@@ -123,7 +123,9 @@ pub async fn record_for_dealer(
     record(tx, actor, &path, e).await
 }
 
-/// The upper bound of the paths that start with `prefix` ('/' + 1 is '0').
+/// The upper bound of the paths that start with `prefix` ('/' + 1 is '0'). The range compares
+/// bytes: on PostgreSQL the column must use `COLLATE "C"`, or linguistic collations that skip
+/// punctuation would drop sub-dealers' events from the range.
 fn path_upper_bound(prefix: &str) -> String {
     let mut p = prefix.trim_end_matches('/').to_string();
     p.push('0');
