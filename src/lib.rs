@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod config;
+pub mod console;
 pub mod credentials;
 pub mod domain;
 pub mod model;

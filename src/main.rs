@@ -5,6 +5,8 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use dealerctl::client::ApiClient;
+use dealerctl::console::Launch;
+use dealerctl::credentials::CredentialStore;
 use dealerctl::server;
 use dealerctl::server::config::ServerConfig;
 
@@ -17,6 +19,28 @@ use dealerctl::server::config::ServerConfig;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    console: ConsoleArgs,
+}
+
+/// How the console looks and which profile it opens.
+#[derive(Args)]
+struct ConsoleArgs {
+    /// The profile of config.toml to open.
+    #[arg(long, global = true, env = "DEALERCTL_PROFILE")]
+    profile: Option<String>,
+    /// The server's URL (overrides the profile's).
+    #[arg(long, global = true)]
+    server: Option<String>,
+    /// The configuration file (default: the user's config directory).
+    #[arg(long, global = true, env = "DEALERCTL_CONFIG")]
+    config: Option<PathBuf>,
+    /// Draw the tree and gauges with ASCII only.
+    #[arg(long, global = true)]
+    ascii: bool,
+    /// Turn the mouse on (off by default so text can be selected over SSH).
+    #[arg(long, global = true)]
+    mouse: bool,
 }
 
 #[derive(Subcommand)]
@@ -31,9 +55,6 @@ enum Command {
 
 #[derive(Args)]
 struct ServeArgs {
-    /// A TOML file whose [server] table holds the settings (see config.example.toml).
-    #[arg(long, env = "DEALERCTL_CONFIG")]
-    config: Option<PathBuf>,
     /// Address and port to listen on.
     #[arg(long, env = "DEALERCTL_LISTEN")]
     listen: Option<String>,
@@ -65,6 +86,9 @@ struct DemoArgs {
     /// Address and port for the demo server.
     #[arg(long, default_value = "127.0.0.1:0")]
     listen: String,
+    /// The demo login to open the console as (see the README for the others).
+    #[arg(long, default_value = "admin@acme.example")]
+    email: String,
 }
 
 #[derive(Args)]
@@ -80,8 +104,8 @@ struct ActivateArgs {
 }
 
 impl ServeArgs {
-    fn into_config(self) -> anyhow::Result<ServerConfig> {
-        let mut c = match &self.config {
+    fn into_config(self, file: Option<PathBuf>) -> anyhow::Result<ServerConfig> {
+        let mut c = match &file {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
@@ -122,7 +146,59 @@ fn init_server_logs() {
         .init();
 }
 
-async fn demo(args: DemoArgs) -> anyhow::Result<()> {
+/// Logs of the console (and of a demo server inside it) go to a file, never to the screen.
+fn init_file_logs() -> anyhow::Result<PathBuf> {
+    let path = dealerctl::config::log_file();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DEALERCTL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .init();
+    Ok(path)
+}
+
+fn color_wanted() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `dealerctl`: opens the console on a profile.
+async fn console(args: ConsoleArgs) -> anyhow::Result<()> {
+    let file = args
+        .config
+        .clone()
+        .or_else(dealerctl::config::default_config_file);
+    let config = match &file {
+        Some(f) => dealerctl::config::ConsoleConfig::load(f)?,
+        None => dealerctl::config::ConsoleConfig::default(),
+    };
+    let (name, profile) = config.resolve(args.profile.as_deref(), args.server.as_deref())?;
+    init_file_logs()?;
+    let choice = profile.credential_store;
+    let store = tokio::task::spawn_blocking(move || CredentialStore::open(choice)).await?;
+    dealerctl::console::run(Launch {
+        profile_name: name,
+        profile,
+        ascii: args.ascii,
+        mouse: args.mouse,
+        color: color_wanted(),
+        token: None,
+        store,
+    })
+    .await
+}
+
+/// `dealerctl demo`: a seeded server on a throw-away database, and the console signed in to it.
+async fn demo(args: DemoArgs, console: ConsoleArgs) -> anyhow::Result<()> {
+    let log = init_file_logs()?;
     let dir = tempfile_dir()?;
     let config = ServerConfig {
         listen: args.listen,
@@ -137,23 +213,31 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         password: Some(server::demo::DEMO_PASSWORD.into()),
     };
     let running = server::run::spawn(config, admin).await?;
-    eprintln!(
-        "demo server on {} (database in {})",
-        running.url(),
-        dir.display()
-    );
-    eprintln!(
-        "sign in with any of these, password `{}`:",
-        server::demo::DEMO_PASSWORD
-    );
-    for (email, dealer) in server::demo::demo_logins() {
-        eprintln!("  {email:<28} {dealer}");
-    }
-    eprintln!("press Ctrl-C to stop");
-    tokio::signal::ctrl_c().await?;
+    let email = args.email;
+    let login = ApiClient::new(&running.url())?
+        .login(&email, server::demo::DEMO_PASSWORD)
+        .await?;
+    let profile = dealerctl::config::Profile {
+        server: running.url(),
+        email: Some(email),
+        ..Default::default()
+    };
+    let result = dealerctl::console::run(Launch {
+        profile_name: "demo".into(),
+        profile,
+        ascii: console.ascii,
+        mouse: console.mouse,
+        color: color_wanted(),
+        token: Some(login.token),
+        store: CredentialStore::memory(),
+    })
+    .await;
     running.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
-    Ok(())
+    if result.is_ok() {
+        eprintln!("demo ended; its log is in {}", log.display());
+    }
+    result
 }
 
 /// A fresh private folder for the demo's database and outbox.
@@ -190,21 +274,14 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Some(Command::Serve(args)) => {
             init_server_logs();
-            match args.into_config() {
+            match args.into_config(cli.console.config) {
                 Ok(config) => server::run::serve(config).await,
                 Err(e) => Err(e),
             }
         }
-        Some(Command::Demo(args)) => {
-            init_server_logs();
-            demo(args).await
-        }
+        Some(Command::Demo(args)) => demo(args, cli.console).await,
         Some(Command::Activate(args)) => activate(args).await,
-        None => {
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            Ok(())
-        }
+        None => console(cli.console).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,0 +1,234 @@
+//! Drawing: a pure function of the state. Header, tabs, the tab's view, footer, overlays.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::app::{App, Mode, Tab};
+use super::keymap::{footer_hints, help_lines};
+use super::theme::{Sym, Theme};
+use super::views;
+
+/// The smallest terminal the console draws in.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
+/// Draws one frame.
+pub fn draw(f: &mut Frame, app: &App) {
+    let theme = Theme::new(app.options.color, app.options.ascii);
+    let area = f.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let text = format!(
+            "terminal too small: {}x{}, dealerctl needs at least {}x{}",
+            area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+        );
+        f.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: true })
+                .style(theme.error()),
+            area,
+        );
+        return;
+    }
+    let [header, tabs, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(f, app, &theme, header);
+    if let Some(form) = &app.signin {
+        views::signin::draw(f, app, form, &theme, body.union(tabs));
+        draw_footer(
+            f,
+            app,
+            &theme,
+            footer,
+            &[("enter", "sign in"), ("tab", "next field"), ("esc", "quit")],
+        );
+        return;
+    }
+    if app.me.is_none() {
+        let text = if app.online {
+            "connecting…"
+        } else {
+            "cannot reach the server; retrying…"
+        };
+        f.render_widget(Paragraph::new(text).style(theme.dim()), body);
+        return;
+    }
+    draw_tabs(f, app, &theme, tabs);
+    match app.tab {
+        Tab::Dealers => views::dealers::draw(f, app, &theme, body),
+        Tab::RateCards => views::rate_cards::draw(f, app, &theme, body),
+        tab => views::table::draw(f, app, tab, &theme, body),
+    }
+    let hints = footer_hints(app.tab == Tab::Dealers);
+    draw_footer(f, app, &theme, footer, &hints);
+    match &app.mode {
+        Mode::Help => draw_help(f, &theme, body),
+        Mode::Command(input) => draw_command(
+            f,
+            &theme,
+            footer,
+            body,
+            input.value(),
+            input.visual_cursor(),
+        ),
+        Mode::Filter(input) => {
+            let text = format!("/{}", input.value());
+            f.render_widget(Clear, footer);
+            f.render_widget(Paragraph::new(text.clone()), footer);
+            f.set_cursor_position((footer.x + 1 + input.visual_cursor() as u16, footer.y));
+        }
+        Mode::Normal => {}
+    }
+}
+
+fn draw_header(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let mut spans = vec![Span::styled(" dealerctl ", theme.title())];
+    let profile_style = if app.profile.production {
+        theme.warning()
+    } else {
+        Style::default()
+    };
+    spans.push(Span::styled(
+        format!(" {} ", app.profile.name),
+        profile_style,
+    ));
+    spans.push(Span::raw(format!("· {} ", app.profile.server)));
+    if let Some(me) = &app.me {
+        spans.push(Span::raw(format!(
+            "· {} ({}) ",
+            me.user.email, me.dealer.name
+        )));
+    }
+    let (sym, style, state) = if app.online {
+        (Sym::Online, theme.ok(), String::new())
+    } else {
+        (Sym::Offline, theme.error(), " offline, retrying".into())
+    };
+    spans.push(Span::styled(theme.sym(sym), style));
+    spans.push(Span::styled(state, style));
+    if app.options.show_latency
+        && let Some(l) = app.latency
+    {
+        spans.push(Span::raw(format!(" {} ms", l.as_millis())));
+    }
+    let left = Line::from(spans);
+    f.render_widget(Paragraph::new(left), area);
+    let help = Paragraph::new("? help ")
+        .alignment(ratatui::layout::Alignment::Right)
+        .style(theme.dim());
+    f.render_widget(help, area);
+}
+
+fn draw_tabs(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let mut spans = vec![Span::raw(" ")];
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        let label = format!("{} {}", i + 1, tab.title());
+        let style = if *tab == app.tab {
+            theme.active_tab()
+        } else {
+            Style::default()
+        };
+        spans.push(Span::styled(label, style));
+        spans.push(Span::raw("  "));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_footer(f: &mut Frame, app: &App, theme: &Theme, area: Rect, hints: &[(&str, &str)]) {
+    let mut spans = vec![Span::raw(" ")];
+    for (key, what) in hints {
+        spans.push(Span::styled(key.to_string(), theme.key()));
+        spans.push(Span::raw(format!(" {what}  ")));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    if let Some(flash) = &app.flash {
+        let (mark, style) = if flash.error {
+            (theme.sym(Sym::Warning), theme.error())
+        } else {
+            ("✓", theme.ok())
+        };
+        let mark = if theme.ascii && !flash.error {
+            "ok"
+        } else {
+            mark
+        };
+        let text = format!("{mark} {} ", flash.text);
+        let width = (text.chars().count() as u16).min(area.width);
+        let spot = Rect {
+            x: area.x + area.width - width,
+            width,
+            ..area
+        };
+        f.render_widget(Clear, spot);
+        f.render_widget(Paragraph::new(text).style(style), spot);
+    }
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn draw_help(f: &mut Frame, theme: &Theme, area: Rect) {
+    let lines: Vec<Line> = help_lines()
+        .into_iter()
+        .map(|(keys, what, scope)| {
+            let scope = if scope.is_empty() { String::new() } else { format!(" ({scope})") };
+            Line::from(vec![Span::styled(format!("{keys:<22}"), theme.key()), Span::raw(format!("{what}{scope}"))])
+        })
+        .chain([Line::raw(""), Line::styled("commands: :dealers :tenants :packages :users :groups :rate-cards :audit :refresh :logout :q", theme.dim())])
+        .collect();
+    let rect = centered(area, 76, lines.len() as u16 + 2);
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" keys (any key closes) ");
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}
+
+fn draw_command(
+    f: &mut Frame,
+    theme: &Theme,
+    footer: Rect,
+    body: Rect,
+    typed: &str,
+    cursor: usize,
+) {
+    f.render_widget(Clear, footer);
+    f.render_widget(Paragraph::new(format!(":{typed}")), footer);
+    f.set_cursor_position((footer.x + 1 + cursor as u16, footer.y));
+    let options = App::completions(typed);
+    if !typed.is_empty() && !options.is_empty() {
+        let height = options.len().min(8) as u16;
+        let rect = Rect {
+            x: footer.x,
+            y: footer.y.saturating_sub(height),
+            width: 24.min(body.width),
+            height,
+        };
+        f.render_widget(Clear, rect);
+        let lines: Vec<Line> = options
+            .iter()
+            .take(8)
+            .map(|o| Line::styled(format!(" :{o}"), theme.dim()))
+            .collect();
+        f.render_widget(Paragraph::new(lines), rect);
+    }
+}

@@ -1,0 +1,362 @@
+//! The key map: one table that dispatches keys, fills the footer and generates the help overlay.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    NextTab,
+    PrevTab,
+    GoTab(usize),
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    Collapse,
+    Expand,
+    Open,
+    Filter,
+    Command,
+    Refresh,
+    SortNext,
+    SortFlip,
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Everywhere,
+    Tree,
+    Lists,
+}
+
+/// A key binding: the keys, how they read in help, what they do, and where.
+pub struct Binding {
+    pub keys: &'static [(KeyCode, KeyModifiers)],
+    pub label: &'static str,
+    pub help: &'static str,
+    pub action: Action,
+    pub scope: Scope,
+    /// Shown in the footer (the most used ones).
+    pub footer: bool,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+
+/// Every binding, in help order.
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        keys: &[(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)],
+        label: "j/k",
+        help: "move down / up",
+        action: Action::Down,
+        scope: Scope::Everywhere,
+        footer: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)],
+        label: "k",
+        help: "move up",
+        action: Action::Up,
+        scope: Scope::Everywhere,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::PageDown, NONE), (KeyCode::Char('f'), CTRL)],
+        label: "pgdn",
+        help: "page down",
+        action: Action::PageDown,
+        scope: Scope::Everywhere,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::PageUp, NONE), (KeyCode::Char('b'), CTRL)],
+        label: "pgup",
+        help: "page up",
+        action: Action::PageUp,
+        scope: Scope::Everywhere,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('g'), NONE), (KeyCode::Home, NONE)],
+        label: "g/G",
+        help: "first / last row",
+        action: Action::Top,
+        scope: Scope::Everywhere,
+        footer: false,
+    },
+    Binding {
+        keys: &[
+            (KeyCode::Char('G'), SHIFT),
+            (KeyCode::Char('G'), NONE),
+            (KeyCode::End, NONE),
+        ],
+        label: "G",
+        help: "last row",
+        action: Action::Bottom,
+        scope: Scope::Everywhere,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('h'), NONE), (KeyCode::Left, NONE)],
+        label: "h/l",
+        help: "collapse / expand",
+        action: Action::Collapse,
+        scope: Scope::Tree,
+        footer: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('l'), NONE), (KeyCode::Right, NONE)],
+        label: "l",
+        help: "expand",
+        action: Action::Expand,
+        scope: Scope::Tree,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Enter, NONE)],
+        label: "enter",
+        help: "open / fold",
+        action: Action::Open,
+        scope: Scope::Tree,
+        footer: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('o'), NONE)],
+        label: "o/O",
+        help: "sort by next column / reverse",
+        action: Action::SortNext,
+        scope: Scope::Lists,
+        footer: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('O'), SHIFT), (KeyCode::Char('O'), NONE)],
+        label: "O",
+        help: "reverse the sort",
+        action: Action::SortFlip,
+        scope: Scope::Lists,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('/'), NONE)],
+        label: "/",
+        help: "filter (fuzzy); esc clears",
+        action: Action::Filter,
+        scope: Scope::Everywhere,
+        footer: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Char(':'), NONE), (KeyCode::Char(':'), SHIFT)],
+        label: ":",
+        help: "command line (tab completes)",
+        action: Action::Command,
+        scope: Scope::Everywhere,
+        footer: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('r'), NONE), (KeyCode::Char('r'), CTRL)],
+        label: "r",
+        help: "refresh",
+        action: Action::Refresh,
+        scope: Scope::Everywhere,
+        footer: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Tab, NONE)],
+        label: "tab",
+        help: "next tab",
+        action: Action::NextTab,
+        scope: Scope::Everywhere,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::BackTab, SHIFT), (KeyCode::BackTab, NONE)],
+        label: "S-tab",
+        help: "previous tab",
+        action: Action::PrevTab,
+        scope: Scope::Everywhere,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('1'), NONE)],
+        label: "1-7",
+        help: "go to tab 1-7",
+        action: Action::GoTab(0),
+        scope: Scope::Everywhere,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)],
+        label: "?",
+        help: "help",
+        action: Action::Help,
+        scope: Scope::Everywhere,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('q'), NONE), (KeyCode::Char('c'), CTRL)],
+        label: "q",
+        help: "quit",
+        action: Action::Quit,
+        scope: Scope::Everywhere,
+        footer: true,
+    },
+];
+
+/// The action of a key in a view showing the tree (`tree`) or a list.
+pub fn action_for(key: &KeyEvent, tree: bool) -> Option<Action> {
+    if let KeyCode::Char(c @ '1'..='7') = key.code
+        && key.modifiers.difference(SHIFT).is_empty()
+    {
+        return Some(Action::GoTab(c as usize - '1' as usize));
+    }
+    let mods = key
+        .modifiers
+        .difference(KeyModifiers::SHIFT | KeyModifiers::NONE);
+    BINDINGS
+        .iter()
+        .filter(|b| applies(b.scope, tree))
+        .find(|b| {
+            b.keys.iter().any(|(code, m)| {
+                *code == key.code
+                    && (*m == key.modifiers
+                        || (m.difference(SHIFT).is_empty()
+                            && mods.is_empty()
+                            && !matches!(code, KeyCode::Char(_))))
+            })
+        })
+        .map(|b| b.action)
+}
+
+fn applies(scope: Scope, tree: bool) -> bool {
+    match scope {
+        Scope::Everywhere => true,
+        Scope::Tree => tree,
+        Scope::Lists => !tree,
+    }
+}
+
+/// The footer's key hints for a view.
+pub fn footer_hints(tree: bool) -> Vec<(&'static str, &'static str)> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.footer && applies(b.scope, tree))
+        .map(|b| (b.label, short(b.help)))
+        .collect()
+}
+
+fn short(help: &'static str) -> &'static str {
+    match help {
+        "move down / up" => "move",
+        "collapse / expand" => "fold",
+        "open / fold" => "open",
+        "sort by next column / reverse" => "sort",
+        "filter (fuzzy); esc clears" => "filter",
+        "command line (tab completes)" => "command",
+        other => other,
+    }
+}
+
+/// The help overlay's lines: every binding, where it applies.
+pub fn help_lines() -> Vec<(String, &'static str, &'static str)> {
+    BINDINGS
+        .iter()
+        .map(|b| {
+            let keys = b
+                .keys
+                .iter()
+                .map(|(c, m)| key_name(*c, *m))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let keys = if b.action == Action::GoTab(0) {
+                "1 … 7".to_string()
+            } else {
+                keys
+            };
+            let scope = match b.scope {
+                Scope::Everywhere => "",
+                Scope::Tree => "dealer tree",
+                Scope::Lists => "tables",
+            };
+            (keys, b.help, scope)
+        })
+        .collect()
+}
+
+fn key_name(code: KeyCode, m: KeyModifiers) -> String {
+    let base = match code {
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Down => "down".into(),
+        KeyCode::Up => "up".into(),
+        KeyCode::Left => "left".into(),
+        KeyCode::Right => "right".into(),
+        KeyCode::PageDown => "pgdn".into(),
+        KeyCode::PageUp => "pgup".into(),
+        KeyCode::Home => "home".into(),
+        KeyCode::End => "end".into(),
+        KeyCode::Enter => "enter".into(),
+        KeyCode::Tab => "tab".into(),
+        KeyCode::BackTab => "shift-tab".into(),
+        other => format!("{other:?}").to_lowercase(),
+    };
+    if m.contains(CTRL) {
+        format!("ctrl-{base}")
+    } else {
+        base
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(c, m)
+    }
+
+    #[test]
+    fn keys_map_to_actions_by_view() {
+        assert_eq!(
+            action_for(&key(KeyCode::Char('j'), NONE), true),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::Char('l'), NONE), true),
+            Some(Action::Expand)
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::Char('l'), NONE), false),
+            None,
+            "no folding in tables"
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::Char('3'), NONE), false),
+            Some(Action::GoTab(2))
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::Char('c'), CTRL), false),
+            Some(Action::Quit)
+        );
+        assert_eq!(action_for(&key(KeyCode::Char('c'), NONE), false), None);
+        assert_eq!(
+            action_for(&key(KeyCode::Char('G'), SHIFT), false),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::BackTab, SHIFT), false),
+            Some(Action::PrevTab)
+        );
+    }
+
+    #[test]
+    fn help_covers_every_binding() {
+        assert_eq!(help_lines().len(), BINDINGS.len());
+        assert!(help_lines().iter().any(|(k, _, _)| k.contains("ctrl-c")));
+    }
+}

@@ -1,0 +1,196 @@
+//! The terminal console: one task owns the state; input, API answers and timers arrive as
+//! messages on one channel; `update` returns commands for the runner; `draw` is pure and runs only
+//! after something changed, inside a synchronized update.
+
+pub mod app;
+pub mod draw;
+pub mod keymap;
+pub mod lists;
+pub mod msg;
+pub mod rows;
+pub mod tasks;
+pub mod theme;
+pub mod tree;
+pub mod views;
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, EventStream};
+use crossterm::terminal::{
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use crossterm::{execute, terminal};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use std::io::Write;
+use std::sync::Arc;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+use self::app::{App, Options, ProfileInfo};
+use self::msg::Msg;
+use self::tasks::Runner;
+use crate::client::ApiClient;
+use crate::config::Profile;
+use crate::credentials::CredentialStore;
+
+/// What the console is started with.
+pub struct Launch {
+    pub profile_name: String,
+    pub profile: Profile,
+    pub ascii: bool,
+    pub mouse: bool,
+    pub color: bool,
+    /// A session token to start with (the demo signs in for the user).
+    pub token: Option<String>,
+    pub store: CredentialStore,
+}
+
+/// The HTTP client of a profile: its server, and its CA or (only if it says so) no checks at all.
+pub fn client_for(profile: &Profile) -> anyhow::Result<ApiClient> {
+    let mut b = reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(60))
+        .user_agent(concat!("dealerctl/", env!("CARGO_PKG_VERSION")));
+    if let Some(ca) = &profile.ca_file {
+        let pem = std::fs::read(ca)
+            .map_err(|e| anyhow::anyhow!("cannot read ca_file {}: {e}", ca.display()))?;
+        b = b.add_root_certificate(reqwest::Certificate::from_pem(&pem)?);
+    }
+    if profile.accept_invalid_certificates_dangerously {
+        tracing::warn!("accepting any TLS certificate, as the profile asks");
+        b = b.danger_accept_invalid_certs(true);
+    }
+    Ok(ApiClient::with_http(b.build()?, &profile.server))
+}
+
+/// Restores the terminal: leaves raw mode and the alternate screen, shows the cursor.
+pub fn restore_terminal() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(
+        std::io::stdout(),
+        LeaveAlternateScreen,
+        DisableMouseCapture,
+        crossterm::cursor::Show
+    );
+}
+
+/// Runs the console until the user quits or a signal arrives; the terminal is restored on every
+/// way out, a panic included.
+pub async fn run(launch: Launch) -> anyhow::Result<()> {
+    let client = client_for(&launch.profile)?;
+    let store_label = match &launch.store.note {
+        Some(note) => format!("{} ({note})", launch.store.kind().label()),
+        None => launch.store.kind().label().to_string(),
+    };
+    let note = launch.store.note.clone();
+    let store = Arc::new(launch.store);
+    let (tx, rx) = unbounded_channel();
+
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+    terminal::enable_raw_mode()?;
+    execute!(std::io::stdout(), EnterAlternateScreen)?;
+    if launch.mouse {
+        execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
+    let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+
+    let input_tx = tx.clone();
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        while let Some(Ok(event)) = events.next().await {
+            if input_tx.send(Msg::Input(event)).is_err() {
+                break;
+            }
+        }
+    });
+    #[cfg(unix)]
+    {
+        let signal_tx = tx.clone();
+        tokio::spawn(async move {
+            use tokio::signal::unix::{SignalKind, signal};
+            let (Ok(mut term_sig), Ok(mut hup)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::hangup()),
+            ) else {
+                return;
+            };
+            tokio::select! {
+                _ = term_sig.recv() => {},
+                _ = hup.recv() => {},
+            }
+            let _ = signal_tx.send(Msg::Quit);
+        });
+    }
+
+    let profile = ProfileInfo {
+        name: launch.profile_name.clone(),
+        server: launch.profile.server.clone(),
+        production: launch.profile.production,
+        email: launch.profile.email.clone(),
+    };
+    let options = Options {
+        color: launch.color,
+        ascii: launch.ascii,
+        show_latency: true,
+    };
+    let mut app = App::new(profile, options, store_label);
+    let size = term.size()?;
+    app.size = (size.width, size.height);
+    let mut runner = Runner::new(client, tx, store, launch.profile_name);
+    let mut first = app.start(launch.token);
+    if let Some(note) = note {
+        first.extend(app.flash(note, true));
+    }
+    let result = event_loop(&mut term, &mut app, rx, &mut runner, first, true).await;
+    restore_terminal();
+    result.map(|_| ())
+}
+
+/// The loop: run commands, wait for a message, drain every pending one, draw once if anything
+/// changed. Returns the number of frames drawn (tests count them).
+pub async fn event_loop<B: Backend>(
+    term: &mut Terminal<B>,
+    app: &mut App,
+    mut rx: UnboundedReceiver<Msg>,
+    runner: &mut Runner,
+    first: Vec<msg::Command>,
+    synchronized: bool,
+) -> anyhow::Result<u64>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let mut frames = 0u64;
+    for c in first {
+        runner.run(c);
+    }
+    loop {
+        if app.dirty {
+            if synchronized {
+                let _ = execute!(std::io::stdout(), BeginSynchronizedUpdate);
+            }
+            term.draw(|f| draw::draw(f, app))?;
+            if synchronized {
+                let _ = execute!(std::io::stdout(), EndSynchronizedUpdate);
+                let _ = std::io::stdout().flush();
+            }
+            app.dirty = false;
+            frames += 1;
+        }
+        if app.quit {
+            return Ok(frames);
+        }
+        let Some(msg) = rx.recv().await else {
+            return Ok(frames);
+        };
+        let mut cmds = app.update(msg);
+        while let Ok(more) = rx.try_recv() {
+            cmds.extend(app.update(more));
+        }
+        for c in cmds {
+            runner.run(c);
+        }
+    }
+}

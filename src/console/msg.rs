@@ -1,0 +1,123 @@
+//! What flows through the console: messages in (input, API answers, timers) and commands out
+//! (requests to start). `update` turns one into the other; nothing else changes state.
+
+use crossterm::event::Event;
+use std::time::Duration;
+
+use crate::client::ClientError;
+use crate::model::*;
+
+/// The lists the console pages through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ListKind {
+    Tenants,
+    Packages,
+    Users,
+    Groups,
+    Audit,
+}
+
+/// Everything the UI task reacts to.
+#[derive(Debug)]
+pub enum Msg {
+    Input(Event),
+    /// Boxed: answers are large, input events small, and the channel carries both.
+    Reply(Box<Reply>),
+    /// A flash message's time is up (the id of the flash).
+    FlashExpired(u64),
+    /// Time to try the server again after a lost connection.
+    Retry,
+    /// Stop (a signal arrived).
+    Quit,
+}
+
+/// An API answer, tagged with the generation of the request so stale answers can be dropped.
+#[derive(Debug)]
+pub struct Reply {
+    pub generation: u64,
+    pub latency: Duration,
+    pub body: ReplyBody,
+}
+
+// The whole reply travels boxed (`Msg::Reply(Box<Reply>)`), so variant sizes cost nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum ReplyBody {
+    SignedIn(Box<Result<LoginResponse, ClientError>>),
+    Me(Box<Result<Me, ClientError>>),
+    Tree {
+        under: Option<String>,
+        result: Result<TreeNode, ClientError>,
+    },
+    Details(Result<(Dealer, Option<Capacity>), ClientError>),
+    Tenants {
+        append: bool,
+        result: Result<Page<Tenant>, ClientError>,
+    },
+    Packages {
+        append: bool,
+        result: Result<Page<(Dealer, Option<Capacity>)>, ClientError>,
+    },
+    Users {
+        append: bool,
+        result: Result<Page<User>, ClientError>,
+    },
+    Groups {
+        append: bool,
+        result: Result<Page<Group>, ClientError>,
+    },
+    Audit {
+        append: bool,
+        result: Result<Page<AuditEvent>, ClientError>,
+    },
+    RateCards(Result<(), ClientError>),
+    SignedOut,
+    /// A stored token was found (or not) at start.
+    StoredToken(Option<String>),
+}
+
+/// Work for the runner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Look for a stored session token of this login.
+    LoadStoredToken {
+        email: String,
+    },
+    SignIn {
+        email: String,
+        password: String,
+    },
+    /// Use (or drop) a session token from now on, and keep it in the credential store.
+    UseToken {
+        email: String,
+        token: Option<String>,
+        persist: bool,
+    },
+    LoadMe {
+        generation: u64,
+    },
+    LoadTree {
+        under: Option<String>,
+        generation: u64,
+    },
+    LoadDetails {
+        id: String,
+        generation: u64,
+    },
+    LoadPage {
+        list: ListKind,
+        cursor: Option<String>,
+        generation: u64,
+    },
+    ProbeRateCards {
+        generation: u64,
+    },
+    SignOut,
+    /// Send `FlashExpired(id)` after a while.
+    ExpireFlash {
+        id: u64,
+        after: Duration,
+    },
+    /// Send `Retry` after a while.
+    RetryAfter(Duration),
+}

@@ -1,0 +1,332 @@
+//! How each table shows its rows: headers, cells, sort keys and the text the filter searches.
+
+use super::app::Tab;
+use super::lists::{Row, SortKey};
+use crate::model::*;
+
+/// A dealer with its capacity, as the Packages tab shows it.
+#[derive(Debug, Clone)]
+pub struct PackageRow {
+    pub dealer: Dealer,
+    pub capacity: Option<Capacity>,
+}
+
+impl From<(Dealer, Option<Capacity>)> for PackageRow {
+    fn from((dealer, capacity): (Dealer, Option<Capacity>)) -> Self {
+        PackageRow { dealer, capacity }
+    }
+}
+
+impl PackageRow {
+    /// The fullest dimension: (allocated + used) / package; None when unlimited or unknown.
+    pub fn fullness(&self) -> Option<f64> {
+        let c = self.capacity.as_ref()?;
+        [
+            c.max_tenants,
+            c.extensions,
+            c.concurrent_calls,
+            c.recording_minutes,
+        ]
+        .iter()
+        .filter_map(ratio)
+        .reduce(f64::max)
+    }
+}
+
+/// The share of a dimension in use; None when unlimited.
+pub fn ratio(d: &DimensionUsage) -> Option<f64> {
+    let p = d.package?;
+    let taken = (d.allocated + d.used) as f64;
+    Some(if p == 0 {
+        if taken > 0.0 { f64::INFINITY } else { 0.0 }
+    } else {
+        taken / p as f64
+    })
+}
+
+fn pct(d: Option<&DimensionUsage>) -> String {
+    match d {
+        None => "-".into(),
+        Some(d) => match ratio(d) {
+            None => format!("{} / unlimited", d.allocated + d.used),
+            Some(r) if r.is_infinite() => format!("{} / 0", d.allocated + d.used),
+            Some(r) => format!(
+                "{:>3.0}% {}/{}",
+                r * 100.0,
+                d.allocated + d.used,
+                d.package.unwrap_or(0)
+            ),
+        },
+    }
+}
+
+/// Column headers and widths (in characters, 0 = the rest) of each table.
+pub fn headers(tab: Tab) -> &'static [(&'static str, u16)] {
+    match tab {
+        Tab::Tenants => &[
+            ("name", 0),
+            ("domain", 30),
+            ("dealer", 22),
+            ("ext", 5),
+            ("calls", 5),
+            ("rec min", 7),
+            ("HA", 3),
+            ("status", 9),
+            ("rate card", 9),
+        ],
+        Tab::Packages => &[
+            ("dealer", 0),
+            ("level", 15),
+            ("tenants", 16),
+            ("extensions", 18),
+            ("calls", 16),
+            ("recording", 18),
+            ("fullest", 7),
+        ],
+        Tab::Users => &[
+            ("email", 0),
+            ("name", 22),
+            ("dealer", 22),
+            ("status", 8),
+            ("groups", 16),
+            ("last sign-in", 16),
+        ],
+        Tab::Groups => &[
+            ("name", 0),
+            ("owner", 16),
+            ("members", 7),
+            ("permissions", 11),
+            ("description", 40),
+        ],
+        Tab::Audit => &[
+            ("time", 19),
+            ("actor", 26),
+            ("action", 22),
+            ("object", 8),
+            ("name", 0),
+        ],
+        Tab::Dealers | Tab::RateCards => &[],
+    }
+}
+
+/// How many columns a table sorts by.
+pub fn columns(tab: Tab) -> usize {
+    headers(tab).len()
+}
+
+fn status(enabled: bool, effective: bool) -> &'static str {
+    match (enabled, effective) {
+        (false, _) => "suspended",
+        (true, false) => "inherited",
+        _ => "active",
+    }
+}
+
+fn text(s: &str) -> SortKey {
+    SortKey::Text(s.to_lowercase())
+}
+
+impl Row for Tenant {
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.domain.clone(),
+            self.dealer_name.clone(),
+            self.extensions.to_string(),
+            self.concurrent_calls.to_string(),
+            self.recording_minutes.to_string(),
+            if self.high_availability { "yes" } else { "" }.into(),
+            status(self.enabled, self.effective_enabled).into(),
+            self.rate_card_id.clone().unwrap_or_default(),
+        ]
+    }
+    fn sort_key(&self, col: usize) -> SortKey {
+        match col {
+            3 => SortKey::Num(self.extensions),
+            4 => SortKey::Num(self.concurrent_calls),
+            5 => SortKey::Num(self.recording_minutes),
+            c => text(self.cells().get(c).map(String::as_str).unwrap_or("")),
+        }
+    }
+    fn haystack(&self) -> String {
+        format!("{} {} {}", self.name, self.domain, self.dealer_name)
+    }
+}
+
+impl Row for PackageRow {
+    fn cells(&self) -> Vec<String> {
+        let c = self.capacity.as_ref();
+        vec![
+            self.dealer.name.clone(),
+            self.dealer.level.label().into(),
+            pct(c.map(|c| &c.max_tenants)),
+            pct(c.map(|c| &c.extensions)),
+            pct(c.map(|c| &c.concurrent_calls)),
+            pct(c.map(|c| &c.recording_minutes)),
+            self.fullness()
+                .map(|f| {
+                    if f.is_infinite() {
+                        "over".into()
+                    } else {
+                        format!("{:.0}%", f * 100.0)
+                    }
+                })
+                .unwrap_or_else(|| "-".into()),
+        ]
+    }
+    fn sort_key(&self, col: usize) -> SortKey {
+        match col {
+            1 => SortKey::Num(
+                Level::ALL
+                    .iter()
+                    .position(|l| *l == self.dealer.level)
+                    .unwrap_or(0) as i64,
+            ),
+            6 => SortKey::Num(
+                self.fullness()
+                    .map(|f| {
+                        if f.is_infinite() {
+                            i64::MAX
+                        } else {
+                            (f * 10_000.0) as i64
+                        }
+                    })
+                    .unwrap_or(-1),
+            ),
+            2..=5 => {
+                let c = self.capacity.as_ref();
+                let d = c.map(|c| {
+                    [
+                        &c.max_tenants,
+                        &c.extensions,
+                        &c.concurrent_calls,
+                        &c.recording_minutes,
+                    ][col - 2]
+                });
+                SortKey::Num(
+                    d.and_then(ratio)
+                        .map(|r| {
+                            if r.is_infinite() {
+                                i64::MAX
+                            } else {
+                                (r * 10_000.0) as i64
+                            }
+                        })
+                        .unwrap_or(-1),
+                )
+            }
+            _ => text(&self.dealer.name),
+        }
+    }
+    fn haystack(&self) -> String {
+        format!("{} {}", self.dealer.name, self.dealer.level.label())
+    }
+}
+
+impl Row for User {
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.email.clone(),
+            self.display_name.clone(),
+            self.dealer_name.clone(),
+            self.status.as_str().into(),
+            if self.group_ids.is_empty() {
+                "NONE".into()
+            } else {
+                format!("{}", self.group_ids.len())
+            },
+            self.last_sign_in_at
+                .as_deref()
+                .map(short_time)
+                .unwrap_or_default(),
+        ]
+    }
+    fn sort_key(&self, col: usize) -> SortKey {
+        match col {
+            4 => SortKey::Num(self.group_ids.len() as i64),
+            c => text(self.cells().get(c).map(String::as_str).unwrap_or("")),
+        }
+    }
+    fn haystack(&self) -> String {
+        format!("{} {} {}", self.email, self.display_name, self.dealer_name)
+    }
+}
+
+impl Row for Group {
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            if self.inherited {
+                "inherited".into()
+            } else {
+                short_id(&self.dealer_id)
+            },
+            self.members_count.to_string(),
+            self.permissions.len().to_string(),
+            self.description.clone(),
+        ]
+    }
+    fn sort_key(&self, col: usize) -> SortKey {
+        match col {
+            2 => SortKey::Num(self.members_count),
+            3 => SortKey::Num(self.permissions.len() as i64),
+            c => text(self.cells().get(c).map(String::as_str).unwrap_or("")),
+        }
+    }
+    fn haystack(&self) -> String {
+        format!("{} {}", self.name, self.description)
+    }
+}
+
+impl Row for AuditEvent {
+    fn cells(&self) -> Vec<String> {
+        let actor = match (&self.actor_email, &self.impersonator_email) {
+            (Some(a), Some(i)) => format!("{i} as {a}"),
+            (Some(a), None) => a.clone(),
+            (None, _) => "(system)".into(),
+        };
+        vec![
+            short_time(&self.at),
+            actor,
+            self.action.clone(),
+            self.object_type.clone(),
+            self.object_name.clone().unwrap_or_default(),
+        ]
+    }
+    fn sort_key(&self, col: usize) -> SortKey {
+        match col {
+            // Ids are time-ordered: newest first is the natural order.
+            0 => SortKey::Text(self.id.clone()),
+            c => text(self.cells().get(c).map(String::as_str).unwrap_or("")),
+        }
+    }
+    fn haystack(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.action,
+            self.actor_email.clone().unwrap_or_default(),
+            self.object_name.clone().unwrap_or_default()
+        )
+    }
+}
+
+/// `2026-11-23T18:56:58.123Z` as `2026-11-23 18:56:58`.
+pub fn short_time(t: &str) -> String {
+    t.get(..19).unwrap_or(t).replace('T', " ")
+}
+
+/// The readable tail of an opaque id.
+fn short_id(id: &str) -> String {
+    id.rsplit('_')
+        .next()
+        .map(|s| {
+            s.chars()
+                .rev()
+                .take(6)
+                .collect::<String>()
+                .chars()
+                .rev()
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,229 @@
+//! The runner: turns commands into background tasks that talk to the server and report back as
+//! messages. It owns the API client; the UI state never waits on the network.
+
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::msg::*;
+use crate::client::{ApiClient, ClientError};
+use crate::credentials::{CredentialStore, session_account};
+use crate::model::*;
+
+/// How many rows one page request asks for.
+pub const PAGE_SIZE: i64 = 200;
+
+pub struct Runner {
+    client: ApiClient,
+    tx: UnboundedSender<Msg>,
+    store: Arc<CredentialStore>,
+    profile: String,
+    in_flight: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// Counts a task as running until dropped.
+struct Flight(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Runner {
+    pub fn new(
+        client: ApiClient,
+        tx: UnboundedSender<Msg>,
+        store: Arc<CredentialStore>,
+        profile: String,
+    ) -> Runner {
+        Runner {
+            client,
+            tx,
+            store,
+            profile,
+            in_flight: Arc::default(),
+        }
+    }
+
+    /// Tasks started and not yet reported (tests wait for zero).
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn spawn<F>(&self, generation: u64, work: F)
+    where
+        F: std::future::Future<Output = ReplyBody> + Send + 'static,
+    {
+        self.in_flight
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let flight = Flight(self.in_flight.clone());
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let body = work.await;
+            let _ = tx.send(Msg::Reply(Box::new(Reply {
+                generation,
+                latency: started.elapsed(),
+                body,
+            })));
+            drop(flight);
+        });
+    }
+
+    fn spawn_timer(&self, after: std::time::Duration, msg: Msg) {
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            let _ = tx.send(msg);
+        });
+    }
+
+    pub fn run(&mut self, cmd: Command) {
+        let c = self.client.clone();
+        match cmd {
+            Command::LoadStoredToken { email } => {
+                let store = self.store.clone();
+                let account = session_account(&self.profile, &email);
+                self.spawn(0, async move {
+                    let found = tokio::task::spawn_blocking(move || store.get(&account)).await;
+                    match found {
+                        Ok(Ok(t)) => ReplyBody::StoredToken(t),
+                        Ok(Err(e)) => {
+                            tracing::warn!(error = %e, "reading the stored session failed");
+                            ReplyBody::StoredToken(None)
+                        }
+                        Err(_) => ReplyBody::StoredToken(None),
+                    }
+                });
+            }
+            Command::SignIn { email, password } => {
+                self.spawn(0, async move {
+                    ReplyBody::SignedIn(Box::new(c.login(&email, &password).await))
+                });
+            }
+            Command::UseToken {
+                email,
+                token,
+                persist,
+            } => {
+                self.client = match &token {
+                    Some(t) => self.client.with_token(t.clone()),
+                    None => self.client.without_token(),
+                };
+                if persist {
+                    let store = self.store.clone();
+                    let account = session_account(&self.profile, &email);
+                    tokio::task::spawn_blocking(move || {
+                        let r = match token {
+                            Some(t) => store.set(&account, &t),
+                            None => store.delete(&account),
+                        };
+                        if let Err(e) = r {
+                            tracing::warn!(error = %e, "the credential store failed");
+                        }
+                    });
+                }
+            }
+            Command::LoadMe { generation } => {
+                self.spawn(
+                    generation,
+                    async move { ReplyBody::Me(Box::new(c.me().await)) },
+                )
+            }
+            Command::LoadTree { under, generation } => self.spawn(generation, async move {
+                let result = c.tree(under.as_deref(), 1).await;
+                ReplyBody::Tree { under, result }
+            }),
+            Command::LoadDetails { id, generation } => self.spawn(generation, async move {
+                let details = async {
+                    let d = c.get_dealer(&id).await?;
+                    let cap = match c.capacity(&id).await {
+                        Ok(cap) => Some(cap),
+                        Err(e) if e.status() == Some(403) => None,
+                        Err(e) => return Err(e),
+                    };
+                    Ok((d, cap))
+                };
+                ReplyBody::Details(details.await)
+            }),
+            Command::LoadPage {
+                list,
+                cursor,
+                generation,
+            } => {
+                let append = cursor.is_some();
+                let page = PageParams {
+                    limit: Some(PAGE_SIZE),
+                    cursor,
+                    q: None,
+                };
+                self.spawn(generation, async move {
+                    match list {
+                        ListKind::Tenants => ReplyBody::Tenants {
+                            append,
+                            result: c.list_tenants(&TenantFilter::default(), &page).await,
+                        },
+                        ListKind::Users => ReplyBody::Users {
+                            append,
+                            result: c.list_users(&UserFilter::default(), &page).await,
+                        },
+                        ListKind::Groups => ReplyBody::Groups {
+                            append,
+                            result: c.list_groups(&GroupFilter::default(), &page).await,
+                        },
+                        ListKind::Audit => ReplyBody::Audit {
+                            append,
+                            result: c.audit(&AuditFilter::default(), &page).await,
+                        },
+                        ListKind::Packages => ReplyBody::Packages {
+                            append,
+                            result: packages(&c, &page).await,
+                        },
+                    }
+                });
+            }
+            Command::ProbeRateCards { generation } => self.spawn(generation, async move {
+                ReplyBody::RateCards(c.probe("/rate-cards").await)
+            }),
+            Command::SignOut => self.spawn(0, async move {
+                let _ = c.logout().await;
+                ReplyBody::SignedOut
+            }),
+            Command::ExpireFlash { id, after } => self.spawn_timer(after, Msg::FlashExpired(id)),
+            Command::RetryAfter(after) => self.spawn_timer(after, Msg::Retry),
+        }
+    }
+}
+
+/// A page of dealers with each one's capacity (8 requests at a time).
+async fn packages(
+    c: &ApiClient,
+    page: &PageParams,
+) -> Result<Page<(Dealer, Option<Capacity>)>, ClientError> {
+    use futures::StreamExt;
+    let dealers = c.list_dealers(&DealerFilter::default(), page).await?;
+    let ids: Vec<String> = dealers.items.iter().map(|d| d.id.clone()).collect();
+    let lookups: Vec<_> = ids
+        .into_iter()
+        .map(|id| {
+            let c = c.clone();
+            async move { c.capacity(&id).await }
+        })
+        .collect();
+    let caps: Vec<Result<Capacity, ClientError>> =
+        futures::stream::iter(lookups).buffered(8).collect().await;
+    let mut items = Vec::with_capacity(dealers.items.len());
+    for (d, cap) in dealers.items.into_iter().zip(caps) {
+        match cap {
+            Ok(cap) => items.push((d, Some(cap))),
+            Err(e) if e.status() == Some(403) => items.push((d, None)),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Page {
+        items,
+        next_cursor: dealers.next_cursor,
+        total: dealers.total,
+    })
+}

@@ -1,0 +1,274 @@
+//! The dealer tree, loaded lazily one level at a time, flattened for display.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{NodeKind, TreeNode};
+
+/// One line of the flattened tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TreeRow {
+    pub id: String,
+    pub depth: usize,
+    pub kind: NodeKind,
+    pub name: String,
+    pub level: Option<crate::model::Level>,
+    pub enabled: bool,
+    pub effective_enabled: bool,
+    pub has_children: bool,
+    pub expanded: bool,
+    pub loading: bool,
+}
+
+/// The tree as loaded so far.
+#[derive(Debug, Default)]
+pub struct DealerTree {
+    pub root: Option<String>,
+    nodes: HashMap<String, TreeNode>,
+    children: HashMap<String, Vec<String>>,
+    expanded: HashSet<String>,
+    loading: HashSet<String>,
+    pub selected: usize,
+    pub rows: Vec<TreeRow>,
+    pub error: Option<String>,
+    /// Fuzzy filter over loaded names: matching rows and their ancestors stay.
+    filter: String,
+}
+
+impl DealerTree {
+    /// Takes `GET /tree` for `under` (None: the caller's own root) with one level of children.
+    pub fn accept(&mut self, under: Option<&str>, node: TreeNode) {
+        let id = node.id.clone();
+        if under.is_none() {
+            self.root = Some(id.clone());
+            self.expanded.insert(id.clone());
+        }
+        self.loading.remove(&id);
+        let kids: Vec<String> = node.children.iter().map(|c| c.id.clone()).collect();
+        for mut child in node.children.clone() {
+            // Keep what is already known below a child that is reloaded with its parent.
+            child.children.clear();
+            self.nodes.insert(child.id.clone(), child);
+        }
+        let mut own = node;
+        own.children.clear();
+        self.nodes.insert(id.clone(), own);
+        self.children.insert(id, kids);
+        self.error = None;
+        self.flatten();
+    }
+
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    pub fn set_filter(&mut self, filter: &str) {
+        self.filter = filter.to_string();
+        self.flatten();
+    }
+
+    /// Whether `id` or a loaded node below it matches the filter.
+    fn matches(
+        &self,
+        id: &str,
+        pattern: &nucleo_matcher::pattern::Pattern,
+        matcher: &mut nucleo_matcher::Matcher,
+    ) -> bool {
+        let mut buf = Vec::new();
+        let own = self.nodes.get(id).is_some_and(|n| {
+            pattern
+                .score(nucleo_matcher::Utf32Str::new(&n.name, &mut buf), matcher)
+                .is_some()
+        });
+        own || self
+            .children
+            .get(id)
+            .is_some_and(|kids| kids.iter().any(|k| self.matches(k, pattern, matcher)))
+    }
+
+    /// Forgets everything (a new sign-in or a refresh).
+    pub fn clear(&mut self) {
+        *self = DealerTree::default();
+    }
+
+    pub fn selected_row(&self) -> Option<&TreeRow> {
+        self.rows.get(self.selected)
+    }
+
+    /// Expands the selected node; returns its id when its children must be loaded first.
+    pub fn expand_selected(&mut self) -> Option<String> {
+        let row = self.selected_row()?.clone();
+        if !row.has_children || row.expanded {
+            return None;
+        }
+        self.expanded.insert(row.id.clone());
+        let need = !self.children.contains_key(&row.id);
+        if need {
+            self.loading.insert(row.id.clone());
+        }
+        self.flatten();
+        need.then_some(row.id)
+    }
+
+    /// Collapses the selected node, or moves to its parent when it is a leaf or collapsed.
+    pub fn collapse_selected(&mut self) {
+        let Some(row) = self.selected_row().cloned() else {
+            return;
+        };
+        if row.expanded {
+            self.expanded.remove(&row.id);
+            self.flatten();
+        } else if let Some(parent) = (0..self.selected)
+            .rev()
+            .find(|i| self.rows[*i].depth + 1 == row.depth)
+        {
+            self.selected = parent;
+        }
+    }
+
+    /// Toggles the selected node; returns an id to load like `expand_selected`.
+    pub fn toggle_selected(&mut self) -> Option<String> {
+        match self.selected_row() {
+            Some(r) if r.expanded => {
+                self.collapse_selected();
+                None
+            }
+            _ => self.expand_selected(),
+        }
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.rows.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+    }
+
+    pub fn move_to(&mut self, index: usize) {
+        self.selected = index.min(self.rows.len().saturating_sub(1));
+    }
+
+    /// The ids of expanded nodes, to reload them on refresh.
+    pub fn expanded_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .expanded
+            .iter()
+            .filter(|id| Some(*id) != self.root.as_ref())
+            .cloned()
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    fn flatten(&mut self) {
+        let selected_id = self.selected_row().map(|r| r.id.clone());
+        let mut rows = Vec::new();
+        if let Some(root) = self.root.clone() {
+            self.push(&root, 0, &mut rows);
+        }
+        if !self.filter.is_empty() {
+            use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+            let pattern = Pattern::parse(&self.filter, CaseMatching::Ignore, Normalization::Smart);
+            let mut matcher = nucleo_matcher::Matcher::new(nucleo_matcher::Config::DEFAULT);
+            rows.retain(|r| self.matches(&r.id, &pattern, &mut matcher));
+        }
+        self.rows = rows;
+        self.selected = selected_id
+            .and_then(|id| self.rows.iter().position(|r| r.id == id))
+            .unwrap_or(self.selected)
+            .min(self.rows.len().saturating_sub(1));
+    }
+
+    fn push(&self, id: &str, depth: usize, rows: &mut Vec<TreeRow>) {
+        let Some(n) = self.nodes.get(id) else { return };
+        let expanded = self.expanded.contains(id);
+        rows.push(TreeRow {
+            id: id.to_string(),
+            depth,
+            kind: n.kind,
+            name: n.name.clone(),
+            level: n.level,
+            enabled: n.enabled,
+            effective_enabled: n.effective_enabled,
+            has_children: n.kind == crate::model::NodeKind::Dealer
+                && (n.children_count + n.tenants_count) > 0,
+            expanded,
+            loading: self.loading.contains(id),
+        });
+        if expanded && let Some(kids) = self.children.get(id) {
+            for k in kids {
+                self.push(k, depth + 1, rows);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Level;
+
+    fn node(id: &str, kind: NodeKind, children: Vec<TreeNode>, counts: i64) -> TreeNode {
+        TreeNode {
+            id: id.into(),
+            kind,
+            name: id.into(),
+            level: (kind == NodeKind::Dealer).then_some(Level::Reseller),
+            enabled: true,
+            effective_enabled: true,
+            children_count: counts,
+            tenants_count: 0,
+            children,
+        }
+    }
+
+    #[test]
+    fn expanding_loads_lazily_and_collapsing_walks_up() {
+        let mut t = DealerTree::default();
+        t.accept(
+            None,
+            node(
+                "root",
+                NodeKind::Dealer,
+                vec![
+                    node("a", NodeKind::Dealer, vec![], 1),
+                    node("t", NodeKind::Tenant, vec![], 0),
+                ],
+                2,
+            ),
+        );
+        assert_eq!(
+            t.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["root", "a", "t"]
+        );
+        t.move_by(1);
+        assert_eq!(
+            t.expand_selected(),
+            Some("a".into()),
+            "children not loaded yet"
+        );
+        t.accept(
+            Some("a"),
+            node(
+                "a",
+                NodeKind::Dealer,
+                vec![node("b", NodeKind::Dealer, vec![], 0)],
+                1,
+            ),
+        );
+        assert_eq!(
+            t.rows
+                .iter()
+                .map(|r| (r.id.as_str(), r.depth))
+                .collect::<Vec<_>>(),
+            [("root", 0), ("a", 1), ("b", 2), ("t", 1)]
+        );
+        t.move_by(1);
+        t.collapse_selected();
+        assert_eq!(
+            t.selected_row().unwrap().id,
+            "a",
+            "a leaf moves to its parent"
+        );
+        t.collapse_selected();
+        assert_eq!(t.rows.len(), 3);
+        assert_eq!(t.expand_selected(), None, "already loaded");
+    }
+}

@@ -1,0 +1,121 @@
+//! The list tabs: a table drawing only its visible rows, with the loading, error and empty states.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table};
+
+use crate::console::app::{App, Tab};
+use crate::console::lists::{ListState, Row};
+use crate::console::rows::headers;
+use crate::console::theme::{Sym, Theme};
+use crate::model::{User, UserStatus};
+
+pub fn draw(f: &mut Frame, app: &App, tab: Tab, theme: &Theme, area: Rect) {
+    match tab {
+        Tab::Tenants => table(f, &app.tenants, tab, theme, area, |_| None),
+        Tab::Packages => table(f, &app.packages, tab, theme, area, |p| match p.fullness() {
+            Some(r) if r > 1.0 => Some(theme.error()),
+            Some(r) if r >= 0.9 => Some(theme.gauge(r)),
+            _ => None,
+        }),
+        Tab::Users => table(f, &app.users, tab, theme, area, |u: &User| {
+            (u.group_ids.is_empty() || u.status == UserStatus::Disabled).then(|| theme.error())
+        }),
+        Tab::Groups => table(f, &app.groups, tab, theme, area, |_| None),
+        Tab::Audit => table(f, &app.audit, tab, theme, area, |_| None),
+        Tab::Dealers | Tab::RateCards => {}
+    }
+}
+
+fn table<T: Row>(
+    f: &mut Frame,
+    list: &ListState<T>,
+    tab: Tab,
+    theme: &Theme,
+    area: Rect,
+    mark: impl Fn(&T) -> Option<Style>,
+) {
+    let cols = headers(tab);
+    let count = if list.filter.is_empty() {
+        format!("{} of {}", list.items.len(), list.total)
+    } else {
+        format!("{} matching /{}", list.view.len(), list.filter)
+    };
+    let loading = if list.loading { " · loading…" } else { "" };
+    let sort = cols.get(list.sort_col).map(|(h, _)| *h).unwrap_or("");
+    let dir = if list.sort_desc { "desc" } else { "asc" };
+    let title = format!(
+        " {} ({count}{loading}) sorted by {sort} {dir} ",
+        tab.title()
+    );
+    let block = Block::default().borders(Borders::ALL).title(title);
+    if let Some(why) = &list.unavailable {
+        f.render_widget(
+            Paragraph::new(why.as_str()).style(theme.dim()).block(block),
+            area,
+        );
+        return;
+    }
+    if let Some(e) = &list.error
+        && list.items.is_empty()
+    {
+        let text = vec![
+            Line::styled(e.clone(), theme.error()),
+            Line::raw("press r to try again"),
+        ];
+        f.render_widget(Paragraph::new(text).block(block), area);
+        return;
+    }
+    if list.view.is_empty() {
+        let text = if list.loading {
+            "loading…"
+        } else if list.filter.is_empty() {
+            "nothing here yet"
+        } else {
+            "no match"
+        };
+        f.render_widget(Paragraph::new(text).style(theme.dim()).block(block), area);
+        return;
+    }
+    // Only the rows that fit are turned into cells.
+    let visible = area.height.saturating_sub(3) as usize;
+    let start = list.selected.saturating_sub(visible.saturating_sub(1));
+    let rows: Vec<TableRow> = list.view[start..(start + visible).min(list.view.len())]
+        .iter()
+        .enumerate()
+        .map(|(i, idx)| {
+            let item = &list.items[*idx];
+            let mut cells: Vec<Cell> = item.cells().into_iter().map(Cell::from).collect();
+            if let Some(style) = mark(item) {
+                if let Some(first) = cells.first_mut() {
+                    let text = format!("{} {}", theme.sym(Sym::Warning), item.cells()[0]);
+                    *first = Cell::from(text).style(style);
+                }
+            }
+            let row = TableRow::new(cells);
+            if start + i == list.selected {
+                row.style(theme.selected())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let widths: Vec<Constraint> = cols
+        .iter()
+        .map(|(_, w)| {
+            if *w == 0 {
+                Constraint::Min(12)
+            } else {
+                Constraint::Length(*w)
+            }
+        })
+        .collect();
+    let header = TableRow::new(cols.iter().map(|(h, _)| Cell::from(*h))).style(theme.title());
+    let t = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1);
+    f.render_widget(t, area);
+}
