@@ -198,7 +198,7 @@ impl App {
             packages: ListState::default(),
             users: ListState::default(),
             groups: ListState::default(),
-            audit: ListState::default(),
+            audit: newest_first(),
             rate_cards: None,
             flash: None,
             flash_seq: 0,
@@ -294,6 +294,7 @@ impl App {
             Msg::Retry => vec![self.load_me()],
             Msg::Quit => {
                 self.quit = true;
+                self.dirty = false;
                 vec![]
             }
         }
@@ -501,7 +502,7 @@ impl App {
         self.packages = ListState::default();
         self.users = ListState::default();
         self.groups = ListState::default();
-        self.audit = ListState::default();
+        self.audit = newest_first();
         self.rate_cards = None;
     }
 
@@ -925,6 +926,14 @@ impl App {
                 vec![]
             }
         }
+    }
+}
+
+/// The audit list: newest first.
+fn newest_first() -> ListState<AuditEvent> {
+    ListState {
+        sort_desc: true,
+        ..ListState::default()
     }
 }
 

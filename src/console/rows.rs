@@ -48,7 +48,7 @@ fn pct(d: Option<&DimensionUsage>) -> String {
     match d {
         None => "-".into(),
         Some(d) => match ratio(d) {
-            None => format!("{} / unlimited", d.allocated + d.used),
+            None => format!("{}/∞", d.allocated + d.used),
             Some(r) if r.is_infinite() => format!("{} / 0", d.allocated + d.used),
             Some(r) => format!(
                 "{:>3.0}% {}/{}",
@@ -85,15 +85,15 @@ pub fn headers(tab: Tab) -> &'static [(&'static str, u16)] {
         ],
         Tab::Users => &[
             ("email", 0),
-            ("name", 22),
-            ("dealer", 22),
+            ("name", 20),
+            ("dealer", 20),
             ("status", 8),
-            ("groups", 16),
+            ("groups", 7),
             ("last sign-in", 16),
         ],
         Tab::Groups => &[
             ("name", 0),
-            ("owner", 16),
+            ("owner", 22),
             ("members", 7),
             ("permissions", 11),
             ("description", 40),
@@ -256,10 +256,10 @@ impl Row for Group {
     fn cells(&self) -> Vec<String> {
         vec![
             self.name.clone(),
-            if self.inherited {
-                "inherited".into()
+            if self.dealer_name.is_empty() {
+                "(above you)".into()
             } else {
-                short_id(&self.dealer_id)
+                self.dealer_name.clone()
             },
             self.members_count.to_string(),
             self.permissions.len().to_string(),
@@ -313,20 +313,4 @@ impl Row for AuditEvent {
 /// `2026-11-23T18:56:58.123Z` as `2026-11-23 18:56:58`.
 pub fn short_time(t: &str) -> String {
     t.get(..19).unwrap_or(t).replace('T', " ")
-}
-
-/// The readable tail of an opaque id.
-fn short_id(id: &str) -> String {
-    id.rsplit('_')
-        .next()
-        .map(|s| {
-            s.chars()
-                .rev()
-                .take(6)
-                .collect::<String>()
-                .chars()
-                .rev()
-                .collect()
-        })
-        .unwrap_or_default()
 }

@@ -8,6 +8,8 @@ use super::Permission;
 pub struct Group {
     pub id: String,
     pub dealer_id: String,
+    /// The owner's name (empty when the owner lies outside the caller's scope).
+    pub dealer_name: String,
     pub name: String,
     pub description: String,
     pub permissions: Vec<Permission>,

@@ -106,7 +106,7 @@ fn table<T: Row>(
         .iter()
         .map(|(_, w)| {
             if *w == 0 {
-                Constraint::Min(12)
+                Constraint::Min(20)
             } else {
                 Constraint::Length(*w)
             }

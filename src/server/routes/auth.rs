@@ -185,6 +185,7 @@ pub async fn me(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<Me
     for mut g in caller.groups {
         if st.store.get_group(&caller.scope, &g.id).await?.is_none() {
             g.dealer_id = String::new();
+            g.dealer_name = String::new();
             g.members_count = 0;
             g.inherited = true;
         }

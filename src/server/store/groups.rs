@@ -12,7 +12,7 @@ use crate::domain::permissions::normalize;
 use crate::domain::validate;
 use crate::model::*;
 
-pub(super) const GROUP_SELECT: &str = "SELECT g.id, g.dealer_id, g.name, g.description, g.permissions, \
+pub(super) const GROUP_SELECT: &str = "SELECT g.id, g.dealer_id, (SELECT d.name FROM dealers d WHERE d.id = g.dealer_id) AS dealer_name, g.name, g.description, g.permissions, \
     CAST((SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS BIGINT) AS members_count, \
     g.created_at, g.updated_at, g.version FROM perm_groups g";
 
@@ -28,6 +28,7 @@ pub(super) fn group_from_row(row: &sqlx::any::AnyRow, inherited: bool) -> StoreR
     Ok(Group {
         id: row.text("id")?,
         dealer_id: row.text("dealer_id")?,
+        dealer_name: row.text("dealer_name")?,
         name: row.text("name")?,
         description: row.text("description")?,
         permissions,

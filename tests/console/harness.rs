@@ -1,0 +1,213 @@
+//! Drives the console's message loop against a real server, without a terminal: keys go in as
+//! messages, commands run on the real runner and client, screens render on ratatui's TestBackend.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use dealerctl::client::ApiClient;
+use dealerctl::console::app::{App, Options, ProfileInfo};
+use dealerctl::console::msg::Msg;
+use dealerctl::console::tasks::Runner;
+use dealerctl::credentials::CredentialStore;
+use dealerctl::server::bootstrap::AdminLogin;
+use dealerctl::server::config::ServerConfig;
+use dealerctl::server::demo::DEMO_PASSWORD;
+use dealerctl::server::run::{RunningServer, spawn};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+pub struct Console {
+    pub app: App,
+    runner: Runner,
+    rx: UnboundedReceiver<Msg>,
+    pub server: Option<RunningServer>,
+    _dir: tempfile::TempDir,
+}
+
+/// A server seeded with the demo tree.
+pub async fn demo_server() -> (RunningServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = ServerConfig {
+        listen: "127.0.0.1:0".into(),
+        database: format!("sqlite://{}", dir.path().join("c.db").display()),
+        mail_outbox: dir.path().join("outbox"),
+        seed_demo: true,
+        ..ServerConfig::default()
+    };
+    let admin = AdminLogin {
+        email: "root@acme.example".into(),
+        password: Some(DEMO_PASSWORD.into()),
+    };
+    (spawn(config, admin).await.unwrap(), dir)
+}
+
+fn options() -> Options {
+    Options {
+        color: false,
+        ascii: false,
+        show_latency: false,
+    }
+}
+
+impl Console {
+    /// The console signed in as a demo login (as `dealerctl demo` opens it).
+    pub async fn signed_in(email: &str) -> Console {
+        let (server, dir) = demo_server().await;
+        let token = ApiClient::new(&server.url())
+            .unwrap()
+            .login(email, DEMO_PASSWORD)
+            .await
+            .unwrap()
+            .token;
+        let mut c = Console::open(server, dir, Some(email.to_string()));
+        let first = c.app.start(Some(token));
+        c.run(first);
+        c.settle().await;
+        c
+    }
+
+    /// The console at its sign-in screen (no stored session, no e-mail in the profile).
+    pub async fn at_sign_in() -> Console {
+        let (server, dir) = demo_server().await;
+        let mut c = Console::open(server, dir, None);
+        let first = c.app.start(None);
+        c.run(first);
+        c.settle().await;
+        c
+    }
+
+    fn open(server: RunningServer, dir: tempfile::TempDir, email: Option<String>) -> Console {
+        let (tx, rx) = unbounded_channel();
+        let profile = ProfileInfo {
+            name: "test".into(),
+            server: server.url(),
+            production: false,
+            email,
+        };
+        let client = ApiClient::new(&server.url()).unwrap();
+        let runner = Runner::new(
+            client,
+            tx,
+            Arc::new(CredentialStore::memory()),
+            "test".into(),
+        );
+        Console {
+            app: App::new(profile, options(), "memory only".into()),
+            runner,
+            rx,
+            server: Some(server),
+            _dir: dir,
+        }
+    }
+
+    fn run(&mut self, cmds: Vec<dealerctl::console::msg::Command>) {
+        for c in cmds {
+            self.runner.run(c);
+        }
+    }
+
+    /// Handles messages until no request is in flight and nothing is queued.
+    pub async fn settle(&mut self) {
+        loop {
+            while let Ok(m) = self.rx.try_recv() {
+                let cmds = self.app.update(m);
+                self.run(cmds);
+            }
+            if self.runner.in_flight() == 0 && self.rx.is_empty() {
+                return;
+            }
+            let m = tokio::time::timeout(Duration::from_secs(30), self.rx.recv())
+                .await
+                .expect("a request answered within 30 s")
+                .expect("the channel stays open");
+            let cmds = self.app.update(m);
+            self.run(cmds);
+        }
+    }
+
+    /// Types keys: characters as themselves, `<esc>`, `<enter>`, `<tab>`, `<down>`… as named keys.
+    pub async fn keys(&mut self, keys: &str) {
+        for k in parse(keys) {
+            let cmds = self.app.update(Msg::Input(Event::Key(k)));
+            self.run(cmds);
+            self.settle().await;
+        }
+    }
+
+    /// The screen as text, with what varies between runs (ports, dates, times) replaced.
+    pub fn screen(&self, w: u16, h: u16) -> String {
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        term.draw(|f| dealerctl::console::draw::draw(f, &self.app))
+            .unwrap();
+        let buf = term.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..h {
+            let line: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Stops the server (to see how the console takes a lost connection).
+    pub async fn stop_server(&mut self) {
+        if let Some(s) = self.server.take() {
+            s.stop().await;
+        }
+    }
+}
+
+/// Keys from a compact notation.
+pub fn parse(keys: &str) -> Vec<KeyEvent> {
+    let mut out = Vec::new();
+    let mut rest = keys;
+    while let Some(c) = rest.chars().next() {
+        if c == '<'
+            && let Some(end) = rest.find('>')
+        {
+            let name = &rest[1..end];
+            let code = match name {
+                "esc" => KeyCode::Esc,
+                "enter" => KeyCode::Enter,
+                "tab" => KeyCode::Tab,
+                "backtab" => KeyCode::BackTab,
+                "down" => KeyCode::Down,
+                "up" => KeyCode::Up,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "pgdn" => KeyCode::PageDown,
+                "bs" => KeyCode::Backspace,
+                other => panic!("unknown key <{other}>"),
+            };
+            out.push(KeyEvent::new(code, KeyModifiers::NONE));
+            rest = &rest[end + 1..];
+        } else {
+            let m = if c.is_ascii_uppercase() || "?:".contains(c) {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            out.push(KeyEvent::new(KeyCode::Char(c), m));
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
+/// Replaces what differs between runs.
+#[macro_export]
+macro_rules! snapshot {
+    ($name:expr, $screen:expr) => {
+        insta::with_settings!({
+            filters => vec![
+                (r"127\.0\.0\.1:\d+", "[server]"),
+                (r"\d{4}-\d{2}-\d{2}", "[date]"),
+                (r"\d{2}:\d{2}:\d{2}", "[time]"),
+            ],
+            prepend_module_to_snapshot => false,
+        }, {
+            insta::assert_snapshot!($name, $screen);
+        });
+    };
+}

@@ -1,0 +1,284 @@
+//! Console tests: the real message loop, runner and client against a real server, screens checked
+//! with ratatui's TestBackend and insta snapshots.
+
+mod harness;
+
+use dealerctl::console::app::{Mode, Tab};
+use harness::Console;
+
+const W: u16 = 110;
+const H: u16 = 30;
+
+#[tokio::test]
+async fn the_provider_sees_the_whole_tree_and_expands_it_lazily() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    let top = c.screen(W, H);
+    assert!(
+        top.contains("Northwind Distribution") && !top.contains("Harbor Voice"),
+        "depth 1 only:\n{top}"
+    );
+    // Down to Northwind (after Bluebird), expand: its children load on demand.
+    c.keys("jjl").await;
+    let screen = c.screen(W, H);
+    assert!(
+        screen.contains("Harbor Voice") && screen.contains("Riverside Resell"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Northwind Distribution · distributor"),
+        "details follow the selection:\n{screen}"
+    );
+    snapshot!("tree_provider", screen);
+}
+
+#[tokio::test]
+async fn a_reseller_sees_only_its_own_subtree() {
+    let mut c = Console::signed_in("staff@riverside.example").await;
+    let screen = c.screen(W, H);
+    assert!(
+        screen.contains("Riverside Resell") && screen.contains("Riverside Dental"),
+        "{screen}"
+    );
+    for outside in ["Acme Telecom ", "Northwind", "Bluebird", "Southgate"] {
+        assert!(
+            !screen.contains(outside),
+            "{outside} is outside the reseller's scope:\n{screen}"
+        );
+    }
+    snapshot!("tree_reseller", screen);
+    c.keys("2").await;
+    let tenants = c.screen(W, H);
+    assert!(tenants.contains("Tenants (6 of 6)"), "{tenants}");
+}
+
+#[tokio::test]
+async fn a_sub_distributor_tree_starts_at_itself() {
+    let c = Console::signed_in("admin@harborvoice.example").await;
+    let screen = c.screen(W, H);
+    assert!(
+        screen.contains("▾ Harbor Voice")
+            && screen.contains("Coastal Reseller")
+            && !screen.contains("Northwind"),
+        "{screen}"
+    );
+    snapshot!("tree_sub_distributor", screen);
+}
+
+#[tokio::test]
+async fn every_tab_shows_its_view() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    for (key, tab, expect) in [
+        ("2", Tab::Tenants, "Tenants (33 of 33)"),
+        ("3", Tab::Packages, "Harbor Voice"),
+        ("4", Tab::Users, "newhire@bluebird.example"),
+        ("5", Tab::Groups, "Dealer administrator"),
+        ("6", Tab::RateCards, "not available on this server"),
+        ("7", Tab::Audit, "tenant.create"),
+    ] {
+        c.keys(key).await;
+        assert_eq!(c.app.tab, tab);
+        let screen = c.screen(W, H);
+        assert!(
+            screen.contains(expect),
+            "tab {key} lacks {expect:?}:\n{screen}"
+        );
+        snapshot!(format!("tab_{key}_{}", tab.command()), screen);
+    }
+    // tab and shift-tab walk the tabs.
+    c.keys("<tab>").await;
+    assert_eq!(c.app.tab, Tab::Dealers);
+    c.keys("<backtab>").await;
+    assert_eq!(c.app.tab, Tab::Audit);
+}
+
+#[tokio::test]
+async fn tables_sort_filter_and_flag_what_needs_attention() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    c.keys("2").await;
+    c.keys("oooO").await;
+    let by_ext = c.screen(W, H);
+    assert!(by_ext.contains("sorted by ext desc"), "{by_ext}");
+    let first_row = by_ext.lines().nth(4).unwrap();
+    assert!(
+        first_row.contains("Southgate Schools"),
+        "120 extensions first:\n{by_ext}"
+    );
+    c.keys("/rivlaw").await;
+    let filtered = c.screen(W, H);
+    assert!(
+        filtered.contains("1 matching /rivlaw") && filtered.contains("Riverside Law"),
+        "{filtered}"
+    );
+    c.keys("<esc>").await;
+    assert!(
+        c.screen(W, H).contains("Tenants (33 of 33)"),
+        "esc clears the filter"
+    );
+    c.keys("4").await;
+    let users = c.screen(W, H);
+    let newhire = users
+        .lines()
+        .find(|l| l.contains("newhire@bluebird.example"))
+        .unwrap();
+    assert!(
+        newhire.contains('⚠') && newhire.contains("NONE"),
+        "a user without a group is flagged: {newhire}"
+    );
+}
+
+#[tokio::test]
+async fn the_help_overlay_lists_the_key_map() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    c.keys("?").await;
+    assert!(matches!(c.app.mode, Mode::Help));
+    let screen = c.screen(W, H);
+    assert!(
+        screen.contains("keys (any key closes)")
+            && screen.contains("ctrl-c")
+            && screen.contains("filter (fuzzy)"),
+        "{screen}"
+    );
+    snapshot!("help", screen);
+    c.keys("x").await;
+    assert!(matches!(c.app.mode, Mode::Normal));
+}
+
+#[tokio::test]
+async fn the_command_line_completes_and_switches_views() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    c.keys(":te").await;
+    assert!(
+        c.screen(W, H).contains(":tenants"),
+        "completion candidates show"
+    );
+    c.keys("<tab><enter>").await;
+    assert_eq!(c.app.tab, Tab::Tenants);
+    c.keys(":nonsense<enter>").await;
+    let screen = c.screen(W, H);
+    assert!(screen.contains("unknown command `nonsense`"), "{screen}");
+}
+
+#[tokio::test]
+async fn refusals_from_the_server_are_shown_in_words() {
+    let mut c = Console::signed_in("staff@riverside.example").await;
+    c.keys("7").await;
+    let screen = c.screen(W, H);
+    assert!(
+        screen.contains("you lack the permission audit:read"),
+        "{screen}"
+    );
+    snapshot!("error_forbidden", screen);
+    let mut nobody = Console::signed_in("newhire@bluebird.example").await;
+    let screen = nobody.screen(W, H);
+    assert!(
+        screen.contains("belongs to no permission group"),
+        "{screen}"
+    );
+    nobody.keys("2").await;
+    assert!(
+        nobody
+            .screen(W, H)
+            .contains("belongs to no permission group")
+    );
+}
+
+#[tokio::test]
+async fn a_terminal_below_80_by_24_gets_a_notice() {
+    let c = Console::signed_in("admin@acme.example").await;
+    let screen = c.screen(60, 20);
+    assert!(screen.contains("terminal too small: 60x20"), "{screen}");
+    snapshot!("too_small", screen);
+    assert!(!c.screen(80, 24).contains("too small"));
+}
+
+#[tokio::test]
+async fn a_failed_sign_in_keeps_what_was_typed() {
+    let mut c = Console::at_sign_in().await;
+    c.keys("staff@riverside.example<enter>not the password<enter>")
+        .await;
+    let screen = c.screen(W, H);
+    assert!(
+        screen.contains("wrong e-mail or password") && screen.contains("staff@riverside.example"),
+        "{screen}"
+    );
+    snapshot!("sign_in_refused", screen);
+    // Clear the password and type the right one: the e-mail stays.
+    for _ in 0.."not the password".len() {
+        c.keys("<bs>").await;
+    }
+    c.keys("demo-password<enter>").await;
+    let screen = c.screen(W, H);
+    assert!(
+        screen.contains("staff@riverside.example (Riverside Resell)"),
+        "{screen}"
+    );
+}
+
+#[tokio::test]
+async fn a_lost_connection_shows_in_the_header_and_keeps_the_view() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    c.keys("2").await;
+    c.stop_server().await;
+    c.keys("r").await;
+    let screen = c.screen(W, H);
+    assert!(screen.contains("offline, retrying"), "{screen}");
+    assert!(
+        screen.contains("Acme HQ"),
+        "what was loaded stays on screen:\n{screen}"
+    );
+    assert!(screen.contains("connection lost"), "{screen}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn nothing_is_drawn_while_idle() {
+    use crossterm::event::Event;
+    use dealerctl::console::app::{App, Options, ProfileInfo};
+    use dealerctl::console::msg::Msg;
+    use dealerctl::console::tasks::Runner;
+    use dealerctl::credentials::CredentialStore;
+    use ratatui::{Terminal, backend::TestBackend};
+    use std::sync::Arc;
+
+    // No server is needed: the sign-in screen waits for input, and time can be frozen.
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let client = dealerctl::client::ApiClient::new("http://127.0.0.1:9").unwrap();
+    let mut runner = Runner::new(
+        client,
+        tx.clone(),
+        Arc::new(CredentialStore::memory()),
+        "idle".into(),
+    );
+    let profile = ProfileInfo {
+        name: "idle".into(),
+        server: "http://127.0.0.1:9".into(),
+        ..ProfileInfo::default()
+    };
+    let mut app = App::new(
+        profile,
+        Options {
+            color: false,
+            ascii: true,
+            show_latency: false,
+        },
+        "memory only".into(),
+    );
+    let first = app.start(None);
+    let looping = tokio::spawn(async move {
+        let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        dealerctl::console::event_loop(&mut term, &mut app, rx, &mut runner, first, false)
+            .await
+            .unwrap()
+    });
+    tx.send(Msg::Input(Event::Resize(100, 30))).unwrap();
+    // An hour of idle time passes: any timer or redraw loop would have drawn by now.
+    for _ in 0..60 {
+        tokio::time::advance(std::time::Duration::from_secs(60)).await;
+        tokio::task::yield_now().await;
+    }
+    tx.send(Msg::Quit).unwrap();
+    let frames = looping.await.unwrap();
+    assert_eq!(
+        frames, 2,
+        "one frame at start, one for the resize, none while idle"
+    );
+}
