@@ -201,3 +201,66 @@ impl CredentialStore {
 pub fn session_account(profile: &str, email: &str) -> String {
     format!("session:{profile}:{email}")
 }
+
+/// The file that remembers a profile's last login (an address, not a secret), so that the next
+/// start finds the session of a profile that names no e-mail.
+fn last_login_file(dir: &std::path::Path, profile: &str) -> std::path::PathBuf {
+    let safe: String = profile
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    dir.join(format!("last-login-{safe}"))
+}
+
+/// The e-mail last signed in with on this profile.
+pub fn last_login(dir: &std::path::Path, profile: &str) -> Option<String> {
+    std::fs::read_to_string(last_login_file(dir, profile))
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// Remembers (or, with `None`, forgets) the e-mail of a profile's login.
+pub fn remember_login(
+    dir: &std::path::Path,
+    profile: &str,
+    email: Option<&str>,
+) -> std::io::Result<()> {
+    let file = last_login_file(dir, profile);
+    match email {
+        Some(e) => {
+            std::fs::create_dir_all(dir)?;
+            std::fs::write(file, e)
+        }
+        None => match std::fs::remove_file(file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_login_is_remembered_per_profile_and_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(last_login(dir.path(), "prod/eu"), None);
+        remember_login(dir.path(), "prod/eu", Some("noc@acme.example")).unwrap();
+        assert_eq!(
+            last_login(dir.path(), "prod/eu").as_deref(),
+            Some("noc@acme.example")
+        );
+        assert_eq!(last_login(dir.path(), "lab"), None);
+        remember_login(dir.path(), "prod/eu", None).unwrap();
+        remember_login(dir.path(), "prod/eu", None).unwrap();
+        assert_eq!(last_login(dir.path(), "prod/eu"), None);
+    }
+}

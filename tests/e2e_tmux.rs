@@ -21,7 +21,18 @@ impl Tmux {
         let ok = Command::new("tmux")
             .arg("-S")
             .arg(&socket)
-            .args(["-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "110", "-y", "30"])
+            .args([
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "e2e",
+                "-x",
+                "110",
+                "-y",
+                "30",
+            ])
             .arg("-e")
             .arg(format!("HOME={}", home.display()))
             .args(["-e", "NO_COLOR=", "sh", "-c", &script])
@@ -32,7 +43,12 @@ impl Tmux {
     }
 
     fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().unwrap();
+        let out = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -64,18 +80,28 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").arg("-S").arg(&self.socket).arg("kill-server").status();
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .status();
     }
 }
 
 fn tmux_present() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 #[test]
 fn the_demo_signs_in_browses_every_tab_filters_and_quits_cleanly() {
     if !tmux_present() {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must run the tmux end-to-end test: install tmux");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must run the tmux end-to-end test: install tmux"
+        );
         eprintln!("skipped: tmux is not installed");
         return;
     }
@@ -83,30 +109,61 @@ fn the_demo_signs_in_browses_every_tab_filters_and_quits_cleanly() {
     let t = Tmux::start(dir.path(), &format!("{BIN} demo"));
     // Signed in: the provider's tree and details.
     let first = t.wait_for("Acme Telecom · provider");
-    assert!(first.contains("admin@acme.example (Acme Telecom)"), "{first}");
+    assert!(
+        first.contains("admin@acme.example (Acme Telecom)"),
+        "{first}"
+    );
     assert!(first.contains("Northwind Distribution") && !first.contains("Harbor Voice"));
     // Open the tree: down to Northwind and expand it.
     t.keys(&["j", "j", "l"]);
     t.wait_for("Harbor Voice");
     t.wait_for("Northwind Distribution · distributor");
     // Every tab.
-    for (key, title) in [("2", "Tenants (33 of 33)"), ("3", "Packages (9 of 9)"), ("4", "Users ("), ("5", "Groups ("), ("6", "not available on this server"), ("7", "Audit ("), ("1", "Dealers (/ filter)")] {
+    for (key, title) in [
+        ("2", "Tenants (33 of 33)"),
+        ("3", "Packages (9 of 9)"),
+        ("4", "Users ("),
+        ("5", "Groups ("),
+        ("6", "not available on this server"),
+        ("7", "Audit ("),
+        ("1", "Dealers (/ filter)"),
+    ] {
         t.keys(&[key]);
         t.wait_for(title);
     }
     // Filter the tenants, then clear the filter.
     t.keys(&["2", "/", "r", "i", "v"]);
     let filtered = t.wait_for("matching /riv");
-    assert!(filtered.contains("Riverside Dental") && !filtered.contains("Bluebird Cafe"), "{filtered}");
+    assert!(
+        filtered.contains("Riverside Dental") && !filtered.contains("Bluebird Cafe"),
+        "{filtered}"
+    );
     t.keys(&["Escape"]);
     t.wait_for("Tenants (33 of 33)");
     // Quit: the process ends and the terminal is back to the shell's screen.
     t.keys(&["q"]);
     let after = t.wait_for("EXITED 0");
-    assert!(!after.contains("1 Dealers  2 Tenants"), "the console's screen is gone:\n{after}");
-    assert_eq!(t.tmux(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]).trim(), "0", "left the alternate screen");
-    assert_eq!(t.tmux(&["display-message", "-p", "-t", "e2e", "#{cursor_flag}"]).trim(), "1", "the cursor is visible again");
+    assert!(
+        !after.contains("1 Dealers  2 Tenants"),
+        "the console's screen is gone:\n{after}"
+    );
+    assert_eq!(
+        t.tmux(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"])
+            .trim(),
+        "0",
+        "left the alternate screen"
+    );
+    assert_eq!(
+        t.tmux(&["display-message", "-p", "-t", "e2e", "#{cursor_flag}"])
+            .trim(),
+        "1",
+        "the cursor is visible again"
+    );
     // The log went to a file, not to the screen.
     let log = dir.path().join("home/.local/share/dealerctl/dealerctl.log");
-    assert!(std::fs::read_to_string(&log).is_ok_and(|l| l.contains("seeded the demo tree")), "{}", log.display());
+    assert!(
+        std::fs::read_to_string(&log).is_ok_and(|l| l.contains("seeded the demo tree")),
+        "{}",
+        log.display()
+    );
 }

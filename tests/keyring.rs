@@ -21,7 +21,11 @@ fn the_os_keyring_stores_reads_and_deletes_a_token() {
     assert_eq!(store.get(&account).unwrap().as_deref(), Some("token-one"));
     // Another start of the console finds it.
     let again = CredentialStore::open(CredentialChoice::Auto);
-    assert_eq!(again.kind(), StoreKind::OsKeyring, "auto prefers the OS keyring");
+    assert_eq!(
+        again.kind(),
+        StoreKind::OsKeyring,
+        "auto prefers the OS keyring"
+    );
     assert_eq!(again.get(&account).unwrap().as_deref(), Some("token-one"));
     store.set(&account, "token-two").unwrap();
     assert_eq!(again.get(&account).unwrap().as_deref(), Some("token-two"));

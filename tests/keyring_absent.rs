@@ -8,19 +8,28 @@ use dealerctl::credentials::{CredentialStore, StoreKind};
 fn without_an_os_keyring_the_store_falls_back_and_says_why() {
     // SAFETY: this test binary has this one test, so no other thread reads the environment.
     unsafe {
-        std::env::set_var("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/dealerctl-test-bus");
+        std::env::set_var(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/dealerctl-test-bus",
+        );
     }
     let strict = CredentialStore::open(CredentialChoice::Keyring);
     assert_eq!(strict.kind(), StoreKind::Memory);
     let note = strict.note.clone().expect("the fallback is explained");
-    assert!(note.contains("memory only") && note.contains("OS keyring unavailable"), "{note}");
+    assert!(
+        note.contains("memory only") && note.contains("OS keyring unavailable"),
+        "{note}"
+    );
 
     let auto = CredentialStore::open(CredentialChoice::Auto);
     match auto.kind() {
         StoreKind::KernelKeyring => {
             // It kept the probe; it keeps real tokens too, and forgets them.
             auto.set("session:test:a@example.net", "t").unwrap();
-            assert_eq!(auto.get("session:test:a@example.net").unwrap().as_deref(), Some("t"));
+            assert_eq!(
+                auto.get("session:test:a@example.net").unwrap().as_deref(),
+                Some("t")
+            );
             auto.delete("session:test:a@example.net").unwrap();
             assert_eq!(auto.get("session:test:a@example.net").unwrap(), None);
         }
@@ -34,5 +43,8 @@ fn without_an_os_keyring_the_store_falls_back_and_says_why() {
     let memory = CredentialStore::memory();
     memory.set("a", "b").unwrap();
     assert_eq!(memory.get("a").unwrap().as_deref(), Some("b"));
-    assert!(memory.note.is_none(), "memory chosen on purpose needs no excuse");
+    assert!(
+        memory.note.is_none(),
+        "memory chosen on purpose needs no excuse"
+    );
 }

@@ -274,6 +274,18 @@ impl App {
         self.dirty = true;
         match msg {
             Msg::Input(Event::Key(k)) if k.kind != KeyEventKind::Release => self.on_key(k),
+            Msg::Input(Event::Mouse(m))
+                if self.me.is_some() && matches!(self.mode, Mode::Normal) =>
+            {
+                match m.kind {
+                    crossterm::event::MouseEventKind::ScrollDown => self.move_by(3),
+                    crossterm::event::MouseEventKind::ScrollUp => self.move_by(-3),
+                    _ => {
+                        self.dirty = false;
+                        vec![]
+                    }
+                }
+            }
             Msg::Input(Event::Resize(w, h)) => {
                 self.size = (w, h);
                 vec![]

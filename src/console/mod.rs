@@ -125,11 +125,14 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
         });
     }
 
+    let email = launch.profile.email.clone().or_else(|| {
+        crate::credentials::last_login(&crate::config::data_dir(), &launch.profile_name)
+    });
     let profile = ProfileInfo {
         name: launch.profile_name.clone(),
         server: launch.profile.server.clone(),
         production: launch.profile.production,
-        email: launch.profile.email.clone(),
+        email,
     };
     let options = Options {
         color: launch.color,
@@ -139,7 +142,10 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
     let mut app = App::new(profile, options, store_label);
     let size = term.size()?;
     app.size = (size.width, size.height);
-    let mut runner = Runner::new(client, tx, store, launch.profile_name);
+    let mut runner = Runner::new(client, tx, store, launch.profile_name.clone());
+    if launch.token.is_none() {
+        runner = runner.remembering_logins_in(crate::config::data_dir());
+    }
     let mut first = app.start(launch.token);
     if let Some(note) = note {
         first.extend(app.flash(note, true));

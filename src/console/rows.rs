@@ -89,7 +89,7 @@ pub fn headers(tab: Tab) -> &'static [(&'static str, u16)] {
             ("dealer", 20),
             ("status", 8),
             ("groups", 7),
-            ("last sign-in", 16),
+            ("last sign-in", 19),
         ],
         Tab::Groups => &[
             ("name", 0),

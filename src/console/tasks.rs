@@ -15,6 +15,9 @@ pub const PAGE_SIZE: i64 = 200;
 
 pub struct Runner {
     client: ApiClient,
+    page_size: i64,
+    /// Where the last login of the profile is remembered (None: nowhere, as in the demo).
+    data_dir: Option<std::path::PathBuf>,
     tx: UnboundedSender<Msg>,
     store: Arc<CredentialStore>,
     profile: String,
@@ -39,11 +42,25 @@ impl Runner {
     ) -> Runner {
         Runner {
             client,
+            page_size: PAGE_SIZE,
+            data_dir: None,
             tx,
             store,
             profile,
             in_flight: Arc::default(),
         }
+    }
+
+    /// Rows per page request (tests use small pages to see paging).
+    pub fn with_page_size(mut self, rows: i64) -> Runner {
+        self.page_size = rows;
+        self
+    }
+
+    /// Remember the profile's last login in this folder.
+    pub fn remembering_logins_in(mut self, dir: std::path::PathBuf) -> Runner {
+        self.data_dir = Some(dir);
+        self
     }
 
     /// Tasks started and not yet reported (tests wait for zero).
@@ -111,6 +128,12 @@ impl Runner {
                     Some(t) => self.client.with_token(t.clone()),
                     None => self.client.without_token(),
                 };
+                if persist && let Some(dir) = &self.data_dir {
+                    let email = token.as_ref().map(|_| email.as_str());
+                    if let Err(e) = crate::credentials::remember_login(dir, &self.profile, email) {
+                        tracing::warn!(error = %e, "cannot remember the last login");
+                    }
+                }
                 if persist {
                     let store = self.store.clone();
                     let account = session_account(&self.profile, &email);
@@ -154,7 +177,7 @@ impl Runner {
             } => {
                 let append = cursor.is_some();
                 let page = PageParams {
-                    limit: Some(PAGE_SIZE),
+                    limit: Some(self.page_size),
                     cursor,
                     q: None,
                 };

@@ -78,27 +78,50 @@ impl Console {
     }
 
     fn open(server: RunningServer, dir: tempfile::TempDir, email: Option<String>) -> Console {
+        let mut c = Console::attach(
+            &server.url(),
+            email,
+            Arc::new(CredentialStore::memory()),
+            None,
+        );
+        c.server = Some(server);
+        c._dir = dir;
+        c
+    }
+
+    /// A console on a server someone else runs, with a given credential store and page size.
+    pub fn attach(
+        url: &str,
+        email: Option<String>,
+        store: Arc<CredentialStore>,
+        page_size: Option<i64>,
+    ) -> Console {
         let (tx, rx) = unbounded_channel();
         let profile = ProfileInfo {
             name: "test".into(),
-            server: server.url(),
+            server: url.to_string(),
             production: false,
             email,
         };
-        let client = ApiClient::new(&server.url()).unwrap();
-        let runner = Runner::new(
-            client,
-            tx,
-            Arc::new(CredentialStore::memory()),
-            "test".into(),
-        );
+        let client = ApiClient::new(url).unwrap();
+        let mut runner = Runner::new(client, tx, store, "test".into());
+        if let Some(rows) = page_size {
+            runner = runner.with_page_size(rows);
+        }
         Console {
             app: App::new(profile, options(), "memory only".into()),
             runner,
             rx,
-            server: Some(server),
-            _dir: dir,
+            server: None,
+            _dir: tempfile::tempdir().unwrap(),
         }
+    }
+
+    /// Starts the app as `dealerctl` does (a stored session, else the sign-in screen).
+    pub async fn boot(&mut self, token: Option<String>) {
+        let first = self.app.start(token);
+        self.run(first);
+        self.settle().await;
     }
 
     fn run(&mut self, cmds: Vec<dealerctl::console::msg::Command>) {
@@ -204,6 +227,7 @@ macro_rules! snapshot {
                 (r"127\.0\.0\.1:\d+", "[server]"),
                 (r"\d{4}-\d{2}-\d{2}", "[date]"),
                 (r"\d{2}:\d{2}:\d{2}", "[time]"),
+                (r"\b\d{2}:\d{2}\b", "[time]"),
             ],
             prepend_module_to_snapshot => false,
         }, {

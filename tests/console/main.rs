@@ -282,3 +282,106 @@ async fn nothing_is_drawn_while_idle() {
         "one frame at start, one for the resize, none while idle"
     );
 }
+
+#[tokio::test]
+async fn tables_load_the_next_page_as_the_selection_moves_down() {
+    let (server, _dir) = harness::demo_server().await;
+    let token = dealerctl::client::ApiClient::new(&server.url())
+        .unwrap()
+        .login("admin@acme.example", "demo-password")
+        .await
+        .unwrap()
+        .token;
+    let store = std::sync::Arc::new(dealerctl::credentials::CredentialStore::memory());
+    let mut c = Console::attach(
+        &server.url(),
+        Some("admin@acme.example".into()),
+        store,
+        Some(10),
+    );
+    c.boot(Some(token)).await;
+    c.keys("2").await;
+    assert!(
+        c.screen(W, H).contains("Tenants (10 of 33)"),
+        "{}",
+        c.screen(W, H)
+    );
+    c.keys("j").await;
+    assert!(c.screen(W, H).contains("Tenants (20 of 33)"));
+    c.keys("G").await;
+    c.keys("G").await;
+    assert!(
+        c.screen(W, H).contains("Tenants (33 of 33)"),
+        "{}",
+        c.screen(W, H)
+    );
+    assert!(c.app.tenants.next_cursor.is_none());
+    let names: Vec<&str> = c
+        .app
+        .tenants
+        .items
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 33, "no row twice, none missing");
+}
+
+#[tokio::test]
+async fn the_session_is_kept_for_the_next_start_and_dropped_when_revoked() {
+    let (server, _dir) = harness::demo_server().await;
+    let store = std::sync::Arc::new(dealerctl::credentials::CredentialStore::memory());
+    let account = dealerctl::credentials::session_account("test", "staff@riverside.example");
+    // First start: sign in on the sign-in screen.
+    let mut first = Console::attach(&server.url(), None, store.clone(), None);
+    first.boot(None).await;
+    assert!(first.app.signin.is_some());
+    first
+        .keys("staff@riverside.example<enter>demo-password<enter>")
+        .await;
+    assert!(first.app.me.is_some());
+    // The token is written from a blocking task; wait (boundedly) until it is there.
+    let mut token = None;
+    for _ in 0..100 {
+        token = store.get(&account).unwrap();
+        if token.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let token = token.expect("the session token went to the credential store");
+    // Next start: no password asked.
+    let mut second = Console::attach(
+        &server.url(),
+        Some("staff@riverside.example".into()),
+        store.clone(),
+        None,
+    );
+    second.boot(None).await;
+    assert!(
+        second.app.signin.is_none() && second.app.me.is_some(),
+        "{}",
+        second.screen(W, H)
+    );
+    // The server revokes the session: the console asks to sign in again and forgets the token.
+    dealerctl::client::ApiClient::new(&server.url())
+        .unwrap()
+        .with_token(token)
+        .logout()
+        .await
+        .unwrap();
+    second.keys("r").await;
+    let screen = second.screen(W, H);
+    assert!(screen.contains("your session has ended"), "{screen}");
+    let mut gone = false;
+    for _ in 0..100 {
+        if store.get(&account).unwrap().is_none() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(gone, "a revoked token is dropped from the store");
+}
