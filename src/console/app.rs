@@ -570,19 +570,25 @@ impl App {
         }
     }
 
+    /// The list behind a list tab, whatever its rows.
+    fn list_mut(&mut self, list: ListKind) -> &mut dyn AnyList {
+        match list {
+            ListKind::Tenants => &mut self.tenants,
+            ListKind::Packages => &mut self.packages,
+            ListKind::Users => &mut self.users,
+            ListKind::Groups => &mut self.groups,
+            ListKind::Audit => &mut self.audit,
+        }
+    }
+
     fn page_rows(&self) -> usize {
         (self.size.1 as usize).saturating_sub(8).max(1)
     }
 
-    fn with_list(&mut self, f: impl Fn(&mut dyn SortableList, usize)) {
-        use super::rows::columns;
-        match self.tab {
-            Tab::Tenants => f(&mut self.tenants, columns(Tab::Tenants)),
-            Tab::Packages => f(&mut self.packages, columns(Tab::Packages)),
-            Tab::Users => f(&mut self.users, columns(Tab::Users)),
-            Tab::Groups => f(&mut self.groups, columns(Tab::Groups)),
-            Tab::Audit => f(&mut self.audit, columns(Tab::Audit)),
-            Tab::Dealers | Tab::RateCards => {}
+    fn with_list(&mut self, f: impl Fn(&mut dyn AnyList, usize)) {
+        if let Some(list) = self.tab.list() {
+            let columns = super::rows::columns(self.tab);
+            f(self.list_mut(list), columns);
         }
     }
 
@@ -623,33 +629,8 @@ impl App {
         let Some(list) = tab.list() else {
             return vec![];
         };
-        let next = match list {
-            ListKind::Tenants => self
-                .tenants
-                .wants_more()
-                .then(|| self.tenants.begin_more())
-                .flatten(),
-            ListKind::Packages => self
-                .packages
-                .wants_more()
-                .then(|| self.packages.begin_more())
-                .flatten(),
-            ListKind::Users => self
-                .users
-                .wants_more()
-                .then(|| self.users.begin_more())
-                .flatten(),
-            ListKind::Groups => self
-                .groups
-                .wants_more()
-                .then(|| self.groups.begin_more())
-                .flatten(),
-            ListKind::Audit => self
-                .audit
-                .wants_more()
-                .then(|| self.audit.begin_more())
-                .flatten(),
-        };
+        let l = self.list_mut(list);
+        let next = if l.wants_more() { l.begin_more() } else { None };
         next.map(|(cursor, generation)| {
             vec![Command::LoadPage {
                 list,
@@ -693,26 +674,14 @@ impl App {
             Tab::RateCards => vec![],
             tab => {
                 let list = tab.list().expect("every other tab is a list");
-                let loaded = match list {
-                    ListKind::Tenants => self.tenants.loaded || self.tenants.loading,
-                    ListKind::Packages => self.packages.loaded || self.packages.loading,
-                    ListKind::Users => self.users.loaded || self.users.loading,
-                    ListKind::Groups => self.groups.loaded || self.groups.loading,
-                    ListKind::Audit => self.audit.loaded || self.audit.loading,
-                };
+                let loaded = self.list_mut(list).loaded_or_loading();
                 if loaded { vec![] } else { self.reload(list) }
             }
         }
     }
 
     fn reload(&mut self, list: ListKind) -> Vec<Command> {
-        let generation = match list {
-            ListKind::Tenants => self.tenants.begin_reload(),
-            ListKind::Packages => self.packages.begin_reload(),
-            ListKind::Users => self.users.begin_reload(),
-            ListKind::Groups => self.groups.begin_reload(),
-            ListKind::Audit => self.audit.begin_reload(),
-        };
+        let generation = self.list_mut(list).begin_reload();
         vec![Command::LoadPage {
             list,
             cursor: None,
@@ -949,14 +918,18 @@ fn newest_first() -> ListState<AuditEvent> {
     }
 }
 
-/// Lists that sort and move, whatever their row type.
-pub trait SortableList {
+/// What `update` does with any list, whatever its row type.
+pub trait AnyList {
     fn sort_next(&mut self, columns: usize);
     fn sort_flip(&mut self);
     fn move_rows(&mut self, delta: isize);
+    fn wants_more(&self) -> bool;
+    fn begin_more(&mut self) -> Option<(String, u64)>;
+    fn begin_reload(&mut self) -> u64;
+    fn loaded_or_loading(&self) -> bool;
 }
 
-impl<T: super::lists::Row> SortableList for ListState<T> {
+impl<T: super::lists::Row> AnyList for ListState<T> {
     fn sort_next(&mut self, columns: usize) {
         ListState::sort_next(self, columns)
     }
@@ -965,6 +938,18 @@ impl<T: super::lists::Row> SortableList for ListState<T> {
     }
     fn move_rows(&mut self, delta: isize) {
         self.move_by(delta)
+    }
+    fn wants_more(&self) -> bool {
+        ListState::wants_more(self)
+    }
+    fn begin_more(&mut self) -> Option<(String, u64)> {
+        ListState::begin_more(self)
+    }
+    fn begin_reload(&mut self) -> u64 {
+        ListState::begin_reload(self)
+    }
+    fn loaded_or_loading(&self) -> bool {
+        self.loaded || self.loading
     }
 }
 
