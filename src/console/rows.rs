@@ -65,8 +65,8 @@ pub fn headers(tab: Tab) -> &'static [(&'static str, u16)] {
     match tab {
         Tab::Tenants => &[
             ("name", 0),
-            ("domain", 30),
-            ("dealer", 22),
+            ("domain", 26),
+            ("dealer", 17),
             ("ext", 5),
             ("calls", 5),
             ("rec min", 7),
