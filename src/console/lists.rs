@@ -183,6 +183,41 @@ impl<T: Row> ListState<T> {
     }
 }
 
+/// What `update` does with any list, whatever its row type.
+pub trait AnyList {
+    fn sort_next(&mut self, columns: usize);
+    fn sort_flip(&mut self);
+    fn move_rows(&mut self, delta: isize);
+    fn wants_more(&self) -> bool;
+    fn begin_more(&mut self) -> Option<(String, u64)>;
+    fn begin_reload(&mut self) -> u64;
+    fn loaded_or_loading(&self) -> bool;
+}
+
+impl<T: Row> AnyList for ListState<T> {
+    fn sort_next(&mut self, columns: usize) {
+        ListState::sort_next(self, columns)
+    }
+    fn sort_flip(&mut self) {
+        ListState::sort_flip(self)
+    }
+    fn move_rows(&mut self, delta: isize) {
+        self.move_by(delta)
+    }
+    fn wants_more(&self) -> bool {
+        ListState::wants_more(self)
+    }
+    fn begin_more(&mut self) -> Option<(String, u64)> {
+        ListState::begin_more(self)
+    }
+    fn begin_reload(&mut self) -> u64 {
+        ListState::begin_reload(self)
+    }
+    fn loaded_or_loading(&self) -> bool {
+        self.loaded || self.loading
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

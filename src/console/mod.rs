@@ -4,9 +4,11 @@
 
 pub mod app;
 pub mod draw;
+mod input;
 pub mod keymap;
 pub mod lists;
 pub mod msg;
+mod replies;
 pub mod rows;
 pub mod tasks;
 pub mod theme;

@@ -1,0 +1,200 @@
+//! What answers do: sign-in, the session, data for each view, and failures (offline, revoked,
+//! refused).
+
+use std::time::Duration;
+
+use super::app::*;
+use super::msg::*;
+use super::rows::PackageRow;
+use crate::client::ClientError;
+use crate::model::*;
+
+impl App {
+    pub(super) fn on_reply(&mut self, r: Reply) -> Vec<Command> {
+        if self.me.is_some() || matches!(r.body, ReplyBody::Me(_) | ReplyBody::SignedIn(_)) {
+            self.latency = Some(r.latency);
+        }
+        match r.body {
+            ReplyBody::StoredToken(Some(token)) => {
+                let email = self.profile.email.clone().unwrap_or_default();
+                vec![
+                    Command::UseToken {
+                        email,
+                        token: Some(token),
+                        persist: false,
+                    },
+                    self.load_me(),
+                ]
+            }
+            ReplyBody::StoredToken(None) => {
+                self.show_signin(None);
+                vec![]
+            }
+            ReplyBody::SignedIn(result) => match *result {
+                Ok(login) => {
+                    let email = login.user.email.clone();
+                    self.profile.email = Some(email.clone());
+                    vec![
+                        Command::UseToken {
+                            email,
+                            token: Some(login.token),
+                            persist: true,
+                        },
+                        self.load_me(),
+                    ]
+                }
+                Err(e) => {
+                    if let Some(form) = self.signin.as_mut() {
+                        form.busy = false;
+                        form.error = Some(describe(&e));
+                    }
+                    vec![]
+                }
+            },
+            ReplyBody::Me(result) if r.generation == self.me_gen => self.on_me(*result),
+            ReplyBody::Me(_) => vec![],
+            ReplyBody::SignedOut => vec![],
+            body => {
+                if self.me.is_none() {
+                    return vec![];
+                }
+                self.on_data(r.generation, body)
+            }
+        }
+    }
+
+    pub(super) fn on_me(&mut self, result: Result<Me, ClientError>) -> Vec<Command> {
+        match result {
+            Ok(me) => {
+                let first = self.me.is_none();
+                let was_offline = !self.online;
+                self.online = true;
+                self.retry_delay = Duration::from_secs(1);
+                self.profile.email = Some(me.user.email.clone());
+                self.me = Some(me);
+                self.signin = None;
+                self.starting = false;
+                if first {
+                    let mut cmds = self.reload_tree();
+                    cmds.extend(self.ensure_loaded());
+                    cmds
+                } else if was_offline {
+                    let mut cmds = self.flash("connection restored", false);
+                    cmds.extend(self.refresh());
+                    cmds
+                } else {
+                    vec![]
+                }
+            }
+            Err(e) => self.on_error(e, "signing in"),
+        }
+    }
+
+    /// A failed request: offline → retry with back-off; session gone → sign in again; else say so.
+    pub(super) fn on_error(&mut self, e: ClientError, doing: &str) -> Vec<Command> {
+        match &e {
+            ClientError::Network(_) => {
+                let first = self.online;
+                self.online = false;
+                let delay = self.retry_delay;
+                self.retry_delay = (self.retry_delay * 2).min(Duration::from_secs(30));
+                if self.me.is_none() && self.starting {
+                    self.show_signin(Some(format!("cannot reach {}: {e}", self.profile.server)));
+                    return vec![];
+                }
+                let mut cmds = vec![Command::RetryAfter(delay)];
+                if first {
+                    cmds.extend(
+                        self.flash(format!("connection lost while {doing}; retrying"), true),
+                    );
+                }
+                cmds
+            }
+            ClientError::Api { status: 401, .. } => {
+                let had_session = self.me.is_some() || !self.starting;
+                let email = self.profile.email.clone().unwrap_or_default();
+                self.reset_views();
+                self.show_signin(Some(if had_session {
+                    "your session has ended: sign in again".into()
+                } else {
+                    "sign in".into()
+                }));
+                vec![Command::UseToken {
+                    email,
+                    token: None,
+                    persist: true,
+                }]
+            }
+            _ => {
+                self.online = true;
+                self.flash(format!("{doing}: {}", describe(&e)), true)
+            }
+        }
+    }
+
+    pub(super) fn on_data(&mut self, generation: u64, body: ReplyBody) -> Vec<Command> {
+        match body {
+            ReplyBody::Tree { under, result } if generation == self.tree_gen => match result {
+                Ok(node) => {
+                    let first = under.is_none() && self.tree.root.is_none();
+                    self.tree.accept(under.as_deref(), node);
+                    self.online = true;
+                    if first { self.select_details() } else { vec![] }
+                }
+                Err(e) => {
+                    self.tree.error = Some(describe(&e));
+                    self.on_error(e, "loading the dealer tree")
+                }
+            },
+            ReplyBody::Details(result) if generation == self.details_gen => match result {
+                Ok(d) => {
+                    self.details = Some(d);
+                    vec![]
+                }
+                Err(e) => self.on_error(e, "loading the dealer"),
+            },
+            ReplyBody::Tenants { append, result } if generation == self.tenants.generation => {
+                accept(&mut self.tenants, append, result)
+                    .map_or_else(|e| self.on_error(e, "loading tenants"), |_| vec![])
+            }
+            ReplyBody::Packages { append, result } if generation == self.packages.generation => {
+                let result = result.map(|p| Page {
+                    items: p.items.into_iter().map(PackageRow::from).collect(),
+                    next_cursor: p.next_cursor,
+                    total: p.total,
+                });
+                accept(&mut self.packages, append, result)
+                    .map_or_else(|e| self.on_error(e, "loading packages"), |_| vec![])
+            }
+            ReplyBody::Users { append, result } if generation == self.users.generation => {
+                accept(&mut self.users, append, result)
+                    .map_or_else(|e| self.on_error(e, "loading users"), |_| vec![])
+            }
+            ReplyBody::Groups { append, result } if generation == self.groups.generation => {
+                accept(&mut self.groups, append, result)
+                    .map_or_else(|e| self.on_error(e, "loading groups"), |_| vec![])
+            }
+            ReplyBody::Audit { append, result } if generation == self.audit.generation => {
+                accept(&mut self.audit, append, result)
+                    .map_or_else(|e| self.on_error(e, "loading the audit trail"), |_| vec![])
+            }
+            ReplyBody::RateCards(result) => {
+                self.rate_cards = Some(match result {
+                    Ok(()) => {
+                        Err("rate cards are served, but this console cannot show them yet".into())
+                    }
+                    Err(e) if e.status().is_some() => {
+                        Err("rate cards are not available on this server".into())
+                    }
+                    Err(e) => return self.on_error(e, "loading rate cards"),
+                });
+                vec![]
+            }
+            // A stale answer: a newer request for the same view replaced it.
+            _ => {
+                self.dirty = false;
+                vec![]
+            }
+        }
+    }
+}
