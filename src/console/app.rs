@@ -142,6 +142,23 @@ pub const COMMANDS: &[&str] = &[
     "users",
 ];
 
+/// A form on screen, with what it was opened with.
+#[derive(Debug)]
+pub struct OpenForm {
+    pub form: super::widgets::form::Form,
+    pub purpose: super::forms::Purpose,
+    pub data: super::forms::FormData,
+    /// The version of the object when loaded (sent as If-Match).
+    pub version: i64,
+}
+
+/// A question before a destructive write: the sentence, and what `y` sends.
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub text: String,
+    pub write: super::forms::Write,
+}
+
 /// The whole console state, owned by the UI task.
 pub struct App {
     pub profile: ProfileInfo,
@@ -176,6 +193,10 @@ pub struct App {
     pub(super) me_gen: u64,
     /// Where the session token is kept, shown once.
     pub store_label: String,
+    pub form: Option<OpenForm>,
+    pub confirm: Option<Confirm>,
+    /// Ctrl-C asked to quit while a form held unsaved input: quit once it is discarded.
+    pub(super) quit_after_discard: bool,
 }
 
 impl App {
@@ -208,6 +229,9 @@ impl App {
             dirty: true,
             me_gen: 0,
             store_label,
+            form: None,
+            confirm: None,
+            quit_after_discard: false,
         }
     }
 

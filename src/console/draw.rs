@@ -67,6 +67,14 @@ pub fn draw(f: &mut Frame, app: &App) {
     }
     let hints = footer_hints(app.tab == Tab::Dealers);
     draw_footer(f, app, &theme, footer, &hints);
+    if let Some(open) = &app.form {
+        views::form::draw(f, open, &theme, body);
+        return;
+    }
+    if let Some(c) = &app.confirm {
+        views::form::draw_confirm(f, c, &theme, body);
+        return;
+    }
     match &app.mode {
         Mode::Help => draw_help(f, &theme, body),
         Mode::Command(input) => draw_command(
@@ -182,25 +190,60 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 fn draw_help(f: &mut Frame, theme: &Theme, area: Rect) {
-    let lines: Vec<Line> = help_lines()
-        .into_iter()
-        .map(|(keys, what, scope)| {
-            let scope = if scope.is_empty() { String::new() } else { format!(" ({scope})") };
-            Line::from(vec![Span::styled(format!("{keys:<22}"), theme.key()), Span::raw(format!("{what}{scope}"))])
-        })
-        .chain([Line::raw(""), Line::styled("commands: :dealers :tenants :packages :users :groups :rate-cards :audit :refresh :logout :q", theme.dim())])
-        .collect();
-    let rect = centered(area, 76, lines.len() as u16 + 2);
-    f.render_widget(Clear, rect);
+    let entries = help_lines();
+    let line = |(keys, what, scope): &(String, &str, &str), key_w: usize| {
+        let scope = if scope.is_empty() {
+            String::new()
+        } else {
+            format!(" ({scope})")
+        };
+        Line::from(vec![
+            Span::styled(format!("{keys:<key_w$} "), theme.key()),
+            Span::raw(format!("{what}{scope}")),
+        ])
+    };
+    let commands = Line::styled(
+        ":dealers :tenants :packages :users :groups :rate-cards :audit :refresh :logout :q",
+        theme.dim(),
+    );
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" keys (any key closes) ");
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        rect,
-    );
+    // One column when it fits, else two side by side (24 rows is the smallest terminal).
+    if entries.len() as u16 + 4 <= area.height {
+        let mut lines: Vec<Line> = entries.iter().map(|e| line(e, 22)).collect();
+        lines.push(Line::raw(""));
+        lines.push(commands);
+        let rect = centered(area, 88, lines.len() as u16 + 2);
+        f.render_widget(Clear, rect);
+        f.render_widget(Paragraph::new(lines).block(block), rect);
+        return;
+    }
+    let half = entries.len().div_ceil(2);
+    let rect = centered(area, area.width, half as u16 + 4);
+    f.render_widget(Clear, rect);
+    f.render_widget(block, rect);
+    let inner = Rect {
+        x: rect.x + 1,
+        y: rect.y + 1,
+        width: rect.width.saturating_sub(2),
+        height: rect.height.saturating_sub(2),
+    };
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+    let col = |part: &[(String, &'static str, &'static str)]| -> Vec<Line> {
+        part.iter().map(|e| line(e, 16)).collect()
+    };
+    f.render_widget(Paragraph::new(col(&entries[..half])), left);
+    let mut right_lines = col(&entries[half..]);
+    right_lines.push(Line::raw(""));
+    f.render_widget(Paragraph::new(right_lines), right);
+    let bottom = Rect {
+        y: inner.y + inner.height.saturating_sub(1),
+        height: 1,
+        ..inner
+    };
+    f.render_widget(Paragraph::new(commands), bottom);
 }
 
 fn draw_command(

@@ -24,6 +24,13 @@ pub enum Action {
     Refresh,
     SortNext,
     SortFlip,
+    New,
+    Edit,
+    Delete,
+    Suspend,
+    Package,
+    NewTenant,
+    ResetPassword,
 }
 
 /// Where a binding applies.
@@ -144,6 +151,62 @@ pub const BINDINGS: &[Binding] = &[
         footer: false,
     },
     Binding {
+        keys: &[(KeyCode::Char('n'), NONE)],
+        label: "n",
+        help: "new (sub-dealer, tenant, user, group)",
+        action: Action::New,
+        scope: Scope::Everywhere,
+        footer: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('e'), NONE)],
+        label: "e",
+        help: "edit",
+        action: Action::Edit,
+        scope: Scope::Everywhere,
+        footer: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('s'), NONE)],
+        label: "s",
+        help: "suspend / resume (disable / enable a user)",
+        action: Action::Suspend,
+        scope: Scope::Everywhere,
+        footer: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('d'), NONE)],
+        label: "d",
+        help: "delete (asks first)",
+        action: Action::Delete,
+        scope: Scope::Everywhere,
+        footer: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('p'), NONE)],
+        label: "p",
+        help: "edit the selected dealer's package",
+        action: Action::Package,
+        scope: Scope::Everywhere,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('t'), NONE)],
+        label: "t",
+        help: "new tenant of the selected dealer",
+        action: Action::NewTenant,
+        scope: Scope::Tree,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('x'), NONE)],
+        label: "x",
+        help: "send a user a new password link",
+        action: Action::ResetPassword,
+        scope: Scope::Lists,
+        footer: false,
+    },
+    Binding {
         keys: &[(KeyCode::Char('/'), NONE)],
         label: "/",
         help: "filter (fuzzy); esc clears",
@@ -165,7 +228,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "refresh",
         action: Action::Refresh,
         scope: Scope::Everywhere,
-        footer: true,
+        footer: false,
     },
     Binding {
         keys: &[(KeyCode::Tab, NONE)],
@@ -205,7 +268,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "quit",
         action: Action::Quit,
         scope: Scope::Everywhere,
-        footer: true,
+        footer: false,
     },
 ];
 
@@ -259,34 +322,46 @@ fn short(help: &'static str) -> &'static str {
         "sort by next column / reverse" => "sort",
         "filter (fuzzy); esc clears" => "filter",
         "command line (tab completes)" => "command",
+        "new (sub-dealer, tenant, user, group)" => "new",
+        "suspend / resume (disable / enable a user)" => "suspend",
+        "delete (asks first)" => "delete",
         other => other,
     }
 }
 
-/// The help overlay's lines: every binding, where it applies.
+/// The help overlay's lines: every binding, where it applies. The second half of a pair
+/// (k after j, l after h, G after g, O after o) joins its partner's line.
 pub fn help_lines() -> Vec<(String, &'static str, &'static str)> {
-    BINDINGS
-        .iter()
-        .map(|b| {
-            let keys = b
-                .keys
-                .iter()
-                .map(|(c, m)| key_name(*c, *m))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let keys = if b.action == Action::GoTab(0) {
-                "1 … 7".to_string()
-            } else {
-                keys
-            };
-            let scope = match b.scope {
-                Scope::Everywhere => "",
-                Scope::Tree => "dealer tree",
-                Scope::Lists => "tables",
-            };
-            (keys, b.help, scope)
-        })
-        .collect()
+    let mut lines: Vec<(String, &'static str, &'static str)> = Vec::new();
+    for b in BINDINGS {
+        let keys = b
+            .keys
+            .iter()
+            .map(|(c, m)| key_name(*c, *m))
+            .collect::<Vec<_>>();
+        let mut keys = keys;
+        keys.dedup();
+        let keys = if b.action == Action::GoTab(0) {
+            "1 … 7".to_string()
+        } else {
+            keys.join(", ")
+        };
+        if matches!(
+            b.action,
+            Action::Up | Action::Expand | Action::Bottom | Action::SortFlip
+        ) && let Some(last) = lines.last_mut()
+        {
+            last.0 = format!("{} / {keys}", last.0);
+            continue;
+        }
+        let scope = match b.scope {
+            Scope::Everywhere => "",
+            Scope::Tree => "dealer tree",
+            Scope::Lists => "tables",
+        };
+        lines.push((keys, b.help, scope));
+    }
+    lines
 }
 
 fn key_name(code: KeyCode, m: KeyModifiers) -> String {
@@ -356,7 +431,12 @@ mod tests {
 
     #[test]
     fn help_covers_every_binding() {
-        assert_eq!(help_lines().len(), BINDINGS.len());
+        let lines = help_lines();
+        assert_eq!(lines.len(), BINDINGS.len() - 4, "pairs share a line");
+        assert!(
+            lines.iter().any(|(k, _, _)| k == "j, down / k, up"),
+            "{lines:?}"
+        );
         assert!(help_lines().iter().any(|(k, _, _)| k.contains("ctrl-c")));
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod draw;
+pub mod forms;
 mod input;
 pub mod keymap;
 pub mod lists;
@@ -14,6 +15,7 @@ pub mod tasks;
 pub mod theme;
 pub mod tree;
 pub mod views;
+pub mod widgets;
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture, EventStream};
 use crossterm::terminal::{

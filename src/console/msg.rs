@@ -4,6 +4,7 @@
 use crossterm::event::Event;
 use std::time::Duration;
 
+use super::forms::{FormData, Purpose, Write};
 use crate::client::ClientError;
 use crate::model::*;
 
@@ -71,6 +72,17 @@ pub enum ReplyBody {
         result: Result<Page<AuditEvent>, ClientError>,
     },
     RateCards(Result<(), ClientError>),
+    /// What a form needs, fetched (again, with `reapply`, after a version conflict).
+    Prepared {
+        purpose: Purpose,
+        reapply: bool,
+        result: Result<FormData, ClientError>,
+    },
+    /// A write finished.
+    Written {
+        write: Write,
+        result: Result<(), ClientError>,
+    },
     SignedOut,
     /// A stored token was found (or not) at start.
     StoredToken(Option<String>),
@@ -112,6 +124,13 @@ pub enum Command {
     ProbeRateCards {
         generation: u64,
     },
+    /// Fetch what a form needs before it opens.
+    Prepare {
+        purpose: Purpose,
+        reapply: bool,
+    },
+    /// Send a write (boxed: it carries a whole form's worth).
+    Write(Box<Write>),
     SignOut,
     /// Send `FlashExpired(id)` after a while.
     ExpireFlash {

@@ -54,6 +54,12 @@ impl App {
             ReplyBody::Me(result) if r.generation == self.me_gen => self.on_me(*result),
             ReplyBody::Me(_) => vec![],
             ReplyBody::SignedOut => vec![],
+            ReplyBody::Prepared {
+                purpose,
+                reapply,
+                result,
+            } => self.on_prepared(purpose, reapply, result),
+            ReplyBody::Written { write, result } => self.on_written(write, result),
             body => {
                 if self.me.is_none() {
                     return vec![];
@@ -194,6 +200,84 @@ impl App {
             _ => {
                 self.dirty = false;
                 vec![]
+            }
+        }
+    }
+
+    pub(super) fn on_prepared(
+        &mut self,
+        purpose: super::forms::Purpose,
+        reapply: bool,
+        result: Result<super::forms::FormData, ClientError>,
+    ) -> Vec<Command> {
+        let data = match result {
+            Ok(d) => d,
+            Err(e) => {
+                if let Some(open) = self.form.as_mut().filter(|_| reapply) {
+                    open.form.refused(None, describe(&e), true);
+                    return vec![];
+                }
+                return self.on_error(e, "opening the form");
+            }
+        };
+        let version = super::forms::version_of(&purpose, &data);
+        if reapply && let Some(open) = self.form.as_mut() {
+            // The object changed under the form: take its new version, keep what was typed.
+            open.version = version;
+            open.data = data;
+            open.form.conflict = false;
+            open.form.footer_error = Some(
+                "reloaded; your changes are kept: enter saves them over the new version".into(),
+            );
+            return vec![];
+        }
+        let held = self
+            .me
+            .as_ref()
+            .map(|m| m.permissions.clone())
+            .unwrap_or_default();
+        let form = super::forms::build(&purpose, &data, &held);
+        self.form = Some(OpenForm {
+            form,
+            purpose,
+            data,
+            version,
+        });
+        vec![]
+    }
+
+    pub(super) fn on_written(
+        &mut self,
+        write: super::forms::Write,
+        result: Result<(), ClientError>,
+    ) -> Vec<Command> {
+        match result {
+            Ok(()) => {
+                self.form = None;
+                let mut cmds = self.flash(write.done(), false);
+                cmds.extend(self.refresh_after_write());
+                cmds
+            }
+            Err(e) => {
+                if let Some(open) = self.form.as_mut() {
+                    let message = match &e {
+                        ClientError::Api { status: 412, .. } => {
+                            format!("{}: ctrl-r reloads it and keeps your changes", describe(&e))
+                        }
+                        ClientError::Network(_) => {
+                            format!("{}; nothing was lost, enter tries again", describe(&e))
+                        }
+                        _ => describe(&e),
+                    };
+                    open.form
+                        .refused(e.field(), message, e.status() == Some(412));
+                    if matches!(e, ClientError::Network(_)) {
+                        self.online = false;
+                    }
+                    vec![]
+                } else {
+                    self.on_error(e, "saving")
+                }
             }
         }
     }

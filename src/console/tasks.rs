@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::forms::{FormData, Purpose, Write};
 use super::msg::*;
 use crate::client::{ApiClient, ClientError};
 use crate::credentials::{CredentialStore, session_account};
@@ -209,6 +210,19 @@ impl Runner {
             Command::ProbeRateCards { generation } => self.spawn(generation, async move {
                 ReplyBody::RateCards(c.probe("/rate-cards").await)
             }),
+            Command::Prepare { purpose, reapply } => self.spawn(0, async move {
+                let result = prepare(&c, &purpose).await;
+                ReplyBody::Prepared {
+                    purpose,
+                    reapply,
+                    result,
+                }
+            }),
+            Command::Write(write) => self.spawn(0, async move {
+                let result = send(&c, &write).await;
+                let write = *write;
+                ReplyBody::Written { write, result }
+            }),
             Command::SignOut => self.spawn(0, async move {
                 let _ = c.logout().await;
                 ReplyBody::SignedOut
@@ -216,6 +230,105 @@ impl Runner {
             Command::ExpireFlash { id, after } => self.spawn_timer(after, Msg::FlashExpired(id)),
             Command::RetryAfter(after) => self.spawn_timer(after, Msg::Retry),
         }
+    }
+}
+
+/// Fetches what a form needs; a missing permission for a side detail (capacity) is no failure.
+async fn prepare(c: &ApiClient, purpose: &Purpose) -> Result<FormData, ClientError> {
+    let mut d = FormData::default();
+    let capacity = |id: String| async move {
+        match c.capacity(&id).await {
+            Ok(cap) => Ok(Some(cap)),
+            Err(e) if e.status() == Some(403) => Ok(None),
+            Err(e) => Err(e),
+        }
+    };
+    let groups_for = |dealer_id: String| async move {
+        let filter = GroupFilter {
+            dealer_id: Some(dealer_id),
+        };
+        Ok::<_, ClientError>(
+            c.list_groups(
+                &filter,
+                &PageParams {
+                    limit: Some(1000),
+                    ..PageParams::default()
+                },
+            )
+            .await?
+            .items,
+        )
+    };
+    match purpose {
+        Purpose::NewDealer { parent_id: id } | Purpose::NewTenant { dealer_id: id } => {
+            d.dealer = Some(c.get_dealer(id).await?);
+            d.capacity = capacity(id.clone()).await?;
+        }
+        Purpose::EditDealer { id } => d.dealer = Some(c.get_dealer(id).await?),
+        Purpose::EditPackage { id } => {
+            d.dealer = Some(c.get_dealer(id).await?);
+            d.capacity = capacity(id.clone()).await?;
+        }
+        Purpose::EditTenant { id } => d.tenant = Some(c.get_tenant(id).await?),
+        Purpose::InviteUser { dealer_id } => {
+            d.dealer = Some(c.get_dealer(dealer_id).await?);
+            d.groups = groups_for(dealer_id.clone()).await?;
+        }
+        Purpose::EditUser { id } => {
+            let u = c.get_user(id).await?;
+            d.groups = groups_for(u.dealer_id.clone()).await?;
+            d.user = Some(u);
+        }
+        Purpose::NewGroup { dealer_id } => {
+            d.dealer = Some(c.get_dealer(dealer_id).await?);
+            d.templates = c.group_templates().await?;
+        }
+        Purpose::EditGroup { id } => d.group = Some(c.get_group(id).await?),
+    }
+    Ok(d)
+}
+
+/// Sends a write.
+async fn send(c: &ApiClient, w: &Write) -> Result<(), ClientError> {
+    match w {
+        Write::CreateDealer(n) => c.create_dealer(n).await.map(drop),
+        Write::UpdateDealer { id, version, patch } => {
+            c.update_dealer(id, Some(*version), patch).await.map(drop)
+        }
+        Write::SetPackage {
+            id,
+            version,
+            package,
+        } => c.set_package(id, Some(*version), package).await.map(drop),
+        Write::DeleteDealer { id, .. } => c.delete_dealer(id, None).await,
+        Write::SuspendDealer {
+            id, resume: false, ..
+        } => c.suspend_dealer(id).await.map(drop),
+        Write::SuspendDealer {
+            id, resume: true, ..
+        } => c.resume_dealer(id).await.map(drop),
+        Write::CreateTenant(n) => c.create_tenant(n).await.map(drop),
+        Write::UpdateTenant { id, version, patch } => {
+            c.update_tenant(id, Some(*version), patch).await.map(drop)
+        }
+        Write::DeleteTenant { id, .. } => c.delete_tenant(id, None).await,
+        Write::SuspendTenant {
+            id, resume: false, ..
+        } => c.suspend_tenant(id).await.map(drop),
+        Write::SuspendTenant {
+            id, resume: true, ..
+        } => c.resume_tenant(id).await.map(drop),
+        Write::CreateUser(n) => c.create_user(n).await.map(drop),
+        Write::UpdateUser { id, version, patch } => {
+            c.update_user(id, Some(*version), patch).await.map(drop)
+        }
+        Write::DeleteUser { id, .. } => c.delete_user(id, None).await,
+        Write::ResetPassword { id, .. } => c.reset_password(id).await,
+        Write::CreateGroup(n) => c.create_group(n).await.map(drop),
+        Write::UpdateGroup { id, version, patch } => {
+            c.update_group(id, Some(*version), patch).await.map(drop)
+        }
+        Write::DeleteGroup { id, .. } => c.delete_group(id, None).await,
     }
 }
 

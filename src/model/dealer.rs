@@ -123,7 +123,7 @@ pub struct Dealer {
 }
 
 /// `POST /dealers`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewDealer {
     pub parent_id: String,
     pub level: Level,

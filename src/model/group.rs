@@ -22,7 +22,7 @@ pub struct Group {
 }
 
 /// `POST /groups`. With `template`, missing permissions come from that template.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewGroup {
     pub dealer_id: String,
     pub name: String,

@@ -23,7 +23,7 @@ pub struct Tenant {
 }
 
 /// `POST /tenants`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewTenant {
     pub dealer_id: String,
     pub name: String,

@@ -39,7 +39,7 @@ pub struct User {
 }
 
 /// `POST /users`: invites a user; the server mails the activation link.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewUser {
     pub dealer_id: String,
     pub email: String,

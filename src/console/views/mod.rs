@@ -1,6 +1,7 @@
 //! One view per tab (the list tabs share the table view), and the sign-in screen.
 
 pub mod dealers;
+pub mod form;
 pub mod rate_cards;
 pub mod signin;
 pub mod table;

@@ -1,0 +1,3 @@
+//! Reusable pieces of the console's screens.
+
+pub mod form;
