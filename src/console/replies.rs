@@ -262,7 +262,7 @@ impl App {
                 if let Some(open) = self.form.as_mut() {
                     let message = match &e {
                         ClientError::Api { status: 412, .. } => {
-                            format!("{}: ctrl-r reloads it and keeps your changes", describe(&e))
+                            "changed by someone else meanwhile: ctrl-r reloads it and keeps your changes".to_string()
                         }
                         ClientError::Network(_) => {
                             format!("{}; nothing was lost, enter tries again", describe(&e))

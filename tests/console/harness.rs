@@ -158,6 +158,32 @@ impl Console {
         }
     }
 
+    /// Presses one key without running what it starts (to see a transient state such as
+    /// "saving"); `finish` runs it afterwards.
+    pub fn press_only(&mut self, keys: &str) -> Vec<dealerctl::console::msg::Command> {
+        parse(keys)
+            .into_iter()
+            .flat_map(|k| self.app.update(Msg::Input(Event::Key(k))))
+            .collect()
+    }
+
+    /// Runs commands returned by `press_only` and waits for their answers.
+    pub async fn finish(&mut self, cmds: Vec<dealerctl::console::msg::Command>) {
+        self.run(cmds);
+        self.settle().await;
+    }
+
+    /// The project's client, signed in as a demo login, to check and change the server directly.
+    pub async fn client_as(&self, email: &str) -> ApiClient {
+        let url = self
+            .server
+            .as_ref()
+            .expect("this console owns its server")
+            .url();
+        let anon = ApiClient::new(&url).unwrap();
+        anon.with_token(anon.login(email, DEMO_PASSWORD).await.unwrap().token)
+    }
+
     /// The screen as text, with what varies between runs (ports, dates, times) replaced.
     pub fn screen(&self, w: u16, h: u16) -> String {
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -190,6 +216,11 @@ pub fn parse(keys: &str) -> Vec<KeyEvent> {
             && let Some(end) = rest.find('>')
         {
             let name = &rest[1..end];
+            if let Some(c) = name.strip_prefix("C-").and_then(|c| c.chars().next()) {
+                out.push(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+                rest = &rest[end + 1..];
+                continue;
+            }
             let code = match name {
                 "esc" => KeyCode::Esc,
                 "enter" => KeyCode::Enter,

@@ -1,0 +1,268 @@
+//! The write flows through the message loop against a real server: forms, refusals that keep
+//! the input, the 412 path, confirmations.
+
+use crate::harness::Console;
+use crate::snapshot;
+use dealerctl::model::*;
+
+const W: u16 = 110;
+const H: u16 = 30;
+
+#[tokio::test]
+async fn a_distributor_a_reseller_under_it_and_a_tenant_under_that() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    // On the provider (the root row): a new distributor.
+    c.keys("n").await;
+    let empty = c.screen(W, H);
+    assert!(
+        empty.contains("New dealer under Acme Telecom") && empty.contains("‹ distributor ›"),
+        "{empty}"
+    );
+    snapshot!("form_new_dealer_empty", empty);
+    c.keys("<tab>Tidewater Distribution<tab><tab>not-an-email")
+        .await;
+    let invalid = c.screen(W, H);
+    assert!(
+        invalid.contains("must be an e-mail address"),
+        "inline validation as you type:\n{invalid}"
+    );
+    snapshot!("form_new_dealer_invalid", invalid);
+    c.keys("<enter>").await;
+    assert!(c.app.form.is_some(), "an invalid form is not sent");
+    for _ in 0.."not-an-email".len() {
+        c.keys("<bs>").await;
+    }
+    c.keys("<tab><tab><bs>10<tab><bs>300<tab><bs>30<tab><bs>100")
+        .await;
+    let saving = c.press_only("<enter>");
+    assert!(c.screen(W, H).contains("saving…"));
+    snapshot!("form_saving", c.screen(W, H));
+    c.finish(saving).await;
+    assert!(c.app.form.is_none(), "{}", c.screen(W, H));
+    let after = c.screen(W, H);
+    assert!(
+        after.contains("created Tidewater Distribution")
+            && after.contains("Tidewater Distribution"),
+        "{after}"
+    );
+
+    // Under it, a reseller (the level select offers only what a distributor may create).
+    c.keys("jjjj").await;
+    assert_eq!(
+        c.app.tree.selected_row().unwrap().name,
+        "Tidewater Distribution"
+    );
+    c.keys("n").await;
+    assert!(c.screen(W, H).contains("‹ sub-distributor ›"));
+    c.keys("<right>").await;
+    assert!(c.screen(W, H).contains("‹ reseller ›"));
+    c.keys("<tab>Tidewater Resell<tab><tab><tab><tab><bs>5<tab><bs>100<tab><bs>10<enter>")
+        .await;
+    assert!(c.screen(W, H).contains("created Tidewater Resell"));
+
+    // And a tenant under the reseller: expand, select, t.
+    c.keys("lj").await;
+    assert_eq!(c.app.tree.selected_row().unwrap().name, "Tidewater Resell");
+    c.keys("t").await;
+    let form = c.screen(W, H);
+    assert!(
+        form.contains("New tenant of Tidewater Resell")
+            && form.contains("100 free; at most 500 per tenant"),
+        "{form}"
+    );
+    c.keys("Tide Dental<tab>tide-dental.pbx.example<tab><bs>500<enter>")
+        .await;
+    let refused = c.screen(W, H);
+    assert!(
+        refused.contains("asked 500, only 100 free at Tidewater Resell"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("Tide Dental") && refused.contains("tide-dental.pbx.example"),
+        "the input is kept:\n{refused}"
+    );
+    snapshot!("form_capacity_refused", refused);
+    c.keys("<bs><bs><bs>20<enter>").await;
+    assert!(
+        c.screen(W, H).contains("created Tide Dental"),
+        "{}",
+        c.screen(W, H)
+    );
+
+    let api = c.client_as("admin@acme.example").await;
+    let tenants = api
+        .list_tenants(
+            &TenantFilter::default(),
+            &PageParams {
+                q: Some("Tide Dental".into()),
+                ..PageParams::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            tenants.items[0].dealer_name.as_str(),
+            tenants.items[0].extensions
+        ),
+        ("Tidewater Resell", 20)
+    );
+    let cap = api.capacity(&tenants.items[0].dealer_id).await.unwrap();
+    assert_eq!(cap.extensions.free, Some(80));
+}
+
+#[tokio::test]
+async fn a_stale_edit_offers_to_reload_and_keeps_what_was_typed() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    c.keys("jj").await;
+    let northwind = c.app.tree.selected_row().unwrap().id.clone();
+    c.keys("e").await;
+    c.keys("<tab><tab><bs><bs><bs><bs>9999").await;
+    // Someone else changes the dealer meanwhile.
+    let api = c.client_as("admin@acme.example").await;
+    api.update_dealer(
+        &northwind,
+        None,
+        &DealerPatch {
+            notes: Some("changed elsewhere".into()),
+            ..DealerPatch::default()
+        },
+    )
+    .await
+    .unwrap();
+    c.keys("<enter>").await;
+    let conflict = c.screen(W, H);
+    assert!(
+        conflict.contains(
+            "changed by someone else meanwhile: ctrl-r reloads it and keeps your changes"
+        ),
+        "{conflict}"
+    );
+    assert!(conflict.contains("9999"), "typed input kept:\n{conflict}");
+    snapshot!("form_conflict", conflict);
+    c.keys("<C-r>").await;
+    assert!(c.screen(W, H).contains("reloaded; your changes are kept"));
+    c.keys("<enter>").await;
+    assert!(
+        c.screen(W, H).contains("saved the dealer"),
+        "{}",
+        c.screen(W, H)
+    );
+    assert!(
+        api.get_dealer(&northwind)
+            .await
+            .unwrap()
+            .phone
+            .ends_with("9999")
+    );
+}
+
+#[tokio::test]
+async fn a_user_is_invited_into_a_group_and_a_group_is_made_from_a_template() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    c.keys("4n").await;
+    let form = c.screen(W, H);
+    assert!(
+        form.contains("Invite a user to Acme Telecom") && form.contains("choose at least one"),
+        "{form}"
+    );
+    c.keys("night@acme.example<tab>Night shift<tab> <enter>")
+        .await;
+    assert!(
+        c.screen(W, H).contains("invited night@acme.example"),
+        "{}",
+        c.screen(W, H)
+    );
+    let api = c.client_as("admin@acme.example").await;
+    let users = api
+        .list_users(
+            &UserFilter::default(),
+            &PageParams {
+                q: Some("night@".into()),
+                ..PageParams::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (users.items[0].status, users.items[0].group_ids.len()),
+        (UserStatus::Invited, 1)
+    );
+
+    c.keys("5n").await;
+    c.keys("<right>").await;
+    let from_template = c.screen(W, H);
+    assert!(
+        from_template.contains("‹ Dealer administrator ›") && from_template.contains("[x] read"),
+        "{from_template}"
+    );
+    snapshot!("form_group_from_template", from_template);
+    c.keys("<tab>Night supervisors<enter>").await;
+    assert!(
+        c.screen(W, H).contains("created Night supervisors"),
+        "{}",
+        c.screen(W, H)
+    );
+    let groups = api
+        .list_groups(
+            &GroupFilter::default(),
+            &PageParams {
+                q: Some("Night supervisors".into()),
+                ..PageParams::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(groups.items[0].permissions.len(), Permission::all().len());
+}
+
+#[tokio::test]
+async fn permissions_the_user_lacks_are_shown_but_cannot_be_ticked() {
+    // Riverside staff hold the Default reseller permissions: no dealers:create, for one.
+    let mut c = Console::signed_in("staff@riverside.example").await;
+    c.keys("5n").await;
+    let screen = c.screen(W, H);
+    assert!(
+        screen.contains("New group")
+            && screen.contains("[ ] read")
+            && screen.contains("[-] create"),
+        "{screen}"
+    );
+    c.keys("<tab><tab><tab>").await;
+    c.keys(" ").await;
+    c.keys("<right> ").await;
+    let open = c.app.form.as_ref().unwrap();
+    let chosen = open.form.field("permissions").unwrap().chosen();
+    assert_eq!(chosen, ["dealers:read"], "dealers:create stays unticked");
+    c.keys("<esc>").await;
+    assert!(c.app.form.is_some(), "typed input: esc asks first");
+    c.keys("y").await;
+    assert!(c.app.form.is_none());
+}
+
+#[tokio::test]
+async fn deleting_asks_first_and_a_refusal_shows_the_counts() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    c.keys("jj").await;
+    c.keys("d").await;
+    let ask = c.screen(W, H);
+    assert!(
+        ask.contains("Delete the dealer Northwind Distribution?"),
+        "{ask}"
+    );
+    snapshot!("confirm_delete", ask);
+    c.keys("n").await;
+    assert!(c.screen(W, H).contains("cancelled"));
+    c.keys("dy").await;
+    let refused = c.screen(W, H);
+    assert!(
+        refused.contains("still has 2 sub-dealer(s) and 3 tenant(s)"),
+        "{refused}"
+    );
+    // Suspend and resume in place.
+    c.keys("s").await;
+    assert!(c.screen(W, H).contains("suspended Northwind Distribution"));
+    assert!(!c.app.tree.selected_row().unwrap().enabled);
+    c.keys("s").await;
+    assert!(c.screen(W, H).contains("resumed Northwind Distribution"));
+}
