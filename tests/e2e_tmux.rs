@@ -167,3 +167,79 @@ fn the_demo_signs_in_browses_every_tab_filters_and_quits_cleanly() {
         log.display()
     );
 }
+
+#[test]
+fn a_reseller_and_a_tenant_made_in_the_forms_show_in_the_tree_and_the_table() {
+    if !tmux_present() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must run the tmux end-to-end test: install tmux"
+        );
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(dir.path(), &format!("{BIN} demo"));
+    t.wait_for("Acme Telecom · provider");
+    // A reseller under Northwind Distribution.
+    t.keys(&["j", "j", "n"]);
+    t.wait_for("New dealer under Northwind Distribution");
+    t.keys(&["Right"]);
+    t.wait_for("‹ reseller ›");
+    t.keys(&[
+        "Tab",
+        "Tidewater Resell",
+        "Tab",
+        "Tab",
+        "Tab",
+        "Tab",
+        "BSpace",
+        "5",
+        "Tab",
+        "BSpace",
+        "100",
+        "Tab",
+        "BSpace",
+        "10",
+        "Enter",
+    ]);
+    t.wait_for("created Tidewater Resell");
+    // It is in the tree: expand Northwind and select it.
+    t.keys(&["l"]);
+    t.wait_for("Tidewater Resell");
+    t.keys(&["j", "j", "j"]);
+    t.wait_for("Tidewater Resell · reseller");
+    // A tenant of it.
+    t.keys(&["t"]);
+    t.wait_for("New tenant of Tidewater Resell");
+    t.keys(&[
+        "Tide Dental",
+        "Tab",
+        "tide-dental.pbx.example",
+        "Tab",
+        "BSpace",
+        "20",
+        "Enter",
+    ]);
+    t.wait_for("created Tide Dental");
+    t.keys(&["l"]);
+    let tree = t.wait_for("◦ Tide Dental");
+    assert!(
+        tree.contains("tenants 1"),
+        "the details count the new tenant:\n{tree}"
+    );
+    // And in the tenants table.
+    t.keys(&["2"]);
+    t.wait_for("Tenants (34 of 34)");
+    t.keys(&["/", "tide"]);
+    let table = t.wait_for("1 matching /tide");
+    assert!(
+        table.contains("Tide Dental")
+            && table.contains("tide-dental.pbx.example")
+            && table.contains("Tidewater Resell"),
+        "{table}"
+    );
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0");
+}
