@@ -266,3 +266,72 @@ async fn deleting_asks_first_and_a_refusal_shows_the_counts() {
     c.keys("s").await;
     assert!(c.screen(W, H).contains("resumed Northwind Distribution"));
 }
+
+#[tokio::test]
+async fn every_form_opens_filled_from_the_server() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    // Dealers tab, Northwind selected: edit, package (live gauges), new tenant.
+    c.keys("jj").await;
+    for (key, title, name) in [
+        ("e", "Edit Northwind Distribution", "form_edit_dealer"),
+        ("p", "Package of Northwind Distribution", "form_package"),
+        (
+            "t",
+            "New tenant of Northwind Distribution",
+            "form_new_tenant",
+        ),
+    ] {
+        c.keys(key).await;
+        let screen = c.screen(W, H);
+        assert!(screen.contains(title), "{screen}");
+        snapshot!(name, screen);
+        c.keys("<esc>").await;
+        assert!(c.app.form.is_none());
+    }
+    // The package form's gauges follow what is typed.
+    c.keys("p<tab><bs><bs><bs><bs>3000").await;
+    let cut = c.screen(W, H);
+    assert!(
+        cut.contains("alloc 3100 used 83 free -183") && cut.contains("below what is taken"),
+        "{cut}"
+    );
+    c.keys("<esc>y").await;
+    // Tenants, users and groups tabs: edit forms.
+    for (key, title, name) in [
+        ("2e", "Edit Acme HQ", "form_edit_tenant"),
+        ("4e", "Edit admin@acme.example", "form_edit_user"),
+        ("5e", "Edit Auditor", "form_edit_group"),
+    ] {
+        c.keys(key).await;
+        let screen = c.screen(W, H);
+        assert!(screen.contains(title), "{screen}");
+        snapshot!(name, screen);
+        c.keys("<esc>").await;
+    }
+}
+
+#[tokio::test]
+async fn a_lost_connection_keeps_the_form_and_everything_typed() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    c.keys("jjt").await;
+    c.keys("Ferry Office<tab>ferry.northwind.pbx.example").await;
+    c.stop_server().await;
+    c.keys("<enter>").await;
+    let screen = c.screen(W, H);
+    assert!(c.app.form.is_some(), "the form stays open");
+    assert!(
+        screen.contains("Ferry Office") && screen.contains("ferry.northwind.pbx.example"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("nothing was lost, enter tries again"),
+        "{screen}"
+    );
+    // Ctrl-C with unsaved input asks first; declining keeps the form.
+    c.keys("<C-c>").await;
+    assert!(c.screen(W, H).contains("discard what you typed?") && !c.app.quit);
+    c.keys("n").await;
+    assert!(c.app.form.is_some() && !c.app.quit);
+    c.keys("<C-c>y").await;
+    assert!(c.app.quit, "y quits");
+}
