@@ -439,8 +439,8 @@ impl App {
                     generation,
                 }),
         );
+        // Details are asked for once the reloaded tree says what is selected.
         self.details = None;
-        cmds.extend(self.select_details());
         cmds
     }
 

@@ -142,10 +142,10 @@ impl App {
         match body {
             ReplyBody::Tree { under, result } if generation == self.tree_gen => match result {
                 Ok(node) => {
-                    let first = under.is_none() && self.tree.root.is_none();
                     self.tree.accept(under.as_deref(), node);
                     self.online = true;
-                    if first { self.select_details() } else { vec![] }
+                    // The selection may have moved (a deleted dealer is gone): details follow it.
+                    self.select_details()
                 }
                 Err(e) => {
                     self.tree.error = Some(describe(&e));
@@ -155,6 +155,11 @@ impl App {
             ReplyBody::Details(result) if generation == self.details_gen => match result {
                 Ok(d) => {
                     self.details = Some(d);
+                    vec![]
+                }
+                // Gone meanwhile (deleted here or elsewhere): the reloaded tree moves on.
+                Err(e) if e.status() == Some(404) => {
+                    self.details = None;
                     vec![]
                 }
                 Err(e) => self.on_error(e, "loading the dealer"),

@@ -335,3 +335,28 @@ async fn a_lost_connection_keeps_the_form_and_everything_typed() {
     c.keys("<C-c>y").await;
     assert!(c.app.quit, "y quits");
 }
+
+#[tokio::test]
+async fn deleting_the_selected_dealer_leaves_a_clean_screen() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    c.keys("n<right><right><tab>Zeta Reseller<enter>").await;
+    assert!(c.screen(W, H).contains("created Zeta Reseller"));
+    c.keys("jjjj").await;
+    assert_eq!(c.app.tree.selected_row().unwrap().name, "Zeta Reseller");
+    c.keys("dy").await;
+    let screen = c.screen(W, H);
+    assert!(
+        screen.contains("deleted Zeta Reseller") && !screen.contains("no such object"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Zeta Reseller ") || screen.contains("✓ deleted Zeta Reseller"),
+        "gone from the tree:\n{screen}"
+    );
+    let row = c.app.tree.selected_row().unwrap().clone();
+    let shown = c.app.details.as_ref().map(|(d, _)| d.id.clone());
+    match row.kind {
+        NodeKind::Dealer => assert_eq!(shown, Some(row.id), "details follow the new selection"),
+        NodeKind::Tenant => assert_eq!(shown, None, "no stale dealer beside a tenant"),
+    }
+}
