@@ -138,6 +138,20 @@ impl ApiClient {
         Self::empty(self.request(Method::POST, "/auth/activate").json(&body)).await
     }
 
+    /// Starts a read-only view-as session; the answer's token acts as that user.
+    pub async fn impersonate(&self, user_id: &str) -> Result<ImpersonateResponse> {
+        let body = ImpersonateRequest {
+            user_id: user_id.into(),
+            read_only: true,
+        };
+        Self::json(self.request(Method::POST, "/auth/impersonate").json(&body)).await
+    }
+
+    /// What a user can see and do, and what looks wrong.
+    pub async fn scope_report(&self, user_id: &str) -> Result<ScopeReport> {
+        Self::json(self.request(Method::GET, &format!("/users/{}/scope", seg(user_id)))).await
+    }
+
     pub async fn me(&self) -> Result<Me> {
         Self::json(self.request(Method::GET, "/me")).await
     }

@@ -61,3 +61,32 @@ pub struct Me {
     pub groups: Vec<Group>,
     pub impersonation: Option<Impersonation>,
 }
+
+/// Where a permission of a user comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PermissionSource {
+    pub permission: Permission,
+    /// The names of the groups that grant it.
+    pub groups: Vec<String>,
+}
+
+/// How many of each thing a user can list; null when it may not list them at all.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ScopeCounts {
+    pub dealers: Option<i64>,
+    pub tenants: Option<i64>,
+    pub users: Option<i64>,
+    pub groups: Option<i64>,
+    pub rate_cards: Option<i64>,
+}
+
+/// `GET /users/{id}/scope`: what a user can see and do, and what looks wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ScopeReport {
+    pub user: User,
+    pub dealer_name: String,
+    pub dealer_level: super::Level,
+    pub counts: ScopeCounts,
+    pub permissions: Vec<PermissionSource>,
+    pub warnings: Vec<String>,
+}

@@ -15,3 +15,4 @@ mod review;
 mod scope;
 mod sessions;
 mod tenants;
+mod view_as;

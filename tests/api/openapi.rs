@@ -8,6 +8,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("post", "/api/v1/auth/activate"),
+    ("post", "/api/v1/auth/impersonate"),
+    ("get", "/api/v1/users/{id}/scope"),
     ("get", "/api/v1/me"),
     ("get", "/api/v1/dealers"),
     ("post", "/api/v1/dealers"),

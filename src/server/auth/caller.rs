@@ -99,6 +99,23 @@ impl FromRequestParts<AppState> for Caller {
             .get::<axum::extract::OriginalUri>()
             .map(|u| u.0.path().to_string())
             .unwrap_or_else(|| parts.uri.path().to_string());
+        let (client_addr, request_id) = request_context(parts);
+        let actor = Actor {
+            user_id: Some(session.user_id.clone()),
+            email: Some(session.email.clone()),
+            impersonator_id: session.impersonator_id.clone(),
+            impersonator_email: session.impersonator_email.clone(),
+            client_addr,
+            request_id,
+        };
+        if session.impersonator_id.is_some() {
+            // Every request made while viewing as someone is on the record, with both identities.
+            let details = serde_json::json!({ "method": parts.method.as_str(), "path": path });
+            state
+                .store
+                .audit_user_event(&session.user_id, "view_as.request", &actor, Some(details))
+                .await?;
+        }
         if session.read_only && is_write && path != "/api/v1/auth/logout" {
             return Err(ApiError::new(
                 axum::http::StatusCode::FORBIDDEN,
@@ -111,16 +128,8 @@ impl FromRequestParts<AppState> for Caller {
         }
         let groups = state.store.own_groups(&session.user_id).await?;
         let permissions = PermissionSet::union_of(groups.iter().map(|g| g.permissions.as_slice()));
-        let (client_addr, request_id) = request_context(parts);
         Ok(Caller {
-            actor: Actor {
-                user_id: Some(session.user_id.clone()),
-                email: Some(session.email.clone()),
-                impersonator_id: session.impersonator_id.clone(),
-                impersonator_email: session.impersonator_email.clone(),
-                client_addr,
-                request_id,
-            },
+            actor,
             scope: Scope::of_account(session.dealer_id.clone()),
             user_id: session.user_id,
             email: session.email,

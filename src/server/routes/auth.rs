@@ -99,7 +99,7 @@ pub async fn login(
             ..actor
         };
         st.store
-            .audit_user_event(&record.user_id, "auth.sign_in_refused", &actor)
+            .audit_user_event(&record.user_id, "auth.sign_in_refused", &actor, None)
             .await?;
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, code, message));
     }
@@ -168,6 +168,65 @@ pub async fn set_password(st: &AppState, token: &str, new_password: String) -> A
         .use_link_token(&hash_token(token.trim()), &hash, now_micros())
         .await?;
     Ok(())
+}
+
+/// Starts viewing the system as a user in the caller's scope: a read-only session with exactly
+/// that user's scope and permissions, for 15 minutes, every request of it audited with both
+/// identities.
+#[utoipa::path(post, path = "/auth/impersonate", tag = "sessions", request_body = ImpersonateRequest, security(("bearer" = [])),
+    responses((status = 200, body = ImpersonateResponse), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn impersonate(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<ImpersonateRequest>,
+) -> ApiResult<Json<ImpersonateResponse>> {
+    let target = st
+        .store
+        .get_user(&caller.scope, &req.user_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    caller.require(Permission::Impersonate)?;
+    if caller.impersonator_id.is_some() {
+        return Err(ApiError::forbidden(
+            "you are already viewing as someone: return to your own login first",
+        ));
+    }
+    if !req.read_only {
+        return Err(ApiError::invalid_field(
+            "read_only",
+            "must be true: viewing as someone is read-only",
+        ));
+    }
+    if target.id == caller.user_id {
+        return Err(ApiError::invalid_field("user_id", "is your own login"));
+    }
+    if target.status != UserStatus::Active {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_active",
+            format!(
+                "{} is {} and has no view to see",
+                target.email,
+                target.status.as_str()
+            ),
+        ));
+    }
+    let token = new_token();
+    let expires_at = now_micros() + st.config.impersonation_minutes as i64 * 60 * MICROS;
+    let session = NewSession {
+        token_hash: hash_token(&token),
+        user_id: target.id.clone(),
+        impersonator_id: Some(caller.user_id.clone()),
+        read_only: true,
+        expires_at,
+    };
+    st.store
+        .open_session(session, &caller.actor, "auth.view_as_start")
+        .await?;
+    Ok(Json(ImpersonateResponse {
+        token,
+        expires_at: format_time(expires_at),
+    }))
 }
 
 /// The signed-in user, its dealer, permissions and groups, and who is really behind a view-as session.

@@ -260,3 +260,114 @@ pub async fn reset_password(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// What a user can see and do, and what looks wrong. The counts come from the very store calls
+/// that answer the user's own list requests, under its own scope and permissions, so the report
+/// and the user's view cannot disagree.
+#[utoipa::path(get, path = "/users/{id}/scope", tag = "users", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = ScopeReport), (status = 404, body = ErrorBody)))]
+pub async fn scope(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<ScopeReport>> {
+    use crate::domain::permissions::PermissionSet;
+    use crate::server::store::{PageRequest, Scope};
+    let user = visible_user(&st, &caller, &id).await?;
+    caller.require_crud(Area::Users, Action::Read)?;
+    let groups = st.store.own_groups(&user.id).await?;
+    let held = PermissionSet::union_of(groups.iter().map(|g| g.permissions.as_slice()));
+    let theirs = Scope::of_account(user.dealer_id.clone());
+    let one = PageRequest {
+        limit: 1,
+        cursor: None,
+        q: None,
+    };
+    let may = |area: Area| held.contains(Permission::Crud(area, Action::Read));
+    let mut counts = ScopeCounts::default();
+    if may(Area::Dealers) {
+        counts.dealers = Some(
+            st.store
+                .list_dealers(&theirs, &DealerFilter::default(), &one)
+                .await?
+                .total,
+        );
+    }
+    if may(Area::Tenants) {
+        counts.tenants = Some(
+            st.store
+                .list_tenants(&theirs, &TenantFilter::default(), &one)
+                .await?
+                .total,
+        );
+    }
+    if may(Area::Users) {
+        counts.users = Some(
+            st.store
+                .list_users(&theirs, &UserFilter::default(), &one)
+                .await?
+                .total,
+        );
+    }
+    if may(Area::Groups) {
+        counts.groups = Some(
+            st.store
+                .list_groups(&theirs, &GroupFilter::default(), &one)
+                .await?
+                .total,
+        );
+    }
+    let permissions = held
+        .to_vec()
+        .into_iter()
+        .map(|permission| PermissionSource {
+            permission,
+            groups: groups
+                .iter()
+                .filter(|g| g.permissions.contains(&permission))
+                .map(|g| g.name.clone())
+                .collect(),
+        })
+        .collect();
+    let dealer = st
+        .store
+        .get_dealer(&caller.scope, &user.dealer_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let mut warnings = Vec::new();
+    if groups.is_empty() {
+        warnings.push("belongs to no group: it can do nothing at all".to_string());
+    }
+    if dealer.level == Level::Reseller {
+        let idle: Vec<String> = [
+            Permission::Crud(Area::Dealers, Action::Create),
+            Permission::Crud(Area::Dealers, Action::Delete),
+            Permission::Crud(Area::Packages, Action::Update),
+            Permission::TenantsMove,
+        ]
+        .into_iter()
+        .filter(|p| held.contains(*p))
+        .map(|p| p.to_string())
+        .collect();
+        if !idle.is_empty() {
+            warnings.push(format!(
+                "holds {} that a reseller has no use for (it has no sub-dealers)",
+                idle.join(", ")
+            ));
+        }
+    }
+    if !user.enabled {
+        let live = st.store.live_sessions(&user.id, now_micros()).await?;
+        if live > 0 {
+            warnings.push(format!("disabled, yet holds {live} live session(s)"));
+        }
+    }
+    Ok(Json(ScopeReport {
+        user,
+        dealer_name: dealer.name,
+        dealer_level: dealer.level,
+        counts,
+        permissions,
+        warnings,
+    }))
+}

@@ -210,8 +210,13 @@ pub trait SessionStore: Send + Sync {
     /// Audits a failed sign-in (its reserved attempts stay counted).
     async fn record_failure(&self, email: &str, actor: &Actor) -> StoreResult<()>;
     /// Audits an event about a user with no other change (a refused sign-in, say).
-    async fn audit_user_event(&self, user_id: &str, action: &str, actor: &Actor)
-    -> StoreResult<()>;
+    async fn audit_user_event(
+        &self,
+        user_id: &str,
+        action: &str,
+        actor: &Actor,
+        details: Option<serde_json::Value>,
+    ) -> StoreResult<()>;
     async fn clear_failures(&self, key: &str) -> StoreResult<()>;
     /// Uses a link token once: sets the password, revokes the user's sessions.
     async fn use_link_token(
@@ -220,6 +225,8 @@ pub trait SessionStore: Send + Sync {
         password_hash: &str,
         now: i64,
     ) -> StoreResult<()>;
+    /// How many unexpired sign-in sessions a user holds (view-as sessions of it not counted).
+    async fn live_sessions(&self, user_id: &str, now: i64) -> StoreResult<i64>;
     /// The user of a session, unscoped (it is the caller itself).
     async fn own_user(&self, user_id: &str) -> StoreResult<Option<User>>;
     /// The groups a user belongs to, unscoped (they define what it may do).

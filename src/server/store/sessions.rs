@@ -294,7 +294,16 @@ impl SessionStore for SqlStore {
                 &mut tx,
                 actor,
                 &row.text("dealer_id")?,
-                Event::new("auth.sign_out", "user", &user_id, &email),
+                Event::new(
+                    if actor.impersonator_id.is_some() {
+                        "auth.view_as_end"
+                    } else {
+                        "auth.sign_out"
+                    },
+                    "user",
+                    &user_id,
+                    &email,
+                ),
             )
             .await?;
         }
@@ -388,6 +397,7 @@ impl SessionStore for SqlStore {
         user_id: &str,
         action: &str,
         actor: &Actor,
+        details: Option<serde_json::Value>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let row = Sql::new("SELECT email, dealer_id FROM users WHERE id = ")
@@ -400,7 +410,10 @@ impl SessionStore for SqlStore {
             &mut tx,
             actor,
             &row.text("dealer_id")?,
-            Event::new(action, "user", user_id, &email),
+            Event {
+                after: details,
+                ..Event::new(action, "user", user_id, &email)
+            },
         )
         .await?;
         tx.commit().await?;
@@ -468,6 +481,16 @@ impl SessionStore for SqlStore {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn live_sessions(&self, user_id: &str, now: i64) -> StoreResult<i64> {
+        Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM sessions WHERE user_id = ")
+            .bind(user_id)
+            .push(" AND impersonator_id IS NULL AND expires_at > ")
+            .bind(now)
+            .fetch_one(&self.read)
+            .await?
+            .int("n")
     }
 
     async fn own_user(&self, user_id: &str) -> StoreResult<Option<User>> {
