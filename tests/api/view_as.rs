@@ -36,7 +36,7 @@ async fn view_as_has_the_targets_scope_is_read_only_and_audited_with_both_identi
             .iter()
             .map(|d| d.id.clone())
             .collect::<Vec<_>>(),
-        [res.id.clone()]
+        std::slice::from_ref(&res.id)
     );
     expect_err(as_staff.get_dealer(&sibling.id).await, 404, "not_found");
     // Read-only: every write is refused and nothing changes.
