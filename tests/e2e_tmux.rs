@@ -243,3 +243,35 @@ fn a_reseller_and_a_tenant_made_in_the_forms_show_in_the_tree_and_the_table() {
     t.keys(&["q"]);
     t.wait_for("EXITED 0");
 }
+
+#[test]
+fn an_administrator_views_as_a_reseller_sees_only_its_subtree_cannot_edit_and_returns() {
+    if !tmux_present() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must run the tmux end-to-end test: install tmux"
+        );
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(dir.path(), &format!("{BIN} demo"));
+    t.wait_for("Acme Telecom · provider");
+    t.keys(&[":", "as staff@riverside.example", "Enter"]);
+    let view = t.wait_for("VIEWING AS staff@riverside.example");
+    let tree = t.wait_for("Riverside Resell · reseller");
+    assert!(
+        !tree.contains("Northwind") && !tree.contains("Bluebird"),
+        "only the reseller's subtree:\n{tree}\n{view}"
+    );
+    // Editing is refused.
+    t.keys(&["e"]);
+    t.wait_for("is read-only: ctrl-x returns to admin@acme.example");
+    // Back to the administrator.
+    t.keys(&["C-x"]);
+    let back = t.wait_for("back to your own login");
+    assert!(!back.contains("VIEWING AS"), "{back}");
+    t.wait_for("Northwind Distribution");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0");
+}

@@ -128,6 +128,7 @@ pub const FLASH_TIME: Duration = Duration::from_secs(4);
 
 /// Commands the command line knows, for completion.
 pub const COMMANDS: &[&str] = &[
+    "as",
     "audit",
     "dealers",
     "groups",
@@ -138,6 +139,7 @@ pub const COMMANDS: &[&str] = &[
     "quit",
     "rate-cards",
     "refresh",
+    "scope",
     "tenants",
     "users",
 ];
@@ -197,6 +199,13 @@ pub struct App {
     pub confirm: Option<Confirm>,
     /// Ctrl-C asked to quit while a form held unsaved input: quit once it is discarded.
     pub(super) quit_after_discard: bool,
+    /// The session token in use, and the real one while viewing as someone (ctrl-x returns to it).
+    pub(super) token: Option<String>,
+    pub(super) real_token: Option<String>,
+    /// A scope report on screen, beside the caller's own.
+    pub scope_report: Option<(ScopeReport, Option<ScopeReport>)>,
+    /// An audit event opened with enter.
+    pub audit_detail: Option<AuditEvent>,
 }
 
 impl App {
@@ -232,11 +241,16 @@ impl App {
             form: None,
             confirm: None,
             quit_after_discard: false,
+            token: None,
+            real_token: None,
+            scope_report: None,
+            audit_detail: None,
         }
     }
 
     /// The first commands: try a stored session (or the token handed in, as the demo does).
     pub fn start(&mut self, token: Option<String>) -> Vec<Command> {
+        self.token = token.clone();
         match (token, self.profile.email.clone()) {
             (Some(t), email) => vec![
                 Command::UseToken {
@@ -271,6 +285,11 @@ impl App {
         }
         form.error = error;
         self.signin = Some(form);
+    }
+
+    /// The user viewed as, when viewing as someone.
+    pub fn viewing_as(&self) -> Option<&Impersonation> {
+        self.me.as_ref().and_then(|m| m.impersonation.as_ref())
     }
 
     /// Sets the footer's flash; successes expire, errors stay until the next key.

@@ -59,6 +59,26 @@ pub fn draw(f: &mut Frame, app: &App) {
         f.render_widget(Paragraph::new(text).style(theme.dim()), body);
         return;
     }
+    let (tabs, body) = match app.viewing_as() {
+        Some(view) => {
+            let [banner, tabs] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)])
+                .areas(tabs.union(Rect {
+                    height: 1,
+                    y: tabs.y + 1,
+                    ..tabs
+                }));
+            draw_banner(f, app, view, &theme, banner);
+            (
+                tabs,
+                Rect {
+                    y: body.y + 1,
+                    height: body.height.saturating_sub(1),
+                    ..body
+                },
+            )
+        }
+        None => (tabs, body),
+    };
     draw_tabs(f, app, &theme, tabs);
     match app.tab {
         Tab::Dealers => views::dealers::draw(f, app, &theme, body),
@@ -71,6 +91,14 @@ pub fn draw(f: &mut Frame, app: &App) {
         views::form::draw(f, open, &theme, body);
         return;
     }
+    if let Some((theirs, own)) = &app.scope_report {
+        views::reports::draw_scope(f, theirs, own.as_ref(), &theme, body);
+        return;
+    }
+    if let Some(e) = &app.audit_detail {
+        views::reports::draw_audit_event(f, e, &theme, body);
+        return;
+    }
     if let Some(c) = &app.confirm {
         views::form::draw_confirm(f, c, &theme, body);
         return;
@@ -79,6 +107,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Mode::Help => draw_help(f, &theme, body),
         Mode::Command(input) => draw_command(
             f,
+            app,
             &theme,
             footer,
             body,
@@ -131,6 +160,42 @@ fn draw_header(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .alignment(ratatui::layout::Alignment::Right)
         .style(theme.dim());
     f.render_widget(help, area);
+}
+
+/// The loud line on every screen while viewing as someone.
+fn draw_banner(
+    f: &mut Frame,
+    app: &App,
+    view: &crate::model::Impersonation,
+    theme: &Theme,
+    area: Rect,
+) {
+    let who = app
+        .me
+        .as_ref()
+        .map(|m| {
+            format!(
+                "{} ({} {})",
+                m.user.email,
+                m.dealer.level.label(),
+                m.dealer.name
+            )
+        })
+        .unwrap_or_default();
+    let until = view.expires_at.get(11..16).unwrap_or("");
+    let _ = &view.real_user;
+    let text = format!("▌VIEWING AS {who} · read-only · until {until} UTC · ctrl-x returns ▐");
+    let text = if theme.ascii {
+        text.replace(['▌', '▐'], "|")
+    } else {
+        text
+    };
+    f.render_widget(
+        Paragraph::new(text)
+            .style(theme.warning())
+            .alignment(ratatui::layout::Alignment::Center),
+        area,
+    );
 }
 
 fn draw_tabs(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
@@ -248,6 +313,7 @@ fn draw_help(f: &mut Frame, theme: &Theme, area: Rect) {
 
 fn draw_command(
     f: &mut Frame,
+    app: &App,
     theme: &Theme,
     footer: Rect,
     body: Rect,
@@ -257,7 +323,7 @@ fn draw_command(
     f.render_widget(Clear, footer);
     f.render_widget(Paragraph::new(format!(":{typed}")), footer);
     f.set_cursor_position((footer.x + 1 + cursor as u16, footer.y));
-    let options = App::completions(typed);
+    let options = app.completions(typed);
     if !typed.is_empty() && !options.is_empty() {
         let height = options.len().min(8) as u16;
         let rect = Rect {

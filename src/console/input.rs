@@ -39,6 +39,9 @@ impl App {
         if self.form.is_some() {
             return self.on_form_key(k);
         }
+        if self.scope_report.take().is_some() || self.audit_detail.take().is_some() {
+            return vec![];
+        }
         if self.me.is_none() {
             return vec![];
         }
@@ -144,11 +147,10 @@ impl App {
             KeyCode::Esc => vec![],
             KeyCode::Enter => self.run_command(input.value().trim()),
             KeyCode::Tab => {
-                let typed = input.value().trim().to_string();
-                let matches: Vec<&&str> =
-                    COMMANDS.iter().filter(|c| c.starts_with(&typed)).collect();
+                let typed = input.value().to_string();
+                let matches = self.completions(&typed);
                 if let Some(first) = matches.first() {
-                    let common = matches.iter().fold(first.to_string(), |acc, c| {
+                    let common = matches.iter().fold(first.clone(), |acc, c| {
                         acc.chars()
                             .zip(c.chars())
                             .take_while(|(a, b)| a == b)
@@ -156,11 +158,24 @@ impl App {
                             .collect()
                     });
                     let done = if matches.len() == 1 {
-                        first.to_string()
+                        first.clone()
                     } else {
                         common
                     };
                     *input = Input::new(done);
+                }
+                // Completing `:as ` or `:scope ` offers the users in scope.
+                if matches!(input.value().trim(), "as" | "scope")
+                    && !self.users.loaded
+                    && !self.users.loading
+                {
+                    let generation = self.users.begin_reload();
+                    self.mode = Mode::Command(std::mem::take(input));
+                    return vec![Command::LoadPage {
+                        list: ListKind::Users,
+                        cursor: None,
+                        generation,
+                    }];
                 }
                 self.mode = Mode::Command(std::mem::take(input));
                 vec![]
@@ -174,11 +189,24 @@ impl App {
     }
 
     /// Completions of what is typed on the command line.
-    pub fn completions(typed: &str) -> Vec<&'static str> {
+    pub fn completions(&self, typed: &str) -> Vec<String> {
+        let typed = typed.trim_start();
+        if let Some((cmd, rest)) = typed.split_once(' ')
+            && (cmd == "as" || cmd == "scope")
+        {
+            let rest = rest.trim().to_lowercase();
+            return self
+                .users
+                .items
+                .iter()
+                .filter(|u| u.email.starts_with(&rest))
+                .map(|u| format!("{cmd} {}", u.email))
+                .collect();
+        }
         COMMANDS
             .iter()
-            .copied()
             .filter(|c| c.starts_with(typed.trim()))
+            .map(|c| c.to_string())
             .collect()
     }
 
@@ -201,6 +229,13 @@ impl App {
                 vec![]
             }
             "refresh" => self.refresh(),
+            "as" | "scope" => match line.split_whitespace().nth(1) {
+                Some(email) if word == "as" => self.start_view_as(email.to_string()),
+                Some(email) => vec![Command::LoadScope {
+                    email: email.to_string(),
+                }],
+                None => self.flash(format!(":{word} needs an e-mail (tab completes)"), true),
+            },
             "logout" => {
                 let email = self.profile.email.clone().unwrap_or_default();
                 let mut cmds = vec![
@@ -265,6 +300,11 @@ impl App {
             Action::Top => self.move_by(isize::MIN / 2),
             Action::Bottom => self.move_by(isize::MAX / 2),
             Action::Expand => self.expand(),
+            Action::Open if self.tab == Tab::Audit => {
+                self.audit_detail = self.audit.selected_item().cloned();
+                vec![]
+            }
+            Action::Open if self.tab != Tab::Dealers => vec![],
             Action::Open => {
                 let load = self.tree.toggle_selected();
                 let mut cmds = self.tree_load(load);
@@ -275,6 +315,23 @@ impl App {
                 self.tree.collapse_selected();
                 self.select_details()
             }
+            Action::EndViewAs => self.end_view_as(None),
+            Action::ViewAs => match (self.tab, self.users.selected_item()) {
+                (Tab::Users, Some(u)) => {
+                    let email = u.email.clone();
+                    self.start_view_as(email)
+                }
+                _ => self.flash("pick a user on the Users tab (4) to view as", true),
+            },
+            Action::ScopeReport => match (self.tab, self.users.selected_item()) {
+                (Tab::Users, Some(u)) => vec![Command::LoadScope {
+                    email: u.email.clone(),
+                }],
+                _ => self.flash(
+                    "pick a user on the Users tab (4) for its scope report",
+                    true,
+                ),
+            },
             Action::New
             | Action::Edit
             | Action::Delete
@@ -488,6 +545,19 @@ impl App {
     /// n, e, s, d, p, t, x: what they mean depends on the tab and the selection.
     pub(super) fn on_write_action(&mut self, a: Action) -> Vec<Command> {
         use super::forms::{Purpose, Write};
+        // The one place where read-only mode is enforced in the console (the server refuses too).
+        if let Some(view) = self.viewing_as() {
+            let who = self
+                .me
+                .as_ref()
+                .map(|m| m.user.email.clone())
+                .unwrap_or_default();
+            let real = view.real_user.email.clone();
+            return self.flash(
+                format!("viewing as {who} is read-only: ctrl-x returns to {real}"),
+                true,
+            );
+        }
         let own = self
             .me
             .as_ref()
@@ -622,6 +692,35 @@ impl App {
                 });
             }
         }
+        cmds
+    }
+
+    /// Starts viewing as the user with this e-mail.
+    pub(super) fn start_view_as(&mut self, email: String) -> Vec<Command> {
+        if self.viewing_as().is_some() {
+            return self.flash("already viewing as someone: ctrl-x returns first", true);
+        }
+        vec![Command::StartViewAs { email }]
+    }
+
+    /// Returns to the real identity (`note` says why, when it was not asked for).
+    pub(super) fn end_view_as(&mut self, note: Option<&str>) -> Vec<Command> {
+        let Some(real) = self.real_token.take() else {
+            return self.flash("not viewing as anyone", true);
+        };
+        let mut cmds = Vec::new();
+        if let Some(view) = self.token.replace(real.clone()) {
+            cmds.push(Command::EndViewAs { token: view });
+        }
+        cmds.push(Command::UseToken {
+            email: String::new(),
+            token: Some(real),
+            persist: false,
+        });
+        self.reset_views();
+        self.me = None;
+        cmds.push(self.load_me());
+        cmds.extend(self.flash(note.unwrap_or("back to your own login"), note.is_some()));
         cmds
     }
 }

@@ -31,6 +31,9 @@ pub enum Action {
     Package,
     NewTenant,
     ResetPassword,
+    ViewAs,
+    ScopeReport,
+    EndViewAs,
 }
 
 /// Where a binding applies.
@@ -203,6 +206,38 @@ pub const BINDINGS: &[Binding] = &[
         label: "x",
         help: "send a user a new password link",
         action: Action::ResetPassword,
+        scope: Scope::Lists,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('v'), NONE)],
+        label: "v",
+        help: "view as the selected user (read-only)",
+        action: Action::ViewAs,
+        scope: Scope::Lists,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('i'), NONE)],
+        label: "i",
+        help: "the selected user's scope report",
+        action: Action::ScopeReport,
+        scope: Scope::Lists,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('x'), CTRL)],
+        label: "ctrl-x",
+        help: "stop viewing as someone",
+        action: Action::EndViewAs,
+        scope: Scope::Everywhere,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Enter, NONE)],
+        label: "enter",
+        help: "open (an audit event's changes)",
+        action: Action::Open,
         scope: Scope::Lists,
         footer: false,
     },

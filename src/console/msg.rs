@@ -78,6 +78,13 @@ pub enum ReplyBody {
         reapply: bool,
         result: Result<FormData, ClientError>,
     },
+    /// A view-as session started (its token), for the user with this e-mail.
+    ViewAs {
+        email: String,
+        result: Result<String, ClientError>,
+    },
+    /// A scope report and the caller's own, for comparison.
+    Scope(Result<(ScopeReport, Option<ScopeReport>), ClientError>),
     /// A write finished.
     Written {
         write: Write,
@@ -131,6 +138,18 @@ pub enum Command {
     },
     /// Send a write (boxed: it carries a whole form's worth).
     Write(Box<Write>),
+    /// View the system as the user with this e-mail (read-only).
+    StartViewAs {
+        email: String,
+    },
+    /// End a view-as session (sign its token out).
+    EndViewAs {
+        token: String,
+    },
+    /// The scope report of the user with this e-mail, beside the caller's own.
+    LoadScope {
+        email: String,
+    },
     SignOut,
     /// Send `FlashExpired(id)` after a while.
     ExpireFlash {

@@ -16,6 +16,7 @@ impl App {
         }
         match r.body {
             ReplyBody::StoredToken(Some(token)) => {
+                self.token = Some(token.clone());
                 let email = self.profile.email.clone().unwrap_or_default();
                 vec![
                     Command::UseToken {
@@ -34,6 +35,7 @@ impl App {
                 Ok(login) => {
                     let email = login.user.email.clone();
                     self.profile.email = Some(email.clone());
+                    self.token = Some(login.token.clone());
                     vec![
                         Command::UseToken {
                             email,
@@ -54,6 +56,31 @@ impl App {
             ReplyBody::Me(result) if r.generation == self.me_gen => self.on_me(*result),
             ReplyBody::Me(_) => vec![],
             ReplyBody::SignedOut => vec![],
+            ReplyBody::ViewAs { email, result } => match result {
+                Ok(token) => {
+                    self.real_token = self.token.replace(token.clone());
+                    self.reset_views();
+                    self.me = None;
+                    let mut cmds = vec![
+                        Command::UseToken {
+                            email: String::new(),
+                            token: Some(token),
+                            persist: false,
+                        },
+                        self.load_me(),
+                    ];
+                    cmds.extend(self.flash(format!("viewing as {email}, read-only"), false));
+                    cmds
+                }
+                Err(e) => self.flash(format!("cannot view as {email}: {}", describe(&e)), true),
+            },
+            ReplyBody::Scope(result) => match result {
+                Ok(pair) => {
+                    self.scope_report = Some(pair);
+                    vec![]
+                }
+                Err(e) => self.flash(format!("scope report: {}", describe(&e)), true),
+            },
             ReplyBody::Prepared {
                 purpose,
                 reapply,
@@ -116,6 +143,9 @@ impl App {
                 }
                 cmds
             }
+            ClientError::Api { status: 401, .. } if self.real_token.is_some() => self.end_view_as(
+                Some("the view-as session has ended; back to your own login"),
+            ),
             ClientError::Api { status: 401, .. } => {
                 let had_session = self.me.is_some() || !self.starting;
                 let email = self.profile.email.clone().unwrap_or_default();

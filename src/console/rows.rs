@@ -98,13 +98,7 @@ pub fn headers(tab: Tab) -> &'static [(&'static str, u16)] {
             ("permissions", 11),
             ("description", 40),
         ],
-        Tab::Audit => &[
-            ("time", 19),
-            ("actor", 26),
-            ("action", 22),
-            ("object", 8),
-            ("name", 0),
-        ],
+        Tab::Audit => &[("time", 19), ("actor", 46), ("action", 20), ("name", 0)],
         Tab::Dealers | Tab::RateCards => &[],
     }
 }
@@ -289,7 +283,6 @@ impl Row for AuditEvent {
             short_time(&self.at),
             actor,
             self.action.clone(),
-            self.object_type.clone(),
             self.object_name.clone().unwrap_or_default(),
         ]
     }

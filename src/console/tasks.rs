@@ -223,6 +223,31 @@ impl Runner {
                 let write = *write;
                 ReplyBody::Written { write, result }
             }),
+            Command::StartViewAs { email } => self.spawn(0, async move {
+                let result = async {
+                    let user = find_user(&c, &email).await?;
+                    Ok(c.impersonate(&user.id).await?.token)
+                }
+                .await;
+                ReplyBody::ViewAs { email, result }
+            }),
+            Command::EndViewAs { token } => {
+                let view = c.with_token(token);
+                tokio::spawn(async move {
+                    let _ = view.logout().await;
+                });
+            }
+            Command::LoadScope { email } => self.spawn(0, async move {
+                let result = async {
+                    let user = find_user(&c, &email).await?;
+                    let theirs = c.scope_report(&user.id).await?;
+                    let me = c.me().await?;
+                    let own = c.scope_report(&me.user.id).await.ok();
+                    Ok((theirs, own))
+                }
+                .await;
+                ReplyBody::Scope(result)
+            }),
             Command::SignOut => self.spawn(0, async move {
                 let _ = c.logout().await;
                 ReplyBody::SignedOut
@@ -231,6 +256,31 @@ impl Runner {
             Command::RetryAfter(after) => self.spawn_timer(after, Msg::Retry),
         }
     }
+}
+
+/// The user with this e-mail in the caller's scope.
+async fn find_user(c: &ApiClient, email: &str) -> Result<User, ClientError> {
+    let page = PageParams {
+        q: Some(email.to_string()),
+        limit: Some(50),
+        ..PageParams::default()
+    };
+    c.list_users(&UserFilter::default(), &page)
+        .await?
+        .items
+        .into_iter()
+        .find(|u| u.email.eq_ignore_ascii_case(email.trim()))
+        .ok_or_else(|| ClientError::Api {
+            status: 404,
+            body: ErrorBody {
+                error: ErrorDetail {
+                    code: "not_found".into(),
+                    message: format!("no login {email} in your scope"),
+                    field: None,
+                    details: serde_json::json!({}),
+                },
+            },
+        })
 }
 
 /// Fetches what a form needs; a missing permission for a side detail (capacity) is no failure.

@@ -256,6 +256,7 @@ macro_rules! snapshot {
         insta::with_settings!({
             filters => vec![
                 (r"127\.0\.0\.1:\d+", "[server]"),
+                (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[uuid]"),
                 (r"\d{4}-\d{2}-\d{2}", "[date]"),
                 (r"\d{2}:\d{2}:\d{2}", "[time]"),
                 (r"\b\d{2}:\d{2}\b", "[time]"),

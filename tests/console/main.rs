@@ -3,6 +3,7 @@
 
 mod forms;
 mod harness;
+mod view_as;
 
 use dealerctl::console::app::{Mode, Tab};
 use harness::Console;

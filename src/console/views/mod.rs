@@ -3,5 +3,6 @@
 pub mod dealers;
 pub mod form;
 pub mod rate_cards;
+pub mod reports;
 pub mod signin;
 pub mod table;
