@@ -294,10 +294,14 @@ impl Row for AuditEvent {
         }
     }
     fn haystack(&self) -> String {
+        // Actor, viewer, action, object and time: what the audit filter is asked for.
         format!(
-            "{} {} {}",
-            self.action,
+            "{} {} {} {} {} {}",
+            short_time(&self.at),
             self.actor_email.clone().unwrap_or_default(),
+            self.impersonator_email.clone().unwrap_or_default(),
+            self.action,
+            self.object_type,
             self.object_name.clone().unwrap_or_default()
         )
     }
