@@ -2,6 +2,8 @@
 
 pub mod capacity;
 pub mod level;
+pub mod money;
 pub mod permissions;
 pub mod policy;
+pub mod rates;
 pub mod validate;

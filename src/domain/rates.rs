@@ -1,0 +1,387 @@
+//! Rate cards: markups from a parent card, the below-cost rule, margins, longest-prefix lookup and
+//! the CSV rate format. Derived rates are computed from the parent on demand, never stored, so a
+//! change upstream shows downstream at once.
+
+use std::collections::BTreeMap;
+
+use super::money::{BadAmount, MICROS, Money};
+
+/// One rate of a card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rate {
+    pub prefix: String,
+    pub destination: String,
+    /// Per minute.
+    pub rate: Money,
+    pub connection_fee: Money,
+    /// Billing increments in seconds: the first, then each next.
+    pub increment_first: u32,
+    pub increment_next: u32,
+}
+
+/// How a customer card prices from its parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    /// `value` percent on top: "50" means cost × 1.5 (the value in micro-units of a percent).
+    Percent(i64),
+    /// A fixed amount on top of the cost.
+    Relative(Money),
+    /// The price itself, whatever the cost.
+    Absolute(Money),
+}
+
+impl Markup {
+    /// Parses a rule as the API names it: `percent`, `relative` or `absolute`, with a decimal value.
+    pub fn parse(kind: &str, value: &str) -> Result<Markup, String> {
+        let amount = Money::parse(value).map_err(|e| e.to_string())?;
+        match kind {
+            "percent" => Ok(Markup::Percent(amount.micros())),
+            "relative" => Ok(Markup::Relative(amount)),
+            "absolute" => Ok(Markup::Absolute(amount)),
+            other => Err(format!(
+                "`{other}` is not a markup (percent, relative or absolute)"
+            )),
+        }
+    }
+
+    /// The sell price for a cost. Percent rounds half away from zero to the micro-unit; the
+    /// others are exact.
+    pub fn apply(self, cost: Money) -> Money {
+        match self {
+            Markup::Percent(p) => {
+                let hundred = 100 * MICROS as i128;
+                let num = cost.micros() as i128 * (hundred + p as i128);
+                let q = num / hundred;
+                let r = num % hundred;
+                let rounded = if 2 * r.abs() >= hundred {
+                    q + num.signum()
+                } else {
+                    q
+                };
+                Money(rounded.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
+            }
+            Markup::Relative(m) => Money(cost.micros().saturating_add(m.micros())),
+            Markup::Absolute(m) => m,
+        }
+    }
+
+    /// The rate a customer card sells a parent rate at (fee and rate both marked up, the
+    /// increments kept).
+    pub fn derive(self, parent: &Rate) -> Rate {
+        Rate {
+            rate: self.apply(parent.rate),
+            connection_fee: match self {
+                // An absolute price is per minute; the fee passes through at cost.
+                Markup::Absolute(_) => parent.connection_fee,
+                other => other.apply(parent.connection_fee),
+            },
+            ..parent.clone()
+        }
+    }
+}
+
+/// Prices a card through a chain of markups (outermost last).
+pub fn price_through(rates: &[Rate], chain: &[Markup]) -> Vec<Rate> {
+    rates
+        .iter()
+        .map(|r| chain.iter().fold(r.clone(), |acc, m| m.derive(&acc)))
+        .collect()
+}
+
+/// The prefixes a markup would sell below cost, in order; empty when it never does.
+pub fn below_cost(parent: &[Rate], markup: Markup) -> Vec<String> {
+    parent
+        .iter()
+        .filter(|r| {
+            let d = markup.derive(r);
+            d.rate < r.rate || d.connection_fee < r.connection_fee
+        })
+        .map(|r| r.prefix.clone())
+        .collect()
+}
+
+/// The smallest per-minute margin (sell − cost) of a markup over a card, and where.
+pub fn lowest_margin(parent: &[Rate], markup: Markup) -> Option<(String, Money)> {
+    parent
+        .iter()
+        .map(|r| {
+            (
+                r.prefix.clone(),
+                Money(markup.apply(r.rate).micros() - r.rate.micros()),
+            )
+        })
+        .min_by_key(|(_, m)| *m)
+}
+
+/// Rates by prefix, for longest-prefix lookup of a dialled number.
+#[derive(Debug, Default)]
+pub struct PrefixTable {
+    by_prefix: BTreeMap<String, Rate>,
+    longest: usize,
+}
+
+impl PrefixTable {
+    pub fn new(rates: impl IntoIterator<Item = Rate>) -> PrefixTable {
+        let mut t = PrefixTable::default();
+        for r in rates {
+            t.longest = t.longest.max(r.prefix.len());
+            t.by_prefix.insert(r.prefix.clone(), r);
+        }
+        t
+    }
+
+    /// The rate of the longest prefix of `number`, if any prefix matches.
+    pub fn lookup(&self, number: &str) -> Option<&Rate> {
+        let digits: String = number.chars().filter(|c| c.is_ascii_digit()).collect();
+        (1..=digits.len().min(self.longest))
+            .rev()
+            .find_map(|n| self.by_prefix.get(&digits[..n]))
+    }
+}
+
+/// A CSV line that is not a rate: which line, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {why}")]
+pub struct BadRateLine {
+    pub line: usize,
+    pub why: String,
+}
+
+/// The CSV columns, in order.
+pub const CSV_HEADER: &str =
+    "prefix,destination,rate,connection_fee,increment_first,increment_next";
+
+/// Parses rates from CSV (with or without the header line). Every line is checked; the first
+/// problems are returned, up to `max_errors`, so a user can fix a file in one go.
+pub fn parse_csv(text: &str, max_errors: usize) -> Result<Vec<Rate>, Vec<BadRateLine>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut rates = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 1;
+        let bad = |why: String| BadRateLine { line, why };
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(bad(e.to_string()));
+                continue;
+            }
+        };
+        if line == 1 && record.get(0) == Some("prefix") {
+            continue;
+        }
+        if record.len() != 6 {
+            errors.push(bad(format!(
+                "expected 6 fields ({CSV_HEADER}), found {}",
+                record.len()
+            )));
+        } else {
+            let field = |n: usize| record.get(n).unwrap_or("");
+            let money = |n: usize| Money::parse(field(n)).map_err(|e: BadAmount| e.to_string());
+            let secs = |n: usize| {
+                field(n)
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .ok_or_else(|| format!("`{}` is not a number of seconds above 0", field(n)))
+            };
+            let prefix = field(0);
+            let parsed = (|| -> Result<Rate, String> {
+                if prefix.is_empty()
+                    || prefix.len() > 20
+                    || !prefix.chars().all(|c| c.is_ascii_digit())
+                {
+                    return Err(format!("prefix `{prefix}` must be 1 to 20 digits"));
+                }
+                let rate = money(2)?;
+                let fee = money(3)?;
+                if rate.micros() < 0 || fee.micros() < 0 {
+                    return Err("rates and fees cannot be negative".into());
+                }
+                Ok(Rate {
+                    prefix: prefix.to_string(),
+                    destination: field(1).to_string(),
+                    rate,
+                    connection_fee: fee,
+                    increment_first: secs(4)?,
+                    increment_next: secs(5)?,
+                })
+            })();
+            match parsed {
+                Ok(r) if !seen.insert(r.prefix.clone()) => {
+                    errors.push(bad(format!("prefix {} appears twice", r.prefix)))
+                }
+                Ok(r) => rates.push(r),
+                Err(why) => errors.push(bad(why)),
+            }
+        }
+        if errors.len() >= max_errors {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        Ok(rates)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Writes rates as CSV, header first.
+pub fn to_csv(rates: &[Rate]) -> String {
+    let mut out = String::from(CSV_HEADER);
+    out.push('\n');
+    for r in rates {
+        let dest = if r.destination.contains([',', '"', '\n']) {
+            format!("\"{}\"", r.destination.replace('"', "\"\""))
+        } else {
+            r.destination.clone()
+        };
+        out.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            r.prefix, dest, r.rate, r.connection_fee, r.increment_first, r.increment_next
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rate(prefix: &str, micros: i64) -> Rate {
+        Rate {
+            prefix: prefix.into(),
+            destination: format!("dest {prefix}"),
+            rate: Money(micros),
+            connection_fee: Money(0),
+            increment_first: 60,
+            increment_next: 60,
+        }
+    }
+
+    #[test]
+    fn the_three_rules_price_as_documented() {
+        let cost = Money::parse("0.0100").unwrap();
+        assert_eq!(
+            Markup::parse("percent", "50")
+                .unwrap()
+                .apply(cost)
+                .to_string(),
+            "0.015000"
+        );
+        assert_eq!(
+            Markup::parse("relative", "0.002")
+                .unwrap()
+                .apply(cost)
+                .to_string(),
+            "0.012000"
+        );
+        assert_eq!(
+            Markup::parse("absolute", "0.02")
+                .unwrap()
+                .apply(cost)
+                .to_string(),
+            "0.020000"
+        );
+        assert!(Markup::parse("discount", "5").is_err());
+        // 12.5 % of 0.000001 is 0.000000125: rounded half away from zero to one micro-unit.
+        assert_eq!(Markup::Percent(12_500_000).apply(Money(1)), Money(1));
+        assert_eq!(Markup::Percent(50_000_000).apply(Money(1)), Money(2));
+    }
+
+    #[test]
+    fn a_chain_of_three_markups_prices_a_call() {
+        let carrier = vec![rate("44", 10_000)];
+        // Provider +50 %, distributor +0.002, reseller +10 %.
+        let chain = [
+            Markup::Percent(50 * MICROS),
+            Markup::Relative(Money(2_000)),
+            Markup::Percent(10 * MICROS),
+        ];
+        let sold = price_through(&carrier, &chain);
+        assert_eq!(sold[0].rate.to_string(), "0.018700");
+    }
+
+    #[test]
+    fn below_cost_lists_the_prefixes_and_margins_find_the_worst() {
+        let card = vec![rate("1", 5_000), rate("44", 20_000), rate("4420", 12_000)];
+        assert_eq!(below_cost(&card, Markup::Absolute(Money(15_000))), ["44"]);
+        assert!(below_cost(&card, Markup::Percent(0)).is_empty());
+        assert_eq!(
+            lowest_margin(&card, Markup::Absolute(Money(15_000))),
+            Some(("44".into(), Money(-5_000)))
+        );
+    }
+
+    #[test]
+    fn csv_round_trips_and_reports_every_bad_line() {
+        let text = "prefix,destination,rate,connection_fee,increment_first,increment_next\n44,\"UK, fixed\",0.0100,0,60,60\n4420,London,0.0120,0.01,1,1\n";
+        let rates = parse_csv(text, 10).unwrap();
+        assert_eq!(rates.len(), 2);
+        assert_eq!(parse_csv(&to_csv(&rates), 10).unwrap(), rates);
+        let bad = "44,UK,abc,0,60,60\n4x,UK,0.1,0,60,60\n44,UK,0.1,0,0,60\n44,UK,0.1,0,60,60\n44,UK,0.1,0,60,60\n";
+        let errors = parse_csv(bad, 10).unwrap_err();
+        assert_eq!(
+            errors.iter().map(|e| e.line).collect::<Vec<_>>(),
+            [1, 2, 3, 5],
+            "{errors:?}"
+        );
+    }
+
+    fn any_card() -> impl Strategy<Value = Vec<Rate>> {
+        prop::collection::btree_map("[1-9][0-9]{0,5}", 0i64..10_000_000, 1..40)
+            .prop_map(|m| m.into_iter().map(|(p, c)| rate(&p, c)).collect())
+    }
+
+    fn any_markup() -> impl Strategy<Value = Markup> {
+        prop_oneof![
+            (-100_000_000i64..500_000_000).prop_map(Markup::Percent),
+            (-1_000_000i64..1_000_000).prop_map(|m| Markup::Relative(Money(m))),
+            (0i64..10_000_000).prop_map(|m| Markup::Absolute(Money(m))),
+        ]
+    }
+
+    proptest! {
+        /// Percent markups are exact up to the documented rounding: within half a micro-unit of
+        /// the true product, computed here in wide integers.
+        #[test]
+        fn percent_is_exact_to_the_micro_unit(cost in 0i64..1_000_000_000_000, p in -100_000_000i64..1_000_000_000) {
+            let sold = Markup::Percent(p).apply(Money(cost)).micros() as i128;
+            let exact_times_hundred = cost as i128 * (100 * MICROS as i128 + p as i128);
+            let diff = (sold * 100 * MICROS as i128 - exact_times_hundred).abs();
+            prop_assert!(2 * diff <= 100 * MICROS as i128);
+        }
+
+        /// No below-cost sale slips through: every prefix not listed sells at or above cost.
+        #[test]
+        fn below_cost_misses_nothing(card in any_card(), m in any_markup()) {
+            let listed = below_cost(&card, m);
+            for r in &card {
+                let d = m.derive(r);
+                let under = d.rate < r.rate || d.connection_fee < r.connection_fee;
+                prop_assert_eq!(under, listed.contains(&r.prefix));
+            }
+        }
+
+        /// A chain is the same as applying its markups one card at a time.
+        #[test]
+        fn chains_compose(card in any_card(), a in any_markup(), b in any_markup(), c in any_markup()) {
+            let step = price_through(&price_through(&price_through(&card, &[a]), &[b]), &[c]);
+            prop_assert_eq!(price_through(&card, &[a, b, c]), step);
+        }
+
+        /// Longest-prefix lookup agrees with a brute-force scan.
+        #[test]
+        fn longest_prefix_match_is_right(card in any_card(), number in "[0-9]{1,12}") {
+            let table = PrefixTable::new(card.clone());
+            let brute = card.iter().filter(|r| number.starts_with(&r.prefix)).max_by_key(|r| r.prefix.len());
+            prop_assert_eq!(table.lookup(&number), brute);
+        }
+    }
+}
