@@ -202,6 +202,8 @@ pub struct App {
     /// The session token in use, and the real one while viewing as someone (ctrl-x returns to it).
     pub(super) token: Option<String>,
     pub(super) real_token: Option<String>,
+    /// A view-as request is on its way (a second one waits for it).
+    pub(super) view_as_pending: bool,
     /// A scope report on screen, beside the caller's own.
     pub scope_report: Option<(ScopeReport, Option<ScopeReport>)>,
     /// An audit event opened with enter.
@@ -243,6 +245,7 @@ impl App {
             quit_after_discard: false,
             token: None,
             real_token: None,
+            view_as_pending: false,
             scope_report: None,
             audit_detail: None,
         }

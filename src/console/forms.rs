@@ -153,6 +153,13 @@ fn free_hint(cap: Option<&Capacity>, pick: fn(&Capacity) -> DimensionUsage) -> O
 fn package_fields(p: &Package, above: Option<&Capacity>, allow_unlimited: bool) -> Vec<Field> {
     let num = |key, label, v: Option<i64>, pick: fn(&Capacity) -> DimensionUsage| {
         let mut f = Field::number(key, label, v.unwrap_or(0), 0, MAX_PACKAGE_AMOUNT);
+        if v.is_none() {
+            // Unlimited stays unlimited unless a number is typed.
+            if let Kind::Number { input, .. } = &mut f.kind {
+                *input = tui_input::Input::default();
+            }
+            f = f.hint("unlimited");
+        }
         if let Some(h) = free_hint(above, pick) {
             f = f.hint(h);
         }

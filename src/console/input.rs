@@ -15,7 +15,11 @@ impl App {
     pub(super) fn on_key(&mut self, k: KeyEvent) -> Vec<Command> {
         if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
             // With unsaved input in a form, ask first; `y` then quits.
-            if let Some(open) = self.form.as_mut().filter(|o| o.form.edited) {
+            if let Some(open) = self
+                .form
+                .as_mut()
+                .filter(|o| o.form.edited && o.form.phase == super::widgets::form::Phase::Editing)
+            {
                 open.form.phase = super::widgets::form::Phase::ConfirmDiscard;
                 self.quit_after_discard = true;
                 return vec![];
@@ -30,7 +34,9 @@ impl App {
             return self.on_signin_key(k);
         }
         if let Some(c) = self.confirm.take() {
-            return if matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+            return if self.real_token.is_some() {
+                self.flash("viewing as someone is read-only", true)
+            } else if matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
                 vec![Command::Write(Box::new(c.write))]
             } else {
                 self.flash("cancelled", false)
@@ -237,15 +243,26 @@ impl App {
                 None => self.flash(format!(":{word} needs an e-mail (tab completes)"), true),
             },
             "logout" => {
+                let mut cmds = Vec::new();
+                // Viewing as someone: that session ends too, and the real one is the one signed out.
+                if let Some(real) = self.real_token.take()
+                    && let Some(view) = self.token.replace(real.clone())
+                {
+                    cmds.push(Command::EndViewAs { token: view });
+                    cmds.push(Command::UseToken {
+                        email: String::new(),
+                        token: Some(real),
+                        persist: false,
+                    });
+                }
                 let email = self.profile.email.clone().unwrap_or_default();
-                let mut cmds = vec![
-                    Command::SignOut,
-                    Command::UseToken {
-                        email,
-                        token: None,
-                        persist: true,
-                    },
-                ];
+                cmds.push(Command::SignOut);
+                cmds.push(Command::UseToken {
+                    email,
+                    token: None,
+                    persist: true,
+                });
+                self.token = None;
                 self.reset_views();
                 self.show_signin(Some("signed out".into()));
                 cmds.extend(self.flash("signed out", false));
@@ -259,14 +276,31 @@ impl App {
     }
 
     pub(super) fn reset_views(&mut self) {
+        // New lists, but generations keep counting up: an answer to a request made before the
+        // reset (for another identity, say) can never match a request made after it.
+        fn fresh<T>(old: &ListState<T>) -> ListState<T> {
+            ListState {
+                generation: old.generation + 1,
+                ..ListState::default()
+            }
+        }
+        let audit_generation = self.audit.generation + 1;
         self.tree.clear();
+        self.tree_gen += 1;
         self.details = None;
-        self.tenants = ListState::default();
-        self.packages = ListState::default();
-        self.users = ListState::default();
-        self.groups = ListState::default();
+        self.details_gen += 1;
+        self.tenants = fresh(&self.tenants);
+        self.packages = fresh(&self.packages);
+        self.users = fresh(&self.users);
+        self.groups = fresh(&self.groups);
         self.audit = newest_first();
+        self.audit.generation = audit_generation;
         self.rate_cards = None;
+        // Nothing half-done survives a change of identity.
+        self.form = None;
+        self.confirm = None;
+        self.scope_report = None;
+        self.audit_detail = None;
     }
 
     pub(super) fn on_action(&mut self, a: Action) -> Vec<Command> {
@@ -697,9 +731,10 @@ impl App {
 
     /// Starts viewing as the user with this e-mail.
     pub(super) fn start_view_as(&mut self, email: String) -> Vec<Command> {
-        if self.viewing_as().is_some() {
+        if self.viewing_as().is_some() || self.real_token.is_some() || self.view_as_pending {
             return self.flash("already viewing as someone: ctrl-x returns first", true);
         }
+        self.view_as_pending = true;
         vec![Command::StartViewAs { email }]
     }
 

@@ -56,24 +56,29 @@ impl App {
             ReplyBody::Me(result) if r.generation == self.me_gen => self.on_me(*result),
             ReplyBody::Me(_) => vec![],
             ReplyBody::SignedOut => vec![],
-            ReplyBody::ViewAs { email, result } => match result {
-                Ok(token) => {
-                    self.real_token = self.token.replace(token.clone());
-                    self.reset_views();
-                    self.me = None;
-                    let mut cmds = vec![
-                        Command::UseToken {
-                            email: String::new(),
-                            token: Some(token),
-                            persist: false,
-                        },
-                        self.load_me(),
-                    ];
-                    cmds.extend(self.flash(format!("viewing as {email}, read-only"), false));
-                    cmds
+            ReplyBody::ViewAs { email, result } => {
+                self.view_as_pending = false;
+                match result {
+                    // Already viewing as someone (a late second answer): end this one at once.
+                    Ok(token) if self.real_token.is_some() => vec![Command::EndViewAs { token }],
+                    Ok(token) => {
+                        self.real_token = self.token.replace(token.clone());
+                        self.reset_views();
+                        self.me = None;
+                        let mut cmds = vec![
+                            Command::UseToken {
+                                email: String::new(),
+                                token: Some(token),
+                                persist: false,
+                            },
+                            self.load_me(),
+                        ];
+                        cmds.extend(self.flash(format!("viewing as {email}, read-only"), false));
+                        cmds
+                    }
+                    Err(e) => self.flash(format!("cannot view as {email}: {}", describe(&e)), true),
                 }
-                Err(e) => self.flash(format!("cannot view as {email}: {}", describe(&e)), true),
-            },
+            }
             ReplyBody::Scope(result) => match result {
                 Ok(pair) => {
                     self.scope_report = Some(pair);
@@ -103,7 +108,9 @@ impl App {
                 let was_offline = !self.online;
                 self.online = true;
                 self.retry_delay = Duration::from_secs(1);
-                self.profile.email = Some(me.user.email.clone());
+                if me.impersonation.is_none() {
+                    self.profile.email = Some(me.user.email.clone());
+                }
                 self.me = Some(me);
                 self.signin = None;
                 self.starting = false;
@@ -256,7 +263,10 @@ impl App {
             }
         };
         let version = super::forms::version_of(&purpose, &data);
-        if reapply && let Some(open) = self.form.as_mut() {
+        if self.real_token.is_some() {
+            return vec![];
+        }
+        if reapply && let Some(open) = self.form.as_mut().filter(|o| o.purpose == purpose) {
             // The object changed under the form: take its new version, keep what was typed.
             open.version = version;
             open.data = data;
@@ -288,13 +298,23 @@ impl App {
     ) -> Vec<Command> {
         match result {
             Ok(()) => {
-                self.form = None;
+                if self
+                    .form
+                    .as_ref()
+                    .is_some_and(|o| o.form.phase == super::widgets::form::Phase::Saving)
+                {
+                    self.form = None;
+                }
                 let mut cmds = self.flash(write.done(), false);
                 cmds.extend(self.refresh_after_write());
                 cmds
             }
             Err(e) => {
-                if let Some(open) = self.form.as_mut() {
+                if let Some(open) = self
+                    .form
+                    .as_mut()
+                    .filter(|o| o.form.phase == super::widgets::form::Phase::Saving)
+                {
                     let message = match &e {
                         ClientError::Api { status: 412, .. } => {
                             "changed by someone else meanwhile: ctrl-r reloads it and keeps your changes".to_string()

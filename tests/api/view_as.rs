@@ -266,3 +266,43 @@ async fn the_scope_report_warns_about_permissions_a_reseller_has_no_use_for() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn view_as_never_shows_more_than_the_viewer_may_see_and_ends_with_the_viewer() {
+    let app = TestApp::start().await;
+    let dist = app.dealer(&app.provider_id, Level::Distributor, 100).await;
+    let res = app.dealer(&dist.id, Level::Reseller, 10).await;
+    let auditors = app.group(&app.provider_id, "auditor").await;
+    let (_, auditor_client) = app.user(&app.provider_id, vec![auditors.id.clone()]).await;
+    let (res_admin, _) = app.dealer_admin(&res.id).await;
+    // The reseller's administrator may create and delete; an auditor may only read.
+    let e = expect_err(
+        auditor_client.impersonate(&res_admin.id).await,
+        403,
+        "forbidden",
+    );
+    assert!(
+        e.to_string().contains("holds permissions you do not"),
+        "{e}"
+    );
+    // A distributor administrator views as the reseller's staff; when it is disabled, the
+    // view-as session ends with it.
+    let (dist_admin, dist_client) = app.dealer_admin(&dist.id).await;
+    let staff_group = app.group(&res.id, "default_reseller").await;
+    let (staff, _) = app.user(&res.id, vec![staff_group.id]).await;
+    let view = dist_client.impersonate(&staff.id).await.unwrap();
+    let as_staff = app.anon().with_token(view.token);
+    as_staff.me().await.unwrap();
+    app.admin
+        .update_user(
+            &dist_admin.id,
+            None,
+            &UserPatch {
+                enabled: Some(false),
+                ..UserPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    expect_err(as_staff.me().await, 401, "unauthenticated");
+}

@@ -131,3 +131,43 @@ async fn enter_on_an_audit_event_shows_what_changed() {
     );
     snapshot!("audit_event_diff", detail);
 }
+
+#[tokio::test]
+async fn logging_out_while_viewing_as_someone_signs_out_the_real_login_too() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    let real = c.client_as("admin@acme.example").await;
+    c.keys(":as staff@riverside.example<enter>").await;
+    assert!(c.app.viewing_as().is_some());
+    c.keys(":logout<enter>").await;
+    assert!(c.app.signin.is_some(), "back at the sign-in screen");
+    let screen = c.screen(W, H);
+    assert!(
+        screen.contains("admin@acme.example") && !screen.contains("staff@riverside.example"),
+        "the real login is the one offered:\n{screen}"
+    );
+    // Nothing is left to return to.
+    c.keys("<C-x>").await;
+    assert!(c.app.me.is_none());
+    real.me()
+        .await
+        .expect("another session of the same user is untouched");
+}
+
+#[tokio::test]
+async fn a_second_view_as_waits_for_the_first() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    let first = c.press_only(":as staff@riverside.example<enter>");
+    let second = c.press_only(":as owner@bluebird.example<enter>");
+    assert!(second.is_empty(), "refused while the first is on its way");
+    c.finish(first).await;
+    assert_eq!(
+        c.app.me.as_ref().unwrap().user.email,
+        "staff@riverside.example"
+    );
+    c.keys("<C-x>").await;
+    assert_eq!(
+        c.app.me.as_ref().unwrap().user.email,
+        "admin@acme.example",
+        "ctrl-x returns to the real login"
+    );
+}

@@ -200,6 +200,24 @@ pub async fn impersonate(
     if target.id == caller.user_id {
         return Err(ApiError::invalid_field("user_id", "is your own login"));
     }
+    // Viewing as someone never shows more than the viewer may see itself.
+    let theirs: Vec<Permission> = st
+        .store
+        .own_groups(&target.id)
+        .await?
+        .into_iter()
+        .flat_map(|g| g.permissions)
+        .collect();
+    let missing = caller.permissions.missing(&theirs);
+    if !missing.is_empty() {
+        let names: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
+        return Err(ApiError::forbidden(format!(
+            "{} holds permissions you do not: {}",
+            target.email,
+            names.join(", ")
+        ))
+        .with_details(serde_json::json!({ "missing": names })));
+    }
     if target.status != UserStatus::Active {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

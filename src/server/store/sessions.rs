@@ -253,7 +253,11 @@ impl SessionStore for SqlStore {
             .bind(now)
             .push(" AND u.enabled = 1 AND ")
             .push(&effective_enabled("u.dealer_id"))
-            .push(" = 1");
+            .push(" = 1")
+            // The real user behind a view-as session must still be allowed in, on every request.
+            .push(" AND (s.impersonator_id IS NULL OR (iu.enabled = 1 AND ")
+            .push(&effective_enabled("iu.dealer_id"))
+            .push(" = 1))");
         let Some(row) = s.fetch_optional(&self.read).await? else {
             return Ok(None);
         };
