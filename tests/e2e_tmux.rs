@@ -97,12 +97,7 @@ fn tmux_present() -> bool {
 
 #[test]
 fn the_demo_signs_in_browses_every_tab_filters_and_quits_cleanly() {
-    if !tmux_present() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI must run the tmux end-to-end test: install tmux"
-        );
-        eprintln!("skipped: tmux is not installed");
+    if skip_without_tmux() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -170,12 +165,7 @@ fn the_demo_signs_in_browses_every_tab_filters_and_quits_cleanly() {
 
 #[test]
 fn a_reseller_and_a_tenant_made_in_the_forms_show_in_the_tree_and_the_table() {
-    if !tmux_present() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI must run the tmux end-to-end test: install tmux"
-        );
-        eprintln!("skipped: tmux is not installed");
+    if skip_without_tmux() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -246,12 +236,7 @@ fn a_reseller_and_a_tenant_made_in_the_forms_show_in_the_tree_and_the_table() {
 
 #[test]
 fn an_administrator_views_as_a_reseller_sees_only_its_subtree_cannot_edit_and_returns() {
-    if !tmux_present() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI must run the tmux end-to-end test: install tmux"
-        );
-        eprintln!("skipped: tmux is not installed");
+    if skip_without_tmux() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
