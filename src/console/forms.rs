@@ -559,6 +559,7 @@ pub fn to_write(purpose: &Purpose, form: &Form, version: i64) -> Write {
                 concurrent_calls: Some(n("concurrent_calls")),
                 recording_minutes: Some(n("recording_minutes")),
                 high_availability: Some(checked("high_availability")),
+                rate_card_id: None,
             },
         },
         Purpose::InviteUser { dealer_id } => Write::CreateUser(NewUser {

@@ -17,6 +17,8 @@ pub struct Tenant {
     /// False when the tenant or any dealer above it is suspended.
     pub effective_enabled: bool,
     pub rate_card_id: Option<String>,
+    #[serde(default)]
+    pub rate_card_name: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
@@ -55,6 +57,9 @@ pub struct TenantPatch {
     pub recording_minutes: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub high_availability: Option<bool>,
+    /// The card billing the tenant; `""` removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_card_id: Option<String>,
 }
 
 /// Filters of `GET /tenants`.
@@ -67,4 +72,70 @@ pub struct TenantFilter {
     pub subtree: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+/// `POST /tenants/{id}/move`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TenantMove {
+    pub to_dealer_id: String,
+    /// The card to bill the tenant with at the destination; omitted keeps the current card when
+    /// the destination may use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_card_id: Option<String>,
+    /// True (the default) only plans; false executes.
+    #[serde(default = "default_true")]
+    pub dry_run: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A dealer or card named in a move plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct NamedRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// One capacity dimension of a move: what the destination gives and the source gets back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MoveCapacity {
+    /// `max_tenants`, `extensions`, `concurrent_calls` or `recording_minutes`.
+    pub dimension: String,
+    pub amount: i64,
+    /// Free at the destination before and after; null when unlimited.
+    pub destination_free_before: Option<i64>,
+    pub destination_free_after: Option<i64>,
+    pub source_free_before: Option<i64>,
+    pub source_free_after: Option<i64>,
+}
+
+/// Something that stops a move, with the machine code it is refused with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MoveBlocker {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// What a move does, planned or done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MovePlan {
+    pub tenant_id: String,
+    pub tenant_name: String,
+    pub from: NamedRef,
+    pub to: NamedRef,
+    pub capacity: Vec<MoveCapacity>,
+    /// The card billing the tenant now, and the one after the move (either may be null).
+    pub rate_card_before: Option<NamedRef>,
+    pub rate_card_after: Option<NamedRef>,
+    /// Empty when the move can go ahead.
+    pub blockers: Vec<MoveBlocker>,
+    /// True once the move has been made.
+    pub executed: bool,
+    /// The tenant after an executed move.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<Tenant>,
 }

@@ -50,7 +50,10 @@ pub struct SqlStore {
 }
 
 /// Migrations per backend, applied in order and recorded in `schema_migrations`.
-const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/sqlite/0001_init.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/sqlite/0001_init.sql")),
+    (2, include_str!("migrations/sqlite/0002_rate_cards.sql")),
+];
 
 impl SqlStore {
     /// Connects, applies pending migrations and returns the store.

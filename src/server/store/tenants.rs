@@ -18,8 +18,9 @@ fn tenant_select() -> String {
         "SELECT t.id, t.dealer_id, d.name AS dealer_name, t.name, t.domain, t.extensions, \
          t.concurrent_calls, t.recording_minutes, t.high_availability, t.enabled, \
          (CASE WHEN t.enabled = 1 AND {eff} = 1 THEN 1 ELSE 0 END) AS effective_enabled, \
-         t.rate_card_id, t.created_at, t.updated_at, t.version \
-         FROM tenants t JOIN dealers d ON d.id = t.dealer_id",
+         t.rate_card_id, rc.name AS rate_card_name, t.created_at, t.updated_at, t.version \
+         FROM tenants t JOIN dealers d ON d.id = t.dealer_id \
+         LEFT JOIN rate_cards rc ON rc.id = t.rate_card_id",
         eff = effective_enabled("t.dealer_id")
     )
 }
@@ -38,6 +39,7 @@ fn tenant_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Tenant> {
         enabled: row.flag("enabled")?,
         effective_enabled: row.flag("effective_enabled")?,
         rate_card_id: row.opt_text("rate_card_id")?,
+        rate_card_name: row.opt_text("rate_card_name")?,
         created_at: row.time("created_at")?,
         updated_at: row.time("updated_at")?,
         version: row.int("version")?,

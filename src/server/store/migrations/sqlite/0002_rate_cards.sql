@@ -1,0 +1,40 @@
+-- Rate cards: carrier cards hold rates; customer cards hold only a markup over their parent, so
+-- their rates are computed on read and never go stale.
+CREATE TABLE rate_cards (
+    id TEXT PRIMARY KEY,
+    dealer_id TEXT NOT NULL REFERENCES dealers(id),
+    name TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    parent_id TEXT REFERENCES rate_cards(id),
+    -- 'percent', 'relative' or 'absolute'; null on carrier cards.
+    markup_type TEXT,
+    -- Micro-units (of a percent for 'percent').
+    markup_value BIGINT,
+    allow_below_cost INTEGER NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX rate_cards_name ON rate_cards (dealer_id, lower(name));
+CREATE INDEX rate_cards_parent ON rate_cards (parent_id);
+
+-- The rates of carrier cards only. Money in micro-units.
+CREATE TABLE rates (
+    card_id TEXT NOT NULL REFERENCES rate_cards(id) ON DELETE CASCADE,
+    prefix TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    rate BIGINT NOT NULL,
+    connection_fee BIGINT NOT NULL,
+    increment_first BIGINT NOT NULL,
+    increment_next BIGINT NOT NULL,
+    PRIMARY KEY (card_id, prefix)
+);
+
+-- A card handed to a child dealer of its owner, where it is that dealer's provider card.
+CREATE TABLE rate_card_dealers (
+    card_id TEXT NOT NULL REFERENCES rate_cards(id) ON DELETE CASCADE,
+    dealer_id TEXT NOT NULL REFERENCES dealers(id) ON DELETE CASCADE,
+    PRIMARY KEY (card_id, dealer_id)
+);
+CREATE INDEX rate_card_dealers_dealer ON rate_card_dealers (dealer_id);
+CREATE INDEX tenants_rate_card ON tenants (rate_card_id)
