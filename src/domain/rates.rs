@@ -113,6 +113,31 @@ pub fn lowest_margin(parent: &[Rate], markup: Markup) -> Option<(String, Money)>
         .min_by_key(|(_, m)| *m)
 }
 
+impl Rate {
+    /// The seconds billed for a call of `seconds` (the first increment, then whole next
+    /// increments) and its price: the connection fee plus the billed minutes at the rate, rounded
+    /// half up to the micro-unit. An unanswered call (0 s) costs nothing.
+    pub fn price_call(&self, seconds: u32) -> (u32, Money) {
+        if seconds == 0 {
+            return (0, Money(0));
+        }
+        let first = self.increment_first.max(1);
+        let next = self.increment_next.max(1);
+        let billed = if seconds <= first {
+            first
+        } else {
+            first.saturating_add((seconds - first).div_ceil(next).saturating_mul(next))
+        };
+        let per_minute = self.rate.micros() as i128 * billed as i128;
+        let minutes = (per_minute + 30) / 60;
+        let total = self.connection_fee.micros() as i128 + minutes;
+        (
+            billed,
+            Money(total.clamp(i64::MIN as i128, i64::MAX as i128) as i64),
+        )
+    }
+}
+
 /// Rates by prefix, for longest-prefix lookup of a dialled number.
 #[derive(Debug, Default)]
 pub struct PrefixTable {
@@ -345,6 +370,19 @@ mod tests {
             (-1_000_000i64..1_000_000).prop_map(|m| Markup::Relative(Money(m))),
             (0i64..10_000_000).prop_map(|m| Markup::Absolute(Money(m))),
         ]
+    }
+
+    #[test]
+    fn a_call_is_billed_in_increments() {
+        let mut r = rate("44", 120_000); // 0.12 a minute
+        r.connection_fee = Money(10_000);
+        r.increment_first = 30;
+        r.increment_next = 6;
+        assert_eq!(r.price_call(0), (0, Money(0)));
+        // 10 s bills the first 30 s: 0.01 + 0.06.
+        assert_eq!(r.price_call(10), (30, Money(70_000)));
+        // 61 s: 30 + 6×6 = 66 s: 0.01 + 0.132.
+        assert_eq!(r.price_call(61), (66, Money(142_000)));
     }
 
     proptest! {

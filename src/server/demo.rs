@@ -20,6 +20,28 @@ struct DemoFile {
     provider_users: Vec<DemoUser>,
     provider_tenants: Vec<DemoTenant>,
     dealers: Vec<DemoDealer>,
+    #[serde(default)]
+    rate_cards: Vec<DemoRateCard>,
+}
+
+/// A demo rate card: a carrier card with rates from a CSV asset, or a customer card with a
+/// markup, handed to dealers below its owner or billing the tenants of a dealer.
+#[derive(Deserialize)]
+struct DemoRateCard {
+    owner: String,
+    name: String,
+    #[serde(default)]
+    currency: Option<String>,
+    #[serde(default)]
+    rates: Option<String>,
+    #[serde(default)]
+    parent: Option<String>,
+    #[serde(default)]
+    markup: Option<MarkupRule>,
+    #[serde(default)]
+    handed_to: Vec<String>,
+    #[serde(default)]
+    bills_tenants_of: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -187,6 +209,85 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
         for u in &d.users {
             add_user(store, &scope, &actor, &dealer.id, u, &groups.items, &hash).await?;
         }
+    }
+    ids.insert(file.provider.clone(), root_id.clone());
+    add_rate_cards(store, &scope, &actor, &ids, &file.rate_cards).await
+}
+
+/// The demo carrier rates.
+const DEMO_RATES: &str = include_str!("../../assets/demo_rates.csv");
+
+async fn add_rate_cards(
+    store: &dyn Store,
+    scope: &Scope,
+    actor: &Actor,
+    dealers: &HashMap<String, String>,
+    cards: &[DemoRateCard],
+) -> anyhow::Result<()> {
+    let dealer = |name: &str| {
+        dealers
+            .get(name)
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("no demo dealer {name}"))
+    };
+    let mut card_ids: HashMap<String, String> = HashMap::new();
+    for c in cards {
+        let parent_card_id = match &c.parent {
+            Some(p) => Some(
+                card_ids
+                    .get(p)
+                    .cloned()
+                    .ok_or_else(|| anyhow::anyhow!("no demo card {p}"))?,
+            ),
+            None => None,
+        };
+        let card = store
+            .create_rate_card(
+                scope,
+                actor,
+                NewRateCard {
+                    dealer_id: dealer(&c.owner)?,
+                    name: c.name.clone(),
+                    currency: c.currency.clone(),
+                    kind: parent_card_id.is_none().then_some(RateCardKind::Carrier),
+                    parent_card_id,
+                    markup: c.markup.clone(),
+                    allow_below_cost: false,
+                },
+            )
+            .await?;
+        if c.rates.is_some() {
+            let rates = crate::domain::rates::parse_csv(DEMO_RATES, 10)
+                .map_err(|bad| anyhow::anyhow!("demo rates: {} bad lines", bad.len()))?;
+            store.replace_rates(scope, actor, &card.id, rates).await?;
+        }
+        for to in &c.handed_to {
+            let to = RateCardAssignment {
+                dealer_id: Some(dealer(to)?),
+                ..RateCardAssignment::default()
+            };
+            store.assign_rate_card(scope, actor, &card.id, &to).await?;
+        }
+        if let Some(owner) = &c.bills_tenants_of {
+            let filter = TenantFilter {
+                dealer_id: Some(dealer(owner)?),
+                subtree: Some(false),
+                enabled: None,
+            };
+            let page = PageRequest {
+                limit: 1000,
+                cursor: None,
+                q: None,
+            };
+            for t in store.list_tenants(scope, &filter, &page).await?.items {
+                let to = RateCardAssignment {
+                    tenant_id: Some(t.id),
+                    ..RateCardAssignment::default()
+                };
+                store.assign_rate_card(scope, actor, &card.id, &to).await?;
+            }
+        }
+        card_ids.insert(c.name.clone(), card.id);
     }
     Ok(())
 }

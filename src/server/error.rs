@@ -176,6 +176,31 @@ impl From<Refusal> for ApiError {
             .with_field(field),
             Refusal::Invalid(e) => e.into(),
             Refusal::Forbidden(m) => ApiError::forbidden(m),
+            Refusal::BelowCost { count, prefixes } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "below_cost",
+                format!(
+                    "this markup sells below cost on {count} prefix(es), first {}; set allow_below_cost to accept it",
+                    prefixes.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .with_field("markup")
+            .with_details(json!({ "count": count, "prefixes": prefixes })),
+            Refusal::CardInUse(why) => conflict("card_in_use", format!("the card is still used by {why}")),
+            Refusal::MoveBlocked(plan) => {
+                let first = plan.blockers.first();
+                let code = match first.map(|b| b.code.as_str()) {
+                    Some("capacity_exceeded") => "capacity_exceeded",
+                    Some("rate_card_required") => "rate_card_required",
+                    Some("below_minimum_extensions") => "below_minimum_extensions",
+                    _ => "move_blocked",
+                };
+                let message = first.map_or_else(|| "the move is blocked".to_string(), |b| b.message.clone());
+                let field = first.and_then(|b| b.field.clone());
+                let mut e = conflict(code, message).with_details(json!({ "plan": plan }));
+                e.field = field;
+                e
+            }
         }
     }
 }

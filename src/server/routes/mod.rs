@@ -5,6 +5,7 @@ pub mod auth;
 pub mod dealers;
 pub mod groups;
 pub mod health;
+pub mod rate_cards;
 pub mod tenants;
 pub mod tree;
 pub mod users;
@@ -35,6 +36,17 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tenants::get, tenants::update, tenants::delete))
         .routes(routes!(tenants::suspend))
         .routes(routes!(tenants::resume))
+        .routes(routes!(tenants::move_tenant))
+        .routes(routes!(rate_cards::list, rate_cards::create))
+        .routes(routes!(rate_cards::preview))
+        .routes(routes!(
+            rate_cards::get,
+            rate_cards::update,
+            rate_cards::delete
+        ))
+        .routes(routes!(rate_cards::rates, rate_cards::import))
+        .routes(routes!(rate_cards::assign))
+        .routes(routes!(rate_cards::quote))
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::get, users::update, users::delete))
         .routes(routes!(users::reset_password))

@@ -158,3 +158,32 @@ pub async fn resume(
 ) -> ApiResult<Json<Tenant>> {
     set_enabled(st, caller, id, true).await
 }
+
+/// Plans a move of the tenant to another dealer (`dry_run: true`, the default): the capacity
+/// taken at the destination and freed at the source, the rate card replaced and by which, and
+/// anything that blocks it. With `dry_run: false` the move is made and audited in one
+/// transaction, or refused with 409 and the first blocker's code (details carry the plan). Needs
+/// `tenants:move` and a scope covering both dealers.
+#[utoipa::path(post, path = "/tenants/{id}/move", tag = "tenants", params(("id" = String, Path)), request_body = TenantMove, security(("bearer" = [])),
+    responses((status = 200, body = MovePlan), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn move_tenant(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(mv): ApiJson<TenantMove>,
+) -> ApiResult<Json<MovePlan>> {
+    visible_tenant(&st, &caller, &id).await?;
+    super::dealers::visible_dealer(&st, &caller, &mv.to_dealer_id).await?;
+    if let Some(c) = mv.rate_card_id.as_deref().filter(|c| !c.is_empty()) {
+        st.store
+            .get_rate_card(&caller.scope, c)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+    }
+    caller.require(Permission::TenantsMove)?;
+    Ok(Json(
+        st.store
+            .move_tenant(&caller.scope, &caller.actor, &id, &mv, !mv.dry_run)
+            .await?,
+    ))
+}

@@ -414,6 +414,7 @@ impl DealerStore for SqlStore {
         for (table, column, key) in [
             ("users", "email", "users"),
             ("perm_groups", "name", "groups"),
+            ("rate_cards", "name", "rate_cards"),
         ] {
             let names = Sql::new(&format!(
                 "SELECT {column} AS n FROM {table} WHERE dealer_id = "
@@ -426,9 +427,16 @@ impl DealerStore for SqlStore {
             .collect::<StoreResult<Vec<_>>>()?;
             gone[key] = json!(names);
         }
-        for table in ["users", "perm_groups"] {
-            Sql::new(&format!("DELETE FROM {table} WHERE dealer_id = "))
-                .bind(id)
+        // The dealer's own rate cards go with it: nothing below it is left to use them.
+        for statement in [
+            "DELETE FROM rates WHERE card_id IN (SELECT id FROM rate_cards WHERE dealer_id = $1)",
+            "DELETE FROM rate_card_dealers WHERE dealer_id = $1 OR card_id IN (SELECT id FROM rate_cards WHERE dealer_id = $1)",
+            "UPDATE rate_cards SET parent_id = NULL WHERE dealer_id = $1",
+            "DELETE FROM rate_cards WHERE dealer_id = $1",
+            "DELETE FROM users WHERE dealer_id = $1",
+            "DELETE FROM perm_groups WHERE dealer_id = $1",
+        ] {
+            Sql::with_args(statement, vec![id.into()])
                 .execute(&mut *tx)
                 .await?;
         }

@@ -6,6 +6,8 @@ mod common;
 mod db;
 mod dealers;
 mod groups;
+mod moves;
+mod rate_cards;
 mod rows;
 mod sessions;
 mod sql;
@@ -20,6 +22,7 @@ use crate::domain::validate::FieldError;
 use crate::model::*;
 
 pub use db::{Backend, SqlStore, redact_url};
+pub use rate_cards::{PricedRate, parse_markup};
 pub use rows::{format_time, now_micros};
 
 /// The subtree a caller may see: its account's dealer and everything below it.
@@ -88,6 +91,15 @@ pub enum Refusal {
     },
     Invalid(FieldError),
     Forbidden(String),
+    /// A markup that sells below cost on these prefixes (the first of `count`).
+    BelowCost {
+        count: usize,
+        prefixes: Vec<String>,
+    },
+    /// A rate card still used: by derived cards, dealers or tenants.
+    CardInUse(String),
+    /// A move with blockers, and its plan.
+    MoveBlocked(Box<MovePlan>),
 }
 
 /// What can go wrong in the store.
@@ -404,6 +416,92 @@ pub trait GroupStore: Send + Sync {
     async fn group_usable_by(&self, group_id: &str, dealer_id: &str) -> StoreResult<bool>;
 }
 
+/// Rate cards, their rates, and tenant moves (which replace a tenant's card).
+#[async_trait]
+pub trait RateCardStore: Send + Sync {
+    async fn list_rate_cards(
+        &self,
+        scope: &Scope,
+        f: &RateCardFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<RateCard>>;
+    async fn get_rate_card(&self, scope: &Scope, id: &str) -> StoreResult<Option<RateCard>>;
+    async fn create_rate_card(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        new: NewRateCard,
+    ) -> StoreResult<RateCard>;
+    async fn update_rate_card(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+        patch: RateCardPatch,
+    ) -> StoreResult<RateCard>;
+    async fn delete_rate_card(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        if_version: Option<i64>,
+    ) -> StoreResult<()>;
+    /// A page of a card's rates by prefix, computed through its chain of markups.
+    async fn list_rates(
+        &self,
+        scope: &Scope,
+        id: &str,
+        prefix: Option<&str>,
+        page: &PageRequest,
+    ) -> StoreResult<Page<RateRow>>;
+    /// Every rate of a card (under `prefix`), for export.
+    async fn all_rates(
+        &self,
+        scope: &Scope,
+        id: &str,
+        prefix: Option<&str>,
+    ) -> StoreResult<Vec<PricedRate>>;
+    /// The rate of the longest prefix of `number`.
+    async fn rate_for_number(
+        &self,
+        scope: &Scope,
+        id: &str,
+        number: &str,
+    ) -> StoreResult<Option<PricedRate>>;
+    /// Replaces a carrier card's rates.
+    async fn replace_rates(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        rates: Vec<crate::domain::rates::Rate>,
+    ) -> StoreResult<RateCard>;
+    async fn assign_rate_card(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        to: &RateCardAssignment,
+    ) -> StoreResult<RateCard>;
+    /// Each rate of a parent card as cost, beside what `markup` would sell it at.
+    async fn preview_markup(
+        &self,
+        scope: &Scope,
+        parent_id: &str,
+        markup: crate::domain::rates::Markup,
+    ) -> StoreResult<Vec<(crate::domain::rates::Rate, crate::domain::rates::Rate)>>;
+    /// Plans a tenant move and, with `execute`, makes it in the same transaction.
+    async fn move_tenant(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        mv: &TenantMove,
+        execute: bool,
+    ) -> StoreResult<MovePlan>;
+}
+
 /// The audit trail.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
@@ -417,11 +515,12 @@ pub trait AuditStore: Send + Sync {
 
 /// Everything the server needs from storage.
 pub trait Store:
-    SessionStore + DealerStore + TenantStore + UserStore + GroupStore + AuditStore
+    SessionStore + DealerStore + TenantStore + UserStore + GroupStore + RateCardStore + AuditStore
 {
 }
 
-impl<T: SessionStore + DealerStore + TenantStore + UserStore + GroupStore + AuditStore> Store
-    for T
+impl<
+    T: SessionStore + DealerStore + TenantStore + UserStore + GroupStore + RateCardStore + AuditStore,
+> Store for T
 {
 }

@@ -71,6 +71,14 @@ impl Sql {
         }
     }
 
+    /// SQL text whose placeholders `$1`, `$2`, … are already written, with their values.
+    pub fn with_args(text: &str, args: Vec<Arg>) -> Sql {
+        Sql {
+            text: text.to_string(),
+            args,
+        }
+    }
+
     /// Appends SQL text.
     pub fn push(&mut self, text: &str) -> &mut Sql {
         self.text.push_str(text);

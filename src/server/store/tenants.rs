@@ -55,15 +55,26 @@ fn snapshot(t: &Tenant) -> serde_json::Value {
 }
 
 /// A tenant's allocations after validation against the platform policy and its dealer's minimum.
-struct Allocation {
-    extensions: i64,
-    concurrent_calls: i64,
-    recording_minutes: i64,
-    high_availability: bool,
+pub(super) struct Allocation {
+    pub extensions: i64,
+    pub concurrent_calls: i64,
+    pub recording_minutes: i64,
+    pub high_availability: bool,
+}
+
+impl Allocation {
+    pub(super) fn of(t: &Tenant) -> Allocation {
+        Allocation {
+            extensions: t.extensions,
+            concurrent_calls: t.concurrent_calls,
+            recording_minutes: t.recording_minutes,
+            high_availability: t.high_availability,
+        }
+    }
 }
 
 impl SqlStore {
-    fn check_allocation(&self, a: &Allocation, dealer: &DealerHead) -> StoreResult<()> {
+    pub(super) fn check_allocation(&self, a: &Allocation, dealer: &DealerHead) -> StoreResult<()> {
         let max = self.policy.max_extensions_per_tenant;
         let min = dealer.package.min_extensions_per_tenant;
         if a.extensions > max {
@@ -95,7 +106,7 @@ impl SqlStore {
         Ok(())
     }
 
-    fn usage(&self, a: &Allocation) -> Amounts {
+    pub(super) fn usage(&self, a: &Allocation) -> Amounts {
         Amounts::used_by_tenant(
             a.extensions,
             a.concurrent_calls,
@@ -121,7 +132,7 @@ impl SqlStore {
     /// Locks the tenant's dealer (every change to a dealer's tenants goes through this lock), then
     /// reads the tenant as it is now. The first read only finds the dealer; the second, made
     /// under the lock, is the one the change is checked against.
-    async fn lock_tenant(
+    pub(super) async fn lock_tenant(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         scope: &Scope,
@@ -141,7 +152,35 @@ impl SqlStore {
         Ok((dealer, now))
     }
 
-    async fn tenant_in(
+    /// Bills a tenant with another card (or none), audited as a tenant change.
+    pub(super) async fn set_tenant_card(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        actor: &Actor,
+        dealer: &DealerHead,
+        before: &Tenant,
+        card_id: Option<String>,
+    ) -> StoreResult<()> {
+        Sql::new("UPDATE tenants SET rate_card_id = ")
+            .bind(card_id.clone())
+            .push(", version = version + 1, updated_at = ")
+            .bind(now_micros())
+            .push(" WHERE id = ")
+            .bind(before.id.as_str())
+            .execute(&mut **tx)
+            .await?;
+        record(
+            tx,
+            actor,
+            &dealer.path,
+            Event::new("tenant.rate_card", "tenant", &before.id, &before.name)
+                .before(json!({ "rate_card_id": before.rate_card_id }))
+                .after(json!({ "rate_card_id": card_id })),
+        )
+        .await
+    }
+
+    pub(super) async fn tenant_in(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         scope: &Scope,
@@ -216,13 +255,6 @@ impl TenantStore for SqlStore {
     ) -> StoreResult<Tenant> {
         let name = validate::name("name", &new.name)?;
         let domain = validate::sip_domain("domain", &new.domain)?;
-        if new.rate_card_id.is_some() {
-            return Err(FieldError::new(
-                "rate_card_id",
-                "names no rate card (rate cards are not available on this server yet)",
-            )
-            .into());
-        }
         let alloc = Allocation {
             extensions: new.extensions,
             concurrent_calls: new.concurrent_calls,
@@ -234,6 +266,15 @@ impl TenantStore for SqlStore {
             .await?
             .ok_or(StoreError::NotFound)?;
         self.check_allocation(&alloc, &dealer)?;
+        let rate_card_id = match new.rate_card_id.as_deref().filter(|c| !c.is_empty()) {
+            Some(c) => Some(
+                self.card_for_tenant(&mut tx, scope, c, &dealer.id, &dealer.name)
+                    .await?
+                    .card
+                    .id,
+            ),
+            None => None,
+        };
         if self.domain_taken(&mut tx, &domain, None).await? {
             return Err(Refusal::Taken {
                 field: "domain",
@@ -271,7 +312,7 @@ impl TenantStore for SqlStore {
             .push(", ")
             .bind(alloc.high_availability)
             .push(", 1, ")
-            .bind(new.rate_card_id.clone())
+            .bind(rate_card_id)
             .push(", ")
             .bind(now)
             .push(", ")
@@ -301,12 +342,7 @@ impl TenantStore for SqlStore {
         let mut tx = self.begin_write().await?;
         let (dealer, before) = self.lock_tenant(&mut tx, scope, id).await?;
         check_version(if_version, before.version)?;
-        let old = Allocation {
-            extensions: before.extensions,
-            concurrent_calls: before.concurrent_calls,
-            recording_minutes: before.recording_minutes,
-            high_availability: before.high_availability,
-        };
+        let old = Allocation::of(&before);
         let new = Allocation {
             extensions: patch.extensions.unwrap_or(old.extensions),
             concurrent_calls: patch.concurrent_calls.unwrap_or(old.concurrent_calls),
@@ -337,6 +373,18 @@ impl TenantStore for SqlStore {
                 .into());
             }
             s.push(", domain = ").bind(d);
+        }
+        match patch.rate_card_id.as_deref() {
+            None => {}
+            Some("") => {
+                s.push(", rate_card_id = NULL");
+            }
+            Some(c) => {
+                let card = self
+                    .card_for_tenant(&mut tx, scope, c, &dealer.id, &dealer.name)
+                    .await?;
+                s.push(", rate_card_id = ").bind(card.card.id);
+            }
         }
         s.push(", extensions = ")
             .bind(new.extensions)

@@ -6,6 +6,10 @@ CREATE TABLE rate_cards (
     name TEXT NOT NULL,
     currency TEXT NOT NULL,
     parent_id TEXT REFERENCES rate_cards(id),
+    -- The carrier card at the top of the chain (itself for a carrier card): whose rates are priced.
+    root_id TEXT NOT NULL,
+    -- How many rates a carrier card holds (kept with every import).
+    rate_count BIGINT NOT NULL DEFAULT 0,
     -- 'percent', 'relative' or 'absolute'; null on carrier cards.
     markup_type TEXT,
     -- Micro-units (of a percent for 'percent').

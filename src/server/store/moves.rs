@@ -1,0 +1,229 @@
+//! Moving a tenant to another dealer: a plan of what it takes and frees and which card bills it
+//! afterwards, then, when asked and nothing blocks it, the change and its audit in the same
+//! transaction the plan was made in.
+
+use serde_json::json;
+
+use super::audit::{Event, record};
+use super::common::*;
+use super::rows::now_micros;
+use super::sql::Sql;
+use super::tenants::Allocation;
+use super::{Actor, Refusal, Scope, SqlStore, StoreError, StoreResult};
+use crate::domain::capacity::{Dimension, Ledger};
+use crate::domain::validate::FieldError;
+use crate::model::*;
+
+fn blocker(code: &str, message: String, field: Option<&str>) -> MoveBlocker {
+    MoveBlocker {
+        code: code.into(),
+        message,
+        field: field.map(str::to_string),
+    }
+}
+
+/// The deepest dealer path both paths lie under (`/a/b/` of `/a/b/c/` and `/a/b/d/`).
+fn common_path(a: &str, b: &str) -> String {
+    let mut out = String::from("/");
+    for (x, y) in a
+        .split('/')
+        .zip(b.split('/'))
+        .filter(|(x, _)| !x.is_empty())
+    {
+        if x != y {
+            break;
+        }
+        out.push_str(x);
+        out.push('/');
+    }
+    out
+}
+
+fn capacity_rows(
+    used: &crate::domain::capacity::Amounts,
+    to: &Ledger,
+    from: &Ledger,
+) -> Vec<MoveCapacity> {
+    [
+        Dimension::MaxTenants,
+        Dimension::Extensions,
+        Dimension::ConcurrentCalls,
+        Dimension::RecordingMinutes,
+    ]
+    .into_iter()
+    .map(|d| {
+        let amount = used.get(d);
+        let to_free = to.free(d);
+        let from_free = from.free(d);
+        MoveCapacity {
+            dimension: d.as_str().into(),
+            amount,
+            destination_free_before: to_free,
+            destination_free_after: to_free.map(|f| f - amount),
+            source_free_before: from_free,
+            source_free_after: from_free.map(|f| f + amount),
+        }
+    })
+    .collect()
+}
+
+impl SqlStore {
+    pub(super) async fn plan_move(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        mv: &TenantMove,
+        execute: bool,
+    ) -> StoreResult<MovePlan> {
+        let mut tx = self.begin_write().await?;
+        let first = self.tenant_in(&mut tx, scope, id).await?;
+        let to = dealer_head(&mut tx, Some(scope), &mv.to_dealer_id, self.lock_rows())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let (from, tenant) = self.lock_tenant(&mut tx, scope, &first.id).await?;
+        if to.id == from.id {
+            return Err(FieldError::new("to_dealer_id", "is already the tenant's dealer").into());
+        }
+        let alloc = Allocation::of(&tenant);
+        let used = self.usage(&alloc);
+        let to_ledger = ledger(&mut tx, &to, &self.policy).await?;
+        let from_ledger = ledger(&mut tx, &from, &self.policy).await?;
+        let mut blockers = Vec::new();
+        if let Err(short) = to_ledger.check_take(&used) {
+            blockers.push(blocker(
+                "capacity_exceeded",
+                format!(
+                    "{}: the tenant uses {}, only {} free at {}",
+                    short.dimension, short.asked, short.free, to.name
+                ),
+                Some(short.dimension.as_str()),
+            ));
+        }
+        match self.check_allocation(&alloc, &to) {
+            Ok(()) => {}
+            Err(StoreError::Refused(Refusal::NoHighAvailability { .. })) => blockers.push(blocker(
+                "capacity_exceeded",
+                format!("high availability: {} has none to give", to.name),
+                Some("high_availability"),
+            )),
+            Err(StoreError::Refused(Refusal::Invalid(e))) => blockers.push(blocker(
+                "below_minimum_extensions",
+                format!("{}: {}", e.field, e.message),
+                Some(e.field),
+            )),
+            Err(e) => return Err(e),
+        }
+        let before_card = match &tenant.rate_card_id {
+            Some(c) => self.card_in(&mut *tx, scope, c).await?,
+            None => None,
+        };
+        let after_card = match mv.rate_card_id.as_deref().filter(|c| !c.is_empty()) {
+            Some(c) => Some(
+                self.card_for_tenant(&mut tx, scope, c, &to.id, &to.name)
+                    .await?,
+            ),
+            None => match before_card {
+                Some(ref card) if self.usable_by(&mut tx, card, &to.id).await? => {
+                    self.card_in(&mut *tx, scope, &card.card.id).await?
+                }
+                Some(ref card) => {
+                    blockers.push(blocker(
+                        "rate_card_required",
+                        format!(
+                            "{} cannot bill with {}: choose a card {} owns or was handed",
+                            to.name, card.card.name, to.name
+                        ),
+                        Some("rate_card_id"),
+                    ));
+                    None
+                }
+                None => None,
+            },
+        };
+        let named = |c: &Option<super::rate_cards::CardRow>| {
+            c.as_ref().map(|c| NamedRef {
+                id: c.card.id.clone(),
+                name: c.card.name.clone(),
+            })
+        };
+        let mut plan = MovePlan {
+            tenant_id: tenant.id.clone(),
+            tenant_name: tenant.name.clone(),
+            from: NamedRef {
+                id: from.id.clone(),
+                name: from.name.clone(),
+            },
+            to: NamedRef {
+                id: to.id.clone(),
+                name: to.name.clone(),
+            },
+            capacity: capacity_rows(&used, &to_ledger, &from_ledger),
+            rate_card_before: named(&before_card),
+            rate_card_after: named(&after_card),
+            blockers,
+            executed: false,
+            tenant: None,
+        };
+        if !execute {
+            return Ok(plan);
+        }
+        if !plan.blockers.is_empty() {
+            return Err(Refusal::MoveBlocked(Box::new(plan)).into());
+        }
+        let new_card = after_card.map(|c| c.card.id);
+        Sql::new("UPDATE tenants SET dealer_id = ")
+            .bind(to.id.as_str())
+            .push(", rate_card_id = ")
+            .bind(new_card.clone())
+            .push(", version = version + 1, updated_at = ")
+            .bind(now_micros())
+            .push(" WHERE id = ")
+            .bind(tenant.id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let moved = self.tenant_in(&mut tx, scope, &tenant.id).await?;
+        let side = |t: &Tenant| json!({ "dealer_id": t.dealer_id, "rate_card_id": t.rate_card_id });
+        // One event where both sides are seen, and one on each side for the dealers that see
+        // only theirs.
+        record(
+            &mut tx,
+            actor,
+            &common_path(&from.path, &to.path),
+            Event::new("tenant.move", "tenant", &tenant.id, &tenant.name)
+                .before(side(&tenant))
+                .after(side(&moved)),
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            &from.path,
+            Event::new("tenant.move_out", "tenant", &tenant.id, &tenant.name).before(side(&tenant)),
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            &to.path,
+            Event::new("tenant.move_in", "tenant", &tenant.id, &tenant.name).after(side(&moved)),
+        )
+        .await?;
+        tx.commit().await?;
+        plan.executed = true;
+        plan.tenant = Some(moved);
+        Ok(plan)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::common_path;
+
+    #[test]
+    fn the_common_path_stops_at_the_first_difference() {
+        assert_eq!(common_path("/a/b/c/", "/a/b/d/"), "/a/b/");
+        assert_eq!(common_path("/a/b/", "/a/b/c/"), "/a/b/");
+        assert_eq!(common_path("/a/", "/b/"), "/");
+    }
+}
