@@ -87,7 +87,10 @@ impl ApiClient {
     pub async fn quote(&self, id: &str, number: &str, seconds: u32) -> Result<CallQuote> {
         let rb = self
             .request(Method::GET, &format!("/rate-cards/{}/quote", seg(id)))
-            .query(&[("number", number.to_string()), ("seconds", seconds.to_string())]);
+            .query(&[
+                ("number", number.to_string()),
+                ("seconds", seconds.to_string()),
+            ]);
         Self::json(rb).await
     }
 

@@ -414,6 +414,27 @@ mod tests {
             prop_assert_eq!(price_through(&card, &[a, b, c]), step);
         }
 
+        /// Calls bill whole increments, exactly, and a longer call never costs less.
+        #[test]
+        fn a_call_bills_whole_increments_and_never_costs_less_for_longer(
+            micros in 0i64..10_000_000, fee in 0i64..1_000_000,
+            first in 1u32..120, next in 1u32..120, seconds in 0u32..100_000,
+        ) {
+            let r = Rate { connection_fee: Money(fee), increment_first: first, increment_next: next, ..rate("1", micros) };
+            let (billed, price) = r.price_call(seconds);
+            if seconds == 0 {
+                prop_assert_eq!((billed, price), (0, Money(0)));
+            } else {
+                prop_assert!(billed >= seconds && billed >= first);
+                prop_assert!(billed < seconds + first.max(next));
+                prop_assert!(billed == first || (billed - first) % next == 0);
+                prop_assert!(r.price_call(seconds + 1).1 >= price);
+                // Exact to the micro-unit: fee + rate × billed / 60, rounded half up.
+                let exact = fee as i128 * 60 + micros as i128 * billed as i128;
+                prop_assert!((price.micros() as i128 * 60 - exact).abs() <= 30);
+            }
+        }
+
         /// Longest-prefix lookup agrees with a brute-force scan.
         #[test]
         fn longest_prefix_match_is_right(card in any_card(), number in "[0-9]{1,12}") {

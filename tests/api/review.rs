@@ -208,10 +208,8 @@ async fn absurd_packages_and_unknown_rate_cards_are_refused() {
             ..NewTenant::default()
         })
         .await;
-    assert_eq!(
-        expect_err(r, 422, "invalid_field").field(),
-        Some("rate_card_id")
-    );
+    // An unknown card is treated like any id outside the scope.
+    expect_err(r, 404, "not_found");
 }
 
 #[tokio::test]

@@ -213,7 +213,7 @@ async fn the_scope_report_matches_what_every_demo_login_really_sees() {
             tenants: total(own.list_tenants(&TenantFilter::default(), &p).await).await,
             users: total(own.list_users(&UserFilter::default(), &p).await).await,
             groups: total(own.list_groups(&GroupFilter::default(), &p).await).await,
-            rate_cards: None,
+            rate_cards: total(own.list_rate_cards(&RateCardFilter::default(), &p).await).await,
         };
         assert_eq!(report.counts, seen, "{email}");
         let me = own.me().await.unwrap();

@@ -317,6 +317,14 @@ pub async fn scope(
                 .total,
         );
     }
+    if may(Area::RateCards) {
+        counts.rate_cards = Some(
+            st.store
+                .list_rate_cards(&theirs, &RateCardFilter::default(), &one)
+                .await?
+                .total,
+        );
+    }
     let permissions = held
         .to_vec()
         .into_iter()

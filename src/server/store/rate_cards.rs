@@ -424,7 +424,7 @@ impl SqlStore {
             return Ok(());
         }
         let costs: Vec<Rate> = self
-            .priced_rates(&mut **tx, parent, None)
+            .priced_rates(tx, parent, None)
             .await?
             .into_iter()
             .map(|p| p.sell)
