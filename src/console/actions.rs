@@ -31,7 +31,7 @@ impl App {
                         .unwrap_or_default();
                     super::forms::apply_template(&mut open.form, &open.data.templates, &held);
                 }
-                vec![]
+                self.preview_if_changed()
             }
             Outcome::Cancel => {
                 self.form = None;
@@ -50,7 +50,7 @@ impl App {
         }
     }
 
-    /// n, e, s, d, p, t, x: what they mean depends on the tab and the selection.
+    /// n, e, s, d, p, t, x, m, u, a: what they mean depends on the tab and the selection.
     pub(super) fn on_write_action(&mut self, a: Action) -> Vec<Command> {
         use super::forms::{Purpose, Write};
         // The one place where read-only mode is enforced in the console (the server refuses too).
@@ -101,6 +101,8 @@ impl App {
                         format!("Delete the tenant {}? Its allocations return to its dealer.", row.name),
                         Write::DeleteTenant { id: row.id, name: row.name },
                     ),
+                    (Action::Move, false) => self.open_mover(row.id, row.name),
+                    (Action::Move, true) => self.flash("m moves a tenant: select one in the tree (or on the Tenants tab)", true),
                     _ => nothing(self, "do that to"),
                 }
             }
@@ -126,6 +128,7 @@ impl App {
                             name: t.name,
                         },
                     ),
+                    (Action::Move, Some(t)) => self.open_mover(t.id, t.name),
                     _ => nothing(self, "do that to"),
                 }
             }
@@ -171,7 +174,71 @@ impl App {
                     _ => nothing(self, "do that to"),
                 }
             }
-            Tab::RateCards | Tab::Audit => nothing(self, "change"),
+            Tab::RateCards => self.on_rate_card_action(a, own),
+            Tab::Audit => nothing(self, "change"),
+        }
+    }
+
+    /// The write keys of the Rate cards tab, on the selected card.
+    fn on_rate_card_action(&mut self, a: Action, own: String) -> Vec<Command> {
+        use super::forms::{Purpose, Write};
+        let selected = self.rate_cards.selected().cloned();
+        let prepare = |purpose| {
+            vec![Command::Prepare {
+                purpose,
+                reapply: false,
+            }]
+        };
+        match (a, selected) {
+            // The card's owner derives from it; a card handed to the caller is its own to use.
+            (Action::New, card) => prepare(Purpose::DeriveRateCard {
+                parent_id: card.as_ref().map(|c| c.id.clone()),
+                dealer_id: card.and_then(|c| c.dealer_id).unwrap_or(own),
+            }),
+            (Action::Edit, Some(c)) if c.kind == RateCardKind::Provider => self.flash(
+                format!(
+                    "{} is handed to you from above: derive your own card from it (n)",
+                    c.name
+                ),
+                true,
+            ),
+            (Action::Edit, Some(c)) => prepare(Purpose::EditRateCard { id: c.id }),
+            (Action::Import, Some(c)) if c.kind == RateCardKind::Carrier => {
+                prepare(Purpose::ImportRates {
+                    id: c.id,
+                    name: c.name,
+                })
+            }
+            (Action::Import, Some(c)) => self.flash(
+                format!(
+                    "{} is derived: its rates follow its parent; import into a carrier card",
+                    c.name
+                ),
+                true,
+            ),
+            (Action::Assign, Some(c)) => prepare(Purpose::AssignRateCard { id: c.id }),
+            (Action::Delete, Some(c)) => {
+                let billed = if c.tenant_count > 0 {
+                    format!(" {} tenant(s) are billed with it.", c.tenant_count)
+                } else {
+                    String::new()
+                };
+                let handed = if c.assigned_dealers.is_empty() {
+                    String::new()
+                } else {
+                    let names: Vec<&str> =
+                        c.assigned_dealers.iter().map(|d| d.name.as_str()).collect();
+                    format!(" It is handed to {}.", names.join(", "))
+                };
+                self.ask(
+                    format!("Delete the rate card {}?{billed}{handed}", c.name),
+                    Write::DeleteRateCard {
+                        id: c.id,
+                        name: c.name,
+                    },
+                )
+            }
+            _ => self.flash("no rate card selected", true),
         }
     }
 
@@ -189,6 +256,7 @@ impl App {
             ListKind::Users,
             ListKind::Groups,
             ListKind::Audit,
+            ListKind::RateCards,
         ] {
             let l = self.list_mut(list);
             if l.loaded_or_loading() {
@@ -200,6 +268,9 @@ impl App {
                 });
             }
         }
+        // The shown rates may have changed too (an import, a new markup): they reload once the
+        // cards are back, for whichever card is selected then.
+        self.rate_cards.rates_stale = self.rate_cards.rates_of.is_some();
         cmds
     }
 

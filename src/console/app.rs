@@ -72,7 +72,8 @@ impl Tab {
             Tab::Users => Some(ListKind::Users),
             Tab::Groups => Some(ListKind::Groups),
             Tab::Audit => Some(ListKind::Audit),
-            Tab::Dealers | Tab::RateCards => None,
+            Tab::RateCards => Some(ListKind::RateCards),
+            Tab::Dealers => None,
         }
     }
 }
@@ -152,6 +153,8 @@ pub struct OpenForm {
     pub data: super::forms::FormData,
     /// The version of the object when loaded (sent as If-Match).
     pub version: i64,
+    /// The live markup preview of a derive or edit rate card form.
+    pub preview: Option<super::rate_cards::Preview>,
 }
 
 /// A question before a destructive write: the sentence, and what `y` sends.
@@ -181,8 +184,12 @@ pub struct App {
     pub users: ListState<User>,
     pub groups: ListState<Group>,
     pub audit: ListState<AuditEvent>,
-    /// None until probed; Some(Err) says why rate cards cannot be shown.
-    pub rate_cards: Option<Result<(), String>>,
+    /// The Rate cards tab: cards, and the rates of the selected one.
+    pub rate_cards: super::rate_cards::RateCardsView,
+    /// A tenant move in progress (picker, then plan).
+    pub mover: Option<super::mover::Mover>,
+    /// Generations of the move picker's requests (they keep counting across movers).
+    pub(super) move_gen: u64,
     pub flash: Option<Flash>,
     pub(super) flash_seq: u64,
     pub online: bool,
@@ -229,7 +236,9 @@ impl App {
             users: ListState::default(),
             groups: ListState::default(),
             audit: newest_first(),
-            rate_cards: None,
+            rate_cards: super::rate_cards::RateCardsView::default(),
+            mover: None,
+            move_gen: 0,
             flash: None,
             flash_seq: 0,
             online: true,

@@ -85,10 +85,14 @@ pub fn draw(f: &mut Frame, app: &App) {
         Tab::RateCards => views::rate_cards::draw(f, app, &theme, body),
         tab => views::table::draw(f, app, tab, &theme, body),
     }
-    let hints = footer_hints(app.tab == Tab::Dealers);
+    let hints = footer_hints(app.tab);
     draw_footer(f, app, &theme, footer, &hints);
     if let Some(open) = &app.form {
         views::form::draw(f, open, &theme, body);
+        return;
+    }
+    if let Some(m) = &app.mover {
+        views::mover::draw(f, m, &theme, body);
         return;
     }
     if let Some((theirs, own)) = &app.scope_report {

@@ -10,15 +10,48 @@ use crate::model::*;
 /// What a form is for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
-    NewDealer { parent_id: String },
-    EditDealer { id: String },
-    EditPackage { id: String },
-    NewTenant { dealer_id: String },
-    EditTenant { id: String },
-    InviteUser { dealer_id: String },
-    EditUser { id: String },
-    NewGroup { dealer_id: String },
-    EditGroup { id: String },
+    NewDealer {
+        parent_id: String,
+    },
+    EditDealer {
+        id: String,
+    },
+    EditPackage {
+        id: String,
+    },
+    NewTenant {
+        dealer_id: String,
+    },
+    EditTenant {
+        id: String,
+    },
+    InviteUser {
+        dealer_id: String,
+    },
+    EditUser {
+        id: String,
+    },
+    NewGroup {
+        dealer_id: String,
+    },
+    EditGroup {
+        id: String,
+    },
+    /// A customer card over a parent card, owned by `dealer_id` (both preselected).
+    DeriveRateCard {
+        parent_id: Option<String>,
+        dealer_id: String,
+    },
+    EditRateCard {
+        id: String,
+    },
+    ImportRates {
+        id: String,
+        name: String,
+    },
+    AssignRateCard {
+        id: String,
+    },
 }
 
 /// What the server tells a form before it opens (or reopens after a version conflict).
@@ -32,6 +65,12 @@ pub struct FormData {
     /// Groups usable by the dealer concerned.
     pub groups: Vec<Group>,
     pub templates: Vec<GroupTemplate>,
+    /// The card concerned, and the cards the caller can see (parents to derive from).
+    pub rate_card: Option<RateCard>,
+    pub rate_cards: Vec<RateCard>,
+    /// Dealers and tenants in scope (owners, assignees).
+    pub dealers: Vec<Dealer>,
+    pub tenants: Vec<Tenant>,
 }
 
 /// A request a form or a confirmation sends.
@@ -96,6 +135,35 @@ pub enum Write {
         id: String,
         name: String,
     },
+    CreateRateCard(NewRateCard),
+    UpdateRateCard {
+        id: String,
+        version: i64,
+        patch: RateCardPatch,
+    },
+    /// The console reads the file at `path` and replaces the card's rates with it.
+    ImportRates {
+        id: String,
+        name: String,
+        path: String,
+    },
+    AssignRateCard {
+        id: String,
+        to: RateCardAssignment,
+        /// The dealer's or tenant's name, for the flash line.
+        target: String,
+    },
+    DeleteRateCard {
+        id: String,
+        name: String,
+    },
+    /// Executes a tenant move (`request.dry_run` is false).
+    MoveTenant {
+        id: String,
+        name: String,
+        to_name: String,
+        request: TenantMove,
+    },
 }
 
 impl Write {
@@ -122,6 +190,15 @@ impl Write {
             Write::CreateGroup(n) => format!("created {}", n.name),
             Write::UpdateGroup { .. } => "saved the group".into(),
             Write::DeleteGroup { name, .. } => format!("deleted {name}"),
+            Write::CreateRateCard(n) => format!("created {}", n.name),
+            Write::UpdateRateCard { .. } => "saved the rate card".into(),
+            Write::ImportRates { name, path, .. } => format!("imported {path} into {name}"),
+            Write::AssignRateCard { to, target, .. } if to.unassign => {
+                format!("took the card back from {target}")
+            }
+            Write::AssignRateCard { target, .. } => format!("assigned the card to {target}"),
+            Write::DeleteRateCard { name, .. } => format!("deleted {name}"),
+            Write::MoveTenant { name, to_name, .. } => format!("moved {name} to {to_name}"),
         }
     }
 }
@@ -438,6 +515,13 @@ pub fn build(purpose: &Purpose, data: &FormData, held: &[Permission]) -> Form {
                 ],
             )
         }
+        Purpose::DeriveRateCard {
+            parent_id,
+            dealer_id,
+        } => super::rate_card_forms::derive_form(parent_id.as_deref(), dealer_id, data),
+        Purpose::EditRateCard { .. } => super::rate_card_forms::edit_form(data),
+        Purpose::ImportRates { name, .. } => super::rate_card_forms::import_form(name),
+        Purpose::AssignRateCard { .. } => super::rate_card_forms::assign_form(data),
         Purpose::EditGroup { .. } => {
             let g = data.group.clone();
             Form::new(
@@ -600,6 +684,14 @@ pub fn to_write(purpose: &Purpose, form: &Form, version: i64) -> Write {
                 permissions: Some(permissions_of(form)),
             },
         },
+        Purpose::DeriveRateCard { .. } => super::rate_card_forms::derive_write(form),
+        Purpose::EditRateCard { id } => super::rate_card_forms::edit_write(id, form, version),
+        Purpose::ImportRates { id, name } => Write::ImportRates {
+            id: id.clone(),
+            name: name.clone(),
+            path: v("path"),
+        },
+        Purpose::AssignRateCard { id } => super::rate_card_forms::assign_write(id, form),
     }
 }
 
@@ -612,6 +704,7 @@ pub fn version_of(purpose: &Purpose, data: &FormData) -> i64 {
         Purpose::EditTenant { .. } => data.tenant.as_ref().map(|t| t.version),
         Purpose::EditUser { .. } => data.user.as_ref().map(|u| u.version),
         Purpose::EditGroup { .. } => data.group.as_ref().map(|g| g.version),
+        Purpose::EditRateCard { .. } => data.rate_card.as_ref().map(|c| c.version),
         _ => None,
     }
     .unwrap_or(0)

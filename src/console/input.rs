@@ -45,6 +45,9 @@ impl App {
         if self.form.is_some() {
             return self.on_form_key(k);
         }
+        if self.mover.is_some() {
+            return self.on_mover_key(k);
+        }
         if self.scope_report.take().is_some() || self.audit_detail.take().is_some() {
             return vec![];
         }
@@ -55,7 +58,7 @@ impl App {
             Mode::Help => vec![],
             Mode::Filter(mut input) => self.on_filter_key(k, &mut input),
             Mode::Command(mut input) => self.on_command_key(k, &mut input),
-            Mode::Normal => match action_for(&k, self.tab == Tab::Dealers) {
+            Mode::Normal => match action_for(&k, self.tab) {
                 Some(a) => self.on_action(a),
                 None => vec![],
             },
@@ -108,22 +111,24 @@ impl App {
 
     pub(super) fn on_filter_key(&mut self, k: KeyEvent, input: &mut Input) -> Vec<Command> {
         match k.code {
-            KeyCode::Esc => {
-                self.apply_filter("");
-                vec![]
-            }
+            KeyCode::Esc => self.apply_filter(""),
             KeyCode::Enter => vec![],
             _ => {
                 input.handle_event(&Event::Key(k));
                 let text = input.value().to_string();
-                self.apply_filter(&text);
+                let cmds = self.apply_filter(&text);
                 self.mode = Mode::Filter(std::mem::take(input));
-                vec![]
+                cmds
             }
         }
     }
 
-    pub(super) fn apply_filter(&mut self, text: &str) {
+    /// Filters the current view; on the Rate cards tab the rates are searched by prefix on the
+    /// server.
+    pub(super) fn apply_filter(&mut self, text: &str) -> Vec<Command> {
+        if self.tab == Tab::RateCards {
+            return self.set_rate_prefix(text);
+        }
         match self.tab {
             Tab::Dealers => self.tree.set_filter(text),
             Tab::Tenants => self.tenants.set_filter(text),
@@ -133,6 +138,7 @@ impl App {
             Tab::Audit => self.audit.set_filter(text),
             Tab::RateCards => {}
         }
+        vec![]
     }
 
     /// The filter text of the current view.
@@ -144,7 +150,7 @@ impl App {
             Tab::Users => &self.users.filter,
             Tab::Groups => &self.groups.filter,
             Tab::Audit => &self.audit.filter,
-            Tab::RateCards => "",
+            Tab::RateCards => &self.rate_cards.prefix,
         }
     }
 
@@ -295,7 +301,8 @@ impl App {
         self.groups = fresh(&self.groups);
         self.audit = newest_first();
         self.audit.generation = audit_generation;
-        self.rate_cards = None;
+        self.rate_cards = self.rate_cards.fresh();
+        self.mover = None;
         // Nothing half-done survives a change of identity.
         self.form = None;
         self.confirm = None;
@@ -338,6 +345,8 @@ impl App {
                 self.audit_detail = self.audit.selected_item().cloned();
                 vec![]
             }
+            Action::Open if self.tab == Tab::RateCards => self.focus_rates(true),
+            Action::Back => self.focus_rates(false),
             Action::Open if self.tab != Tab::Dealers => vec![],
             Action::Open => {
                 let load = self.tree.toggle_selected();
@@ -372,7 +381,10 @@ impl App {
             | Action::Suspend
             | Action::Package
             | Action::NewTenant
-            | Action::ResetPassword => self.on_write_action(a),
+            | Action::ResetPassword
+            | Action::Move
+            | Action::Import
+            | Action::Assign => self.on_write_action(a),
             Action::SortNext => {
                 self.with_list(|l, cols| l.sort_next(cols));
                 vec![]
@@ -392,6 +404,7 @@ impl App {
             ListKind::Users => &mut self.users,
             ListKind::Groups => &mut self.groups,
             ListKind::Audit => &mut self.audit,
+            ListKind::RateCards => &mut self.rate_cards.cards,
         }
     }
 
@@ -430,7 +443,7 @@ impl App {
                 self.tree.move_by(delta);
                 self.select_details()
             }
-            Tab::RateCards => vec![],
+            Tab::RateCards => self.move_on_rate_cards(delta),
             tab => {
                 self.with_list(|l, _| l.move_rows(delta));
                 self.more_if_needed(tab)
@@ -482,10 +495,6 @@ impl App {
     pub(super) fn ensure_loaded(&mut self) -> Vec<Command> {
         match self.tab {
             Tab::Dealers => vec![],
-            Tab::RateCards if self.rate_cards.is_none() => {
-                vec![Command::ProbeRateCards { generation: 0 }]
-            }
-            Tab::RateCards => vec![],
             tab => {
                 let list = tab.list().expect("every other tab is a list");
                 let loaded = self.list_mut(list).loaded_or_loading();
@@ -507,8 +516,9 @@ impl App {
         match self.tab {
             Tab::Dealers => self.reload_tree(),
             Tab::RateCards => {
-                self.rate_cards = None;
-                self.ensure_loaded()
+                let mut cmds = self.reload(ListKind::RateCards);
+                cmds.extend(self.reload_rates());
+                cmds
             }
             tab => self.reload(tab.list().expect("list tab")),
         }

@@ -2,6 +2,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::app::Tab;
+
 /// What a key does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -34,14 +36,32 @@ pub enum Action {
     ViewAs,
     ScopeReport,
     EndViewAs,
+    /// Move a tenant to another dealer (plan first).
+    Move,
+    /// Import a carrier card's rates from a CSV file.
+    Import,
+    /// Hand a card to a dealer or bill a tenant with it.
+    Assign,
+    /// Back out of the rates to the cards (and clear the prefix search).
+    Back,
 }
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Everywhere,
+    /// The Dealers tab.
     Tree,
+    /// Every tab but the Dealers tab.
     Lists,
+    /// The plain tables: not the tree, not the Rate cards tab.
+    Tables,
+    /// The tree and the plain tables (what can be suspended or has a package).
+    Accounts,
+    /// Where a tenant can be selected: the tree and the Tenants tab.
+    Tenants,
+    /// The Rate cards tab.
+    RateCards,
 }
 
 /// A key binding: the keys, how they read in help, what they do, and where.
@@ -140,9 +160,9 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[(KeyCode::Char('o'), NONE)],
         label: "o/O",
-        help: "sort by next column / reverse",
+        help: "sort: next column / reverse",
         action: Action::SortNext,
-        scope: Scope::Lists,
+        scope: Scope::Tables,
         footer: true,
     },
     Binding {
@@ -150,13 +170,13 @@ pub const BINDINGS: &[Binding] = &[
         label: "O",
         help: "reverse the sort",
         action: Action::SortFlip,
-        scope: Scope::Lists,
+        scope: Scope::Tables,
         footer: false,
     },
     Binding {
         keys: &[(KeyCode::Char('n'), NONE)],
         label: "n",
-        help: "new (sub-dealer, tenant, user, group)",
+        help: "new dealer, tenant, user, group, card",
         action: Action::New,
         scope: Scope::Everywhere,
         footer: true,
@@ -172,9 +192,9 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[(KeyCode::Char('s'), NONE)],
         label: "s",
-        help: "suspend / resume (disable / enable a user)",
+        help: "suspend / resume (a user: disable)",
         action: Action::Suspend,
-        scope: Scope::Everywhere,
+        scope: Scope::Accounts,
         footer: true,
     },
     Binding {
@@ -190,39 +210,79 @@ pub const BINDINGS: &[Binding] = &[
         label: "p",
         help: "edit the selected dealer's package",
         action: Action::Package,
-        scope: Scope::Everywhere,
+        scope: Scope::Accounts,
         footer: false,
     },
     Binding {
         keys: &[(KeyCode::Char('t'), NONE)],
         label: "t",
-        help: "new tenant of the selected dealer",
+        help: "new tenant here",
         action: Action::NewTenant,
         scope: Scope::Tree,
         footer: false,
     },
     Binding {
+        keys: &[(KeyCode::Char('m'), NONE)],
+        label: "m",
+        help: "move a tenant (plan first)",
+        action: Action::Move,
+        scope: Scope::Tenants,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Enter, NONE)],
+        label: "enter",
+        help: "browse the card's rates",
+        action: Action::Open,
+        scope: Scope::RateCards,
+        footer: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Esc, NONE)],
+        label: "esc",
+        help: "back to the cards",
+        action: Action::Back,
+        scope: Scope::RateCards,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('u'), NONE)],
+        label: "u",
+        help: "import a CSV of rates",
+        action: Action::Import,
+        scope: Scope::RateCards,
+        footer: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('a'), NONE)],
+        label: "a",
+        help: "assign to dealer/tenant",
+        action: Action::Assign,
+        scope: Scope::RateCards,
+        footer: true,
+    },
+    Binding {
         keys: &[(KeyCode::Char('x'), NONE)],
         label: "x",
-        help: "send a user a new password link",
+        help: "send a new password link",
         action: Action::ResetPassword,
-        scope: Scope::Lists,
+        scope: Scope::Tables,
         footer: false,
     },
     Binding {
         keys: &[(KeyCode::Char('v'), NONE)],
         label: "v",
-        help: "view as the selected user (read-only)",
+        help: "view as the user, read-only",
         action: Action::ViewAs,
-        scope: Scope::Lists,
+        scope: Scope::Tables,
         footer: false,
     },
     Binding {
         keys: &[(KeyCode::Char('i'), NONE)],
         label: "i",
-        help: "the selected user's scope report",
+        help: "the user's scope report",
         action: Action::ScopeReport,
-        scope: Scope::Lists,
+        scope: Scope::Tables,
         footer: false,
     },
     Binding {
@@ -236,15 +296,15 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[(KeyCode::Enter, NONE)],
         label: "enter",
-        help: "open (an audit event's changes)",
+        help: "an audit event's changes",
         action: Action::Open,
-        scope: Scope::Lists,
+        scope: Scope::Tables,
         footer: false,
     },
     Binding {
         keys: &[(KeyCode::Char('/'), NONE)],
         label: "/",
-        help: "filter (fuzzy); esc clears",
+        help: "filter (fuzzy) or rates by prefix",
         action: Action::Filter,
         scope: Scope::Everywhere,
         footer: true,
@@ -307,8 +367,8 @@ pub const BINDINGS: &[Binding] = &[
     },
 ];
 
-/// The action of a key in a view showing the tree (`tree`) or a list.
-pub fn action_for(key: &KeyEvent, tree: bool) -> Option<Action> {
+/// The action of a key on a tab.
+pub fn action_for(key: &KeyEvent, tab: Tab) -> Option<Action> {
     if let KeyCode::Char(c @ '1'..='7') = key.code
         && key.modifiers.difference(SHIFT).is_empty()
     {
@@ -319,7 +379,7 @@ pub fn action_for(key: &KeyEvent, tree: bool) -> Option<Action> {
         .difference(KeyModifiers::SHIFT | KeyModifiers::NONE);
     BINDINGS
         .iter()
-        .filter(|b| applies(b.scope, tree))
+        .filter(|b| applies(b.scope, tab))
         .find(|b| {
             b.keys.iter().any(|(code, m)| {
                 *code == key.code
@@ -332,19 +392,23 @@ pub fn action_for(key: &KeyEvent, tree: bool) -> Option<Action> {
         .map(|b| b.action)
 }
 
-fn applies(scope: Scope, tree: bool) -> bool {
+fn applies(scope: Scope, tab: Tab) -> bool {
     match scope {
         Scope::Everywhere => true,
-        Scope::Tree => tree,
-        Scope::Lists => !tree,
+        Scope::Tree => tab == Tab::Dealers,
+        Scope::Lists => tab != Tab::Dealers,
+        Scope::Tables => !matches!(tab, Tab::Dealers | Tab::RateCards),
+        Scope::Accounts => tab != Tab::RateCards,
+        Scope::Tenants => matches!(tab, Tab::Dealers | Tab::Tenants),
+        Scope::RateCards => tab == Tab::RateCards,
     }
 }
 
-/// The footer's key hints for a view.
-pub fn footer_hints(tree: bool) -> Vec<(&'static str, &'static str)> {
+/// The footer's key hints for a tab.
+pub fn footer_hints(tab: Tab) -> Vec<(&'static str, &'static str)> {
     BINDINGS
         .iter()
-        .filter(|b| b.footer && applies(b.scope, tree))
+        .filter(|b| b.footer && applies(b.scope, tab))
         .map(|b| (b.label, short(b.help)))
         .collect()
 }
@@ -354,11 +418,14 @@ fn short(help: &'static str) -> &'static str {
         "move down / up" => "move",
         "collapse / expand" => "fold",
         "open / fold" => "open",
-        "sort by next column / reverse" => "sort",
-        "filter (fuzzy); esc clears" => "filter",
+        "sort: next column / reverse" => "sort",
+        "filter (fuzzy) or rates by prefix" => "filter",
         "command line (tab completes)" => "command",
-        "new (sub-dealer, tenant, user, group)" => "new",
-        "suspend / resume (disable / enable a user)" => "suspend",
+        "new dealer, tenant, user, group, card" => "new",
+        "browse the card's rates" => "rates",
+        "import a CSV of rates" => "import",
+        "assign to dealer/tenant" => "assign",
+        "suspend / resume (a user: disable)" => "suspend",
         "delete (asks first)" => "delete",
         other => other,
     }
@@ -392,7 +459,12 @@ pub fn help_lines() -> Vec<(String, &'static str, &'static str)> {
         let scope = match b.scope {
             Scope::Everywhere => "",
             Scope::Tree => "dealer tree",
-            Scope::Lists => "tables",
+            Scope::Lists => "tables and rate cards",
+            Scope::Tables => "tables",
+            // Nearly everywhere: saying where would only crowd the line.
+            Scope::Accounts => "",
+            Scope::Tenants => "tenants",
+            Scope::RateCards => "rate cards",
         };
         lines.push((keys, b.help, scope));
     }
@@ -413,6 +485,7 @@ fn key_name(code: KeyCode, m: KeyModifiers) -> String {
         KeyCode::Enter => "enter".into(),
         KeyCode::Tab => "tab".into(),
         KeyCode::BackTab => "shift-tab".into(),
+        KeyCode::Esc => "esc".into(),
         other => format!("{other:?}").to_lowercase(),
     };
     if m.contains(CTRL) {
@@ -433,35 +506,60 @@ mod tests {
     #[test]
     fn keys_map_to_actions_by_view() {
         assert_eq!(
-            action_for(&key(KeyCode::Char('j'), NONE), true),
+            action_for(&key(KeyCode::Char('j'), NONE), Tab::Dealers),
             Some(Action::Down)
         );
         assert_eq!(
-            action_for(&key(KeyCode::Char('l'), NONE), true),
+            action_for(&key(KeyCode::Char('l'), NONE), Tab::Dealers),
             Some(Action::Expand)
         );
         assert_eq!(
-            action_for(&key(KeyCode::Char('l'), NONE), false),
+            action_for(&key(KeyCode::Char('l'), NONE), Tab::Tenants),
             None,
             "no folding in tables"
         );
         assert_eq!(
-            action_for(&key(KeyCode::Char('3'), NONE), false),
+            action_for(&key(KeyCode::Char('3'), NONE), Tab::Tenants),
             Some(Action::GoTab(2))
         );
         assert_eq!(
-            action_for(&key(KeyCode::Char('c'), CTRL), false),
+            action_for(&key(KeyCode::Char('c'), CTRL), Tab::Tenants),
             Some(Action::Quit)
         );
-        assert_eq!(action_for(&key(KeyCode::Char('c'), NONE), false), None);
         assert_eq!(
-            action_for(&key(KeyCode::Char('G'), SHIFT), false),
+            action_for(&key(KeyCode::Char('c'), NONE), Tab::Tenants),
+            None
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::Char('G'), SHIFT), Tab::Tenants),
             Some(Action::Bottom)
         );
         assert_eq!(
-            action_for(&key(KeyCode::BackTab, SHIFT), false),
+            action_for(&key(KeyCode::BackTab, SHIFT), Tab::Tenants),
             Some(Action::PrevTab)
         );
+    }
+
+    #[test]
+    fn rate_card_keys_live_on_their_tab_and_move_where_tenants_are() {
+        let m = key(KeyCode::Char('m'), NONE);
+        assert_eq!(action_for(&m, Tab::Tenants), Some(Action::Move));
+        assert_eq!(action_for(&m, Tab::Dealers), Some(Action::Move));
+        assert_eq!(action_for(&m, Tab::Users), None);
+        let enter = key(KeyCode::Enter, NONE);
+        assert_eq!(action_for(&enter, Tab::RateCards), Some(Action::Open));
+        assert_eq!(
+            action_for(&key(KeyCode::Char('s'), NONE), Tab::RateCards),
+            None,
+            "nothing to suspend among rate cards"
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::Char('a'), NONE), Tab::RateCards),
+            Some(Action::Assign)
+        );
+        assert_eq!(action_for(&key(KeyCode::Char('a'), NONE), Tab::Users), None);
+        let footer = footer_hints(Tab::RateCards);
+        assert!(footer.contains(&("u", "import")) && !footer.iter().any(|(k, _)| *k == "s"));
     }
 
     #[test]

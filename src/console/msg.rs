@@ -16,6 +16,7 @@ pub enum ListKind {
     Users,
     Groups,
     Audit,
+    RateCards,
 }
 
 /// Everything the UI task reacts to.
@@ -71,7 +72,26 @@ pub enum ReplyBody {
         append: bool,
         result: Result<Page<AuditEvent>, ClientError>,
     },
-    RateCards(Result<(), ClientError>),
+    RateCards {
+        append: bool,
+        result: Result<Page<RateCard>, ClientError>,
+    },
+    /// A page of a card's rates (under a prefix).
+    Rates {
+        append: bool,
+        result: Result<Page<RateRow>, ClientError>,
+    },
+    /// What a markup typed into a form would do.
+    Preview(Result<MarkupPreview, ClientError>),
+    /// A level of the dealer tree of the move picker.
+    PickerTree {
+        under: Option<String>,
+        result: Result<TreeNode, ClientError>,
+    },
+    /// The cards a move destination may bill with.
+    MoveCards(Result<Vec<RateCard>, ClientError>),
+    /// A dry-run plan of a tenant move.
+    MovePlan(Result<MovePlan, ClientError>),
     /// What a form needs, fetched (again, with `reapply`, after a version conflict).
     Prepared {
         purpose: Purpose,
@@ -128,7 +148,32 @@ pub enum Command {
         cursor: Option<String>,
         generation: u64,
     },
-    ProbeRateCards {
+    /// A page of a card's rates, under a prefix.
+    LoadRates {
+        card_id: String,
+        prefix: String,
+        cursor: Option<String>,
+        generation: u64,
+    },
+    /// Preview a markup over a parent card.
+    PreviewMarkup {
+        request: MarkupPreviewRequest,
+        generation: u64,
+    },
+    /// A level of the move picker's dealer tree.
+    LoadPickerTree {
+        under: Option<String>,
+        generation: u64,
+    },
+    /// The cards usable at a move destination.
+    LoadMoveCards {
+        dealer_id: String,
+        generation: u64,
+    },
+    /// The dry-run plan of a tenant move.
+    PlanMove {
+        tenant_id: String,
+        request: TenantMove,
         generation: u64,
     },
     /// Fetch what a form needs before it opens.

@@ -226,18 +226,22 @@ impl App {
                 accept(&mut self.audit, append, result)
                     .map_or_else(|e| self.on_error(e, "loading the audit trail"), |_| vec![])
             }
-            ReplyBody::RateCards(result) => {
-                self.rate_cards = Some(match result {
-                    Ok(()) => {
-                        Err("rate cards are served, but this console cannot show them yet".into())
-                    }
-                    Err(e) if e.status().is_some() => {
-                        Err("rate cards are not available on this server".into())
-                    }
-                    Err(e) => return self.on_error(e, "loading rate cards"),
-                });
-                vec![]
+            ReplyBody::RateCards { append, result }
+                if generation == self.rate_cards.cards.generation =>
+            {
+                self.on_rate_cards_page(append, result)
             }
+            ReplyBody::Rates { append, result }
+                if generation == self.rate_cards.rates.generation =>
+            {
+                self.on_rates_page(append, result)
+            }
+            ReplyBody::Preview(result) => self.on_preview(generation, result),
+            ReplyBody::PickerTree { under, result } => {
+                self.on_picker_tree(generation, under, result)
+            }
+            ReplyBody::MoveCards(result) => self.on_move_cards(generation, result),
+            ReplyBody::MovePlan(result) => self.on_move_plan(generation, result),
             // A stale answer: a newer request for the same view replaced it.
             _ => {
                 self.dirty = false;
@@ -287,8 +291,10 @@ impl App {
             purpose,
             data,
             version,
+            preview: None,
         });
-        vec![]
+        // An edit form opens with a markup already: its preview shows at once.
+        self.preview_if_changed()
     }
 
     pub(super) fn on_written(
@@ -296,6 +302,9 @@ impl App {
         write: super::forms::Write,
         result: Result<(), ClientError>,
     ) -> Vec<Command> {
+        if matches!(write, super::forms::Write::MoveTenant { .. }) {
+            return self.on_move_written(write, result);
+        }
         match result {
             Ok(()) => {
                 if self
@@ -322,7 +331,7 @@ impl App {
                         ClientError::Network(_) => {
                             format!("{}; nothing was lost, enter tries again", describe(&e))
                         }
-                        _ => describe(&e),
+                        _ => super::rate_cards::refusal(&e),
                     };
                     open.form
                         .refused(e.field(), message, e.status() == Some(412));

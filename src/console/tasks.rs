@@ -204,11 +204,62 @@ impl Runner {
                             append,
                             result: packages(&c, &page).await,
                         },
+                        ListKind::RateCards => ReplyBody::RateCards {
+                            append,
+                            result: c.list_rate_cards(&RateCardFilter::default(), &page).await,
+                        },
                     }
                 });
             }
-            Command::ProbeRateCards { generation } => self.spawn(generation, async move {
-                ReplyBody::RateCards(c.probe("/rate-cards").await)
+            Command::LoadRates {
+                card_id,
+                prefix,
+                cursor,
+                generation,
+            } => {
+                let append = cursor.is_some();
+                let page = PageParams {
+                    limit: Some(self.page_size),
+                    cursor,
+                    q: None,
+                };
+                let filter = RateFilter {
+                    prefix: (!prefix.is_empty()).then_some(prefix),
+                };
+                self.spawn(generation, async move {
+                    ReplyBody::Rates {
+                        append,
+                        result: c.list_rates(&card_id, &filter, &page).await,
+                    }
+                });
+            }
+            Command::PreviewMarkup {
+                request,
+                generation,
+            } => self.spawn(generation, async move {
+                ReplyBody::Preview(c.preview_markup(&request).await)
+            }),
+            Command::LoadPickerTree { under, generation } => self.spawn(generation, async move {
+                let result = c.tree(under.as_deref(), 1).await;
+                ReplyBody::PickerTree { under, result }
+            }),
+            Command::LoadMoveCards {
+                dealer_id,
+                generation,
+            } => self.spawn(generation, async move {
+                let filter = RateCardFilter {
+                    dealer_id: Some(dealer_id),
+                    kind: None,
+                };
+                let result = c.list_rate_cards(&filter, &all()).await.map(|p| p.items);
+                ReplyBody::MoveCards(result)
+            }),
+            Command::PlanMove {
+                tenant_id,
+                request,
+                generation,
+            } => self.spawn(generation, async move {
+                ReplyBody::MovePlan(c.move_tenant(&tenant_id, &request).await)
             }),
             Command::Prepare { purpose, reapply } => self.spawn(0, async move {
                 let result = prepare(&c, &purpose).await;
@@ -283,6 +334,23 @@ async fn find_user(c: &ApiClient, email: &str) -> Result<User, ClientError> {
         })
 }
 
+/// One page as large as the server gives (for the choices of a form).
+fn all() -> PageParams {
+    PageParams {
+        limit: Some(1000),
+        ..PageParams::default()
+    }
+}
+
+/// A list the caller may lack the permission for: empty then, and the form offers less.
+fn or_none<T>(r: Result<Page<T>, ClientError>) -> Result<Vec<T>, ClientError> {
+    match r {
+        Ok(p) => Ok(p.items),
+        Err(e) if e.status() == Some(403) => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}
+
 /// Fetches what a form needs; a missing permission for a side detail (capacity) is no failure.
 async fn prepare(c: &ApiClient, purpose: &Purpose) -> Result<FormData, ClientError> {
     let mut d = FormData::default();
@@ -334,6 +402,22 @@ async fn prepare(c: &ApiClient, purpose: &Purpose) -> Result<FormData, ClientErr
             d.templates = c.group_templates().await?;
         }
         Purpose::EditGroup { id } => d.group = Some(c.get_group(id).await?),
+        Purpose::DeriveRateCard { .. } => {
+            d.dealer = Some(c.me().await?.dealer);
+            d.rate_cards = c
+                .list_rate_cards(&RateCardFilter::default(), &all())
+                .await?
+                .items;
+            d.dealers = or_none(c.list_dealers(&DealerFilter::default(), &all()).await)?;
+        }
+        Purpose::EditRateCard { id } => d.rate_card = Some(c.get_rate_card(id).await?),
+        Purpose::ImportRates { .. } => {}
+        Purpose::AssignRateCard { id } => {
+            d.dealer = Some(c.me().await?.dealer);
+            d.rate_card = Some(c.get_rate_card(id).await?);
+            d.dealers = or_none(c.list_dealers(&DealerFilter::default(), &all()).await)?;
+            d.tenants = or_none(c.list_tenants(&TenantFilter::default(), &all()).await)?;
+        }
     }
     Ok(d)
 }
@@ -379,7 +463,60 @@ async fn send(c: &ApiClient, w: &Write) -> Result<(), ClientError> {
             c.update_group(id, Some(*version), patch).await.map(drop)
         }
         Write::DeleteGroup { id, .. } => c.delete_group(id, None).await,
+        Write::CreateRateCard(n) => c.create_rate_card(n).await.map(drop),
+        Write::UpdateRateCard { id, version, patch } => c
+            .update_rate_card(id, Some(*version), patch)
+            .await
+            .map(drop),
+        Write::ImportRates { id, path, .. } => {
+            let csv = read_csv(path).await?;
+            c.import_rates(id, csv).await.map(drop)
+        }
+        Write::AssignRateCard { id, to, .. } => c.assign_rate_card(id, to).await.map(drop),
+        Write::DeleteRateCard { id, .. } => c.delete_rate_card(id, None).await,
+        Write::MoveTenant { id, request, .. } => c.move_tenant(id, request).await.map(drop),
     }
+}
+
+/// The largest CSV file the console sends (a rate card of a few hundred thousand prefixes).
+const MAX_CSV: u64 = 64 * 1024 * 1024;
+
+/// Reads a CSV file to import; a file that cannot be read is refused at the form's path field,
+/// as the server refuses a bad field, so the path typed stays for another try.
+async fn read_csv(path: &str) -> Result<String, ClientError> {
+    let refuse = |message: String| ClientError::Api {
+        status: 422,
+        body: ErrorBody {
+            error: ErrorDetail {
+                code: "invalid_field".into(),
+                message,
+                field: Some("path".into()),
+                details: serde_json::json!({}),
+            },
+        },
+    };
+    let expanded = match path.strip_prefix("~/") {
+        Some(rest) => std::env::var_os("HOME")
+            .map(|h| std::path::PathBuf::from(h).join(rest))
+            .unwrap_or_else(|| path.into()),
+        None => path.into(),
+    };
+    let meta = tokio::fs::metadata(&expanded)
+        .await
+        .map_err(|e| refuse(format!("cannot read {path}: {e}")))?;
+    if !meta.is_file() {
+        return Err(refuse(format!("{path} is not a file")));
+    }
+    if meta.len() > MAX_CSV {
+        return Err(refuse(format!(
+            "{path} is larger than {} MB",
+            MAX_CSV / 1024 / 1024
+        )));
+    }
+    let bytes = tokio::fs::read(&expanded)
+        .await
+        .map_err(|e| refuse(format!("cannot read {path}: {e}")))?;
+    String::from_utf8(bytes).map_err(|_| refuse(format!("{path} is not UTF-8 text")))
 }
 
 /// A page of dealers with each one's capacity (8 requests at a time).

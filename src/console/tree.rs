@@ -32,9 +32,19 @@ pub struct DealerTree {
     pub error: Option<String>,
     /// Fuzzy filter over loaded names: matching rows and their ancestors stay.
     filter: String,
+    /// Tenants are left out (the move picker shows only dealers).
+    dealers_only: bool,
 }
 
 impl DealerTree {
+    /// A tree of dealers only, for choosing a dealer.
+    pub fn dealers_only() -> DealerTree {
+        DealerTree {
+            dealers_only: true,
+            ..DealerTree::default()
+        }
+    }
+
     /// Takes `GET /tree` for `under` (None: the caller's own root) with one level of children.
     pub fn accept(&mut self, under: Option<&str>, node: TreeNode) {
         let id = node.id.clone();
@@ -87,7 +97,10 @@ impl DealerTree {
 
     /// Forgets everything (a new sign-in or a refresh).
     pub fn clear(&mut self) {
-        *self = DealerTree::default();
+        *self = DealerTree {
+            dealers_only: self.dealers_only,
+            ..DealerTree::default()
+        };
     }
 
     pub fn selected_row(&self) -> Option<&TreeRow> {
@@ -178,6 +191,15 @@ impl DealerTree {
 
     fn push(&self, id: &str, depth: usize, rows: &mut Vec<TreeRow>) {
         let Some(n) = self.nodes.get(id) else { return };
+        let tenant = n.kind == crate::model::NodeKind::Tenant;
+        if tenant && self.dealers_only {
+            return;
+        }
+        let below = if self.dealers_only {
+            n.children_count
+        } else {
+            n.children_count + n.tenants_count
+        };
         let expanded = self.expanded.contains(id);
         rows.push(TreeRow {
             id: id.to_string(),
@@ -187,8 +209,7 @@ impl DealerTree {
             level: n.level,
             enabled: n.enabled,
             effective_enabled: n.effective_enabled,
-            has_children: n.kind == crate::model::NodeKind::Dealer
-                && (n.children_count + n.tenants_count) > 0,
+            has_children: !tenant && below > 0,
             expanded,
             loading: self.loading.contains(id),
         });
@@ -270,5 +291,31 @@ mod tests {
         t.collapse_selected();
         assert_eq!(t.rows.len(), 3);
         assert_eq!(t.expand_selected(), None, "already loaded");
+    }
+
+    #[test]
+    fn a_dealers_only_tree_leaves_tenants_out() {
+        let mut t = DealerTree::dealers_only();
+        let mut root = node(
+            "root",
+            NodeKind::Dealer,
+            vec![
+                node("a", NodeKind::Dealer, vec![], 0),
+                node("t", NodeKind::Tenant, vec![], 0),
+            ],
+            1,
+        );
+        root.tenants_count = 1;
+        t.accept(None, root);
+        assert_eq!(
+            t.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["root", "a"]
+        );
+        t.move_by(1);
+        assert_eq!(
+            t.expand_selected(),
+            None,
+            "a dealer with only tenants has nothing to open"
+        );
     }
 }

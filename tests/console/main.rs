@@ -3,6 +3,8 @@
 
 mod forms;
 mod harness;
+mod moves;
+mod rate_cards;
 mod view_as;
 
 use dealerctl::console::app::{Mode, Tab};
@@ -74,7 +76,7 @@ async fn every_tab_shows_its_view() {
         ("3", Tab::Packages, "Harbor Voice"),
         ("4", Tab::Users, "newhire@bluebird.example"),
         ("5", Tab::Groups, "Dealer administrator"),
-        ("6", Tab::RateCards, "not available on this server"),
+        ("6", Tab::RateCards, "Wholesale carrier"),
         ("7", Tab::Audit, "tenant.create"),
     ] {
         c.keys(key).await;

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use crate::console::app::App;
 use crate::console::rows::ratio;
 use crate::console::theme::{Sym, Theme};
+use crate::console::tree::DealerTree;
 use crate::model::{Capacity, Dealer, DimensionUsage, NodeKind};
 
 pub fn draw(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
@@ -27,15 +28,21 @@ fn draw_tree(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" Dealers (/ filter){filter} "));
-    let inner_w = area.width.saturating_sub(2) as usize;
-    let visible = area.height.saturating_sub(2) as usize;
     if app.tree.rows.is_empty() {
         let text = app.tree.error.clone().unwrap_or_else(|| "loading…".into());
         f.render_widget(Paragraph::new(text).style(theme.dim()).block(block), area);
         return;
     }
-    let start = app.tree.selected.saturating_sub(visible.saturating_sub(1));
-    let lines: Vec<Line> = app.tree.rows[start..(start + visible).min(app.tree.rows.len())]
+    let lines = tree_lines(&app.tree, theme, area);
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The visible rows of a tree drawn inside a bordered `area`, the selection kept in view.
+pub fn tree_lines(tree: &DealerTree, theme: &Theme, area: Rect) -> Vec<Line<'static>> {
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let visible = area.height.saturating_sub(2) as usize;
+    let start = tree.selected.saturating_sub(visible.saturating_sub(1));
+    tree.rows[start..(start + visible).min(tree.rows.len())]
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -63,7 +70,7 @@ fn draw_tree(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             let right = format!("{kind}{loading}");
             let pad = inner_w.saturating_sub(left.chars().count() + right.chars().count() + 1);
             let text = format!("{left}{}{right} ", " ".repeat(pad));
-            let style = if start + i == app.tree.selected {
+            let style = if start + i == tree.selected {
                 theme.selected()
             } else if !r.effective_enabled {
                 theme.suspended()
@@ -72,8 +79,7 @@ fn draw_tree(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             };
             Line::styled(text, style)
         })
-        .collect();
-    f.render_widget(Paragraph::new(lines).block(block), area);
+        .collect()
 }
 
 fn draw_details(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {

@@ -29,6 +29,7 @@ fn popup(area: Rect, width: u16, height: u16) -> Rect {
 /// Draws the open form.
 pub fn draw(f: &mut Frame, open: &OpenForm, theme: &Theme, area: Rect) {
     let form = &open.form;
+    let inner = (area.width.min(100) as usize).saturating_sub(2);
     let mut lines: Vec<Line> = Vec::new();
     let mut cursor = None;
     for (i, field) in form.fields.iter().enumerate() {
@@ -107,10 +108,25 @@ pub fn draw(f: &mut Frame, open: &OpenForm, theme: &Theme, area: Rect) {
             spans.push(Span::raw("  "));
             spans.extend(gauge(theme));
         } else if let Some(e) = field.server_error.clone().or_else(|| field.problem()) {
-            spans.push(Span::styled(
-                format!("  {} {e}", theme.sym(Sym::Warning)),
-                theme.error(),
-            ));
+            let text = format!("  {} {e}", theme.sym(Sym::Warning));
+            let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+            if used + text.chars().count() <= inner {
+                spans.push(Span::styled(text, theme.error()));
+            } else {
+                // Too long beside the field: under it, wrapped, so no word of it is lost.
+                lines.push(Line::from(std::mem::take(&mut spans)));
+                let indent = LABEL + 2;
+                for part in wrap(text.trim_start(), inner.saturating_sub(indent).max(20)) {
+                    spans = vec![Span::styled(
+                        format!("{}{part}", " ".repeat(indent)),
+                        theme.error(),
+                    )];
+                    lines.push(Line::from(std::mem::take(&mut spans)));
+                }
+                if let Some(last) = lines.pop() {
+                    spans = last.spans;
+                }
+            }
         } else if let Some(h) = &field.hint {
             spans.push(Span::styled(format!("  {h}"), theme.dim()));
         }
@@ -154,12 +170,40 @@ pub fn draw(f: &mut Frame, open: &OpenForm, theme: &Theme, area: Rect) {
             ));
         }
     }
-    let rect = popup(area, 100, lines.len() as u16 + 2);
-    f.render_widget(Clear, rect);
+    // A derive or edit rate card form has its live preview right under it.
+    let below = open
+        .preview
+        .as_ref()
+        .map(|p| {
+            let allowed = form.field("allow_below_cost").is_some_and(Field::checked);
+            super::rate_cards::preview_lines(p, allowed, theme)
+        })
+        .unwrap_or_default();
+    let form_h = lines.len() as u16 + 2;
+    let below_h = if below.is_empty() {
+        0
+    } else {
+        below.len() as u16 + 2
+    };
+    let whole = popup(area, 100, form_h + below_h);
+    let rect = Rect {
+        height: form_h.min(whole.height),
+        ..whole
+    };
+    f.render_widget(Clear, whole);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {} ", form.title));
     f.render_widget(Paragraph::new(lines).block(block), rect);
+    if below_h > 0 && whole.height > rect.height {
+        let under = Rect {
+            y: rect.y + rect.height,
+            height: whole.height - rect.height,
+            ..whole
+        };
+        let block = Block::default().borders(Borders::ALL).title(" preview ");
+        f.render_widget(Paragraph::new(below).block(block), under);
+    }
     if let Some((x, y)) = cursor
         && form.phase == Phase::Editing
         && y + 1 < rect.height
@@ -304,4 +348,24 @@ pub fn draw_confirm(f: &mut Frame, c: &Confirm, theme: &Theme, area: Rect) {
             .wrap(Wrap { trim: false }),
         rect,
     );
+}
+
+/// Splits text into lines of at most `width` characters, at spaces where it can.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.trim().is_empty() {
+        out.push(line);
+    }
+    out
 }

@@ -2,6 +2,7 @@
 
 pub mod dealers;
 pub mod form;
+pub mod mover;
 pub mod rate_cards;
 pub mod reports;
 pub mod signin;

@@ -51,6 +51,22 @@ fn table<T: Row>(
         tab.title()
     );
     let block = Block::default().borders(Borders::ALL).title(title);
+    grid(f, list, cols, block, theme, area, true, mark);
+}
+
+/// A list's visible rows under its headers, inside `block`; or why there are none. The selected
+/// row shows in reverse video when `show_selected`.
+#[allow(clippy::too_many_arguments)]
+pub fn grid<T: Row>(
+    f: &mut Frame,
+    list: &ListState<T>,
+    cols: &[(&str, u16)],
+    block: Block,
+    theme: &Theme,
+    area: Rect,
+    show_selected: bool,
+    mark: impl Fn(&T) -> Option<Style>,
+) {
     if let Some(why) = &list.unavailable {
         f.render_widget(
             Paragraph::new(why.as_str()).style(theme.dim()).block(block),
@@ -95,7 +111,7 @@ fn table<T: Row>(
                 }
             }
             let row = TableRow::new(cells);
-            if start + i == list.selected {
+            if show_selected && start + i == list.selected {
                 row.style(theme.selected())
             } else {
                 row
