@@ -3,6 +3,7 @@
 use crate::helpers::*;
 use dealerctl::model::*;
 
+on_both_backends! {
 #[tokio::test]
 async fn an_activation_link_works_once() {
     let app = TestApp::start().await;
@@ -63,7 +64,9 @@ async fn an_activation_link_works_once() {
         .await
         .unwrap();
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn an_expired_link_is_refused() {
     let app = TestApp::start_with(|c| c.link_days = 0).await;
@@ -86,7 +89,9 @@ async fn an_expired_link_is_refused() {
     );
     assert!(e.to_string().contains("expired"), "{e}");
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn the_link_opens_a_page_that_sets_the_password() {
     let app = TestApp::start().await;
@@ -154,4 +159,5 @@ async fn the_link_opens_a_page_that_sets_the_password() {
         .unwrap();
     assert!(r.contains("password is set"), "{r}");
     app.anon().login(&u.email, PASSWORD).await.unwrap();
+}
 }

@@ -3,6 +3,7 @@
 use crate::helpers::*;
 use dealerctl::model::*;
 
+on_both_backends! {
 #[tokio::test]
 async fn changes_are_recorded_with_before_and_after() {
     let app = TestApp::start().await;
@@ -38,7 +39,9 @@ async fn changes_are_recorded_with_before_and_after() {
     assert!(upd.request_id.as_deref().is_some_and(|r| !r.is_empty()));
     assert!(events.items[1].before.is_none());
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn sign_ins_and_failures_are_recorded_and_the_trail_is_scoped() {
     let app = TestApp::start().await;
@@ -130,4 +133,5 @@ async fn sign_ins_and_failures_are_recorded_and_the_trail_is_scoped() {
         403,
         "forbidden",
     );
+}
 }

@@ -17,6 +17,7 @@ fn config(dir: &std::path::Path) -> ServerConfig {
     }
 }
 
+on_both_backends! {
 #[tokio::test]
 async fn without_a_password_the_first_administrator_gets_a_link_in_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
@@ -64,7 +65,9 @@ async fn without_a_password_the_first_administrator_gets_a_link_in_the_outbox() 
         .unwrap();
     assert_eq!(me.user.id, login.user.id);
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn the_demo_tree_signs_in_with_the_listed_logins_each_in_its_own_scope() {
     let dir = tempfile::tempdir().unwrap();
@@ -129,4 +132,5 @@ async fn the_demo_tree_signs_in_with_the_listed_logins_each_in_its_own_scope() {
         .await
         .unwrap();
     assert_eq!(root.dealer.name, "Acme Telecom");
+}
 }

@@ -3,6 +3,7 @@
 use crate::helpers::*;
 use dealerctl::model::*;
 
+on_both_backends! {
 #[tokio::test]
 async fn packages_are_carved_from_the_parent() {
     let app = TestApp::start().await;
@@ -54,7 +55,9 @@ async fn packages_are_carved_from_the_parent() {
     // Nothing changed.
     assert_eq!(app.admin.capacity(&dist.id).await.unwrap(), cap);
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn raising_needs_free_capacity_above_and_cutting_stops_at_what_is_committed() {
     let app = TestApp::start().await;
@@ -119,7 +122,9 @@ async fn raising_needs_free_capacity_above_and_cutting_stops_at_what_is_committe
         "forbidden",
     );
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn deleting_a_dealer_is_refused_while_it_has_children_and_returns_its_package() {
     let app = TestApp::start().await;
@@ -152,4 +157,5 @@ async fn deleting_a_dealer_is_refused_while_it_has_children_and_returns_its_pack
         Some(1000)
     );
     expect_err(app.admin.get_user(&user.id).await, 404, "not_found");
+}
 }

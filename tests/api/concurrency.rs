@@ -5,6 +5,7 @@ use crate::helpers::*;
 use dealerctl::model::*;
 use futures::future::join_all;
 
+on_both_backends! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn simultaneous_creations_and_raises_never_over_commit() {
     let app = TestApp::start().await;
@@ -108,4 +109,5 @@ async fn simultaneous_creations_and_raises_never_over_commit() {
         cap.extensions.free,
         Some(2000 - 10 * accepted_tenants.len() as i64 - 100 * accepted_raises)
     );
+}
 }

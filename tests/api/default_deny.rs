@@ -141,6 +141,7 @@ async fn every_call(
     ]
 }
 
+on_both_backends! {
 #[tokio::test]
 async fn a_user_without_a_group_may_do_nothing_but_see_itself_and_sign_out() {
     let app = TestApp::start().await;
@@ -172,7 +173,9 @@ async fn a_user_without_a_group_may_do_nothing_but_see_itself_and_sign_out() {
         .collect();
     assert!(ok.len() > 10, "{ok:?}");
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn nobody_grants_what_it_does_not_hold() {
     let app = TestApp::start().await;
@@ -273,4 +276,5 @@ async fn nobody_grants_what_it_does_not_hold() {
         app.admin.get_group(&narrow.id).await.unwrap().permissions,
         narrow.permissions
     );
+}
 }

@@ -17,6 +17,7 @@ async fn error_of(r: reqwest::Response) -> (u16, Value) {
     (status, e)
 }
 
+on_both_backends! {
 #[tokio::test]
 async fn malformed_requests_unknown_routes_and_missing_tokens_answer_in_shape() {
     let app = TestApp::start().await;
@@ -94,7 +95,9 @@ async fn malformed_requests_unknown_routes_and_missing_tokens_answer_in_shape() 
     .await;
     assert_eq!((s, e["code"].as_str()), (400, Some("bad_request")));
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn health_and_readiness_answer_without_auth_and_requests_carry_an_id() {
     let app = TestApp::start().await;
@@ -108,4 +111,5 @@ async fn health_and_readiness_answer_without_auth_and_requests_carry_an_id() {
         assert_eq!(r.status(), 200);
         assert!(r.headers().contains_key("x-request-id"));
     }
+}
 }

@@ -17,6 +17,8 @@ pub struct TestApp {
     pub admin: ApiClient,
     pub provider_id: String,
     pub outbox: PathBuf,
+    /// The configuration the server started with (its database URL included).
+    pub config: ServerConfig,
     _dir: tempfile::TempDir,
     counter: AtomicUsize,
 }
@@ -30,7 +32,7 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = ServerConfig {
             listen: "127.0.0.1:0".into(),
-            database: format!("sqlite://{}", dir.path().join("test.db").display()),
+            database: crate::backend::fresh_database(dir.path()).await,
             mail_outbox: dir.path().join("outbox"),
             provider_name: "Test Provider".into(),
             ..ServerConfig::default()
@@ -41,7 +43,7 @@ impl TestApp {
             email: ADMIN_EMAIL.into(),
             password: Some(PASSWORD.into()),
         };
-        let server = spawn(config, admin).await.expect("server starts");
+        let server = spawn(config.clone(), admin).await.expect("server starts");
         let anon = ApiClient::new(&server.url()).unwrap();
         let login = anon
             .login(ADMIN_EMAIL, PASSWORD)
@@ -54,9 +56,21 @@ impl TestApp {
             admin,
             provider_id,
             outbox,
+            config,
             _dir: dir,
             counter: AtomicUsize::new(0),
         }
+    }
+
+    /// Another server instance over the same database, as behind a load balancer.
+    pub async fn second_instance(&self) -> RunningServer {
+        let admin = AdminLogin {
+            email: ADMIN_EMAIL.into(),
+            password: Some(PASSWORD.into()),
+        };
+        spawn(self.config.clone(), admin)
+            .await
+            .expect("a second instance starts")
     }
 
     pub fn anon(&self) -> ApiClient {

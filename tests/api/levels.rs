@@ -19,6 +19,7 @@ async fn try_create(
         .await
 }
 
+on_both_backends! {
 #[tokio::test]
 async fn each_level_creates_exactly_the_levels_the_rule_allows() {
     let app = TestApp::start().await;
@@ -51,7 +52,9 @@ async fn each_level_creates_exactly_the_levels_the_rule_allows() {
         }
     }
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn sibling_names_are_unique_and_a_parent_out_of_scope_is_not_found() {
     let app = TestApp::start().await;
@@ -70,4 +73,5 @@ async fn sibling_names_are_unique_and_a_parent_out_of_scope_is_not_found() {
         .unwrap();
     let r = try_create(&app.admin, "dlr_does_not_exist", Level::Reseller, "x").await;
     expect_err(r, 404, "not_found");
+}
 }

@@ -1,5 +1,8 @@
 //! API tests: the real server over HTTP with the project's own typed client.
 
+#[path = "../support/backend.rs"]
+#[macro_use]
+mod backend;
 mod helpers;
 
 mod activation;
@@ -9,6 +12,7 @@ mod capacity;
 mod concurrency;
 mod default_deny;
 mod errors;
+mod instances;
 mod levels;
 mod moves;
 mod openapi;
@@ -18,3 +22,8 @@ mod scope;
 mod sessions;
 mod tenants;
 mod view_as;
+
+#[test]
+fn the_postgresql_half_runs_under_ci() {
+    backend::require_postgres_under_ci();
+}

@@ -100,6 +100,7 @@ fn mv(to: &str, card: Option<&str>, dry_run: bool) -> TenantMove {
     }
 }
 
+on_both_backends! {
 #[tokio::test]
 async fn the_plan_shows_capacity_and_the_card_and_changes_nothing() {
     let s = setup(100).await;
@@ -159,7 +160,9 @@ async fn the_plan_shows_capacity_and_the_card_and_changes_nothing() {
     let after = d.get_tenant(&s.tenant.id).await.unwrap();
     assert_eq!(after, s.tenant);
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn a_move_refused_for_capacity_changes_nothing() {
     let s = setup(20).await;
@@ -191,7 +194,9 @@ async fn a_move_refused_for_capacity_changes_nothing() {
             .all(|e| !e.action.starts_with("tenant.move"))
     );
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn a_move_is_made_at_once_and_audited_on_both_sides() {
     let s = setup(100).await;
@@ -259,7 +264,9 @@ async fn a_move_is_made_at_once_and_audited_on_both_sides() {
         0
     );
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn only_holders_of_tenants_move_whose_scope_covers_both_dealers_may_move() {
     let s = setup(100).await;
@@ -294,7 +301,9 @@ async fn only_holders_of_tenants_move_whose_scope_covers_both_dealers_may_move()
     );
     assert_eq!(e.field(), Some("to_dealer_id"));
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn a_plan_names_every_blocker_and_a_stale_plan_is_not_executed() {
     let s = setup(100).await;
@@ -353,4 +362,5 @@ async fn a_plan_names_every_blocker_and_a_stale_plan_is_not_executed() {
         .unwrap();
     let done = d.move_tenant_as_planned(&fresh, &go).await.unwrap();
     assert_eq!(done.tenant.unwrap().extensions, 31);
+}
 }

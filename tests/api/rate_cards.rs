@@ -155,6 +155,7 @@ async fn chain() -> Chain {
     }
 }
 
+on_both_backends! {
 #[tokio::test]
 async fn a_chain_of_markups_prices_a_call_by_longest_prefix() {
     let c = chain().await;
@@ -200,7 +201,9 @@ async fn a_chain_of_markups_prices_a_call_by_longest_prefix() {
         ("0.112500", "0.016500", Some("0.075000"), Some("0.037500"))
     );
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn a_change_to_the_carrier_card_shows_at_once_in_every_derived_card() {
     let c = chain().await;
@@ -269,7 +272,9 @@ async fn a_change_to_the_carrier_card_shows_at_once_in_every_derived_card() {
         4
     );
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn a_reseller_never_sees_the_carrier_card_or_any_field_of_it() {
     let c = chain().await;
@@ -386,7 +391,9 @@ async fn a_reseller_never_sees_the_carrier_card_or_any_field_of_it() {
         "forbidden",
     );
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn a_markup_below_cost_is_refused_with_the_prefixes_unless_allowed() {
     let c = chain().await;
@@ -468,7 +475,9 @@ async fn a_markup_below_cost_is_refused_with_the_prefixes_unless_allowed() {
         assert_eq!(e.field(), Some("markup"));
     }
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn a_large_card_imports_pages_by_prefix_and_exports() {
     let app = TestApp::start().await;
@@ -545,7 +554,9 @@ async fn a_large_card_imports_pages_by_prefix_and_exports() {
     // 0.000007 × 1.25 = 0.00000875 → 0.000009.
     assert_eq!(sixth.rate.to_string(), "0.000009");
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn an_import_reports_every_bad_line_and_stores_nothing() {
     let app = TestApp::start().await;
@@ -596,7 +607,9 @@ async fn an_import_reports_every_bad_line_and_stores_nothing() {
     );
     assert_eq!(e.field(), Some("rates"));
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn cards_are_handed_one_level_down_and_deleted_only_when_unused() {
     let c = chain().await;
@@ -732,7 +745,9 @@ async fn cards_are_handed_one_level_down_and_deleted_only_when_unused() {
         assert!(actions.contains(&a), "{a} missing from {actions:?}");
     }
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn an_upstream_change_that_would_sell_a_card_below_it_under_cost_is_refused() {
     let c = chain().await;
@@ -830,7 +845,9 @@ async fn an_upstream_change_that_would_sell_a_card_below_it_under_cost_is_refuse
         ("0.200000", Some("0.240000"))
     );
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn carrier_cards_are_never_handed_down_or_billed_and_prices_never_go_below_zero() {
     let c = chain().await;
@@ -931,6 +948,7 @@ async fn carrier_cards_are_never_handed_down_or_billed_and_prices_never_go_below
             .collect::<Vec<_>>(),
         [c.dist.0.id.as_str()]
     );
+}
 }
 
 /// The sub-distributor the distributor handed its card to.

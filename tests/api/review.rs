@@ -4,6 +4,7 @@ use crate::helpers::*;
 use dealerctl::model::*;
 use futures::future::join_all;
 
+on_both_backends! {
 #[tokio::test]
 async fn a_dealer_cannot_rename_itself_to_probe_its_siblings_and_does_not_see_its_parent() {
     let app = TestApp::start().await;
@@ -41,7 +42,9 @@ async fn a_dealer_cannot_rename_itself_to_probe_its_siblings_and_does_not_see_it
         .await
         .unwrap();
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn parallel_guesses_cannot_all_pass_the_throttle() {
     let app = TestApp::start_with(|c| c.sign_in.max_failures_per_account = 3).await;
@@ -67,7 +70,9 @@ async fn parallel_guesses_cannot_all_pass_the_throttle() {
         "exactly the allowed number of passwords were tried"
     );
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn actors_above_the_reader_stay_unnamed_in_its_audit_trail() {
     let app = TestApp::start().await;
@@ -119,7 +124,9 @@ async fn actors_above_the_reader_stay_unnamed_in_its_audit_trail() {
         .unwrap();
     assert_eq!(all.items[0].actor_email.as_deref(), Some(ADMIN_EMAIL));
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn me_names_groups_from_above_without_revealing_their_owner() {
     let app = TestApp::start().await;
@@ -139,7 +146,9 @@ async fn me_names_groups_from_above_without_revealing_their_owner() {
     );
     assert!(!me.permissions.is_empty());
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn deleting_a_dealer_names_what_went_with_it_and_refused_sign_ins_are_audited() {
     let app = TestApp::start().await;
@@ -182,7 +191,9 @@ async fn deleting_a_dealer_names_what_went_with_it_and_refused_sign_ins_are_audi
     assert_eq!(before["users"], serde_json::json!([user.email]));
     assert_eq!(before["groups"].as_array().unwrap().len(), 1);
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn absurd_packages_and_unknown_rate_cards_are_refused() {
     let app = TestApp::start().await;
@@ -210,6 +221,7 @@ async fn absurd_packages_and_unknown_rate_cards_are_refused() {
         .await;
     // An unknown card is treated like any id outside the scope.
     expect_err(r, 404, "not_found");
+}
 }
 
 #[tokio::test]

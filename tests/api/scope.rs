@@ -3,6 +3,7 @@
 use crate::helpers::*;
 use dealerctl::model::*;
 
+on_both_backends! {
 #[tokio::test]
 async fn a_dealer_sees_its_subtree_and_nothing_beside_or_above() {
     let app = TestApp::start().await;
@@ -127,7 +128,9 @@ async fn a_dealer_sees_its_subtree_and_nothing_beside_or_above() {
         [app.provider_id.clone(), dist.id.clone()]
     );
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn the_tree_loads_lazily_within_scope() {
     let app = TestApp::start().await;
@@ -152,4 +155,5 @@ async fn the_tree_loads_lazily_within_scope() {
     let (_, reseller) = app.dealer_admin(&res.id).await;
     let own = reseller.tree(None, 3).await.unwrap();
     assert_eq!(own.id, res.id, "a reseller's tree starts at itself");
+}
 }

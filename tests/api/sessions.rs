@@ -3,6 +3,7 @@
 use crate::helpers::*;
 use dealerctl::model::*;
 
+on_both_backends! {
 #[tokio::test]
 async fn suspension_blocks_the_whole_subtree_and_revokes_its_tokens() {
     let app = TestApp::start().await;
@@ -40,7 +41,9 @@ async fn suspension_blocks_the_whole_subtree_and_revokes_its_tokens() {
     let (_, fresh) = app.dealer_admin(&dist.id).await;
     expect_err(fresh.suspend_dealer(&dist.id).await, 403, "forbidden");
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn logout_and_disable_end_sessions_and_wrong_passwords_are_throttled() {
     let app = TestApp::start_with(|c| c.sign_in.max_failures_per_account = 3).await;
@@ -102,7 +105,9 @@ async fn logout_and_disable_end_sessions_and_wrong_passwords_are_throttled() {
         "invalid_credentials",
     );
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn the_429_carries_retry_after() {
     let app = TestApp::start_with(|c| c.sign_in.max_failures_per_account = 1).await;
@@ -122,7 +127,9 @@ async fn the_429_carries_retry_after() {
         .unwrap();
     assert!((1..=900).contains(&secs));
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn me_describes_the_session() {
     let app = TestApp::start().await;
@@ -137,4 +144,5 @@ async fn me_describes_the_session() {
     );
     assert_eq!(me.permissions.len(), Permission::all().len());
     assert_eq!(me.groups[0].name, "Dealer administrator");
+}
 }

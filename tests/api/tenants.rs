@@ -14,6 +14,7 @@ fn tenant(dealer: &str, name: &str, extensions: i64, recording: i64) -> NewTenan
     }
 }
 
+on_both_backends! {
 #[tokio::test]
 async fn the_platform_policy_and_the_dealer_minimum_bind_every_tenant() {
     let app = TestApp::start().await;
@@ -61,7 +62,9 @@ async fn the_platform_policy_and_the_dealer_minimum_bind_every_tenant() {
     dup.domain = "REC.pbx.example".into();
     expect_err(app.admin.create_tenant(&dup).await, 409, "domain_taken");
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn tenant_changes_are_checked_and_versioned() {
     let app = TestApp::start().await;
@@ -135,7 +138,9 @@ async fn tenant_changes_are_checked_and_versioned() {
             .effective_enabled
     );
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn lists_page_with_cursors_and_filter_by_text() {
     let app = TestApp::start().await;
@@ -207,4 +212,5 @@ async fn lists_page_with_cursors_and_filter_by_text() {
         )
         .await;
     expect_err(r, 400, "bad_request");
+}
 }

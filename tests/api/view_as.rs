@@ -4,6 +4,7 @@ use crate::helpers::*;
 use dealerctl::client::ApiClient;
 use dealerctl::model::*;
 
+on_both_backends! {
 #[tokio::test]
 async fn view_as_has_the_targets_scope_is_read_only_and_audited_with_both_identities() {
     let app = TestApp::start().await;
@@ -117,7 +118,9 @@ async fn view_as_has_the_targets_scope_is_read_only_and_audited_with_both_identi
         .unwrap();
     assert_eq!(end.total, 1);
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn view_as_is_only_for_holders_of_impersonate_and_only_inside_the_scope() {
     let app = TestApp::start().await;
@@ -149,7 +152,9 @@ async fn view_as_is_only_for_holders_of_impersonate_and_only_inside_the_scope() 
         "invalid_field",
     );
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn a_view_as_session_expires() {
     let app = TestApp::start_with(|c| c.impersonation_minutes = 0).await;
@@ -161,6 +166,7 @@ async fn a_view_as_session_expires() {
         401,
         "unauthenticated",
     );
+}
 }
 
 /// What a login really gets from a list: its total, or None when refused.
@@ -174,6 +180,7 @@ async fn total<T>(r: Result<Page<T>, dealerctl::client::ClientError>) -> Option<
     }
 }
 
+on_both_backends! {
 #[tokio::test]
 async fn the_scope_report_matches_what_every_demo_login_really_sees() {
     use dealerctl::server::demo::{DEMO_PASSWORD, demo_logins};
@@ -240,7 +247,9 @@ async fn the_scope_report_matches_what_every_demo_login_really_sees() {
     );
     assert_eq!(report.counts, ScopeCounts::default());
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn the_scope_report_warns_about_permissions_a_reseller_has_no_use_for() {
     let app = TestApp::start().await;
@@ -266,7 +275,9 @@ async fn the_scope_report_warns_about_permissions_a_reseller_has_no_use_for() {
             .is_empty()
     );
 }
+}
 
+on_both_backends! {
 #[tokio::test]
 async fn view_as_never_shows_more_than_the_viewer_may_see_and_ends_with_the_viewer() {
     let app = TestApp::start().await;
@@ -305,4 +316,5 @@ async fn view_as_never_shows_more_than_the_viewer_may_see_and_ends_with_the_view
         .await
         .unwrap();
     expect_err(as_staff.me().await, 401, "unauthenticated");
+}
 }

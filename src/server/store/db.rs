@@ -49,7 +49,14 @@ pub struct SqlStore {
     pub(super) policy: PlatformPolicy,
 }
 
+/// Connections per instance on PostgreSQL.
+const POSTGRES_CONNECTIONS: u32 = 16;
+
 /// Migrations per backend, applied in order and recorded in `schema_migrations`.
+const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/postgres/0001_init.sql")),
+    (2, include_str!("migrations/postgres/0002_rate_cards.sql")),
+];
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/sqlite/0001_init.sql")),
     (2, include_str!("migrations/sqlite/0002_rate_cards.sql")),
@@ -84,17 +91,34 @@ impl SqlStore {
                 store.migrate(SQLITE_MIGRATIONS).await?;
                 Ok(store)
             }
-            Backend::Postgres => Err(StoreError::Corrupt(
-                "PostgreSQL is not supported by this build yet".into(),
-            )),
+            Backend::Postgres => {
+                // One pool: every instance serves any request, and the database, not the
+                // process, serializes what must be serialized (row locks).
+                let pool = AnyPoolOptions::new()
+                    .max_connections(POSTGRES_CONNECTIONS)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(url)
+                    .await?;
+                let store = SqlStore {
+                    backend,
+                    read: pool.clone(),
+                    write: pool,
+                    policy,
+                };
+                store.migrate(POSTGRES_MIGRATIONS).await?;
+                Ok(store)
+            }
         }
     }
 
     async fn migrate(&self, migrations: &[(i64, &str)]) -> StoreResult<()> {
-        self.write
-            .execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-            .await?;
         let mut tx = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            // Instances starting together migrate one at a time.
+            tx.execute("SELECT pg_advisory_xact_lock(7361829)").await?;
+        }
+        tx.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+            .await?;
         for (version, script) in migrations {
             let done = Sql::new("SELECT version FROM schema_migrations WHERE version = ")
                 .bind(*version)
@@ -124,6 +148,23 @@ impl SqlStore {
             Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.write.begin().await?,
         })
+    }
+
+    /// Holds a lock on a name until the transaction ends, where no row exists to lock (counting
+    /// sign-in attempts). SQLite's single writer already holds every write.
+    pub(super) async fn lock_name(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        name: &str,
+    ) -> StoreResult<()> {
+        if self.backend == Backend::Postgres {
+            Sql::new("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(")
+                .bind(name)
+                .push(", 0))) AS l")
+                .fetch_one(&mut **tx)
+                .await?;
+        }
+        Ok(())
     }
 
     pub(super) fn lock_rows(&self) -> &'static str {

@@ -322,6 +322,11 @@ impl SessionStore for SqlStore {
         now: i64,
     ) -> StoreResult<Result<Vec<String>, i64>> {
         let mut tx = self.begin_write().await?;
+        let mut sorted: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+        sorted.sort();
+        for key in sorted {
+            self.lock_name(&mut tx, key).await?;
+        }
         for (key, limit) in keys {
             let row = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n, MIN(at) AS oldest FROM login_failures WHERE key = ")
                 .bind(key)
