@@ -234,3 +234,61 @@ async fn m_works_on_a_tenant_in_the_tree_and_is_refused_while_viewing_as_someone
         c.screen(W, H)
     );
 }
+
+#[tokio::test]
+async fn a_move_refused_at_execution_keeps_the_mover_with_the_servers_plan() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    select_tenant(&mut c, "Coastal Bakery").await;
+    c.keys("m").await;
+    pick(
+        &mut c,
+        &["Acme Telecom", "Northwind Distribution", "Harbor Voice"],
+    )
+    .await;
+    c.keys("<enter>").await;
+    let harbor = c
+        .app
+        .mover
+        .as_ref()
+        .unwrap()
+        .cards
+        .iter()
+        .position(|k| k.name == "Harbor retail")
+        .unwrap();
+    for _ in 0..=harbor {
+        c.keys("<right>").await;
+    }
+    assert!(c.app.mover.as_ref().unwrap().can_execute());
+    // Meanwhile someone cuts Harbor Voice's package to what it already gives out.
+    let api = c.client_as("admin@acme.example").await;
+    let to = c.app.mover.as_ref().unwrap().to.clone().unwrap().0;
+    let dealer = api.get_dealer(&to).await.unwrap();
+    let cap = api.capacity(&to).await.unwrap();
+    let full = cap.max_tenants.allocated + cap.max_tenants.used;
+    api.set_package(
+        &to,
+        Some(dealer.version),
+        &Package {
+            max_tenants: Some(full),
+            ..dealer.package
+        },
+    )
+    .await
+    .unwrap();
+    c.keys("y").await;
+    let refused = c.screen(W, H);
+    let m = c.app.mover.as_ref().expect("the mover stays open");
+    assert!(!m.executing && m.error.is_some(), "{refused}");
+    assert!(
+        m.plan
+            .as_ref()
+            .is_some_and(|p| p.blockers.iter().any(|b| b.code == "capacity_exceeded")),
+        "the plan the server refused with is shown:\n{refused}"
+    );
+    assert!(refused.contains("capacity_exceeded"), "{refused}");
+    assert_eq!(
+        tenant_named(&api, "Coastal Bakery").await.dealer_name,
+        "Coastal Reseller",
+        "nothing moved"
+    );
+}
