@@ -94,6 +94,21 @@ impl ApiClient {
         Self::json(rb).await
     }
 
+    /// Makes the move a plan showed, only if the tenant is still at the plan's version.
+    pub async fn move_tenant_as_planned(
+        &self,
+        plan: &MovePlan,
+        mv: &TenantMove,
+    ) -> Result<MovePlan> {
+        let rb = self
+            .request(
+                Method::POST,
+                &format!("/tenants/{}/move", seg(&plan.tenant_id)),
+            )
+            .json(mv);
+        Self::json(Self::if_match(rb, Some(plan.tenant_version))).await
+    }
+
     /// Plans (`dry_run: true`) or makes a tenant move.
     pub async fn move_tenant(&self, id: &str, mv: &TenantMove) -> Result<MovePlan> {
         Self::json(

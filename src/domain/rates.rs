@@ -65,15 +65,15 @@ impl Markup {
         }
     }
 
-    /// The rate a customer card sells a parent rate at (fee and rate both marked up, the
-    /// increments kept).
+    /// The rate a customer card sells a parent rate at, the increments kept. A percent marks up
+    /// the connection fee too; relative and absolute values are amounts per minute, so the fee
+    /// passes through at cost.
     pub fn derive(self, parent: &Rate) -> Rate {
         Rate {
             rate: self.apply(parent.rate),
             connection_fee: match self {
-                // An absolute price is per minute; the fee passes through at cost.
-                Markup::Absolute(_) => parent.connection_fee,
-                other => other.apply(parent.connection_fee),
+                Markup::Percent(_) => self.apply(parent.connection_fee),
+                Markup::Relative(_) | Markup::Absolute(_) => parent.connection_fee,
             },
             ..parent.clone()
         }
@@ -107,7 +107,12 @@ pub fn lowest_margin(parent: &[Rate], markup: Markup) -> Option<(String, Money)>
         .map(|r| {
             (
                 r.prefix.clone(),
-                Money(markup.apply(r.rate).micros() - r.rate.micros()),
+                Money(
+                    markup
+                        .apply(r.rate)
+                        .micros()
+                        .saturating_sub(r.rate.micros()),
+                ),
             )
         })
         .min_by_key(|(_, m)| *m)
@@ -172,6 +177,10 @@ pub struct BadRateLine {
     pub why: String,
 }
 
+/// The largest rate or fee a card holds (1,000,000 units), so that any chain of markups stays
+/// far from overflow.
+pub const MAX_AMOUNT: i64 = 1_000_000 * MICROS;
+
 /// The CSV columns, in order.
 pub const CSV_HEADER: &str =
     "prefix,destination,rate,connection_fee,increment_first,increment_next";
@@ -227,6 +236,9 @@ pub fn parse_csv(text: &str, max_errors: usize) -> Result<Vec<Rate>, Vec<BadRate
                 let fee = money(3)?;
                 if rate.micros() < 0 || fee.micros() < 0 {
                     return Err("rates and fees cannot be negative".into());
+                }
+                if rate.micros() > MAX_AMOUNT || fee.micros() > MAX_AMOUNT {
+                    return Err("rates and fees are at most 1000000".into());
                 }
                 Ok(Rate {
                     prefix: prefix.to_string(),
@@ -360,8 +372,26 @@ mod tests {
     }
 
     fn any_card() -> impl Strategy<Value = Vec<Rate>> {
-        prop::collection::btree_map("[1-9][0-9]{0,5}", 0i64..10_000_000, 1..40)
-            .prop_map(|m| m.into_iter().map(|(p, c)| rate(&p, c)).collect())
+        prop::collection::btree_map(
+            "[1-9][0-9]{0,5}",
+            (
+                0i64..10_000_000,
+                prop_oneof![Just(0i64), 0i64..1_000_000],
+                1u32..120,
+                1u32..120,
+            ),
+            1..40,
+        )
+        .prop_map(|m| {
+            m.into_iter()
+                .map(|(p, (c, fee, first, next))| Rate {
+                    connection_fee: Money(fee),
+                    increment_first: first,
+                    increment_next: next,
+                    ..rate(&p, c)
+                })
+                .collect()
+        })
     }
 
     fn any_markup() -> impl Strategy<Value = Markup> {
@@ -402,8 +432,14 @@ mod tests {
             let listed = below_cost(&card, m);
             for r in &card {
                 let d = m.derive(r);
-                let under = d.rate < r.rate || d.connection_fee < r.connection_fee;
-                prop_assert_eq!(under, listed.contains(&r.prefix));
+                if listed.contains(&r.prefix) {
+                    prop_assert!(d.rate < r.rate || d.connection_fee < r.connection_fee);
+                } else {
+                    // Whatever the call, it never sells for less than it costs.
+                    for secs in [1, 6, 29, 30, 31, 59, 60, 61, 600, 3601] {
+                        prop_assert!(d.price_call(secs).1 >= r.price_call(secs).1, "{} at {secs} s", r.prefix);
+                    }
+                }
             }
         }
 

@@ -125,6 +125,10 @@ pub struct MoveBlocker {
 pub struct MovePlan {
     pub tenant_id: String,
     pub tenant_name: String,
+    /// The tenant's version the plan was made at: send it as `If-Match` to execute exactly this
+    /// plan (412 if the tenant changed since).
+    #[serde(default)]
+    pub tenant_version: i64,
     pub from: NamedRef,
     pub to: NamedRef,
     pub capacity: Vec<MoveCapacity>,

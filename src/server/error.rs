@@ -186,6 +186,17 @@ impl From<Refusal> for ApiError {
             )
             .with_field("markup")
             .with_details(json!({ "count": count, "prefixes": prefixes })),
+            Refusal::DownstreamBelowCost(cards) => conflict(
+                "below_cost_downstream",
+                format!(
+                    "this change would make {} card(s) priced from it sell below cost: {}",
+                    cards.len(),
+                    cards.iter().take(5).map(|c| format!("{} ({})", c.name, c.why)).collect::<Vec<_>>().join("; ")
+                ),
+            )
+            .with_details(json!({
+                "cards": cards.iter().map(|c| json!({ "id": c.id, "name": c.name, "why": c.why })).collect::<Vec<_>>()
+            })),
             Refusal::CardInUse(why) => conflict("card_in_use", format!("the card is still used by {why}")),
             Refusal::MoveBlocked(plan) => {
                 let first = plan.blockers.first();
@@ -193,6 +204,8 @@ impl From<Refusal> for ApiError {
                     Some("capacity_exceeded") => "capacity_exceeded",
                     Some("rate_card_required") => "rate_card_required",
                     Some("below_minimum_extensions") => "below_minimum_extensions",
+                    Some("rate_card_not_usable") => "rate_card_not_usable",
+                    Some("destination_suspended") => "destination_suspended",
                     _ => "move_blocked",
                 };
                 let message = first.map_or_else(|| "the move is blocked".to_string(), |b| b.message.clone());

@@ -237,13 +237,22 @@ async fn a_move_is_made_at_once_and_audited_on_both_sides() {
         out.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
         ["tenant.move_out"]
     );
-    assert!(!serde_json::to_string(&out).unwrap().contains(&s.to.0.id));
+    let out_text = serde_json::to_string(&out).unwrap();
+    for other in [&s.to.0.id, &s.to.0.name, &s.to_card.id] {
+        assert!(!out_text.contains(other.as_str()), "the source saw {other}");
+    }
     let into = actions(&s.to.1).await;
     assert_eq!(
         into.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
         ["tenant.move_in"]
     );
-    assert!(!serde_json::to_string(&into).unwrap().contains(&s.from.0.id));
+    let into_text = serde_json::to_string(&into).unwrap();
+    for other in [&s.from.0.id, &s.from.0.name, &s.from_card.id] {
+        assert!(
+            !into_text.contains(other.as_str()),
+            "the destination saw {other}"
+        );
+    }
     // The old card no longer bills anyone; deleting it now works.
     assert_eq!(
         d.get_rate_card(&s.from_card.id).await.unwrap().tenant_count,
@@ -284,4 +293,64 @@ async fn only_holders_of_tenants_move_whose_scope_covers_both_dealers_may_move()
         "invalid_field",
     );
     assert_eq!(e.field(), Some("to_dealer_id"));
+}
+
+#[tokio::test]
+async fn a_plan_names_every_blocker_and_a_stale_plan_is_not_executed() {
+    let s = setup(100).await;
+    let d = &s.dist.1;
+    // A card the destination may not bill with, and a suspended destination, are blockers.
+    d.suspend_dealer(&s.to.0.id).await.unwrap();
+    let plan = d
+        .move_tenant(&s.tenant.id, &mv(&s.to.0.id, Some(&s.from_card.id), true))
+        .await
+        .unwrap();
+    let codes: Vec<&str> = plan.blockers.iter().map(|b| b.code.as_str()).collect();
+    assert_eq!(codes, ["destination_suspended", "rate_card_not_usable"]);
+    expect_err(
+        d.move_tenant(&s.tenant.id, &mv(&s.to.0.id, Some(&s.from_card.id), false))
+            .await,
+        409,
+        "destination_suspended",
+    );
+    d.resume_dealer(&s.to.0.id).await.unwrap();
+    // The plan carries the tenant's version; a change in between makes its execution 412.
+    let request = mv(&s.to.0.id, Some(&s.to_card.id), true);
+    let plan = d.move_tenant(&s.tenant.id, &request).await.unwrap();
+    assert_eq!(plan.tenant_version, s.tenant.version);
+    d.update_tenant(
+        &s.tenant.id,
+        None,
+        &TenantPatch {
+            extensions: Some(31),
+            ..TenantPatch::default()
+        },
+    )
+    .await
+    .unwrap();
+    let go = TenantMove {
+        dry_run: false,
+        ..request
+    };
+    expect_err(
+        d.move_tenant_as_planned(&plan, &go).await,
+        412,
+        "version_mismatch",
+    );
+    assert_eq!(
+        d.get_tenant(&s.tenant.id).await.unwrap().dealer_id,
+        s.from.0.id
+    );
+    let fresh = d
+        .move_tenant(
+            &s.tenant.id,
+            &TenantMove {
+                dry_run: true,
+                ..go.clone()
+            },
+        )
+        .await
+        .unwrap();
+    let done = d.move_tenant_as_planned(&fresh, &go).await.unwrap();
+    assert_eq!(done.tenant.unwrap().extensions, 31);
 }

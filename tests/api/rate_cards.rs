@@ -159,23 +159,24 @@ async fn chain() -> Chain {
 async fn a_chain_of_markups_prices_a_call_by_longest_prefix() {
     let c = chain().await;
     let res = &c.reseller.1;
-    // London: 0.05 → +10 % 0.055 → +0.02 0.075 → +0 % → +50 % 0.1125; the fee 0.01 → 0.011 →
-    // 0.031 → 0.0465. 61 s bills 30 + 6 × 6 = 66 s: 0.1125 × 66 / 60 + 0.0465.
+    // London: 0.05 → +10 % 0.055 → +0.02 0.075 → +0 % → +50 % 0.1125. The fee follows the
+    // percents only: 0.01 → 0.011 → 0.011 → 0.011 → 0.0165. 61 s bills 30 + 6 × 6 = 66 s:
+    // 0.1125 × 66 / 60 + 0.0165.
     let q = res
         .quote(&c.retail.id, "+44 20 7946 0000", 61)
         .await
         .unwrap();
     assert_eq!(q.rate.prefix, "4420");
-    assert_eq!((q.billed_seconds, q.price.as_str()), (66, "0.170250"));
+    assert_eq!((q.billed_seconds, q.price.as_str()), (66, "0.140250"));
     assert_eq!(
         (q.rate.rate.as_str(), q.rate.cost.as_deref()),
         ("0.112500", Some("0.075000"))
     );
-    // A UK mobile falls back to 44: 0.1 → 0.195, fee 0.0465; 10 s bills the first 30 s.
+    // A UK mobile falls back to 44: 0.1 → 0.195, fee 0.0165; 10 s bills the first 30 s.
     let q = res.quote(&c.retail.id, "447911123456", 10).await.unwrap();
     assert_eq!(
         (q.rate.prefix.as_str(), q.billed_seconds, q.price.as_str()),
-        ("44", 30, "0.144000")
+        ("44", 30, "0.114000")
     );
     let e = expect_err(
         res.quote(&c.retail.id, "3312345", 10).await,
@@ -196,7 +197,7 @@ async fn a_chain_of_markups_prices_a_call_by_longest_prefix() {
             london.cost.as_deref(),
             london.margin.as_deref()
         ),
-        ("0.112500", "0.046500", Some("0.075000"), Some("0.037500"))
+        ("0.112500", "0.016500", Some("0.075000"), Some("0.037500"))
     );
 }
 
@@ -730,4 +731,216 @@ async fn cards_are_handed_one_level_down_and_deleted_only_when_unused() {
     ] {
         assert!(actions.contains(&a), "{a} missing from {actions:?}");
     }
+}
+
+#[tokio::test]
+async fn an_upstream_change_that_would_sell_a_card_below_it_under_cost_is_refused() {
+    let c = chain().await;
+    let res = &c.reseller.1;
+    // The reseller sells UK calls at a flat 0.2 (its cost is 0.13).
+    let reseller_plan = res
+        .list_rate_cards(
+            &RateCardFilter {
+                kind: Some(RateCardKind::Provider),
+                ..RateCardFilter::default()
+            },
+            &page(),
+        )
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let flat = derive(
+        res,
+        &c.reseller.0.id,
+        "Flat",
+        &reseller_plan.id,
+        markup(MarkupType::Absolute, "0.2"),
+    )
+    .await;
+    let before = res.quote(&flat.id, "447700900000", 60).await.unwrap();
+    // A carrier rise to 0.2 would make it 0.24 at the reseller: refused, naming the card.
+    let rise = csv(&[
+        ("44", "United Kingdom", "0.200000", "0.010000", 30, 6),
+        (
+            "4420",
+            "United Kingdom - London",
+            "0.050000",
+            "0.010000",
+            30,
+            6,
+        ),
+        ("49", "Germany", "0.013579", "0", 60, 60),
+    ]);
+    let e = expect_err(
+        c.app.admin.import_rates(&c.carrier.id, rise).await,
+        409,
+        "below_cost_downstream",
+    );
+    assert_eq!(e.details().unwrap()["cards"][0]["name"], "Flat");
+    assert!(e.to_string().contains("Flat"), "{e}");
+    // So would the distributor doubling its markup.
+    let e = expect_err(
+        c.dist
+            .1
+            .update_rate_card(
+                &c.sub_card.id,
+                None,
+                &RateCardPatch {
+                    markup: Some(markup(MarkupType::Relative, "0.1")),
+                    ..RateCardPatch::default()
+                },
+            )
+            .await,
+        409,
+        "below_cost_downstream",
+    );
+    assert_eq!(e.details().unwrap()["cards"][0]["id"], flat.id.as_str());
+    // Nothing changed.
+    assert_eq!(
+        res.quote(&flat.id, "447700900000", 60).await.unwrap(),
+        before
+    );
+    assert_eq!(
+        c.dist.1.get_rate_card(&c.sub_card.id).await.unwrap().markup,
+        Some(markup(MarkupType::Relative, "0.020000"))
+    );
+    // Once the reseller allows selling below cost, the rise goes through.
+    res.update_rate_card(
+        &flat.id,
+        None,
+        &RateCardPatch {
+            allow_below_cost: Some(true),
+            ..RateCardPatch::default()
+        },
+    )
+    .await
+    .unwrap();
+    c.app
+        .admin
+        .import_rates(
+            &c.carrier.id,
+            csv(&[("44", "United Kingdom", "0.200000", "0.010000", 30, 6)]),
+        )
+        .await
+        .unwrap();
+    let after = res.quote(&flat.id, "447700900000", 60).await.unwrap();
+    assert_eq!(
+        (after.rate.rate.as_str(), after.rate.cost.as_deref()),
+        ("0.200000", Some("0.240000"))
+    );
+}
+
+#[tokio::test]
+async fn carrier_cards_are_never_handed_down_or_billed_and_prices_never_go_below_zero() {
+    let c = chain().await;
+    let admin = &c.app.admin;
+    let e = expect_err(
+        admin
+            .assign_rate_card(
+                &c.carrier.id,
+                &RateCardAssignment {
+                    dealer_id: Some(c.dist.0.id.clone()),
+                    ..RateCardAssignment::default()
+                },
+            )
+            .await,
+        422,
+        "invalid_field",
+    );
+    assert_eq!(e.field(), Some("dealer_id"));
+    let t = c.app.tenant(&c.app.provider_id, 5).await;
+    let e = expect_err(
+        admin
+            .assign_rate_card(
+                &c.carrier.id,
+                &RateCardAssignment {
+                    tenant_id: Some(t.id.clone()),
+                    ..RateCardAssignment::default()
+                },
+            )
+            .await,
+        422,
+        "invalid_field",
+    );
+    assert_eq!(e.field(), Some("rate_card_id"));
+    // An empty import never wipes a carrier card.
+    let e = expect_err(
+        admin.import_rates(&c.carrier.id, csv(&[])).await,
+        422,
+        "invalid_field",
+    );
+    assert_eq!(e.field(), Some("rates"));
+    assert_eq!(
+        admin.get_rate_card(&c.carrier.id).await.unwrap().rate_count,
+        3
+    );
+    // Below cost may be allowed; below zero never.
+    let e = expect_err(
+        admin
+            .create_rate_card(&NewRateCard {
+                dealer_id: c.app.provider_id.clone(),
+                name: "Negative".into(),
+                parent_card_id: Some(c.carrier.id.clone()),
+                markup: Some(markup(MarkupType::Relative, "-0.05")),
+                allow_below_cost: true,
+                ..NewRateCard::default()
+            })
+            .await,
+        422,
+        "invalid_field",
+    );
+    assert!(e.to_string().contains("below zero"), "{e}");
+    // A card taken back must not be in use by the dealer it was handed to.
+    let e = expect_err(
+        c.dist
+            .1
+            .assign_rate_card(
+                &c.sub_card.id,
+                &RateCardAssignment {
+                    dealer_id: Some(sub_of(&c).await),
+                    unassign: true,
+                    ..RateCardAssignment::default()
+                },
+            )
+            .await,
+        409,
+        "card_in_use",
+    );
+    assert!(e.to_string().contains("1 card"), "{e}");
+    let spare = c
+        .app
+        .dealer(&c.app.provider_id, Level::Distributor, 10)
+        .await;
+    hand(admin, &c.dist_card.id, &spare.id).await;
+    let card = admin
+        .assign_rate_card(
+            &c.dist_card.id,
+            &RateCardAssignment {
+                dealer_id: Some(spare.id.clone()),
+                unassign: true,
+                ..RateCardAssignment::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        card.assigned_dealers
+            .iter()
+            .map(|d| d.id.as_str())
+            .collect::<Vec<_>>(),
+        [c.dist.0.id.as_str()]
+    );
+}
+
+/// The sub-distributor the distributor handed its card to.
+async fn sub_of(c: &Chain) -> String {
+    c.dist
+        .1
+        .get_rate_card(&c.sub_card.id)
+        .await
+        .unwrap()
+        .assigned_dealers[0]
+        .id
+        .clone()
 }

@@ -64,6 +64,7 @@ pub async fn create(
     ApiJson(new): ApiJson<NewTenant>,
 ) -> ApiResult<(StatusCode, Json<Tenant>)> {
     super::dealers::visible_dealer(&st, &caller, &new.dealer_id).await?;
+    visible_card(&st, &caller, new.rate_card_id.as_deref()).await?;
     caller.require_crud(Area::Tenants, Action::Create)?;
     Ok((
         StatusCode::CREATED,
@@ -99,6 +100,7 @@ pub async fn update(
     ApiJson(patch): ApiJson<TenantPatch>,
 ) -> ApiResult<Json<Tenant>> {
     visible_tenant(&st, &caller, &id).await?;
+    visible_card(&st, &caller, patch.rate_card_id.as_deref()).await?;
     caller.require_crud(Area::Tenants, Action::Update)?;
     Ok(Json(
         st.store
@@ -164,26 +166,33 @@ pub async fn resume(
 /// anything that blocks it. With `dry_run: false` the move is made and audited in one
 /// transaction, or refused with 409 and the first blocker's code (details carry the plan). Needs
 /// `tenants:move` and a scope covering both dealers.
-#[utoipa::path(post, path = "/tenants/{id}/move", tag = "tenants", params(("id" = String, Path)), request_body = TenantMove, security(("bearer" = [])),
-    responses((status = 200, body = MovePlan), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/tenants/{id}/move", tag = "tenants", params(("id" = String, Path), ("If-Match" = Option<String>, Header)), request_body = TenantMove, security(("bearer" = [])),
+    responses((status = 200, body = MovePlan), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn move_tenant(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
+    IfMatch(v): IfMatch,
     ApiJson(mv): ApiJson<TenantMove>,
 ) -> ApiResult<Json<MovePlan>> {
     visible_tenant(&st, &caller, &id).await?;
     super::dealers::visible_dealer(&st, &caller, &mv.to_dealer_id).await?;
-    if let Some(c) = mv.rate_card_id.as_deref().filter(|c| !c.is_empty()) {
+    visible_card(&st, &caller, mv.rate_card_id.as_deref()).await?;
+    caller.require(Permission::TenantsMove)?;
+    Ok(Json(
+        st.store
+            .move_tenant(&caller.scope, &caller.actor, &id, &mv, v, !mv.dry_run)
+            .await?,
+    ))
+}
+
+/// 404 unless a named rate card (`""` names none) is the caller's to see.
+async fn visible_card(st: &AppState, caller: &Caller, card: Option<&str>) -> ApiResult<()> {
+    if let Some(c) = card.filter(|c| !c.is_empty()) {
         st.store
             .get_rate_card(&caller.scope, c)
             .await?
             .ok_or_else(ApiError::not_found)?;
     }
-    caller.require(Permission::TenantsMove)?;
-    Ok(Json(
-        st.store
-            .move_tenant(&caller.scope, &caller.actor, &id, &mv, !mv.dry_run)
-            .await?,
-    ))
+    Ok(())
 }

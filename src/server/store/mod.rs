@@ -98,6 +98,8 @@ pub enum Refusal {
     },
     /// A rate card still used: by derived cards, dealers or tenants.
     CardInUse(String),
+    /// A change that would make cards priced through it sell below cost (or below zero).
+    DownstreamBelowCost(Vec<DownstreamCard>),
     /// A move with blockers, and its plan.
     MoveBlocked(Box<MovePlan>),
 }
@@ -130,6 +132,14 @@ impl From<FieldError> for StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A card below a change that the change would make sell below cost, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DownstreamCard {
+    pub id: String,
+    pub name: String,
+    pub why: String,
+}
 
 /// A user as the sign-in code needs it.
 #[derive(Debug, Clone)]
@@ -498,6 +508,7 @@ pub trait RateCardStore: Send + Sync {
         actor: &Actor,
         id: &str,
         mv: &TenantMove,
+        if_version: Option<i64>,
         execute: bool,
     ) -> StoreResult<MovePlan>;
 }

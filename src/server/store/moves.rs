@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::audit::{Event, record};
 use super::common::*;
-use super::rows::now_micros;
+use super::rows::{RowExt, now_micros};
 use super::sql::Sql;
 use super::tenants::Allocation;
 use super::{Actor, Refusal, Scope, SqlStore, StoreError, StoreResult};
@@ -74,14 +74,26 @@ impl SqlStore {
         actor: &Actor,
         id: &str,
         mv: &TenantMove,
+        if_version: Option<i64>,
         execute: bool,
     ) -> StoreResult<MovePlan> {
         let mut tx = self.begin_write().await?;
         let first = self.tenant_in(&mut tx, scope, id).await?;
-        let to = dealer_head(&mut tx, Some(scope), &mv.to_dealer_id, self.lock_rows())
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        // Both dealers are locked in id order, so two opposite moves cannot deadlock.
+        let mut order = [first.dealer_id.as_str(), mv.to_dealer_id.as_str()];
+        order.sort();
+        let mut to = None;
+        for dealer_id in order {
+            let head = dealer_head(&mut tx, Some(scope), dealer_id, self.lock_rows())
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            if dealer_id == mv.to_dealer_id {
+                to = Some(head);
+            }
+        }
+        let to = to.ok_or(StoreError::NotFound)?;
         let (from, tenant) = self.lock_tenant(&mut tx, scope, &first.id).await?;
+        check_version(if_version, tenant.version)?;
         if to.id == from.id {
             return Err(FieldError::new("to_dealer_id", "is already the tenant's dealer").into());
         }
@@ -114,15 +126,36 @@ impl SqlStore {
             )),
             Err(e) => return Err(e),
         }
+        let live = Sql::new(&format!(
+            "SELECT {} AS live FROM dealers d WHERE d.id = ",
+            effective_enabled("d.id")
+        ))
+        .bind(to.id.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        if !live.flag("live")? {
+            blockers.push(blocker(
+                "destination_suspended",
+                format!("{} is suspended (or a dealer above it is)", to.name),
+                Some("to_dealer_id"),
+            ));
+        }
         let before_card = match &tenant.rate_card_id {
             Some(c) => self.card_in(&mut *tx, scope, c).await?,
             None => None,
         };
         let after_card = match mv.rate_card_id.as_deref().filter(|c| !c.is_empty()) {
-            Some(c) => Some(
-                self.card_for_tenant(&mut tx, scope, c, &to.id, &to.name)
-                    .await?,
-            ),
+            Some(c) => match self
+                .card_for_tenant(&mut tx, scope, c, &to.id, &to.name)
+                .await
+            {
+                Ok(card) => Some(card),
+                Err(StoreError::Refused(Refusal::Invalid(e))) => {
+                    blockers.push(blocker("rate_card_not_usable", e.message, Some(e.field)));
+                    None
+                }
+                Err(e) => return Err(e),
+            },
             None => match before_card {
                 Some(ref card) if self.usable_by(&mut tx, card, &to.id).await? => {
                     self.card_in(&mut *tx, scope, &card.card.id).await?
@@ -150,6 +183,7 @@ impl SqlStore {
         let mut plan = MovePlan {
             tenant_id: tenant.id.clone(),
             tenant_name: tenant.name.clone(),
+            tenant_version: tenant.version,
             from: NamedRef {
                 id: from.id.clone(),
                 name: from.name.clone(),

@@ -11,7 +11,10 @@ use super::audit::{Event, record};
 use super::common::*;
 use super::rows::{RowExt, decode_cursor, encode_cursor, new_id, now_micros};
 use super::sql::Sql;
-use super::{Actor, PageRequest, RateCardStore, Refusal, Scope, SqlStore, StoreError, StoreResult};
+use super::{
+    Actor, DownstreamCard, PageRequest, RateCardStore, Refusal, Scope, SqlStore, StoreError,
+    StoreResult,
+};
 use crate::domain::money::Money;
 use crate::domain::rates::{self, Markup, Rate};
 use crate::domain::validate::{self, FieldError};
@@ -53,7 +56,7 @@ impl PricedRate {
             margin: self
                 .cost
                 .as_ref()
-                .map(|c| Money(s.rate.micros() - c.rate.micros()).to_string()),
+                .map(|c| Money(s.rate.micros().saturating_sub(c.rate.micros())).to_string()),
         }
     }
 }
@@ -208,14 +211,23 @@ fn snapshot(c: &CardRow) -> serde_json::Value {
     })
 }
 
-/// The prefix range `[p, p~)`: every digit string starting with `p` (prefixes are digits only).
+/// The prefix range `[p, next(p))`: every digit string starting with `p`. The bound is itself a
+/// digit string, so the range holds under any collation.
 fn push_prefix_range(s: &mut Sql, prefix: Option<&str>) {
     if let Some(p) = prefix.map(str::trim).filter(|p| !p.is_empty()) {
-        s.push(" AND r.prefix >= ")
-            .bind(p)
-            .push(" AND r.prefix < ")
-            .bind(format!("{p}~"));
+        s.push(" AND r.prefix >= ").bind(p);
+        if let Some(next) = next_prefix(p) {
+            s.push(" AND r.prefix < ").bind(next);
+        }
     }
+}
+
+/// The first digit string after every string starting with `p` (`2019` → `202`); none for `99…`.
+fn next_prefix(p: &str) -> Option<String> {
+    let kept = p.trim_end_matches('9');
+    let last = kept.chars().last()?;
+    let bumped = char::from_digit(last.to_digit(10)? + 1, 10)?;
+    Some(format!("{}{bumped}", &kept[..kept.len() - 1]))
 }
 
 /// Where a caller may read a card through: its chain of markups from the carrier down.
@@ -380,6 +392,16 @@ impl SqlStore {
             .card_in(&mut **tx, scope, card_id)
             .await?
             .ok_or(StoreError::NotFound)?;
+        if card.parent_id.is_none() {
+            return Err(FieldError::new(
+                "rate_card_id",
+                format!(
+                    "names the carrier card {}: derive a customer card from it to bill tenants",
+                    card.card.name
+                ),
+            )
+            .into());
+        }
         if !self.usable_by(tx, &card, dealer_id).await? {
             return Err(FieldError::new(
                 "rate_card_id",
@@ -399,6 +421,12 @@ impl SqlStore {
         scope: &Scope,
         id: &str,
     ) -> StoreResult<CardRow> {
+        // Held until the transaction ends, so the version checked is the version changed.
+        Sql::new("SELECT id FROM rate_cards WHERE id = ")
+            .bind(id)
+            .push(self.lock_rows())
+            .fetch_optional(&mut **tx)
+            .await?;
         let card = self
             .card_in(&mut **tx, scope, id)
             .await?
@@ -420,24 +448,86 @@ impl SqlStore {
         markup: Markup,
         allow: bool,
     ) -> StoreResult<()> {
-        if allow {
-            return Ok(());
-        }
         let costs: Vec<Rate> = self
             .priced_rates(tx, parent, None)
             .await?
             .into_iter()
             .map(|p| p.sell)
             .collect();
-        let below = rates::below_cost(&costs, markup);
-        if below.is_empty() {
-            return Ok(());
+        check_markup(&costs, markup, allow).map_err(Into::into)
+    }
+
+    /// After a change to a card's rates or markup, checks every card priced through it: none may
+    /// price below zero, nor below cost unless it allows that.
+    async fn check_downstream(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        root_id: &str,
+        changed: &str,
+    ) -> StoreResult<()> {
+        let cards = Sql::new(
+            "SELECT id, name, parent_id, markup_type, markup_value, allow_below_cost \
+             FROM rate_cards WHERE root_id = ",
+        )
+        .bind(root_id)
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut children: std::collections::HashMap<String, Vec<&sqlx::any::AnyRow>> =
+            std::collections::HashMap::new();
+        for c in &cards {
+            if let Some(p) = c.opt_text("parent_id")? {
+                children.entry(p).or_default().push(c);
+            }
         }
-        Err(Refusal::BelowCost {
-            count: below.len(),
-            prefixes: below.into_iter().take(LISTED_PREFIXES).collect(),
+        let root_rates = Sql::new(
+            "SELECT prefix, destination, rate, connection_fee, increment_first, increment_next \
+             FROM rates r WHERE r.card_id = ",
+        )
+        .bind(root_id)
+        .push(" ORDER BY r.prefix")
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(rate_from_row)
+        .collect::<StoreResult<Vec<_>>>()?;
+        let mut offenders = Vec::new();
+        // Depth first from the carrier: (card, its rates, whether it lies below the change).
+        let mut stack = vec![(root_id.to_string(), root_rates, root_id == changed)];
+        while let Some((id, costs, below_change)) = stack.pop() {
+            for child in children.get(&id).map(Vec::as_slice).unwrap_or_default() {
+                let Some(markup) = markup_of(
+                    child.opt_text("markup_type")?,
+                    child.opt_int("markup_value")?,
+                )?
+                else {
+                    continue;
+                };
+                let child_id = child.text("id")?;
+                if below_change
+                    && let Err(why) = check_markup(&costs, markup, child.flag("allow_below_cost")?)
+                {
+                    offenders.push(DownstreamCard {
+                        id: child_id.clone(),
+                        name: child.text("name")?,
+                        why: match why {
+                            Refusal::BelowCost { count, prefixes } => {
+                                format!("{count} prefix(es) below cost, first {}", prefixes[0])
+                            }
+                            Refusal::Invalid(e) => e.message,
+                            other => format!("{other:?}"),
+                        },
+                    });
+                }
+                let sold = costs.iter().map(|c| markup.derive(c)).collect();
+                let under = below_change || child_id == changed;
+                stack.push((child_id, sold, under));
+            }
         }
-        .into())
+        if offenders.is_empty() {
+            Ok(())
+        } else {
+            Err(Refusal::DownstreamBelowCost(offenders).into())
+        }
     }
 
     async fn reload(
@@ -456,6 +546,38 @@ impl SqlStore {
             .await?;
         Ok(card.card)
     }
+}
+
+/// A markup over these costs: never a price below zero; never below cost unless allowed.
+fn check_markup(costs: &[Rate], markup: Markup, allow: bool) -> Result<(), Refusal> {
+    let negative: Vec<&str> = costs
+        .iter()
+        .filter(|c| {
+            let d = markup.derive(c);
+            d.rate.micros() < 0 || d.connection_fee.micros() < 0
+        })
+        .map(|c| c.prefix.as_str())
+        .collect();
+    if let Some(first) = negative.first() {
+        return Err(Refusal::Invalid(FieldError::new(
+            "markup",
+            format!(
+                "would price {} prefix(es) below zero, first {first}",
+                negative.len()
+            ),
+        )));
+    }
+    if allow {
+        return Ok(());
+    }
+    let below = rates::below_cost(costs, markup);
+    if below.is_empty() {
+        return Ok(());
+    }
+    Err(Refusal::BelowCost {
+        count: below.len(),
+        prefixes: below.into_iter().take(LISTED_PREFIXES).collect(),
+    })
 }
 
 /// Checks an ISO 4217-like currency code.
@@ -672,6 +794,9 @@ impl RateCardStore for SqlStore {
         }
         s.push(" WHERE id = ").bind(id);
         s.execute(&mut *tx).await?;
+        if patch.markup.is_some() {
+            self.check_downstream(&mut tx, &before.root_id, id).await?;
+        }
         let after = self.reload(&mut tx, scope, id).await?;
         super::audit::record_for_dealer(
             &mut tx,
@@ -858,6 +983,13 @@ impl RateCardStore for SqlStore {
             )
             .into());
         }
+        if new_rates.is_empty() {
+            return Err(FieldError::new(
+                "rates",
+                "holds no rates: a carrier card is never emptied by an import",
+            )
+            .into());
+        }
         Sql::new("DELETE FROM rates WHERE card_id = ")
             .bind(id)
             .execute(&mut *tx)
@@ -885,6 +1017,7 @@ impl RateCardStore for SqlStore {
             }
             s.execute(&mut *tx).await?;
         }
+        self.check_downstream(&mut tx, id, id).await?;
         Sql::new("UPDATE rate_cards SET version = version + 1, rate_count = ")
             .bind(new_rates.len() as i64)
             .push(", updated_at = ")
@@ -921,6 +1054,13 @@ impl RateCardStore for SqlStore {
                 let dealer = dealer_head(&mut tx, Some(scope), dealer_id, self.lock_rows())
                     .await?
                     .ok_or(StoreError::NotFound)?;
+                if card.parent_id.is_none() {
+                    return Err(FieldError::new(
+                        "dealer_id",
+                        "a carrier card is never handed down: derive a customer card from it",
+                    )
+                    .into());
+                }
                 if dealer.parent_id.as_deref() != Some(card.owner_id.as_str()) {
                     return Err(FieldError::new(
                         "dealer_id",
@@ -1030,9 +1170,11 @@ impl RateCardStore for SqlStore {
         actor: &Actor,
         id: &str,
         mv: &TenantMove,
+        if_version: Option<i64>,
         execute: bool,
     ) -> StoreResult<MovePlan> {
-        self.plan_move(scope, actor, id, mv, execute).await
+        self.plan_move(scope, actor, id, mv, if_version, execute)
+            .await
     }
 
     async fn preview_markup(
