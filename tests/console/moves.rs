@@ -63,8 +63,17 @@ async fn tenant_named(api: &dealerctl::client::ApiClient, name: &str) -> Tenant 
 async fn a_move_shows_its_plan_needs_a_usable_card_and_moves_the_tenant_when_confirmed() {
     let mut c = Console::signed_in("admin@acme.example").await;
     select_tenant(&mut c, "Coastal Bakery").await;
+    assert_eq!(
+        c.app
+            .tenants
+            .selected_item()
+            .unwrap()
+            .rate_card_name
+            .as_deref(),
+        Some("Coastal retail")
+    );
     assert!(
-        c.screen(W, H).contains("Coastal retail"),
+        c.screen(W, H).contains("Coastal reta"),
         "the tenants table names the rate card:\n{}",
         c.screen(W, H)
     );
