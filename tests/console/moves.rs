@@ -301,3 +301,68 @@ async fn a_move_refused_at_execution_keeps_the_mover_with_the_servers_plan() {
         "nothing moved"
     );
 }
+
+#[tokio::test]
+async fn a_tenant_changed_since_the_plan_is_planned_again_before_it_moves() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    select_tenant(&mut c, "Bluebird Cafe").await;
+    c.keys("m").await;
+    pick(&mut c, &["Acme Telecom", "Northwind Distribution"]).await;
+    c.keys("<enter>").await;
+    assert!(
+        c.app.mover.as_ref().unwrap().can_execute(),
+        "{}",
+        c.screen(W, H)
+    );
+    let planned_at = c
+        .app
+        .mover
+        .as_ref()
+        .unwrap()
+        .plan
+        .as_ref()
+        .unwrap()
+        .tenant_version;
+    // Someone edits the tenant meanwhile: the plan no longer describes it.
+    let api = c.client_as("admin@acme.example").await;
+    let cafe = tenant_named(&api, "Bluebird Cafe").await;
+    api.update_tenant(
+        &cafe.id,
+        Some(cafe.version),
+        &TenantPatch {
+            extensions: Some(7),
+            ..TenantPatch::default()
+        },
+    )
+    .await
+    .unwrap();
+    c.keys("y").await;
+    let replanned = c.screen(W, H);
+    let m = c.app.mover.as_ref().expect("still open");
+    assert!(
+        replanned.contains("the tenant changed since this plan"),
+        "{replanned}"
+    );
+    let plan = m.plan.as_ref().unwrap();
+    assert!(
+        plan.tenant_version > planned_at,
+        "the new plan is for the tenant as it is now"
+    );
+    let ext = plan
+        .capacity
+        .iter()
+        .find(|d| d.dimension == "extensions")
+        .unwrap();
+    assert_eq!(ext.amount, 7);
+    assert_eq!(
+        tenant_named(&api, "Bluebird Cafe").await.dealer_name,
+        "Bluebird Reseller",
+        "not moved on an outdated plan"
+    );
+    c.keys("y").await;
+    assert!(c.app.mover.is_none(), "{}", c.screen(W, H));
+    assert_eq!(
+        tenant_named(&api, "Bluebird Cafe").await.dealer_name,
+        "Northwind Distribution"
+    );
+}
