@@ -129,7 +129,7 @@ fn the_demo_signs_in_browses_every_tab_filters_and_quits_cleanly() {
         ("3", "Packages (9 of 9)"),
         ("4", "Users ("),
         ("5", "Groups ("),
-        ("6", "not available on this server"),
+        ("6", "Wholesale carrier"),
         ("7", "Audit ("),
         ("1", "Dealers (/ filter)"),
     ] {

@@ -157,12 +157,14 @@ pub enum Write {
         id: String,
         name: String,
     },
-    /// Executes a tenant move (`request.dry_run` is false).
+    /// Executes a tenant move (`request.dry_run` is false) exactly as planned: at the tenant's
+    /// version the plan was made at.
     MoveTenant {
         id: String,
         name: String,
         to_name: String,
         request: TenantMove,
+        plan: Box<MovePlan>,
     },
 }
 

@@ -209,7 +209,7 @@ impl App {
             }
             return vec![];
         }
-        let Some((to, to_name)) = m.to.clone() else {
+        let (Some((to, to_name)), Some(plan)) = (m.to.clone(), m.plan.clone()) else {
             return vec![];
         };
         m.executing = true;
@@ -223,6 +223,7 @@ impl App {
                 rate_card_id: m.chosen_card().map(|c| c.id.clone()),
                 dry_run: false,
             },
+            plan: Box::new(plan),
         })]
     }
 
@@ -317,6 +318,17 @@ impl App {
                     return self.on_error(e, "moving the tenant");
                 };
                 m.executing = false;
+                // The tenant changed since the plan: plan again; y then moves it as it is now.
+                if e.status() == Some(412) {
+                    let cmds = self.plan_move();
+                    if let Some(m) = self.mover.as_mut() {
+                        m.error = Some(
+                            "the tenant changed since this plan: here is the plan as it is now"
+                                .into(),
+                        );
+                    }
+                    return cmds;
+                }
                 m.error = Some(super::rate_cards::refusal(&e));
                 if let Some(plan) = e
                     .details()

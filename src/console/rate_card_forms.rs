@@ -137,7 +137,7 @@ pub fn edit_form(data: &FormData) -> Form {
             position(&options, Some(m.kind.as_str())),
         ));
         fields.push(
-            Field::text("markup", "markup value", &m.value)
+            Field::text("markup", "markup value", &trim_zeros(&m.value))
                 .required()
                 .check(amount_check),
         );
@@ -322,4 +322,35 @@ pub fn parent_name(req: &MarkupPreviewRequest, data: &FormData) -> String {
                 .and_then(|c| c.parent_card_name.clone())
         })
         .unwrap_or_else(|| "the parent card".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markups_read_short_whatever_the_decimals() {
+        let rule = |kind, value: &str| MarkupRule {
+            kind,
+            value: value.into(),
+        };
+        assert_eq!(
+            markup_label(Some(&rule(MarkupType::Percent, "40.000000"))),
+            "+40%"
+        );
+        assert_eq!(
+            markup_label(Some(&rule(MarkupType::Percent, "-5.500000"))),
+            "-5.5%"
+        );
+        assert_eq!(
+            markup_label(Some(&rule(MarkupType::Relative, "0.005000"))),
+            "+0.005"
+        );
+        assert_eq!(
+            markup_label(Some(&rule(MarkupType::Absolute, "0.010000"))),
+            "=0.01"
+        );
+        assert_eq!(markup_label(Some(&rule(MarkupType::Relative, "10"))), "+10");
+        assert_eq!(markup_label(None), "");
+    }
 }

@@ -298,3 +298,100 @@ pub fn refusal(e: &ClientError) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::forms::FormData;
+    use crate::console::widgets::form::Kind;
+
+    fn card(id: &str) -> RateCard {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "kind": "carrier", "name": "Carrier", "currency": "USD",
+            "dealer_id": "d", "dealer_name": "D", "parent_card_id": null,
+            "parent_card_name": null, "markup": null, "allow_below_cost": false,
+            "rate_count": 1, "tenant_count": 0, "created_at": "", "updated_at": "",
+            "version": 1
+        }))
+        .unwrap()
+    }
+
+    fn preview(count: i64) -> MarkupPreview {
+        MarkupPreview {
+            rate_count: count,
+            sample: vec![],
+            lowest_margin: None,
+            below_cost_count: 0,
+            below_cost_prefixes: vec![],
+        }
+    }
+
+    fn type_markup(app: &mut App, value: &str) -> Vec<Command> {
+        let open = app.form.as_mut().unwrap();
+        if let Some(Kind::Text { input, .. }) = open.form.field_mut("markup").map(|f| &mut f.kind) {
+            *input = tui_input::Input::new(value.into());
+        }
+        app.preview_if_changed()
+    }
+
+    fn generation(cmds: &[Command]) -> u64 {
+        match cmds {
+            [Command::PreviewMarkup { generation, .. }] => *generation,
+            other => panic!("one preview request, not {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_newest_preview_wins_and_an_unchanged_markup_is_not_asked_again() {
+        let options = Options {
+            color: false,
+            ascii: true,
+            show_latency: false,
+        };
+        let mut app = App::new(ProfileInfo::default(), options, String::new());
+        let data = FormData {
+            rate_cards: vec![card("p")],
+            ..FormData::default()
+        };
+        app.form = Some(OpenForm {
+            form: super::super::rate_card_forms::derive_form(Some("p"), "d", &data),
+            purpose: Purpose::DeriveRateCard {
+                parent_id: Some("p".into()),
+                dealer_id: "d".into(),
+            },
+            data,
+            version: 0,
+            preview: None,
+        });
+        assert!(app.preview_if_changed().is_empty(), "no value yet");
+        let first = generation(&type_markup(&mut app, "10"));
+        let second = generation(&type_markup(&mut app, "20"));
+        assert!(second > first);
+        assert!(
+            type_markup(&mut app, "20").is_empty(),
+            "same markup, no request"
+        );
+        app.on_preview(second, Ok(preview(2)));
+        app.on_preview(first, Ok(preview(1)));
+        let shown = app.form.as_ref().unwrap().preview.as_ref().unwrap();
+        assert_eq!(
+            shown.answer.as_ref().unwrap().as_ref().unwrap().rate_count,
+            2,
+            "a late answer to an older request is dropped"
+        );
+        assert!(
+            type_markup(&mut app, "x").is_empty(),
+            "not an amount: nothing asked"
+        );
+        assert!(
+            app.form
+                .as_ref()
+                .unwrap()
+                .preview
+                .as_ref()
+                .unwrap()
+                .answer
+                .is_none()
+        );
+    }
+}

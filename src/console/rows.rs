@@ -65,14 +65,14 @@ pub fn headers(tab: Tab) -> &'static [(&'static str, u16)] {
     match tab {
         Tab::Tenants => &[
             ("name", 0),
-            ("domain", 22),
+            ("domain", 23),
             ("dealer", 16),
-            ("ext", 5),
+            ("ext", 4),
             ("calls", 5),
             ("rec min", 7),
             ("HA", 3),
             ("status", 9),
-            ("rate card", 14),
+            ("rate card", 13),
         ],
         Tab::Packages => &[
             ("dealer", 0),

@@ -474,7 +474,9 @@ async fn send(c: &ApiClient, w: &Write) -> Result<(), ClientError> {
         }
         Write::AssignRateCard { id, to, .. } => c.assign_rate_card(id, to).await.map(drop),
         Write::DeleteRateCard { id, .. } => c.delete_rate_card(id, None).await,
-        Write::MoveTenant { id, request, .. } => c.move_tenant(id, request).await.map(drop),
+        Write::MoveTenant { request, plan, .. } => {
+            c.move_tenant_as_planned(plan, request).await.map(drop)
+        }
     }
 }
 

@@ -63,8 +63,17 @@ async fn tenant_named(api: &dealerctl::client::ApiClient, name: &str) -> Tenant 
 async fn a_move_shows_its_plan_needs_a_usable_card_and_moves_the_tenant_when_confirmed() {
     let mut c = Console::signed_in("admin@acme.example").await;
     select_tenant(&mut c, "Coastal Bakery").await;
+    assert_eq!(
+        c.app
+            .tenants
+            .selected_item()
+            .unwrap()
+            .rate_card_name
+            .as_deref(),
+        Some("Coastal retail")
+    );
     assert!(
-        c.screen(W, H).contains("Coastal retail"),
+        c.screen(W, H).contains("Coastal reta"),
         "the tenants table names the rate card:\n{}",
         c.screen(W, H)
     );
@@ -232,5 +241,128 @@ async fn m_works_on_a_tenant_in_the_tree_and_is_refused_while_viewing_as_someone
             .contains("is read-only: ctrl-x returns to admin@acme.example"),
         "{}",
         c.screen(W, H)
+    );
+}
+
+#[tokio::test]
+async fn a_move_refused_at_execution_keeps_the_mover_with_the_servers_plan() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    select_tenant(&mut c, "Coastal Bakery").await;
+    c.keys("m").await;
+    pick(
+        &mut c,
+        &["Acme Telecom", "Northwind Distribution", "Harbor Voice"],
+    )
+    .await;
+    c.keys("<enter>").await;
+    let harbor = c
+        .app
+        .mover
+        .as_ref()
+        .unwrap()
+        .cards
+        .iter()
+        .position(|k| k.name == "Harbor retail")
+        .unwrap();
+    for _ in 0..=harbor {
+        c.keys("<right>").await;
+    }
+    assert!(c.app.mover.as_ref().unwrap().can_execute());
+    // Meanwhile someone cuts Harbor Voice's package to what it already gives out.
+    let api = c.client_as("admin@acme.example").await;
+    let to = c.app.mover.as_ref().unwrap().to.clone().unwrap().0;
+    let dealer = api.get_dealer(&to).await.unwrap();
+    let cap = api.capacity(&to).await.unwrap();
+    let full = cap.max_tenants.allocated + cap.max_tenants.used;
+    api.set_package(
+        &to,
+        Some(dealer.version),
+        &Package {
+            max_tenants: Some(full),
+            ..dealer.package
+        },
+    )
+    .await
+    .unwrap();
+    c.keys("y").await;
+    let refused = c.screen(W, H);
+    let m = c.app.mover.as_ref().expect("the mover stays open");
+    assert!(!m.executing && m.error.is_some(), "{refused}");
+    assert!(
+        m.plan
+            .as_ref()
+            .is_some_and(|p| p.blockers.iter().any(|b| b.code == "capacity_exceeded")),
+        "the plan the server refused with is shown:\n{refused}"
+    );
+    assert!(refused.contains("capacity_exceeded"), "{refused}");
+    assert_eq!(
+        tenant_named(&api, "Coastal Bakery").await.dealer_name,
+        "Coastal Reseller",
+        "nothing moved"
+    );
+}
+
+#[tokio::test]
+async fn a_tenant_changed_since_the_plan_is_planned_again_before_it_moves() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    select_tenant(&mut c, "Bluebird Cafe").await;
+    c.keys("m").await;
+    pick(&mut c, &["Acme Telecom", "Northwind Distribution"]).await;
+    c.keys("<enter>").await;
+    assert!(
+        c.app.mover.as_ref().unwrap().can_execute(),
+        "{}",
+        c.screen(W, H)
+    );
+    let planned_at = c
+        .app
+        .mover
+        .as_ref()
+        .unwrap()
+        .plan
+        .as_ref()
+        .unwrap()
+        .tenant_version;
+    // Someone edits the tenant meanwhile: the plan no longer describes it.
+    let api = c.client_as("admin@acme.example").await;
+    let cafe = tenant_named(&api, "Bluebird Cafe").await;
+    api.update_tenant(
+        &cafe.id,
+        Some(cafe.version),
+        &TenantPatch {
+            extensions: Some(7),
+            ..TenantPatch::default()
+        },
+    )
+    .await
+    .unwrap();
+    c.keys("y").await;
+    let replanned = c.screen(W, H);
+    let m = c.app.mover.as_ref().expect("still open");
+    assert!(
+        replanned.contains("the tenant changed since this plan"),
+        "{replanned}"
+    );
+    let plan = m.plan.as_ref().unwrap();
+    assert!(
+        plan.tenant_version > planned_at,
+        "the new plan is for the tenant as it is now"
+    );
+    let ext = plan
+        .capacity
+        .iter()
+        .find(|d| d.dimension == "extensions")
+        .unwrap();
+    assert_eq!(ext.amount, 7);
+    assert_eq!(
+        tenant_named(&api, "Bluebird Cafe").await.dealer_name,
+        "Bluebird Reseller",
+        "not moved on an outdated plan"
+    );
+    c.keys("y").await;
+    assert!(c.app.mover.is_none(), "{}", c.screen(W, H));
+    assert_eq!(
+        tenant_named(&api, "Bluebird Cafe").await.dealer_name,
+        "Northwind Distribution"
     );
 }

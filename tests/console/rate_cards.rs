@@ -368,3 +368,43 @@ async fn a_card_is_assigned_to_a_child_dealer_and_import_refuses_derived_cards()
         "{card:?}"
     );
 }
+
+#[tokio::test]
+async fn editing_a_derived_card_previews_at_once_and_saves_the_new_markup() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    c.keys("6").await;
+    select_card(&mut c, "Acme direct").await;
+    c.keys("e").await;
+    let form = c.screen(W, H);
+    assert!(
+        form.contains("Edit Acme direct")
+            && form.contains("‹ percent (cost × (1 + value/100)) ›")
+            && form.contains("over Wholesale carrier · percent +40% · 20 prefixes"),
+        "the markup as saved, previewed before any key:\n{form}"
+    );
+    c.keys("<tab><tab><bs><bs>55").await;
+    assert!(
+        c.screen(W, H).contains("percent +55%"),
+        "{}",
+        c.screen(W, H)
+    );
+    c.keys("<enter>").await;
+    assert!(
+        c.screen(W, H).contains("saved the rate card"),
+        "{}",
+        c.screen(W, H)
+    );
+    let api = c.client_as("admin@acme.example").await;
+    let card = card_named(&api, "Acme direct").await.unwrap();
+    let value = card.markup.unwrap().value;
+    assert!(value == "55" || value.starts_with("55."), "{value}");
+    // A card handed from above is not the caller's to edit.
+    let mut coastal = Console::signed_in("staff@coastal.example").await;
+    coastal.keys("6e").await;
+    assert!(coastal.app.form.is_none());
+    assert!(
+        coastal.screen(W, H).contains("handed to you from above"),
+        "{}",
+        coastal.screen(W, H)
+    );
+}
