@@ -51,9 +51,44 @@ enum Command {
     Demo(DemoArgs),
     /// Set a password with the token of an activation or reset link.
     Activate(ActivateArgs),
+    /// Copy a whole store into a new, empty database (SQLite to PostgreSQL), then verify it.
+    MigrateStore(MigrateStoreArgs),
+    /// Tools for development and benchmarks.
+    #[command(subcommand)]
+    Dev(DevCommand),
 }
 
 #[derive(Args)]
+struct MigrateStoreArgs {
+    /// The store to copy (stop every server on it first): sqlite://PATH or postgres://…
+    #[arg(long)]
+    from: String,
+    /// The new store: it must hold no rows.
+    #[arg(long)]
+    to: String,
+}
+
+#[derive(Subcommand)]
+enum DevCommand {
+    /// Add a generated channel (dealers, packages, groups, logins, tenants) under the provider.
+    Generate(GenerateArgs),
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    #[command(flatten)]
+    serve: ServeArgs,
+    #[arg(long, default_value_t = 20)]
+    distributors: usize,
+    #[arg(long, default_value_t = 400)]
+    sub_distributors: usize,
+    #[arg(long, default_value_t = 10_000)]
+    resellers: usize,
+    #[arg(long, default_value_t = 1_000_000)]
+    tenants: usize,
+}
+
+#[derive(Args, Default)]
 struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "DEALERCTL_LISTEN")]
@@ -268,6 +303,33 @@ async fn activate(args: ActivateArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn migrate_store(args: MigrateStoreArgs, config: Option<PathBuf>) -> anyhow::Result<()> {
+    let policy = ServeArgs::default()
+        .into_config(config)
+        .map(|c| c.policy)
+        .unwrap_or_default();
+    let report = server::tools::migrate_store(&args.from, &args.to, policy).await?;
+    println!("{}", server::tools::describe(&report));
+    println!("copied and verified: every table matches and every rule holds");
+    Ok(())
+}
+
+async fn generate(args: GenerateArgs, config: Option<PathBuf>) -> anyhow::Result<()> {
+    let config = args.serve.into_config(config)?;
+    let shape = server::store::Shape {
+        distributors: args.distributors.max(1),
+        sub_distributors: args.sub_distributors.max(1),
+        resellers: args.resellers.max(1),
+        tenants: args.tenants,
+    };
+    let (dealers, tenants) = server::tools::generate(&config, shape).await?;
+    println!(
+        "generated {dealers} dealers and {tenants} tenants in {}",
+        server::store::redact_url(&config.database)
+    );
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -281,6 +343,8 @@ async fn main() -> std::process::ExitCode {
         }
         Some(Command::Demo(args)) => demo(args, cli.console).await,
         Some(Command::Activate(args)) => activate(args).await,
+        Some(Command::MigrateStore(args)) => migrate_store(args, cli.console.config).await,
+        Some(Command::Dev(DevCommand::Generate(args))) => generate(args, cli.console.config).await,
         None => console(cli.console).await,
     };
     match result {

@@ -17,6 +17,9 @@ pub struct ApiError {
     pub field: Option<String>,
     pub details: Value,
     pub retry_after: Option<u64>,
+    /// The database rolled the transaction back (deadlock, serialization): the request may be
+    /// run again as it is (see `server::retry`).
+    pub retryable: bool,
 }
 
 impl ApiError {
@@ -28,6 +31,7 @@ impl ApiError {
             field: None,
             details: json!({}),
             retry_after: None,
+            retryable: false,
         }
     }
 
@@ -94,6 +98,9 @@ impl IntoResponse for ApiError {
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        if self.retryable {
+            response.extensions_mut().insert(super::retry::Retryable);
         }
         response
     }
@@ -230,6 +237,19 @@ impl From<StoreError> for ApiError {
             .with_details(json!({ "current_version": current })),
             StoreError::Refused(r) => r.into(),
             StoreError::Db(e) => {
+                // PostgreSQL's serialization_failure and deadlock_detected: rolled back whole.
+                if let Some(db) = e.as_database_error()
+                    && matches!(db.code().as_deref(), Some("40001" | "40P01"))
+                {
+                    let mut busy = ApiError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "busy",
+                        "the database was busy with a conflicting change; try again",
+                    );
+                    busy.retry_after = Some(1);
+                    busy.retryable = true;
+                    return busy;
+                }
                 if let Some(db) = e.as_database_error()
                     && db.is_unique_violation()
                 {

@@ -14,6 +14,7 @@ mod default_deny;
 mod errors;
 mod instances;
 mod levels;
+mod migrate_store;
 mod moves;
 mod openapi;
 mod rate_cards;

@@ -3,8 +3,10 @@
 
 mod audit;
 mod common;
+mod copy;
 mod db;
 mod dealers;
+mod generate;
 mod groups;
 mod moves;
 mod rate_cards;
@@ -21,7 +23,9 @@ use crate::domain::capacity::{BelowCommitted, Shortfall};
 use crate::domain::validate::FieldError;
 use crate::model::*;
 
+pub use copy::CopyReport;
 pub use db::{Backend, SqlStore, redact_url};
+pub use generate::Shape;
 pub use rate_cards::{PricedRate, parse_markup};
 pub use rows::{format_time, now_micros};
 
