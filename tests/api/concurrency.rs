@@ -111,3 +111,40 @@ async fn simultaneous_creations_and_raises_never_over_commit() {
     );
 }
 }
+
+on_both_backends! {
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_edits_with_one_version_let_exactly_one_through() {
+    let app = TestApp::start().await;
+    let reseller = app.dealer(&app.provider_id, Level::Reseller, 10).await;
+    let (user, _) = app.dealer_admin(&reseller.id).await;
+    // As it is now (activation changed it since it was invited).
+    let user = app.admin.get_user(&user.id).await.unwrap();
+    let group = app.group(&reseller.id, "dealer_admin").await;
+    let edits = (0..20).map(|i| {
+        let admin = app.admin.clone();
+        let (user_id, version) = (user.id.clone(), user.version);
+        let (group_id, group_version) = (group.id.clone(), group.version);
+        async move {
+            let u = admin
+                .update_user(&user_id, Some(version), &UserPatch { display_name: Some(format!("Name {i}")), ..UserPatch::default() })
+                .await;
+            let g = admin
+                .update_group(&group_id, Some(group_version), &GroupPatch { name: Some(format!("Group {i}")), ..GroupPatch::default() })
+                .await;
+            (u, g)
+        }
+    });
+    let results = join_all(edits).await;
+    let users_ok = results.iter().filter(|(u, _)| u.is_ok()).count();
+    let groups_ok = results.iter().filter(|(_, g)| g.is_ok()).count();
+    assert_eq!((users_ok, groups_ok), (1, 1));
+    for (u, g) in &results {
+        for e in [u.as_ref().err(), g.as_ref().err()].into_iter().flatten() {
+            assert_eq!((e.status(), e.code()), (Some(412), Some("version_mismatch")), "{e:?}");
+        }
+    }
+    let stored = app.admin.get_user(&user.id).await.unwrap();
+    assert_eq!(stored.version, user.version + 1);
+}
+}

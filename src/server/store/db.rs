@@ -150,6 +150,24 @@ impl SqlStore {
         })
     }
 
+    /// Locks one row until the transaction ends, so that the version a write checks is the
+    /// version it changes (SQLite's single writer already holds every write).
+    pub(super) async fn lock_row(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        table: &'static str,
+        id: &str,
+    ) -> StoreResult<()> {
+        if self.backend == Backend::Postgres {
+            Sql::new(&format!("SELECT id FROM {table} WHERE id = "))
+                .bind(id)
+                .push(" FOR UPDATE")
+                .fetch_optional(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Holds a lock on a name until the transaction ends, where no row exists to lock (counting
     /// sign-in attempts). SQLite's single writer already holds every write.
     pub(super) async fn lock_name(

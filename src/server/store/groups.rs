@@ -179,6 +179,7 @@ impl GroupStore for SqlStore {
         patch: GroupPatch,
     ) -> StoreResult<Group> {
         let mut tx = self.begin_write().await?;
+        self.lock_row(&mut tx, "perm_groups", id).await?;
         let before = self.group_in(&mut tx, scope, id).await?;
         check_version(if_version, before.version)?;
         let mut s = Sql::new("UPDATE perm_groups SET version = version + 1, updated_at = ");
@@ -228,6 +229,7 @@ impl GroupStore for SqlStore {
         if_version: Option<i64>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
+        self.lock_row(&mut tx, "perm_groups", id).await?;
         let before = self.group_in(&mut tx, scope, id).await?;
         check_version(if_version, before.version)?;
         Sql::new("DELETE FROM perm_groups WHERE id = ")

@@ -421,12 +421,7 @@ impl SqlStore {
         scope: &Scope,
         id: &str,
     ) -> StoreResult<CardRow> {
-        // Held until the transaction ends, so the version checked is the version changed.
-        Sql::new("SELECT id FROM rate_cards WHERE id = ")
-            .bind(id)
-            .push(self.lock_rows())
-            .fetch_optional(&mut **tx)
-            .await?;
+        self.lock_row(tx, "rate_cards", id).await?;
         let card = self
             .card_in(&mut **tx, scope, id)
             .await?

@@ -296,6 +296,7 @@ impl UserStore for SqlStore {
         patch: UserPatch,
     ) -> StoreResult<User> {
         let mut tx = self.begin_write().await?;
+        self.lock_row(&mut tx, "users", id).await?;
         let before = self.user_in(&mut tx, scope, id).await?;
         check_version(if_version, before.version)?;
         let mut s = Sql::new("UPDATE users SET version = version + 1, updated_at = ");
@@ -354,6 +355,7 @@ impl UserStore for SqlStore {
         if_version: Option<i64>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
+        self.lock_row(&mut tx, "users", id).await?;
         let before = self.user_in(&mut tx, scope, id).await?;
         check_version(if_version, before.version)?;
         // View-as sessions started by this user go too.
