@@ -4,7 +4,7 @@
 use sqlx::{Any, Column, Row, Transaction};
 
 use super::rows::RowExt;
-use super::sql::{Arg, Sql};
+use super::sql::{Arg, Sql, insert_rows};
 use super::{SqlStore, StoreError, StoreResult};
 
 /// Every table, in an order that satisfies the foreign keys, with the order its rows are read in
@@ -26,8 +26,6 @@ const TABLES: &[(&str, &str)] = &[
     ("audit_events", "id"),
 ];
 
-/// Values bound per INSERT (PostgreSQL takes at most 65,535).
-const VALUES_PER_INSERT: usize = 20_000;
 /// Rows read from the source at a time.
 const ROWS_PER_READ: i64 = 20_000;
 
@@ -203,24 +201,18 @@ async fn copy_table(
             .iter()
             .map(|c| c.name().to_string())
             .collect();
-        let per_insert = (VALUES_PER_INSERT / columns.len().max(1)).max(1);
-        for batch in rows.chunks(per_insert) {
-            let mut s = Sql::new(&format!(
-                "INSERT INTO {table} ({}) VALUES ",
-                columns.join(", ")
-            ));
-            for (r, row) in batch.iter().enumerate() {
-                s.push(if r == 0 { "(" } else { ", (" });
-                for (i, name) in columns.iter().enumerate() {
-                    if i > 0 {
-                        s.push(", ");
-                    }
-                    s.bind(value_of(row, i, text.contains(name))?);
-                }
-                s.push(")");
-            }
-            s.execute(&mut **tx).await?;
-        }
+        let values = rows
+            .iter()
+            .map(|row| {
+                columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| value_of(row, i, text.contains(name)))
+                    .collect::<StoreResult<Vec<_>>>()
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+        insert_rows(tx, table, &names, values).await?;
         if (rows.len() as i64) < ROWS_PER_READ {
             return Ok(());
         }

@@ -4,10 +4,8 @@
 //! above the resellers. Rows go in directly, in bulk, in one write transaction; the packages are
 //! built so that every capacity rule holds.
 
-use sqlx::{Any, Transaction};
-
 use super::rows::{new_id, now_micros};
-use super::sql::{Arg, Sql};
+use super::sql::{Arg, Sql, insert_rows};
 use super::{SqlStore, StoreError, StoreResult};
 use crate::domain::permissions::template;
 
@@ -20,9 +18,6 @@ pub struct Shape {
     pub tenants: usize,
 }
 
-/// Values bound per INSERT (PostgreSQL takes at most 65,535).
-const VALUES_PER_INSERT: usize = 20_000;
-
 struct Node {
     id: String,
     path: String,
@@ -31,33 +26,6 @@ struct Node {
     extensions: i64,
     calls: i64,
     recording: i64,
-}
-
-async fn insert_rows(
-    tx: &mut Transaction<'static, Any>,
-    table: &str,
-    columns: &[&str],
-    rows: Vec<Vec<Arg>>,
-) -> StoreResult<()> {
-    let per_insert = (VALUES_PER_INSERT / columns.len()).max(1);
-    for batch in rows.chunks(per_insert) {
-        let mut s = Sql::new(&format!(
-            "INSERT INTO {table} ({}) VALUES ",
-            columns.join(", ")
-        ));
-        for (r, row) in batch.iter().enumerate() {
-            s.push(if r == 0 { "(" } else { ", (" });
-            for (i, v) in row.iter().enumerate() {
-                if i > 0 {
-                    s.push(", ");
-                }
-                s.bind(v.clone());
-            }
-            s.push(")");
-        }
-        s.execute(&mut **tx).await?;
-    }
-    Ok(())
 }
 
 /// The tenant `i`'s allocations: 2–8 extensions, 1–4 calls, and every fifth with 600 recording

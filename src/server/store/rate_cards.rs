@@ -10,7 +10,7 @@ use sqlx::{Any, Transaction};
 use super::audit::{Event, record};
 use super::common::*;
 use super::rows::{RowExt, decode_cursor, encode_cursor, new_id, now_micros};
-use super::sql::Sql;
+use super::sql::{Arg, Sql, insert_rows};
 use super::{
     Actor, DownstreamCard, PageRequest, RateCardStore, Refusal, Scope, SqlStore, StoreError,
     StoreResult,
@@ -22,8 +22,6 @@ use crate::model::*;
 
 /// How many below-cost prefixes a refusal lists.
 const LISTED_PREFIXES: usize = 50;
-/// Rows per INSERT when importing rates.
-const IMPORT_BATCH: usize = 500;
 
 /// A card row with what the caller may know of it.
 pub(super) struct CardRow {
@@ -989,29 +987,35 @@ impl RateCardStore for SqlStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        for batch in new_rates.chunks(IMPORT_BATCH) {
-            let mut s = Sql::new(
-                "INSERT INTO rates (card_id, prefix, destination, rate, connection_fee, increment_first, increment_next) VALUES ",
-            );
-            for (i, r) in batch.iter().enumerate() {
-                s.push(if i == 0 { "(" } else { ", (" })
-                    .bind(id)
-                    .push(", ")
-                    .bind(r.prefix.as_str())
-                    .push(", ")
-                    .bind(r.destination.as_str())
-                    .push(", ")
-                    .bind(r.rate.micros())
-                    .push(", ")
-                    .bind(r.connection_fee.micros())
-                    .push(", ")
-                    .bind(i64::from(r.increment_first))
-                    .push(", ")
-                    .bind(i64::from(r.increment_next))
-                    .push(")");
-            }
-            s.execute(&mut *tx).await?;
-        }
+        let rows = new_rates
+            .iter()
+            .map(|r| {
+                vec![
+                    Arg::from(id),
+                    r.prefix.as_str().into(),
+                    r.destination.as_str().into(),
+                    r.rate.micros().into(),
+                    r.connection_fee.micros().into(),
+                    i64::from(r.increment_first).into(),
+                    i64::from(r.increment_next).into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "rates",
+            &[
+                "card_id",
+                "prefix",
+                "destination",
+                "rate",
+                "connection_fee",
+                "increment_first",
+                "increment_next",
+            ],
+            rows,
+        )
+        .await?;
         self.check_downstream(&mut tx, id, id).await?;
         Sql::new("UPDATE rate_cards SET version = version + 1, rate_count = ")
             .bind(new_rates.len() as i64)

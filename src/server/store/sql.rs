@@ -161,6 +161,37 @@ impl Sql {
     }
 }
 
+/// Values bound per INSERT (PostgreSQL takes at most 65,535).
+const VALUES_PER_INSERT: usize = 20_000;
+
+/// Inserts many rows, in as few statements as the bound-value limit allows.
+pub async fn insert_rows(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Arg>>,
+) -> sqlx::Result<()> {
+    let per_insert = (VALUES_PER_INSERT / columns.len().max(1)).max(1);
+    for batch in rows.chunks(per_insert) {
+        let mut s = Sql::new(&format!(
+            "INSERT INTO {table} ({}) VALUES ",
+            columns.join(", ")
+        ));
+        for (r, row) in batch.iter().enumerate() {
+            s.push(if r == 0 { "(" } else { ", (" });
+            for (i, v) in row.iter().enumerate() {
+                if i > 0 {
+                    s.push(", ");
+                }
+                s.bind(v.clone());
+            }
+            s.push(")");
+        }
+        s.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
