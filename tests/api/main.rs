@@ -17,6 +17,7 @@ mod levels;
 mod migrate_store;
 mod moves;
 mod openapi;
+mod races;
 mod rate_cards;
 mod review;
 mod scope;
