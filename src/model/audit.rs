@@ -15,9 +15,9 @@ pub struct AuditEvent {
     pub object_type: String,
     pub object_id: Option<String>,
     pub object_name: Option<String>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>, nullable = true)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>, nullable = true)]
     pub after: Option<serde_json::Value>,
     pub client_addr: Option<String>,
     pub request_id: Option<String>,

@@ -36,12 +36,71 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The error answers every operation may give, in the one error shape (API.md): documented on each
+/// operation so that clients and schema checkers know every status they can meet.
+const ERROR_ANSWERS: &[(&str, &str)] = &[
+    ("400", "malformed JSON or parameters"),
+    ("401", "no, expired or revoked token; wrong credentials"),
+    (
+        "403",
+        "a permission is missing, or a write while viewing as someone",
+    ),
+    ("404", "missing, or outside the caller's scope"),
+    (
+        "409",
+        "capacity, children still present, name taken, level rule, a card in use",
+    ),
+    ("412", "the If-Match version is stale"),
+    ("422", "a field fails validation"),
+    ("429", "too many sign-in attempts"),
+    (
+        "503",
+        "the database was busy with a conflicting change; try again",
+    ),
+];
+
+fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    for item in doc.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for (status, why) in ERROR_ANSWERS {
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| {
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description(*why)
+                                .content(
+                                    "application/json",
+                                    ContentBuilder::new()
+                                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                    });
+            }
+        }
+    }
+}
+
 /// The OpenAPI document, generated from the route handlers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+    let (_, mut doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", routes::api())
-        .split_for_parts()
-        .1
+        .split_for_parts();
+    document_errors(&mut doc);
+    doc
 }
 
 async fn unknown_route() -> ApiError {
@@ -58,9 +117,10 @@ async fn wrong_method() -> ApiError {
 
 /// Builds the whole application.
 pub fn build(state: AppState) -> Router {
-    let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (api, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", routes::api())
         .split_for_parts();
+    document_errors(&mut doc);
     let doc = std::sync::Arc::new(doc);
     api.route("/api/v1/openapi.json", get(move || async move { axum::Json((*doc).clone()) }))
         .route("/healthz", get(health::healthz))

@@ -14,6 +14,8 @@ use crate::server::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     /// Case-insensitive substring of object name, actor e-mail or action.

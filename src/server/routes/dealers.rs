@@ -17,6 +17,8 @@ use crate::server::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DealerQuery {
+    /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     /// Case-insensitive substring of name, display name or e-mail.

@@ -17,6 +17,8 @@ use crate::server::store::{NewLinkToken, Refusal, now_micros};
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UserQuery {
+    /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     /// Case-insensitive substring of e-mail or display name.
