@@ -14,6 +14,9 @@ pub enum ClientError {
     /// A success answer whose body was not what the API promises.
     #[error("the server sent an answer that could not be read: {0}")]
     Decode(String),
+    /// An answer longer than the client reads (the limit in bytes).
+    #[error("the server's answer is larger than {} MiB; it was not read", .limit / 1024 / 1024)]
+    TooLarge { limit: usize },
 }
 
 /// The largest error body read; anything longer is cut (a hostile server cannot exhaust memory).
@@ -29,9 +32,51 @@ impl ClientError {
         }
     }
 
-    pub(super) async fn from_response(r: reqwest::Response) -> ClientError {
+    /// The body of an answer broke off while it was read (dropped connection, time out): the
+    /// connection failed, whatever reqwest calls it.
+    pub(super) fn from_body(e: reqwest::Error) -> ClientError {
+        if e.is_timeout() {
+            return ClientError::Network("the server took too long to answer".into());
+        }
+        let mut cause: &dyn std::error::Error = &e;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        ClientError::Network(format!("the answer broke off: {}", cut(&cause.to_string())))
+    }
+
+    /// A success answer that is not the JSON the API promises, in words. serde's messages about
+    /// values quote them (`invalid type: string "…"`), so only their kind and position are kept:
+    /// the console shows a sentence, never the server's bytes.
+    pub(super) fn undecodable(e: &serde_json::Error, content_type: Option<&str>) -> ClientError {
+        use serde_json::error::Category;
+        let what = match (e.classify(), content_type) {
+            (Category::Data, _) => "JSON of another shape than the API's".to_string(),
+            (_, Some(kind)) if !kind.contains("json") => format!("{}, not JSON", cut(kind)),
+            (Category::Eof, _) => "JSON cut short".to_string(),
+            _ => "not JSON".to_string(),
+        };
+        let text = e.to_string();
+        let detail = match e.classify() {
+            Category::Data if !text.starts_with("missing field") => {
+                let kind = text.split([':', '`', '"']).next().unwrap_or_default();
+                format!("{} at line {} column {}", kind.trim(), e.line(), e.column())
+            }
+            _ => cut(&text),
+        };
+        ClientError::Decode(format!("{what} ({detail})"))
+    }
+
+    pub(super) async fn from_response(mut r: reqwest::Response) -> ClientError {
         let status = r.status().as_u16();
-        let bytes = r.bytes().await.unwrap_or_default();
+        // Only the start of an error body is read: a server cannot make us hold more.
+        let mut bytes = Vec::new();
+        while bytes.len() < MAX_ERROR_BODY {
+            match r.chunk().await {
+                Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+                _ => break,
+            }
+        }
         let bytes = &bytes[..bytes.len().min(MAX_ERROR_BODY)];
         match serde_json::from_slice::<ErrorBody>(bytes) {
             Ok(body) => ClientError::Api { status, body },
@@ -80,5 +125,14 @@ impl ClientError {
             ClientError::Api { body, .. } => Some(&body.error.details),
             _ => None,
         }
+    }
+}
+
+/// At most a line's worth of a message that may quote what a server sent.
+fn cut(text: &str) -> String {
+    const MAX: usize = 100;
+    match text.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }

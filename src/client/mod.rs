@@ -98,8 +98,9 @@ impl ApiClient {
 
     async fn json<T: DeserializeOwned>(rb: RequestBuilder) -> Result<T> {
         let response = Self::send(rb).await?;
-        let bytes = response.bytes().await.map_err(ClientError::from_reqwest)?;
-        serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
+        let kind = content_type(&response);
+        let bytes = read_limited(response, MAX_ANSWER).await?;
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::undecodable(&e, kind.as_deref()))
     }
 
     async fn empty(rb: RequestBuilder) -> Result<()> {
@@ -388,6 +389,41 @@ impl ApiClient {
     pub async fn healthy(&self) -> bool {
         matches!(self.http.get(format!("{}/healthz", self.base)).send().await, Ok(r) if r.status() == StatusCode::OK)
     }
+}
+
+/// The largest answer read as JSON. A page of a thousand rows is well under a megabyte; a server
+/// sending more is refused as soon as it passes this, so it cannot fill the console's memory.
+pub const MAX_ANSWER: usize = 16 * 1024 * 1024;
+
+/// Reads a whole body of at most `limit` bytes; a longer one is refused (and the connection
+/// dropped) without being read further.
+pub(crate) async fn read_limited(mut response: Response, limit: usize) -> Result<Vec<u8>> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(ClientError::TooLarge { limit });
+    }
+    let mut out = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(ClientError::from_body)? {
+        if out.len() + chunk.len() > limit {
+            return Err(ClientError::TooLarge { limit });
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+/// The answer's content type, when it names one.
+fn content_type(response: &Response) -> Option<String> {
+    response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
 }
 
 /// A path segment, percent-encoded so that an id can never change the path.

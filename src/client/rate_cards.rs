@@ -2,8 +2,11 @@
 
 use reqwest::Method;
 
-use super::{ApiClient, ClientError, Result, seg};
+use super::{ApiClient, ClientError, Result, read_limited, seg};
 use crate::model::*;
+
+/// The largest CSV export read: as large as the largest import the console sends.
+const MAX_EXPORT: usize = 64 * 1024 * 1024;
 
 impl ApiClient {
     pub async fn list_rate_cards(
@@ -59,7 +62,9 @@ impl ApiClient {
             .query(filter)
             .query(&[("format", "csv")]);
         let response = Self::send(rb).await?;
-        response.text().await.map_err(ClientError::from_reqwest)
+        let bytes = read_limited(response, MAX_EXPORT).await?;
+        String::from_utf8(bytes)
+            .map_err(|_| ClientError::Decode("the CSV is not UTF-8 text".into()))
     }
 
     /// Replaces a carrier card's rates with the CSV `body`.

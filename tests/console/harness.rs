@@ -96,14 +96,23 @@ impl Console {
         store: Arc<CredentialStore>,
         page_size: Option<i64>,
     ) -> Console {
+        Console::attach_client(ApiClient::new(url).unwrap(), email, store, page_size)
+    }
+
+    /// A console talking through a prepared client (short time-outs, for a server that stalls).
+    pub fn attach_client(
+        client: ApiClient,
+        email: Option<String>,
+        store: Arc<CredentialStore>,
+        page_size: Option<i64>,
+    ) -> Console {
         let (tx, rx) = unbounded_channel();
         let profile = ProfileInfo {
             name: "test".into(),
-            server: url.to_string(),
+            server: client.base_url().to_string(),
             production: false,
             email,
         };
-        let client = ApiClient::new(url).unwrap();
         let mut runner = Runner::new(client, tx, store, "test".into());
         if let Some(rows) = page_size {
             runner = runner.with_page_size(rows);
@@ -145,6 +154,19 @@ impl Console {
                 .expect("a request answered within 30 s")
                 .expect("the channel stays open");
             let cmds = self.app.update(m);
+            self.run(cmds);
+        }
+    }
+
+    /// Handles messages as they come (answers, timers such as the retry after a lost connection)
+    /// until `done` holds; panics with the screen if it does not within `limit`.
+    pub async fn until(&mut self, limit: Duration, done: impl Fn(&App) -> bool) {
+        let deadline = tokio::time::Instant::now() + limit;
+        while !done(&self.app) {
+            let Ok(m) = tokio::time::timeout_at(deadline, self.rx.recv()).await else {
+                panic!("not so within {limit:?}:\n{}", self.screen(110, 30));
+            };
+            let cmds = self.app.update(m.expect("the channel stays open"));
             self.run(cmds);
         }
     }

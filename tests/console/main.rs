@@ -3,6 +3,7 @@
 
 mod forms;
 mod harness;
+mod hostile;
 mod moves;
 mod rate_cards;
 mod view_as;
