@@ -15,6 +15,7 @@ mod errors;
 mod instances;
 mod levels;
 mod migrate_store;
+mod model;
 mod moves;
 mod openapi;
 mod races;
