@@ -77,7 +77,12 @@ impl ClientError {
                 _ => break,
             }
         }
-        let bytes = &bytes[..bytes.len().min(MAX_ERROR_BODY)];
+        ClientError::from_error_body(status, &bytes[..bytes.len().min(MAX_ERROR_BODY)])
+    }
+
+    /// The error a refusal's body describes, or a plain one when the body is not the API's error
+    /// shape. Public so that it can be fuzzed on its own.
+    pub fn from_error_body(status: u16, bytes: &[u8]) -> ClientError {
         match serde_json::from_slice::<ErrorBody>(bytes) {
             Ok(body) => ClientError::Api { status, body },
             Err(_) => ClientError::Api {

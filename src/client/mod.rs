@@ -100,7 +100,7 @@ impl ApiClient {
         let response = Self::send(rb).await?;
         let kind = content_type(&response);
         let bytes = read_limited(response, MAX_ANSWER).await?;
-        serde_json::from_slice(&bytes).map_err(|e| ClientError::undecodable(&e, kind.as_deref()))
+        decode_answer(&bytes, kind.as_deref())
     }
 
     async fn empty(rb: RequestBuilder) -> Result<()> {
@@ -424,6 +424,13 @@ fn content_type(response: &Response) -> Option<String> {
                 .trim()
                 .to_ascii_lowercase()
         })
+}
+
+/// Decodes a successful answer's body into the type the caller expects; anything else becomes a
+/// [`ClientError`] that says what was wrong without quoting the server. Public so that it can be
+/// fuzzed on its own.
+pub fn decode_answer<T: DeserializeOwned>(bytes: &[u8], content_type: Option<&str>) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| ClientError::undecodable(&e, content_type))
 }
 
 /// A path segment, percent-encoded so that an id can never change the path.

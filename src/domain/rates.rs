@@ -273,7 +273,7 @@ pub fn to_csv(rates: &[Rate]) -> String {
     let mut out = String::from(CSV_HEADER);
     out.push('\n');
     for r in rates {
-        let dest = if r.destination.contains([',', '"', '\n']) {
+        let dest = if r.destination.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", r.destination.replace('"', "\"\""))
         } else {
             r.destination.clone()

@@ -29,11 +29,14 @@ impl Backend {
     }
 
     /// What a capacity check appends to lock the rows it reads until commit. SQLite needs
-    /// nothing: its write transactions are `BEGIN IMMEDIATE` on a single writer connection.
+    /// nothing: its write transactions are `BEGIN IMMEDIATE` on a single writer connection. On
+    /// PostgreSQL `NO KEY UPDATE` serializes the checks without blocking the foreign-key checks of
+    /// rows that point at the locked one (a new dealer's closure rows point at every ancestor),
+    /// which `FOR UPDATE` would turn into deadlocks.
     pub fn lock_rows(self) -> &'static str {
         match self {
             Backend::Sqlite => "",
-            Backend::Postgres => " FOR UPDATE",
+            Backend::Postgres => " FOR NO KEY UPDATE",
         }
     }
 }
@@ -161,7 +164,7 @@ impl SqlStore {
         if self.backend == Backend::Postgres {
             Sql::new(&format!("SELECT id FROM {table} WHERE id = "))
                 .bind(id)
-                .push(" FOR UPDATE")
+                .push(Backend::Postgres.lock_rows())
                 .fetch_optional(&mut **tx)
                 .await?;
         }
