@@ -146,3 +146,14 @@ async fn me_describes_the_session() {
     assert_eq!(me.groups[0].name, "Dealer administrator");
 }
 }
+
+on_both_backends! {
+#[tokio::test]
+async fn an_expired_session_token_is_refused() {
+    // A zero-hour lifetime: every session has expired by its next request.
+    let app = TestApp::start_with(|c| c.session_hours = 0).await;
+    let login = app.anon().login(ADMIN_EMAIL, PASSWORD).await.unwrap();
+    let e = expect_err(app.anon().with_token(login.token).me().await, 401, "unauthenticated");
+    assert!(!e.to_string().is_empty());
+}
+}
