@@ -130,7 +130,7 @@ async fn simultaneous_edits_with_one_version_let_exactly_one_through() {
                 .update_user(&user_id, Some(version), &UserPatch { display_name: Some(format!("Name {i}")), ..UserPatch::default() })
                 .await;
             let g = admin
-                .update_group(&group_id, Some(group_version), &GroupPatch { name: Some(format!("Group {i}")), ..GroupPatch::default() })
+                .update_group(&group_id, Some(group_version), &GroupPatch { name: Some(format!("Edited group {i}")), ..GroupPatch::default() })
                 .await;
             (u, g)
         }
