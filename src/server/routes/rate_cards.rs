@@ -10,7 +10,6 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::IntoParams;
 
-use crate::domain::money::Money;
 use crate::domain::rates::{self, Rate};
 use crate::model::*;
 use crate::server::auth::Caller;
@@ -320,32 +319,30 @@ pub async fn preview(
     visible_card(&st, &caller, &req.parent_card_id).await?;
     caller.require_crud(Area::RateCards, Action::Read)?;
     let markup = parse_markup(&req.markup).map_err(ApiError::from)?;
-    let pairs = st
+    // The parent's rates, as the caller sees them, are the new card's costs.
+    let costs: Vec<Rate> = st
         .store
-        .preview_markup(&caller.scope, &req.parent_card_id, markup)
-        .await?;
-    let row = |(cost, sell): &(Rate, Rate)| {
+        .all_rates(&caller.scope, &req.parent_card_id, None)
+        .await?
+        .into_iter()
+        .map(|p| p.sell)
+        .collect();
+    let row = |cost: &Rate| {
         PricedRate {
-            sell: sell.clone(),
+            sell: markup.derive(cost),
             cost: Some(cost.clone()),
         }
         .to_row()
     };
-    let margin = |(cost, sell): &(Rate, Rate)| Money(sell.rate.micros() - cost.rate.micros());
-    let below: Vec<&(Rate, Rate)> = pairs
-        .iter()
-        .filter(|(cost, sell)| sell.rate < cost.rate || sell.connection_fee < cost.connection_fee)
-        .collect();
+    let below = rates::below_cost(&costs, markup);
+    let lowest = rates::lowest_margin(&costs, markup)
+        .and_then(|(prefix, _)| costs.iter().find(|c| c.prefix == prefix));
     Ok(Json(MarkupPreview {
-        rate_count: pairs.len() as i64,
-        sample: pairs.iter().take(PREVIEW_SAMPLE).map(row).collect(),
-        lowest_margin: pairs.iter().min_by_key(|p| margin(p)).map(row),
+        rate_count: costs.len() as i64,
+        sample: costs.iter().take(PREVIEW_SAMPLE).map(row).collect(),
+        lowest_margin: lowest.map(row),
         below_cost_count: below.len() as i64,
-        below_cost_prefixes: below
-            .iter()
-            .take(PREVIEW_PREFIXES)
-            .map(|(c, _)| c.prefix.clone())
-            .collect(),
+        below_cost_prefixes: below.into_iter().take(PREVIEW_PREFIXES).collect(),
     }))
 }
 

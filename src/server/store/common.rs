@@ -222,9 +222,10 @@ pub fn push_after_cursor(
     Ok(())
 }
 
-/// What a list reads: the whole SELECT, the FROM to count over, and the columns it pages by.
+/// What a list reads: the whole SELECT (with any values it binds), the FROM to count over, and
+/// the columns it pages by.
 pub struct Listing<'a> {
-    pub select: &'a str,
+    pub select: Sql,
     pub count_from: &'a str,
     pub key: &'a str,
     pub id: &'a str,
@@ -246,7 +247,7 @@ pub async fn fetch_page(
     .fetch_one(pool)
     .await?
     .int("n")?;
-    let mut s = Sql::new(listing.select);
+    let mut s = listing.select.clone();
     s.append(filter);
     push_after_cursor(&mut s, page.cursor.as_deref(), listing.key, listing.id)?;
     s.push(&format!(" ORDER BY {}, {} LIMIT ", listing.key, listing.id))

@@ -162,7 +162,7 @@ impl DealerStore for SqlStore {
         );
         let select = dealer_select();
         let listing = Listing {
-            select: &select,
+            select: Sql::new(&select),
             count_from: "dealers d",
             key: "d.name",
             id: "d.id",

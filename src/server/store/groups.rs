@@ -101,7 +101,7 @@ impl GroupStore for SqlStore {
         }
         push_search(&mut filter, page.q.as_deref(), &["g.name", "g.description"]);
         let listing = Listing {
-            select: GROUP_SELECT,
+            select: Sql::new(GROUP_SELECT),
             count_from: "perm_groups g",
             key: "g.name",
             id: "g.id",

@@ -498,13 +498,6 @@ pub trait RateCardStore: Send + Sync {
         id: &str,
         to: &RateCardAssignment,
     ) -> StoreResult<RateCard>;
-    /// Each rate of a parent card as cost, beside what `markup` would sell it at.
-    async fn preview_markup(
-        &self,
-        scope: &Scope,
-        parent_id: &str,
-        markup: crate::domain::rates::Markup,
-    ) -> StoreResult<Vec<(crate::domain::rates::Rate, crate::domain::rates::Rate)>>;
     /// Plans a tenant move and, with `execute`, makes it in the same transaction.
     async fn move_tenant(
         &self,

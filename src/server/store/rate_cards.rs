@@ -621,10 +621,13 @@ impl RateCardStore for SqlStore {
             }
         }
         push_search(&mut filter, page.q.as_deref(), &["c.name"]);
-        // The select carries bound values of its own: page over the whole statement.
-        let mut full = card_select(scope);
-        full.append(&filter);
-        let (rows, total, more) = fetch_page_bound(&self.read, &full, &filter, page).await?;
+        let listing = Listing {
+            select: card_select(scope),
+            count_from: "rate_cards c",
+            key: "c.name",
+            id: "c.id",
+        };
+        let (rows, total, more) = fetch_page(&self.read, &listing, &filter, page).await?;
         let mut cards = rows
             .iter()
             .map(card_from_row)
@@ -1175,47 +1178,4 @@ impl RateCardStore for SqlStore {
         self.plan_move(scope, actor, id, mv, if_version, execute)
             .await
     }
-
-    async fn preview_markup(
-        &self,
-        scope: &Scope,
-        parent_id: &str,
-        markup: Markup,
-    ) -> StoreResult<Vec<(Rate, Rate)>> {
-        let mut conn = self.read.acquire().await?;
-        let parent = self
-            .card_in(&mut *conn, scope, parent_id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        Ok(self
-            .priced_rates(&mut conn, &parent, None)
-            .await?
-            .into_iter()
-            .map(|p| {
-                let sell = markup.derive(&p.sell);
-                (p.sell, sell)
-            })
-            .collect())
-    }
-}
-
-/// Pages a statement whose select part binds values of its own (the scope in the columns).
-async fn fetch_page_bound(
-    pool: &sqlx::AnyPool,
-    full: &Sql,
-    filter: &Sql,
-    page: &PageRequest,
-) -> StoreResult<(Vec<sqlx::any::AnyRow>, i64, bool)> {
-    let total = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM rate_cards c")
-        .append(filter)
-        .fetch_one(pool)
-        .await?
-        .int("n")?;
-    let mut s = full.clone();
-    push_after_cursor(&mut s, page.cursor.as_deref(), "c.name", "c.id")?;
-    s.push(" ORDER BY c.name, c.id LIMIT ").bind(page.limit + 1);
-    let mut rows = s.fetch_all(pool).await?;
-    let more = rows.len() as i64 > page.limit;
-    rows.truncate(page.limit as usize);
-    Ok((rows, total, more))
 }

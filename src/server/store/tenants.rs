@@ -223,7 +223,7 @@ impl TenantStore for SqlStore {
         push_search(&mut filter, page.q.as_deref(), &["t.name", "t.domain"]);
         let select = tenant_select();
         let listing = Listing {
-            select: &select,
+            select: Sql::new(&select),
             count_from: "tenants t",
             key: "t.name",
             id: "t.id",

@@ -196,7 +196,7 @@ impl UserStore for SqlStore {
             &["u.email", "u.display_name"],
         );
         let listing = Listing {
-            select: USER_SELECT,
+            select: Sql::new(USER_SELECT),
             count_from: "users u",
             key: "u.email",
             id: "u.id",
