@@ -1,0 +1,332 @@
+//! Rate card rows and what a caller may know of them: visibility (owned inside the scope, or
+//! handed to the caller's own dealer as a provider card), the stored markup, and the checks of who
+//! may use a card.
+
+use serde_json::json;
+use sqlx::{Any, Transaction};
+
+use crate::domain::money::Money;
+use crate::domain::rates::Markup;
+use crate::domain::validate::FieldError;
+use crate::model::*;
+use crate::server::store::common::*;
+use crate::server::store::rows::RowExt;
+use crate::server::store::sql::Sql;
+use crate::server::store::{Refusal, Scope, SqlStore, StoreError, StoreResult};
+
+/// A card row with what the caller may know of it.
+pub(in crate::server::store) struct CardRow {
+    pub card: RateCard,
+    /// Owned inside the caller's scope (else handed to the caller's dealer from above).
+    pub owned: bool,
+    pub owner_id: String,
+    pub root_id: String,
+    pub parent_id: Option<String>,
+    pub markup: Option<Markup>,
+}
+
+pub(in crate::server::store) fn card_select(scope: &Scope) -> Sql {
+    let mut s = Sql::new(
+        "SELECT c.id, c.name, c.currency, c.dealer_id, d.name AS dealer_name, c.parent_id, \
+         p.name AS parent_name, c.root_id, root.rate_count, c.markup_type, c.markup_value, \
+         c.allow_below_cost, c.created_at, c.updated_at, c.version, \
+         (CASE WHEN ",
+    );
+    push_in_scope(&mut s, scope, "c.dealer_id");
+    s.push(" THEN 1 ELSE 0 END) AS owned, (SELECT CAST(COUNT(*) AS BIGINT) FROM tenants tc WHERE tc.rate_card_id = c.id AND ");
+    push_in_scope(&mut s, scope, "tc.dealer_id");
+    s.push(
+        ") AS tenant_count \
+         FROM rate_cards c JOIN dealers d ON d.id = c.dealer_id \
+         JOIN rate_cards root ON root.id = c.root_id \
+         LEFT JOIN rate_cards p ON p.id = c.parent_id",
+    );
+    s
+}
+
+/// `(owned in scope OR handed to the scope's dealer)`.
+pub(in crate::server::store) fn push_visible(s: &mut Sql, scope: &Scope) {
+    s.push("(");
+    push_in_scope(s, scope, "c.dealer_id");
+    s.push(
+        " OR EXISTS (SELECT 1 FROM rate_card_dealers h WHERE h.card_id = c.id AND h.dealer_id = ",
+    )
+    .bind(scope.dealer_id())
+    .push("))");
+}
+
+pub(in crate::server::store) fn markup_of(
+    kind: Option<String>,
+    value: Option<i64>,
+) -> StoreResult<Option<Markup>> {
+    Ok(match (kind.as_deref(), value) {
+        (None, _) => None,
+        (Some("percent"), Some(v)) => Some(Markup::Percent(v)),
+        (Some("relative"), Some(v)) => Some(Markup::Relative(Money(v))),
+        (Some("absolute"), Some(v)) => Some(Markup::Absolute(Money(v))),
+        (Some(other), _) => return Err(StoreError::Corrupt(format!("markup `{other}`"))),
+    })
+}
+
+pub(in crate::server::store) fn markup_columns(m: Markup) -> (&'static str, i64) {
+    match m {
+        Markup::Percent(v) => ("percent", v),
+        Markup::Relative(v) => ("relative", v.micros()),
+        Markup::Absolute(v) => ("absolute", v.micros()),
+    }
+}
+
+pub(in crate::server::store) fn markup_rule(m: Markup) -> MarkupRule {
+    let (kind, value) = markup_columns(m);
+    MarkupRule {
+        kind: match kind {
+            "percent" => MarkupType::Percent,
+            "relative" => MarkupType::Relative,
+            _ => MarkupType::Absolute,
+        },
+        value: Money(value).to_string(),
+    }
+}
+
+/// Checks a markup as the API sends it.
+pub fn parse_markup(rule: &MarkupRule) -> Result<Markup, FieldError> {
+    let m = Markup::parse(rule.kind.as_str(), &rule.value)
+        .map_err(|why| FieldError::new("markup", why))?;
+    let limit = Money::parse("1000000").map_err(|e| FieldError::new("markup", e.to_string()))?;
+    let value = match m {
+        Markup::Percent(p) => Money(p),
+        Markup::Relative(v) | Markup::Absolute(v) => v,
+    };
+    if value.micros().abs() > limit.micros() {
+        return Err(FieldError::new("markup", "is larger than 1000000"));
+    }
+    match m {
+        Markup::Percent(p) if p <= -100 * crate::domain::money::MICROS => Err(FieldError::new(
+            "markup",
+            "a percent markup must stay above -100",
+        )),
+        Markup::Absolute(v) if v.micros() < 0 => Err(FieldError::new(
+            "markup",
+            "an absolute price cannot be negative",
+        )),
+        _ => Ok(m),
+    }
+}
+
+pub(in crate::server::store) fn card_from_row(row: &sqlx::any::AnyRow) -> StoreResult<CardRow> {
+    let owned = row.flag("owned")?;
+    let parent_id = row.opt_text("parent_id")?;
+    let markup = markup_of(row.opt_text("markup_type")?, row.opt_int("markup_value")?)?;
+    let kind = if !owned {
+        RateCardKind::Provider
+    } else if parent_id.is_none() {
+        RateCardKind::Carrier
+    } else {
+        RateCardKind::Customer
+    };
+    let card = RateCard {
+        id: row.text("id")?,
+        kind,
+        name: row.text("name")?,
+        currency: row.text("currency")?,
+        dealer_id: owned.then(|| row.text("dealer_id")).transpose()?,
+        dealer_name: owned.then(|| row.text("dealer_name")).transpose()?,
+        parent_card_id: if owned { parent_id.clone() } else { None },
+        parent_card_name: if owned {
+            row.opt_text("parent_name")?
+        } else {
+            None
+        },
+        markup: if owned { markup.map(markup_rule) } else { None },
+        allow_below_cost: owned && row.flag("allow_below_cost")?,
+        rate_count: row.int("rate_count")?,
+        assigned_dealers: Vec::new(),
+        tenant_count: row.int("tenant_count")?,
+        created_at: row.time("created_at")?,
+        updated_at: row.time("updated_at")?,
+        version: row.int("version")?,
+    };
+    Ok(CardRow {
+        card,
+        owned,
+        owner_id: row.text("dealer_id")?,
+        root_id: row.text("root_id")?,
+        parent_id,
+        markup,
+    })
+}
+
+pub(in crate::server::store) fn snapshot(c: &CardRow) -> serde_json::Value {
+    json!({
+        "name": c.card.name, "currency": c.card.currency, "dealer_id": c.owner_id,
+        "parent_card_id": c.parent_id, "markup": c.markup.map(markup_rule),
+        "allow_below_cost": c.card.allow_below_cost,
+    })
+}
+
+/// Checks an ISO 4217-like currency code.
+pub(in crate::server::store) fn currency(code: Option<&str>) -> Result<String, FieldError> {
+    let c = code.unwrap_or("").trim().to_ascii_uppercase();
+    if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()) {
+        Ok(c)
+    } else {
+        Err(FieldError::new(
+            "currency",
+            "must be a three-letter code such as USD",
+        ))
+    }
+}
+
+impl SqlStore {
+    pub(in crate::server::store) async fn card_in<'e, E>(
+        &self,
+        e: E,
+        scope: &Scope,
+        id: &str,
+    ) -> StoreResult<Option<CardRow>>
+    where
+        E: sqlx::Executor<'e, Database = Any>,
+    {
+        let mut s = card_select(scope);
+        s.push(" WHERE c.id = ").bind(id).push(" AND ");
+        push_visible(&mut s, scope);
+        let Some(row) = s.fetch_optional(e).await? else {
+            return Ok(None);
+        };
+        card_from_row(&row).map(Some)
+    }
+
+    pub(in crate::server::store) async fn with_assignments(
+        &self,
+        cards: &mut [CardRow],
+    ) -> StoreResult<()> {
+        let owned: Vec<&str> = cards
+            .iter()
+            .filter(|c| c.owned)
+            .map(|c| c.card.id.as_str())
+            .collect();
+        if owned.is_empty() {
+            return Ok(());
+        }
+        let mut s = Sql::new(
+            "SELECT a.card_id, d.id, d.name FROM rate_card_dealers a JOIN dealers d ON d.id = a.dealer_id \
+             WHERE a.card_id IN (",
+        );
+        for (i, id) in owned.iter().enumerate() {
+            if i > 0 {
+                s.push(", ");
+            }
+            s.bind(*id);
+        }
+        s.push(") ORDER BY d.name, d.id");
+        for row in s.fetch_all(&self.read).await? {
+            let card_id = row.text("card_id")?;
+            if let Some(c) = cards.iter_mut().find(|c| c.card.id == card_id) {
+                c.card.assigned_dealers.push(NamedRef {
+                    id: row.text("id")?,
+                    name: row.text("name")?,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `dealer_id` may bill with or derive from the card: it owns it, or it was handed
+    /// the card.
+    pub(in crate::server::store) async fn usable_by(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        card: &CardRow,
+        dealer_id: &str,
+    ) -> StoreResult<bool> {
+        if card.owner_id == dealer_id {
+            return Ok(true);
+        }
+        Ok(
+            Sql::new("SELECT 1 AS x FROM rate_card_dealers WHERE card_id = ")
+                .bind(card.card.id.as_str())
+                .push(" AND dealer_id = ")
+                .bind(dealer_id)
+                .fetch_optional(&mut **tx)
+                .await?
+                .is_some(),
+        )
+    }
+
+    /// A card the caller may bill a tenant of `dealer_id` with: 404 when not visible, 422 when
+    /// the dealer may not use it.
+    pub(in crate::server::store) async fn card_for_tenant(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        card_id: &str,
+        dealer_id: &str,
+        dealer_name: &str,
+    ) -> StoreResult<CardRow> {
+        let card = self
+            .card_in(&mut **tx, scope, card_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if card.parent_id.is_none() {
+            return Err(FieldError::new(
+                "rate_card_id",
+                format!(
+                    "names the carrier card {}: derive a customer card from it to bill tenants",
+                    card.card.name
+                ),
+            )
+            .into());
+        }
+        if !self.usable_by(tx, &card, dealer_id).await? {
+            return Err(FieldError::new(
+                "rate_card_id",
+                format!(
+                    "names {}, which {dealer_name} neither owns nor was handed",
+                    card.card.name
+                ),
+            )
+            .into());
+        }
+        Ok(card)
+    }
+
+    pub(in crate::server::store) async fn owned_card(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        id: &str,
+    ) -> StoreResult<CardRow> {
+        self.lock_row(tx, "rate_cards", id).await?;
+        let card = self
+            .card_in(&mut **tx, scope, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if !card.owned {
+            return Err(Refusal::Forbidden(
+                "this is your provider card: only the dealer above you can change it".into(),
+            )
+            .into());
+        }
+        Ok(card)
+    }
+
+    pub(in crate::server::store) async fn reload(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        scope: &Scope,
+        id: &str,
+    ) -> StoreResult<CardRow> {
+        self.card_in(&mut **tx, scope, id)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub(in crate::server::store) async fn finish(
+        &self,
+        mut card: CardRow,
+    ) -> StoreResult<RateCard> {
+        self.with_assignments(std::slice::from_mut(&mut card))
+            .await?;
+        Ok(card.card)
+    }
+}
