@@ -13,11 +13,14 @@
 #[path = "support/backend.rs"]
 #[allow(dead_code)]
 mod backend;
+#[path = "support/paging.rs"]
+mod paging;
 
 use dealerctl::client::{ApiClient, ClientError};
 use dealerctl::domain::policy::PlatformPolicy;
 use dealerctl::model::*;
 use dealerctl::server::store::SqlStore;
+use paging::every_page;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::{BTreeMap, BTreeSet};
@@ -747,9 +750,13 @@ struct Report {
 /// listed state as the base of the next round.
 async fn verify(client: &ApiClient, world: &Mutex<World>) -> Report {
     let dealers =
-        all(|p| async move { client.list_dealers(&DealerFilter::default(), &p).await }).await;
+        every_page(|p| async move { client.list_dealers(&DealerFilter::default(), &p).await })
+            .await
+            .unwrap();
     let tenants =
-        all(|p| async move { client.list_tenants(&TenantFilter::default(), &p).await }).await;
+        every_page(|p| async move { client.list_tenants(&TenantFilter::default(), &p).await })
+            .await
+            .unwrap();
     let mut w = world.lock().unwrap();
     let mut report = Report::default();
     let provider_id = w.provider_id.clone();
@@ -858,27 +865,4 @@ fn compare<S: Clone + PartialEq + std::fmt::Debug>(
         .iter()
         .map(|(id, (version, state))| (id.clone(), Tracked::new(*version, state.clone(), 0)))
         .collect();
-}
-
-async fn all<T, F, Fut>(fetch: F) -> Vec<T>
-where
-    F: Fn(PageParams) -> Fut,
-    Fut: std::future::Future<Output = Result<Page<T>, ClientError>>,
-{
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let p = fetch(PageParams {
-            limit: Some(1000),
-            cursor: cursor.clone(),
-            ..PageParams::default()
-        })
-        .await
-        .unwrap();
-        out.extend(p.items);
-        cursor = p.next_cursor;
-        if cursor.is_none() {
-            return out;
-        }
-    }
 }

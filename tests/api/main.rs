@@ -4,6 +4,8 @@
 #[macro_use]
 mod backend;
 mod helpers;
+#[path = "../support/paging.rs"]
+mod paging;
 
 mod activation;
 mod audit;

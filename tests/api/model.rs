@@ -8,6 +8,7 @@
 //! backend) and `DEALERCTL_MODEL_SEED` replays a run; the seed is printed.
 
 use crate::helpers::*;
+use crate::paging::every_page;
 use dealerctl::client::{ApiClient, ClientError};
 use dealerctl::model::*;
 use rand::rngs::StdRng;
@@ -104,25 +105,10 @@ fn check<T: std::fmt::Debug>(
 }
 
 async fn listed(client: &ApiClient) -> Result<BTreeSet<String>, ClientError> {
-    let mut out = BTreeSet::new();
-    let mut cursor = None;
-    loop {
-        let p = client
-            .list_tenants(
-                &TenantFilter::default(),
-                &PageParams {
-                    limit: Some(1000),
-                    cursor: cursor.clone(),
-                    ..PageParams::default()
-                },
-            )
+    let tenants =
+        every_page(|p| async move { client.list_tenants(&TenantFilter::default(), &p).await })
             .await?;
-        out.extend(p.items.into_iter().map(|t| t.id));
-        cursor = p.next_cursor;
-        if cursor.is_none() {
-            return Ok(out);
-        }
-    }
+    Ok(tenants.into_iter().map(|t| t.id).collect())
 }
 
 async fn by_id_matches_list(step: usize, actors: &[Actor], model: &Model, ids: &[String]) {

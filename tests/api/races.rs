@@ -3,6 +3,7 @@
 //! that must match every dealer's capacity report and the store's own invariant checks.
 
 use crate::helpers::*;
+use crate::paging::every_page;
 use dealerctl::client::{ApiClient, ClientError};
 use dealerctl::domain::policy::PlatformPolicy;
 use dealerctl::model::*;
@@ -30,29 +31,6 @@ fn seed() -> u64 {
         .unwrap_or_else(rand::random);
     println!("race seed {seed} (replay with DEALERCTL_RACE_SEED={seed})");
     seed
-}
-
-async fn all<T, F, Fut>(fetch: F) -> Vec<T>
-where
-    F: Fn(PageParams) -> Fut,
-    Fut: std::future::Future<Output = Result<Page<T>, ClientError>>,
-{
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let p = fetch(PageParams {
-            limit: Some(1000),
-            cursor: cursor.clone(),
-            ..PageParams::default()
-        })
-        .await
-        .unwrap();
-        out.extend(p.items);
-        cursor = p.next_cursor;
-        if cursor.is_none() {
-            return out;
-        }
-    }
 }
 
 on_both_backends! {
@@ -156,16 +134,18 @@ async fn racing_capacity_operations_leave_every_count_exact() {
     assert!(accepted > 50, "only {accepted} operations went through");
 
     // The recount: every dealer's report against the rows listed.
-    let dealers = all(|p| {
+    let dealers = every_page(|p| {
         let c = app.admin.clone();
         async move { c.list_dealers(&DealerFilter::default(), &p).await }
     })
-    .await;
-    let tenants = all(|p| {
+    .await
+    .unwrap();
+    let tenants = every_page(|p| {
         let c = app.admin.clone();
         async move { c.list_tenants(&TenantFilter::default(), &p).await }
     })
-    .await;
+    .await
+    .unwrap();
     for d in &dealers {
         let cap = app.admin.capacity(&d.id).await.unwrap();
         let own: Vec<&Tenant> = tenants.iter().filter(|t| t.dealer_id == d.id).collect();
