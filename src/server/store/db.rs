@@ -39,6 +39,14 @@ impl Backend {
             Backend::Postgres => " FOR NO KEY UPDATE",
         }
     }
+    /// The prefix that keeps a column's index out of a plan (SQLite's unary `+`); PostgreSQL
+    /// chooses from its statistics and needs none.
+    pub fn no_index_prefix(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "+",
+            Backend::Postgres => "",
+        }
+    }
 }
 
 /// The SQL implementation of every store trait.

@@ -205,22 +205,36 @@ impl TenantStore for SqlStore {
         f: &TenantFilter,
         page: &PageRequest,
     ) -> StoreResult<Page<Tenant>> {
-        let mut filter = Sql::new(" WHERE ");
-        push_in_scope(&mut filter, scope, "t.dealer_id");
-        if let Some(d) = &f.dealer_id {
-            if f.subtree.unwrap_or(true) {
-                filter
-                    .push(" AND EXISTS (SELECT 1 FROM dealer_tree sd WHERE sd.ancestor = ")
-                    .bind(d)
-                    .push(" AND sd.descendant = t.dealer_id)");
+        // The same filter twice: one that lets the database walk the dealers in scope, one that
+        // checks rows as it walks the list's order (see `fetch_page_scoped`).
+        let build = |checked: bool| {
+            let plus = if checked {
+                self.backend().no_index_prefix()
             } else {
-                filter.push(" AND t.dealer_id = ").bind(d);
+                ""
+            };
+            let mut filter = Sql::new(" WHERE ");
+            if checked {
+                push_in_scope_checked(&mut filter, self.backend(), scope, "t.dealer_id");
+            } else {
+                push_in_scope(&mut filter, scope, "t.dealer_id");
             }
-        }
-        if let Some(e) = f.enabled {
-            filter.push(" AND t.enabled = ").bind(e);
-        }
-        push_search(&mut filter, page.q.as_deref(), &["t.name", "t.domain"]);
+            if let Some(d) = &f.dealer_id {
+                if f.subtree.unwrap_or(true) {
+                    filter
+                        .push(&format!(" AND {plus}t.dealer_id IN (SELECT sd.descendant FROM dealer_tree sd WHERE sd.ancestor = "))
+                        .bind(d)
+                        .push(")");
+                } else {
+                    filter.push(" AND t.dealer_id = ").bind(d);
+                }
+            }
+            if let Some(e) = f.enabled {
+                filter.push(" AND t.enabled = ").bind(e);
+            }
+            push_search(&mut filter, page.q.as_deref(), &["t.name", "t.domain"]);
+            filter
+        };
         let select = tenant_select();
         let listing = Listing {
             select: Sql::new(&select),
@@ -228,7 +242,8 @@ impl TenantStore for SqlStore {
             key: "t.name",
             id: "t.id",
         };
-        let (rows, total, more) = fetch_page(&self.read, &listing, &filter, page).await?;
+        let (rows, total, more) =
+            fetch_page_scoped(&self.read, &listing, &build(false), &build(true), page).await?;
         let items = rows
             .iter()
             .map(tenant_from_row)

@@ -1,0 +1,207 @@
+//! Server benchmarks at a million tenants: each operation under open-loop load at fixed rates
+//! from this process against the real server binary on loopback, beside the same work done
+//! directly in SQL on the same store (the overhead ratio). Writes a table to
+//! `target/bench/server-results.md`.
+//!
+//! `cargo bench --bench server` (first run builds the store: `benches/make-store`).
+//! `DEALERCTL_BENCH_TENANTS` (default 1,000,000) and `DEALERCTL_BENCH_SECONDS` (per rate, default 5).
+
+mod load;
+mod raw;
+mod setup;
+mod stats;
+mod wrk;
+
+use load::fixed_rate;
+use stats::{Figures, ms};
+use std::fmt::Write as _;
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// One line of the results: an operation, its reference, and the server at each rate.
+struct Line {
+    name: &'static str,
+    reference: Figures,
+    runs: Vec<(u32, Figures)>,
+}
+
+fn table(lines: &[Line]) -> String {
+    let mut out = String::from(
+        "| operation | SQL p50 / p99 ms (ops/s, 1 connection) | offered rate/s | server p50 / p99 ms | served/s | errors | p50 ratio |\n|---|---|---|---|---|---|---|\n",
+    );
+    for l in lines {
+        for (i, (rate, f)) in l.runs.iter().enumerate() {
+            let reference = if i == 0 {
+                format!(
+                    "{} / {} ({:.0})",
+                    ms(l.reference.p50),
+                    ms(l.reference.p99),
+                    l.reference.per_second
+                )
+            } else {
+                String::new()
+            };
+            let ratio = f.p50.as_secs_f64() / l.reference.p50.as_secs_f64().max(1e-9);
+            let _ = writeln!(
+                out,
+                "| {} | {reference} | {rate} | {} / {} | {:.0} | {} | {ratio:.1}× |",
+                if i == 0 { l.name } else { "" },
+                ms(f.p50),
+                ms(f.p99),
+                f.per_second,
+                f.errors
+            );
+        }
+    }
+    out
+}
+
+/// The server's answers at each rate, with a client that keeps connections open.
+async fn at_rates(
+    rates: &[u32],
+    seconds: u32,
+    request: impl Fn(u64) -> reqwest::RequestBuilder,
+) -> Vec<(u32, Figures)> {
+    let mut runs = Vec::new();
+    for &rate in rates {
+        let f = fixed_rate(rate, seconds, &request).await;
+        eprintln!(
+            "  {rate}/s: p50 {} ms, p99 {} ms, {} errors",
+            ms(f.p50),
+            ms(f.p99),
+            f.errors
+        );
+        runs.push((rate, f));
+    }
+    runs
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    if std::env::args().any(|a| a == "--list") {
+        return Ok(());
+    }
+    let tenants = env_or("DEALERCTL_BENCH_TENANTS", 1_000_000);
+    let seconds = env_or("DEALERCTL_BENCH_SECONDS", 5) as u32;
+    let dir = tempfile::tempdir()?;
+    let store = setup::fresh_store(tenants, dir.path())?;
+    let server = setup::serve(&store, dir.path()).await?;
+    let cast = setup::cast(&server).await?;
+    setup::make_room(&cast, 1_000_000).await?;
+    let api = format!("{}/api/v1", server.url);
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(512)
+        .build()?;
+    let as_reseller = |r: reqwest::RequestBuilder| r.bearer_auth(&cast.reseller_token);
+    let as_distributor = |r: reqwest::RequestBuilder| r.bearer_auth(&cast.distributor_token);
+    let (d, s, r, t) = (
+        &cast.distributor.id,
+        &cast.sub_distributor.id,
+        &cast.reseller.id,
+        &cast.tenant.id,
+    );
+    let mut sql = raw::connect(&store).await?;
+    let mut lines = Vec::new();
+
+    eprintln!("scoped tenant read by id (reseller)");
+    let reference = raw::tenant_by_id(&mut sql, 20_000, r, t).await;
+    let url = format!("{api}/tenants/{t}");
+    let runs = at_rates(&[1_000, 5_000, 10_000], seconds, |_| {
+        as_reseller(http.get(&url))
+    })
+    .await;
+    lines.push(Line {
+        name: "scoped tenant read by id",
+        reference,
+        runs,
+    });
+    let ceiling = wrk::ceiling(&url, &cast.reseller_token, 32, seconds);
+
+    eprintln!("a page of a reseller's tenants");
+    let reference = raw::tenant_page(&mut sql, 2_000, r).await;
+    let url = format!("{api}/tenants?limit=100");
+    let runs = at_rates(&[500, 2_000], seconds, |_| as_reseller(http.get(&url))).await;
+    lines.push(Line {
+        name: "page of a reseller's tenants (100)",
+        reference,
+        runs,
+    });
+
+    eprintln!("a page of a distributor's subtree");
+    let reference = raw::tenant_page(&mut sql, 50, d).await;
+    let runs = at_rates(&[20, 100], seconds, |_| as_distributor(http.get(&url))).await;
+    lines.push(Line {
+        name: "page of a distributor's subtree (100 of 50,000)",
+        reference,
+        runs,
+    });
+
+    eprintln!("capacity roll-up of a 50,000-tenant subtree");
+    let reference = raw::capacity(&mut sql, 50, d).await;
+    let url = format!("{api}/dealers/{d}/capacity");
+    let runs = at_rates(&[20, 100], seconds, |_| as_distributor(http.get(&url))).await;
+    lines.push(Line {
+        name: "capacity roll-up (distributor, 50,520 nodes)",
+        reference,
+        runs,
+    });
+
+    eprintln!("tree expansion");
+    let reference = raw::tree_level(&mut sql, 2_000, s).await;
+    let url = format!("{api}/tree?root={s}&depth=1");
+    let runs = at_rates(&[500, 2_000], seconds, |_| as_distributor(http.get(&url))).await;
+    lines.push(Line {
+        name: "tree expansion (a sub-distributor's 25 resellers)",
+        reference,
+        runs,
+    });
+
+    eprintln!("tenant creation");
+    let url = format!("{api}/tenants");
+    let stamp = std::process::id();
+    let runs = at_rates(&[100, 300, 1_000], seconds, |i| {
+        as_reseller(http.post(&url)).json(&serde_json::json!({
+            "dealer_id": r, "name": format!("load {stamp} {i}"),
+            "domain": format!("load{stamp}-{i}.bench.example"), "extensions": 4, "concurrent_calls": 2,
+        }))
+    })
+    .await;
+    let creation_runs = runs;
+
+    eprintln!("sign-in");
+    let url = format!("{api}/auth/login");
+    let body = serde_json::json!({ "email": cast.reseller_email, "password": setup::PASSWORD });
+    let sign_in_runs = at_rates(&[10, 30], seconds, |_| http.post(&url).json(&body)).await;
+    drop(server);
+
+    // The writers' references run with the server stopped, as the only writer.
+    let reference = raw::tenant_inserts(&mut sql, 2_000, r).await;
+    lines.push(Line {
+        name: "tenant creation (single-row insert per transaction)",
+        reference,
+        runs: creation_runs,
+    });
+    let reference = raw::password_checks(&mut sql, 20, &cast.reseller_email, setup::PASSWORD).await;
+    lines.push(Line {
+        name: "sign-in (argon2id check alone)",
+        reference,
+        runs: sign_in_runs,
+    });
+
+    let mut text = table(&lines);
+    if let Some((rate, p50, p99)) = ceiling {
+        let _ = writeln!(
+            text,
+            "\nScoped read by id, closed loop (wrk -t1 -c32, {seconds} s): {rate:.0} requests/s, p50 {p50}, p99 {p99}."
+        );
+    }
+    println!("{text}");
+    std::fs::create_dir_all("target/bench")?;
+    std::fs::write("target/bench/server-results.md", &text)?;
+    Ok(())
+}

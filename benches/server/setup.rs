@@ -1,0 +1,217 @@
+//! The benchmark's world: a copy of the generated 1,000,000-tenant store, the real server binary
+//! serving it on loopback as a separate process, and logins at a distributor and a reseller.
+
+use anyhow::{Context, bail};
+use dealerctl::client::ApiClient;
+use dealerctl::model::*;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+pub const ADMIN_EMAIL: &str = "bench@example.net";
+pub const ADMIN_PASSWORD: &str = "bench-password-1234";
+pub const PASSWORD: &str = "bench-login-password";
+
+/// The generated store (built once by `benches/make-store`), copied so that runs start alike.
+pub fn fresh_store(tenants: usize, dir: &Path) -> anyhow::Result<PathBuf> {
+    let out = Command::new("benches/make-store")
+        .arg(tenants.to_string())
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running benches/make-store")?;
+    if !out.status.success() {
+        bail!("benches/make-store failed");
+    }
+    let original = PathBuf::from(String::from_utf8(out.stdout)?.trim());
+    let copy = dir.join("store.db");
+    std::fs::copy(&original, &copy)?;
+    Ok(copy)
+}
+
+/// The server binary, running until dropped.
+pub struct Server {
+    child: Child,
+    pub url: String,
+    pub outbox: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub async fn serve(store: &Path, dir: &Path) -> anyhow::Result<Server> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let outbox = dir.join("outbox");
+    let child = Command::new(env!("CARGO_BIN_EXE_dealerctl"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .arg("--database")
+        .arg(format!("sqlite://{}", store.display()))
+        .arg("--mail-outbox")
+        .arg(&outbox)
+        .env("DEALERCTL_ADMIN_EMAIL", ADMIN_EMAIL)
+        .env("DEALERCTL_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting the server")?;
+    let server = Server {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        outbox,
+    };
+    let probe = ApiClient::new(&server.url)?;
+    for _ in 0..600 {
+        if probe.healthy().await {
+            return Ok(server);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    bail!("the server did not come up")
+}
+
+/// What the benchmarks act on: a distributor (a 50,000-tenant subtree), one of its
+/// sub-distributors, a reseller under that, a tenant of the reseller, and signed-in tokens.
+pub struct Cast {
+    pub admin: ApiClient,
+    pub distributor: Dealer,
+    pub sub_distributor: Dealer,
+    pub reseller: Dealer,
+    pub tenant: Tenant,
+    pub distributor_token: String,
+    pub reseller_token: String,
+    pub reseller_email: String,
+}
+
+async fn first(c: &ApiClient, filter: DealerFilter) -> anyhow::Result<Dealer> {
+    let page = PageParams {
+        limit: Some(1),
+        ..PageParams::default()
+    };
+    c.list_dealers(&filter, &page)
+        .await?
+        .items
+        .pop()
+        .context("no such dealer in the store")
+}
+
+pub async fn cast(server: &Server) -> anyhow::Result<Cast> {
+    let anon = ApiClient::new(&server.url)?;
+    let admin = anon.with_token(anon.login(ADMIN_EMAIL, ADMIN_PASSWORD).await?.token);
+    let distributor = first(
+        &admin,
+        DealerFilter {
+            level: Some(Level::Distributor),
+            ..DealerFilter::default()
+        },
+    )
+    .await?;
+    let sub_distributor = first(
+        &admin,
+        DealerFilter {
+            parent_id: Some(distributor.id.clone()),
+            ..DealerFilter::default()
+        },
+    )
+    .await?;
+    let reseller = first(
+        &admin,
+        DealerFilter {
+            parent_id: Some(sub_distributor.id.clone()),
+            ..DealerFilter::default()
+        },
+    )
+    .await?;
+    let filter = TenantFilter {
+        dealer_id: Some(reseller.id.clone()),
+        ..TenantFilter::default()
+    };
+    let page = PageParams {
+        limit: Some(1),
+        ..PageParams::default()
+    };
+    let tenant = admin
+        .list_tenants(&filter, &page)
+        .await?
+        .items
+        .pop()
+        .context("the reseller has no tenant")?;
+    let (distributor_token, _) = login_at(&admin, server, &distributor.id).await?;
+    let (reseller_token, reseller_email) = login_at(&admin, server, &reseller.id).await?;
+    Ok(Cast {
+        admin,
+        distributor,
+        sub_distributor,
+        reseller,
+        tenant,
+        distributor_token,
+        reseller_token,
+        reseller_email,
+    })
+}
+
+/// A dealer administrator at `dealer`: invited, activated from the mailed link, signed in.
+async fn login_at(
+    admin: &ApiClient,
+    server: &Server,
+    dealer: &str,
+) -> anyhow::Result<(String, String)> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_nanos();
+    let group = admin
+        .create_group(&NewGroup {
+            dealer_id: dealer.into(),
+            name: format!("Bench administrators {stamp}"),
+            template: Some("dealer_admin".into()),
+            ..NewGroup::default()
+        })
+        .await?;
+    let email = format!("bench-{stamp}@example.net");
+    admin
+        .create_user(&NewUser {
+            dealer_id: dealer.into(),
+            email: email.clone(),
+            display_name: "Bench".into(),
+            group_ids: vec![group.id],
+        })
+        .await?;
+    let anon = ApiClient::new(&server.url)?;
+    anon.activate(&mailed_token(&server.outbox, &email)?, PASSWORD)
+        .await?;
+    Ok((anon.login(&email, PASSWORD).await?.token, email))
+}
+
+fn mailed_token(outbox: &Path, email: &str) -> anyhow::Result<String> {
+    for entry in std::fs::read_dir(outbox)? {
+        let text = std::fs::read_to_string(entry?.path())?;
+        if text.contains(&format!("To: {email}")) {
+            let start = text.find("token=").context("a link in the mail")? + "token=".len();
+            return Ok(text[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect());
+        }
+    }
+    bail!("no mail to {email}")
+}
+
+/// Room for the creation benchmark: every package on the path to the reseller grows by `n`.
+pub async fn make_room(cast: &Cast, n: i64) -> anyhow::Result<()> {
+    for d in [&cast.distributor, &cast.sub_distributor, &cast.reseller] {
+        let current = cast.admin.get_dealer(&d.id).await?.package;
+        let grow = |v: Option<i64>| v.map(|v| v + n);
+        let package = Package {
+            max_tenants: grow(current.max_tenants),
+            extensions: grow(current.extensions),
+            concurrent_calls: grow(current.concurrent_calls),
+            recording_minutes: grow(current.recording_minutes),
+            ..current
+        };
+        cast.admin.set_package(&d.id, None, &package).await?;
+    }
+    Ok(())
+}
