@@ -111,7 +111,7 @@ async fn main() -> anyhow::Result<()> {
     eprintln!("scoped tenant read by id (reseller)");
     let reference = raw::tenant_by_id(&mut sql, 20_000, r, t).await;
     let url = format!("{api}/tenants/{t}");
-    let runs = at_rates(&[1_000, 5_000, 10_000], seconds, |_| {
+    let runs = at_rates(&[1_000, 3_000, 10_000], seconds, |_| {
         as_reseller(http.get(&url))
     })
     .await;
@@ -164,7 +164,9 @@ async fn main() -> anyhow::Result<()> {
     eprintln!("tenant creation");
     let url = format!("{api}/tenants");
     let stamp = std::process::id();
-    let runs = at_rates(&[100, 300, 1_000], seconds, |i| {
+    let made = std::sync::atomic::AtomicU64::new(0);
+    let runs = at_rates(&[100, 300, 1_000], seconds, |_| {
+        let i = made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         as_reseller(http.post(&url)).json(&serde_json::json!({
             "dealer_id": r, "name": format!("load {stamp} {i}"),
             "domain": format!("load{stamp}-{i}.bench.example"), "extensions": 4, "concurrent_calls": 2,
