@@ -6,6 +6,7 @@ mod harness;
 mod hostile;
 mod moves;
 mod rate_cards;
+mod redraw;
 mod view_as;
 
 use dealerctl::console::app::{Mode, Tab};

@@ -30,7 +30,10 @@ fn draw_tree(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .title(format!(" Dealers (/ filter){filter} "));
     if app.tree.rows.is_empty() {
         let text = app.tree.error.clone().unwrap_or_else(|| "loading…".into());
-        f.render_widget(Paragraph::new(text).style(theme.dim()).block(block), area);
+        f.render_widget(
+            Paragraph::new(Span::styled(text, theme.dim())).block(block),
+            area,
+        );
         return;
     }
     let lines = tree_lines(&app.tree, theme, area);
@@ -108,9 +111,11 @@ fn draw_details(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
         (_, Some((d, cap))) => dealer(f, d, cap.as_ref(), theme, area),
         _ => {
+            // Only the word is dimmed: the frame stays as it was, so moving through the tree
+            // does not send the pane's border and blank cells to the terminal again.
             let block = Block::default().borders(Borders::ALL);
             f.render_widget(
-                Paragraph::new("loading…").style(theme.dim()).block(block),
+                Paragraph::new(Span::styled("loading…", theme.dim())).block(block),
                 area,
             );
         }

@@ -50,9 +50,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             "select a card to see its rates"
         };
         f.render_widget(
-            ratatui::widgets::Paragraph::new(text)
-                .style(theme.dim())
-                .block(block),
+            ratatui::widgets::Paragraph::new(Span::styled(text, theme.dim())).block(block),
             bottom,
         );
         return;

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table};
 
 use crate::console::app::{App, Tab};
@@ -69,7 +69,7 @@ pub fn grid<T: Row>(
 ) {
     if let Some(why) = &list.unavailable {
         f.render_widget(
-            Paragraph::new(why.as_str()).style(theme.dim()).block(block),
+            Paragraph::new(Span::styled(why.as_str(), theme.dim())).block(block),
             area,
         );
         return;
@@ -92,7 +92,11 @@ pub fn grid<T: Row>(
         } else {
             "no match"
         };
-        f.render_widget(Paragraph::new(text).style(theme.dim()).block(block), area);
+        // Only the words are dimmed: a restyled border would be sent to the terminal again.
+        f.render_widget(
+            Paragraph::new(Span::styled(text, theme.dim())).block(block),
+            area,
+        );
         return;
     }
     // Only the rows that fit are turned into cells.
