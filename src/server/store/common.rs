@@ -3,7 +3,6 @@
 
 use sqlx::{Any, Transaction};
 
-use super::db::Backend;
 use super::rows::RowExt;
 use super::sql::Sql;
 use super::{PageRequest, Scope, StoreError, StoreResult};
@@ -18,26 +17,22 @@ use crate::model::Page;
 /// through an index on `column`: a reseller's hundred tenants out of a million cost a hundred
 /// reads, not a million checks.
 pub fn push_in_scope(s: &mut Sql, scope: &Scope, column: &str) {
-    s.push(column);
-    push_scope_set(s, scope);
+    push_under(s, column, scope.dealer_id());
 }
 
-/// The same condition as [`push_in_scope`], written so that it only checks each row (`+column`
-/// on SQLite keeps the index on `column` out of the plan): for a wide scope, walking the rows in the list's
+/// `column` names `dealer_id` or a dealer below it. Given `column` behind
+/// [`super::Backend::no_index_prefix`], the database only checks each row against the set instead of
+/// reading the rows through an index on `column`: for a wide scope, walking the rows in the list's
 /// order and stopping after a page beats reading every row in scope and sorting them.
-pub fn push_in_scope_checked(s: &mut Sql, backend: Backend, scope: &Scope, column: &str) {
-    s.push(backend.no_index_prefix()).push(column);
-    push_scope_set(s, scope);
-}
-
-fn push_scope_set(s: &mut Sql, scope: &Scope) {
-    s.push(" IN (SELECT st.descendant FROM dealer_tree st WHERE st.ancestor = ")
-        .bind(scope.dealer_id())
+pub fn push_under(s: &mut Sql, column: &str, dealer_id: &str) {
+    s.push(column)
+        .push(" IN (SELECT st.descendant FROM dealer_tree st WHERE st.ancestor = ")
+        .bind(dealer_id)
         .push(")");
 }
 
 /// Above this many rows in scope, a page is read by walking the list's order and checking each
-/// row against the scope ([`push_in_scope_checked`]) rather than by sorting every row in scope.
+/// row against the scope (see [`push_under`]) rather than by sorting every row in scope.
 pub const WIDE_SCOPE_ROWS: i64 = 20_000;
 
 /// SQL that is 1 when the dealer in `column` and all its ancestors are enabled, else 0.
@@ -264,7 +259,7 @@ pub async fn fetch_page(
 
 /// [`fetch_page`] with two forms of the same filter: `narrow` (the scope as [`push_in_scope`])
 /// counts the rows and reads the page when they are few; `wide` (the scope as
-/// [`push_in_scope_checked`]) reads the page when there are more than [`WIDE_SCOPE_ROWS`].
+/// [`push_under`] behind the no-index prefix) reads the page when there are more than [`WIDE_SCOPE_ROWS`].
 pub async fn fetch_page_scoped(
     pool: &sqlx::AnyPool,
     listing: &Listing<'_>,

@@ -208,25 +208,19 @@ impl TenantStore for SqlStore {
         // The same filter twice: one that lets the database walk the dealers in scope, one that
         // checks rows as it walks the list's order (see `fetch_page_scoped`).
         let build = |checked: bool| {
-            let plus = if checked {
-                self.backend().no_index_prefix()
+            let dealer = if checked {
+                format!("{}t.dealer_id", self.backend().no_index_prefix())
             } else {
-                ""
+                "t.dealer_id".to_string()
             };
             let mut filter = Sql::new(" WHERE ");
-            if checked {
-                push_in_scope_checked(&mut filter, self.backend(), scope, "t.dealer_id");
-            } else {
-                push_in_scope(&mut filter, scope, "t.dealer_id");
-            }
+            push_under(&mut filter, &dealer, scope.dealer_id());
             if let Some(d) = &f.dealer_id {
+                filter.push(" AND ");
                 if f.subtree.unwrap_or(true) {
-                    filter
-                        .push(&format!(" AND {plus}t.dealer_id IN (SELECT sd.descendant FROM dealer_tree sd WHERE sd.ancestor = "))
-                        .bind(d)
-                        .push(")");
+                    push_under(&mut filter, &dealer, d);
                 } else {
-                    filter.push(" AND t.dealer_id = ").bind(d);
+                    filter.push("t.dealer_id = ").bind(d);
                 }
             }
             if let Some(e) = f.enabled {
