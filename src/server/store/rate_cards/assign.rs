@@ -2,11 +2,11 @@
 
 use serde_json::json;
 
+use super::cards::card_uses;
 use crate::domain::validate::FieldError;
 use crate::model::*;
 use crate::server::store::audit::Event;
 use crate::server::store::common::*;
-use crate::server::store::rows::RowExt;
 use crate::server::store::sql::Sql;
 use crate::server::store::{Actor, Refusal, Scope, SqlStore, StoreError, StoreResult};
 
@@ -43,24 +43,10 @@ impl SqlStore {
                     .into());
                 }
                 if to.unassign {
-                    let derived = Sql::new(
-                        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM rate_cards WHERE parent_id = ",
-                    )
-                    .bind(id)
-                    .push(" AND dealer_id = ")
-                    .bind(dealer_id)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .int("n")?;
-                    let tenants = Sql::new(
-                        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tenants WHERE rate_card_id = ",
-                    )
-                    .bind(id)
-                    .push(" AND dealer_id = ")
-                    .bind(dealer_id)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .int("n")?;
+                    let derived =
+                        card_uses(&mut tx, "rate_cards", "parent_id", id, Some(dealer_id)).await?;
+                    let tenants =
+                        card_uses(&mut tx, "tenants", "rate_card_id", id, Some(dealer_id)).await?;
                     if derived + tenants > 0 {
                         return Err(Refusal::CardInUse(format!(
                             "{derived} card(s) and {tenants} tenant(s) of {}",

@@ -330,3 +330,22 @@ impl SqlStore {
         Ok(card.card)
     }
 }
+
+/// How many rows of `table` use the card `card_id` through `column` (those of one dealer only,
+/// when given): what stands in the way of deleting or withdrawing a card.
+pub(super) async fn card_uses(
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+    column: &str,
+    card_id: &str,
+    dealer_id: Option<&str>,
+) -> StoreResult<i64> {
+    let mut s = Sql::new(&format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {table} WHERE {column} = "
+    ));
+    s.bind(card_id);
+    if let Some(d) = dealer_id {
+        s.push(" AND dealer_id = ").bind(d);
+    }
+    s.fetch_one(&mut **tx).await?.int("n")
+}

@@ -12,12 +12,13 @@ use serde_json::json;
 
 use super::audit::{Event, record};
 use super::common::*;
-use super::rows::{RowExt, new_id, now_micros};
+use super::rows::{new_id, now_micros};
 use super::sql::{Arg, Sql, insert_rows};
 use super::{Actor, PageRequest, RateCardStore, Refusal, Scope, SqlStore, StoreError, StoreResult};
 use crate::domain::rates::Rate;
 use crate::domain::validate::{self, FieldError};
 use crate::model::*;
+use cards::card_uses;
 
 pub use cards::parse_markup;
 pub(super) use cards::*;
@@ -254,26 +255,9 @@ impl RateCardStore for SqlStore {
         let mut tx = self.begin_write().await?;
         let before = self.owned_card(&mut tx, scope, id).await?;
         check_version(if_version, before.card.version)?;
-        let count = |sql: &str| {
-            let mut s = Sql::new(sql);
-            s.bind(id);
-            s
-        };
-        let derived =
-            count("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM rate_cards WHERE parent_id = ")
-                .fetch_one(&mut *tx)
-                .await?
-                .int("n")?;
-        let dealers =
-            count("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM rate_card_dealers WHERE card_id = ")
-                .fetch_one(&mut *tx)
-                .await?
-                .int("n")?;
-        let tenants =
-            count("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tenants WHERE rate_card_id = ")
-                .fetch_one(&mut *tx)
-                .await?
-                .int("n")?;
+        let derived = card_uses(&mut tx, "rate_cards", "parent_id", id, None).await?;
+        let dealers = card_uses(&mut tx, "rate_card_dealers", "card_id", id, None).await?;
+        let tenants = card_uses(&mut tx, "tenants", "rate_card_id", id, None).await?;
         if derived + dealers + tenants > 0 {
             return Err(Refusal::CardInUse(format!(
                 "{derived} derived card(s), {dealers} dealer(s) and {tenants} tenant(s)"
