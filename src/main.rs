@@ -41,6 +41,9 @@ struct ConsoleArgs {
     /// Turn the mouse on (off by default so text can be selected over SSH).
     #[arg(long, global = true)]
     mouse: bool,
+    /// Allow sending a password or token over plain HTTP to another machine.
+    #[arg(long, global = true)]
+    insecure: bool,
 }
 
 #[derive(Subcommand)]
@@ -114,6 +117,9 @@ struct ServeArgs {
     /// Fill an empty database with the demo tree.
     #[arg(long, env = "DEALERCTL_SEED_DEMO")]
     seed_demo: bool,
+    /// Reverse proxies whose X-Forwarded-For is believed (CIDRs, comma-separated).
+    #[arg(long, env = "DEALERCTL_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Option<Vec<ipnet::IpNet>>,
 }
 
 #[derive(Args)]
@@ -166,6 +172,9 @@ impl ServeArgs {
         }
         c.allow_plain_http_on_public_address |= self.allow_plain_http_on_public_address;
         c.seed_demo |= self.seed_demo;
+        if let Some(v) = self.trusted_proxies {
+            c.trusted_proxies = v;
+        }
         Ok(c)
     }
 }
@@ -216,6 +225,7 @@ async fn console(args: ConsoleArgs) -> anyhow::Result<()> {
         None => dealerctl::config::ConsoleConfig::default(),
     };
     let (name, profile) = config.resolve(args.profile.as_deref(), args.server.as_deref())?;
+    dealerctl::client::transport::refuse_plain_http(&profile.server, args.insecure)?;
     init_file_logs()?;
     let choice = profile.credential_store;
     let store = tokio::task::spawn_blocking(move || CredentialStore::open(choice)).await?;
@@ -279,11 +289,13 @@ async fn demo(args: DemoArgs, console: ConsoleArgs) -> anyhow::Result<()> {
 fn tempfile_dir() -> anyhow::Result<PathBuf> {
     let dir =
         std::env::temp_dir().join(format!("dealerctl-demo-{}", uuid::Uuid::now_v7().simple()));
-    std::fs::create_dir_all(&dir)?;
+    server::private_files::create_dir(&dir)?;
     Ok(dir)
 }
 
-async fn activate(args: ActivateArgs) -> anyhow::Result<()> {
+async fn activate(args: ActivateArgs, insecure: bool) -> anyhow::Result<()> {
+    // Before the password is even asked for.
+    dealerctl::client::transport::refuse_plain_http(&args.server, insecure)?;
     let password = if args.password_stdin {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s)?;
@@ -342,7 +354,7 @@ async fn main() -> std::process::ExitCode {
             }
         }
         Some(Command::Demo(args)) => demo(args, cli.console).await,
-        Some(Command::Activate(args)) => activate(args).await,
+        Some(Command::Activate(args)) => activate(args, cli.console.insecure).await,
         Some(Command::MigrateStore(args)) => migrate_store(args, cli.console.config).await,
         Some(Command::Dev(DevCommand::Generate(args))) => generate(args, cli.console.config).await,
         None => console(cli.console).await,

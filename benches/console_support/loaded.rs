@@ -35,6 +35,7 @@ fn me() -> Me {
         dealer: provider,
         permissions: Permission::all(),
         groups: vec![rows::group(0)],
+        policy: Default::default(),
         impersonation: None,
     }
 }

@@ -3,6 +3,7 @@
 
 mod error;
 mod rate_cards;
+pub mod transport;
 
 pub use error::ClientError;
 

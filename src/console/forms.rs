@@ -71,6 +71,8 @@ pub struct FormData {
     /// Dealers and tenants in scope (owners, assignees).
     pub dealers: Vec<Dealer>,
     pub tenants: Vec<Tenant>,
+    /// The platform's limits, as the server said in `/me`.
+    pub policy: PlatformPolicy,
 }
 
 /// A request a form or a confirmation sends.
@@ -229,7 +231,12 @@ fn free_hint(cap: Option<&Capacity>, pick: fn(&Capacity) -> DimensionUsage) -> O
     })
 }
 
-fn package_fields(p: &Package, above: Option<&Capacity>, allow_unlimited: bool) -> Vec<Field> {
+fn package_fields(
+    p: &Package,
+    above: Option<&Capacity>,
+    allow_unlimited: bool,
+    policy: &PlatformPolicy,
+) -> Vec<Field> {
     let num = |key, label, v: Option<i64>, pick: fn(&Capacity) -> DimensionUsage| {
         let mut f = Field::number(key, label, v.unwrap_or(0), 0, MAX_PACKAGE_AMOUNT);
         if v.is_none() {
@@ -275,7 +282,7 @@ fn package_fields(p: &Package, above: Option<&Capacity>, allow_unlimited: bool) 
             "min ext / tenant",
             p.min_extensions_per_tenant,
             0,
-            500,
+            policy.max_extensions_per_tenant,
         ),
     ]
 }
@@ -342,6 +349,7 @@ pub fn build(purpose: &Purpose, data: &FormData, held: &[Permission]) -> Form {
                 &Package::empty(),
                 data.capacity.as_ref(),
                 false,
+                &data.policy,
             ));
             Form::new(title, fields)
         }
@@ -362,7 +370,7 @@ pub fn build(purpose: &Purpose, data: &FormData, held: &[Permission]) -> Form {
             let d = data.dealer.clone().unwrap_or_else(empty_dealer);
             Form::new(
                 format!("Package of {}", d.name),
-                package_fields(&d.package, None, false),
+                package_fields(&d.package, None, false, &data.policy),
             )
         }
         Purpose::NewTenant { .. } => {
@@ -377,9 +385,10 @@ pub fn build(purpose: &Purpose, data: &FormData, held: &[Permission]) -> Form {
                     None => "unlimited".into(),
                 })
             };
-            let mut ext = Field::number("extensions", "extensions", min.max(1), min, 500);
+            let max = data.policy.max_extensions_per_tenant;
+            let mut ext = Field::number("extensions", "extensions", min.max(1), min, max);
             ext = ext.hint(format!(
-                "{}; at most 500 per tenant",
+                "{}; at most {max} per tenant",
                 hint(cap.map(|c| c.extensions)).unwrap_or_default()
             ));
             Form::new(
@@ -402,7 +411,10 @@ pub fn build(purpose: &Purpose, data: &FormData, held: &[Permission]) -> Form {
                         0,
                         1_000_000_000,
                     )
-                    .hint("500 per tenant are free"),
+                    .hint(format!(
+                        "{} per tenant are free",
+                        data.policy.free_recording_minutes_per_tenant
+                    )),
                     Field::checkbox("high_availability", "high availability", false),
                 ],
             )
@@ -430,7 +442,13 @@ pub fn build(purpose: &Purpose, data: &FormData, held: &[Permission]) -> Form {
                     )
                     .required()
                     .check(domain_check),
-                    Field::number("extensions", "extensions", v(|t| t.extensions), 0, 500),
+                    Field::number(
+                        "extensions",
+                        "extensions",
+                        v(|t| t.extensions),
+                        0,
+                        data.policy.max_extensions_per_tenant,
+                    ),
                     Field::number(
                         "concurrent_calls",
                         "concurrent calls",

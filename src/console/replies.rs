@@ -285,6 +285,10 @@ impl App {
             .as_ref()
             .map(|m| m.permissions.clone())
             .unwrap_or_default();
+        let mut data = data;
+        if let Some(me) = &self.me {
+            data.policy = me.policy;
+        }
         let form = super::forms::build(&purpose, &data, &held);
         self.form = Some(OpenForm {
             form,

@@ -109,7 +109,7 @@ impl Amounts {
             max_tenants: 1,
             extensions,
             concurrent_calls,
-            recording_minutes: policy.billable_recording_minutes(recording_minutes),
+            recording_minutes: super::policy::billable_recording_minutes(policy, recording_minutes),
         }
     }
 }

@@ -6,4 +6,5 @@ pub mod money;
 pub mod permissions;
 pub mod policy;
 pub mod rates;
+pub mod throttle;
 pub mod validate;

@@ -75,7 +75,13 @@ fn describe(p: Permission) -> String {
         Permission::TenantsMove => {
             "Move a tenant to another dealer in scope (re-prices it; affects billing)".into()
         }
-        Permission::Impersonate => "View the system as another user in scope (read-only)".into(),
+        Permission::Impersonate => {
+            "View the system as another user in scope whose reads you hold (read-only)".into()
+        }
+        Permission::DealersSuspend => {
+            "Suspend and resume sub-dealers, with everything below them".into()
+        }
+        Permission::TenantsSuspend => "Suspend and resume tenants".into(),
         Permission::Crud(area, action) => {
             let what = match area {
                 Area::Dealers => "sub-dealers",
@@ -89,13 +95,24 @@ fn describe(p: Permission) -> String {
             let verb = match (area, action) {
                 (_, Action::Read) => "See",
                 (_, Action::Create) => "Create",
-                (Area::Dealers | Area::Tenants, Action::Update) => "Edit, suspend and resume",
+                (Area::Dealers | Area::Tenants, Action::Update) => "Edit",
                 (_, Action::Update) => "Change",
                 (_, Action::Delete) => "Delete",
             };
             format!("{verb} {what}")
         }
     }
+}
+
+/// What a viewer lacks to view the system as a user holding `target`: `impersonate`, and every
+/// `:read` of the target that the viewer does not hold. A view-as session cannot write, so the
+/// target's other permissions do not matter. Empty when the view is allowed.
+pub fn view_as_missing(viewer: &PermissionSet, target: &[Permission]) -> Vec<Permission> {
+    let mut missing = viewer.missing(
+        std::iter::once(&Permission::Impersonate).chain(target.iter().filter(|p| p.is_read())),
+    );
+    missing.sort();
+    missing
 }
 
 /// The built-in group templates shipped in `assets/group_templates.json`.
@@ -137,6 +154,37 @@ mod tests {
                 .into_iter()
                 .collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn view_as_needs_impersonate_and_the_targets_reads_only() {
+        let auditor: PermissionSet = template("auditor").unwrap().permissions.into_iter().collect();
+        let admin = template("dealer_admin").unwrap().permissions;
+        assert_eq!(view_as_missing(&auditor, &admin), Vec::<Permission>::new());
+        let no_audit: PermissionSet = [Permission::Impersonate, Permission::Crud(Area::Tenants, Action::Read)]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            view_as_missing(&no_audit, &admin),
+            vec![
+                Permission::Crud(Area::Dealers, Action::Read),
+                Permission::Crud(Area::Packages, Action::Read),
+                Permission::Crud(Area::Users, Action::Read),
+                Permission::Crud(Area::Groups, Action::Read),
+                Permission::Crud(Area::RateCards, Action::Read),
+                Permission::Crud(Area::Audit, Action::Read),
+            ]
+        );
+        let reader: PermissionSet = [Permission::Crud(Area::Tenants, Action::Read)].into_iter().collect();
+        assert_eq!(view_as_missing(&reader, &[]), vec![Permission::Impersonate]);
+    }
+
+    #[test]
+    fn the_noc_template_suspends_but_edits_nothing() {
+        let noc = template("noc_operator").unwrap().permissions;
+        assert!(noc.contains(&Permission::DealersSuspend));
+        assert!(noc.contains(&Permission::TenantsSuspend));
+        assert!(!noc.iter().any(|p| matches!(p, Permission::Crud(_, a) if *a != Action::Read)));
     }
 
     #[test]

@@ -240,9 +240,10 @@ pub fn parse_csv(text: &str, max_errors: usize) -> Result<Vec<Rate>, Vec<BadRate
                 if rate.micros() > MAX_AMOUNT || fee.micros() > MAX_AMOUNT {
                     return Err("rates and fees are at most 1000000".into());
                 }
+                let destination = check_destination(field(1))?;
                 Ok(Rate {
                     prefix: prefix.to_string(),
-                    destination: field(1).to_string(),
+                    destination,
                     rate,
                     connection_fee: fee,
                     increment_first: secs(4)?,
@@ -268,20 +269,63 @@ pub fn parse_csv(text: &str, max_errors: usize) -> Result<Vec<Rate>, Vec<BadRate
     }
 }
 
+/// The longest destination name.
+pub const MAX_DESTINATION_LEN: usize = 100;
+
+/// Characters that make a spreadsheet read a cell as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A destination name: at most 100 printable characters, and never what a spreadsheet would
+/// run as a formula when the card is exported and opened.
+fn check_destination(v: &str) -> Result<String, String> {
+    if v.chars().count() > MAX_DESTINATION_LEN {
+        return Err(format!(
+            "destination must be at most {MAX_DESTINATION_LEN} characters"
+        ));
+    }
+    if let Err(e) = crate::domain::validate::printable("destination", v) {
+        return Err(format!("destination {}", e.message));
+    }
+    if v.starts_with(FORMULA_STARTS) {
+        return Err(format!(
+            "destination `{}` starts with `{}`, which spreadsheets run as a formula",
+            v.chars().take(20).collect::<String>(),
+            v.chars().next().unwrap_or('=')
+        ));
+    }
+    Ok(v.to_string())
+}
+
+/// One CSV cell as written: quoted when needed, and with a leading `'` when it would otherwise
+/// start like a formula (as OWASP advises against CSV injection).
+fn csv_cell(v: &str) -> String {
+    let v = if v.starts_with(FORMULA_STARTS) {
+        format!("'{v}")
+    } else {
+        v.to_string()
+    };
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
 /// Writes rates as CSV, header first.
 pub fn to_csv(rates: &[Rate]) -> String {
     let mut out = String::from(CSV_HEADER);
     out.push('\n');
     for r in rates {
-        let dest = if r.destination.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", r.destination.replace('"', "\"\""))
-        } else {
-            r.destination.clone()
-        };
-        out.push_str(&format!(
-            "{},{},{},{},{},{}\n",
-            r.prefix, dest, r.rate, r.connection_fee, r.increment_first, r.increment_next
-        ));
+        let cells = [
+            csv_cell(&r.prefix),
+            csv_cell(&r.destination),
+            csv_cell(&r.rate.to_string()),
+            csv_cell(&r.connection_fee.to_string()),
+            r.increment_first.to_string(),
+            r.increment_next.to_string(),
+        ];
+        out.push_str(&cells.join(","));
+        out.push('\n');
     }
     out
 }
@@ -369,6 +413,36 @@ mod tests {
             [1, 2, 3, 5],
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn the_import_refuses_formulas_and_unprintable_destinations_with_their_line() {
+        let text = "44,UK,0.1,0,60,60\n45,=HYPERLINK(\"http://x\"),0.1,0,60,60\n46,@SUM(A1),0.1,0,60,60\n47,\"two\nlines\",0.1,0,60,60\n48,\u{202E}kU,0.1,0,60,60\n";
+        let errors = parse_csv(text, 10).unwrap_err();
+        assert_eq!(
+            errors.iter().map(|e| e.line).collect::<Vec<_>>(),
+            [2, 3, 4, 5],
+            "{errors:?}"
+        );
+        assert!(errors[0].why.contains("formula"), "{}", errors[0].why);
+        let long = format!("49,{},0.1,0,60,60\n", "x".repeat(101));
+        assert!(parse_csv(&long, 10).is_err());
+    }
+
+    #[test]
+    fn the_export_neutralises_cells_a_spreadsheet_would_run() {
+        for start in ["=", "+", "-", "@", "\t", "\r"] {
+            let r = Rate {
+                destination: format!("{start}cmd|' /C calc'!A0"),
+                ..rate("44", 1)
+            };
+            let csv = to_csv(&[r]);
+            let line = csv.lines().nth(1).unwrap();
+            let cell = line.split(',').nth(1).unwrap().trim_start_matches('"');
+            assert!(cell.starts_with('\''), "{start:?}: {line:?}");
+        }
+        let plain = to_csv(&[rate("44", 1)]);
+        assert!(plain.contains(",dest 44,"), "{plain}");
     }
 
     fn any_card() -> impl Strategy<Value = Vec<Rate>> {

@@ -19,25 +19,50 @@ impl FieldError {
 /// The shortest password accepted.
 pub const MIN_PASSWORD_LEN: usize = 12;
 
-/// A name: 1 to 100 characters after trimming, no control characters.
+/// The longest name (dealers, tenants, groups, rate cards, display names).
+pub const MAX_NAME_LEN: usize = 100;
+
+/// Characters that change the direction text is shown in (U+202A–U+202E, U+2066–U+2069): in a
+/// name they can make a table row or an audit line read as something else.
+pub fn is_bidi_override(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Refuses what no name or note should hold: control characters (line breaks and escapes
+/// included) and bidirectional overrides.
+pub fn printable(field: &'static str, v: &str) -> Result<(), FieldError> {
+    if v.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            field,
+            "must not contain control characters (line breaks, tabs, escapes)",
+        ));
+    }
+    if v.chars().any(is_bidi_override) {
+        return Err(FieldError::new(
+            field,
+            "must not contain characters that reverse the text direction",
+        ));
+    }
+    Ok(())
+}
+
+/// A name: 1 to 100 characters after trimming, printable.
 pub fn name(field: &'static str, value: &str) -> Result<String, FieldError> {
     let v = value.trim();
     if v.is_empty() {
         return Err(FieldError::new(field, "is required"));
     }
-    if v.chars().count() > 100 {
-        return Err(FieldError::new(field, "must be at most 100 characters"));
-    }
-    if v.chars().any(char::is_control) {
+    if v.chars().count() > MAX_NAME_LEN {
         return Err(FieldError::new(
             field,
-            "must not contain control characters",
+            format!("must be at most {MAX_NAME_LEN} characters"),
         ));
     }
+    printable(field, v)?;
     Ok(v.to_string())
 }
 
-/// Free text (display names, addresses, notes): at most `max` characters.
+/// Free text (display names, addresses, notes, descriptions): at most `max` characters, printable.
 pub fn text(field: &'static str, value: &str, max: usize) -> Result<String, FieldError> {
     let v = value.trim();
     if v.chars().count() > max {
@@ -46,6 +71,7 @@ pub fn text(field: &'static str, value: &str, max: usize) -> Result<String, Fiel
             format!("must be at most {max} characters"),
         ));
     }
+    printable(field, v)?;
     Ok(v.to_string())
 }
 
@@ -151,6 +177,17 @@ mod tests {
         for bad in ["", "pbx", "-a.b", "a..b", "a_b.c", "a.b-"] {
             assert!(sip_domain("domain", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn names_and_notes_refuse_control_and_direction_characters() {
+        for bad in ["a\nb", "a\u{1b}[2Jb", "evil\u{202E}gnp.exe", "x\u{2066}y", "tab\there"] {
+            assert!(name("name", bad).is_err(), "{bad:?}");
+            assert!(text("notes", bad, 4000).is_err(), "{bad:?}");
+        }
+        assert!(name("name", &"x".repeat(101)).is_err());
+        assert_eq!(name("name", "Zürich Téléphonie").unwrap(), "Zürich Téléphonie");
+        assert_eq!(name("name", "شركة الاتصالات").unwrap(), "شركة الاتصالات");
     }
 
     #[test]

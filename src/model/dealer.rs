@@ -195,6 +195,10 @@ pub struct Capacity {
     pub recording_minutes: DimensionUsage,
     pub high_availability: bool,
     pub min_extensions_per_tenant: i64,
+    /// The dealer's own tenants with fewer extensions than the current minimum: the minimum
+    /// applies when a tenant is created, so a raised minimum leaves these as they were.
+    #[serde(default)]
+    pub tenants_below_minimum: i64,
 }
 
 /// What a tree node is.

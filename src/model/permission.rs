@@ -62,10 +62,15 @@ impl Action {
     }
 }
 
-/// A permission: `area:action`, or one of the specials `tenants:move` and `impersonate`.
+/// A permission: `area:action`, or one of the specials `dealers:suspend`, `tenants:suspend`,
+/// `tenants:move` and `impersonate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Permission {
     Crud(Area, Action),
+    /// Suspend and resume dealers (with everything below them), nothing else.
+    DealersSuspend,
+    /// Suspend and resume tenants, nothing else.
+    TenantsSuspend,
     TenantsMove,
     Impersonate,
 }
@@ -79,9 +84,16 @@ impl Permission {
             .flat_map(|a| Action::ALL.iter().map(move |x| Permission::Crud(*a, *x)))
             .filter(|p| !matches!(p, Permission::Crud(Area::Audit, x) if *x != Action::Read))
             .collect();
+        all.push(Permission::DealersSuspend);
+        all.push(Permission::TenantsSuspend);
         all.push(Permission::TenantsMove);
         all.push(Permission::Impersonate);
         all
+    }
+
+    /// Whether this permission only lets its holder see things (`area:read`).
+    pub fn is_read(self) -> bool {
+        matches!(self, Permission::Crud(_, Action::Read))
     }
 }
 
@@ -89,6 +101,8 @@ impl fmt::Display for Permission {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Permission::Crud(area, action) => write!(f, "{}:{}", area.as_str(), action.as_str()),
+            Permission::DealersSuspend => f.write_str("dealers:suspend"),
+            Permission::TenantsSuspend => f.write_str("tenants:suspend"),
             Permission::TenantsMove => f.write_str("tenants:move"),
             Permission::Impersonate => f.write_str("impersonate"),
         }
@@ -130,7 +144,7 @@ impl utoipa::PartialSchema for Permission {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
             .description(Some(
-                "A permission: `area:action`, `tenants:move` or `impersonate`",
+                "A permission: `area:action`, `dealers:suspend`, `tenants:suspend`, `tenants:move` or `impersonate`",
             ))
             .enum_values(Some(names))
             .into()

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Dealer, Group, Permission, User};
+use super::{Dealer, Group, Permission, PlatformPolicy, User};
 
 /// `POST /auth/login`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -59,6 +59,8 @@ pub struct Me {
     pub dealer: Dealer,
     pub permissions: Vec<Permission>,
     pub groups: Vec<Group>,
+    /// The platform's limits for every tenant, so that no client has to assume them.
+    pub policy: PlatformPolicy,
     pub impersonation: Option<Impersonation>,
 }
 
@@ -89,4 +91,14 @@ pub struct ScopeReport {
     pub counts: ScopeCounts,
     pub permissions: Vec<PermissionSource>,
     pub warnings: Vec<String>,
+    /// Whether the caller may view the system as this user, and which reads it lacks for that.
+    pub view_as: ViewAsCheck,
+}
+
+/// Whether the caller may view as a user: it needs `impersonate` and every `:read` the user holds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ViewAsCheck {
+    pub allowed: bool,
+    /// What the caller lacks: `impersonate` and the reads the user holds that the caller does not.
+    pub missing: Vec<Permission>,
 }

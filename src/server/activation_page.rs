@@ -2,10 +2,11 @@
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::routes::auth::set_password;
+use super::routes::auth::{Anonymous, set_password};
 use super::state::AppState;
 use crate::domain::validate::MIN_PASSWORD_LEN;
 
@@ -35,11 +36,29 @@ fn escape(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn page(body: String) -> Html<String> {
-    Html(PAGE.replace("{{BODY}}", &body))
+/// The page carries a password-setting token in its address and form: it may not be framed,
+/// cached, or leak its address to another site, and it runs no script at all.
+const SECURITY_HEADERS: [(HeaderName, &str); 5] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::REFERRER_POLICY, "no-referrer"),
+    (header::CACHE_CONTROL, "no-store"),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+];
+
+fn page(body: String) -> Response {
+    let mut r = Html(PAGE.replace("{{BODY}}", &body)).into_response();
+    for (name, value) in SECURITY_HEADERS {
+        r.headers_mut()
+            .insert(name, HeaderValue::from_static(value));
+    }
+    r
 }
 
-fn form(token: &str, error: Option<&str>) -> Html<String> {
+fn form(token: &str, error: Option<&str>) -> Response {
     let error = error
         .map(|e| format!("<p class=\"message error\">{}</p>", escape(e)))
         .unwrap_or_default();
@@ -55,16 +74,20 @@ fn form(token: &str, error: Option<&str>) -> Html<String> {
 }
 
 /// `GET /activate?token=…`: the form.
-pub async fn show(Query(q): Query<LinkQuery>) -> Html<String> {
+pub async fn show(Query(q): Query<LinkQuery>) -> Response {
     form(&q.token, None)
 }
 
 /// `POST /activate`: sets the password, or shows the form again with the reason.
-pub async fn submit(State(st): State<AppState>, Form(f): Form<PasswordForm>) -> Html<String> {
+pub async fn submit(
+    State(st): State<AppState>,
+    Anonymous(actor): Anonymous,
+    Form(f): Form<PasswordForm>,
+) -> Response {
     if f.password != f.confirm {
         return form(&f.token, Some("The two passwords differ."));
     }
-    match set_password(&st, &f.token, f.password).await {
+    match set_password(&st, &actor, &f.token, f.password).await {
         Ok(()) => page(
             "<p class=\"message\">Your password is set. You can now sign in with dealerctl.</p>"
                 .into(),

@@ -1,9 +1,9 @@
 //! The HTTP application: API routes, OpenAPI document, health, the activation page, request ids,
 //! tracing, and error answers for unknown routes and methods.
 
-use axum::Router;
 use axum::http::{Request, StatusCode};
 use axum::routing::get;
+use axum::{Extension, Router};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -11,7 +11,9 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 
 use super::activation_page;
+use super::auth::client_addr::is_request_id;
 use super::error::ApiError;
+use super::guard::{self, Need};
 use super::routes::{self, health};
 use super::state::AppState;
 
@@ -55,7 +57,19 @@ const ERROR_ANSWERS: &[(&str, &str)] = &[
     ("429", "too many sign-in attempts"),
     (
         "503",
-        "the database was busy with a conflicting change; try again",
+        "busy: the database rolled back a conflicting change, or password hashing is at capacity; try again after Retry-After",
+    ),
+];
+
+/// The answers only an operation that takes a body may give.
+const BODY_ANSWERS: &[(&str, &str)] = &[
+    (
+        "408",
+        "the body did not arrive within the server's body timeout",
+    ),
+    (
+        "413",
+        "the body is larger than the route takes (16 KiB without a session, 1 MiB JSON, 64 MiB CSV); the rest was not read",
     ),
 ];
 
@@ -72,7 +86,11 @@ fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
         .into_iter()
         .flatten()
         {
-            for (status, why) in ERROR_ANSWERS {
+            let with_body = op.request_body.is_some();
+            let answers = ERROR_ANSWERS
+                .iter()
+                .chain(BODY_ANSWERS.iter().filter(|_| with_body));
+            for (status, why) in answers {
                 op.responses
                     .responses
                     .entry(status.to_string())
@@ -115,6 +133,21 @@ async fn wrong_method() -> ApiError {
     )
 }
 
+/// Drops a client's `X-Request-Id` unless it is short and plain, so a fresh one is made: what a
+/// client sends must not fill logs and the audit trail with its own text.
+async fn plain_request_id(mut req: axum::extract::Request) -> axum::extract::Request {
+    let bad = req
+        .headers()
+        .get_all("x-request-id")
+        .iter()
+        .any(|v| !v.to_str().is_ok_and(is_request_id))
+        || req.headers().get_all("x-request-id").iter().count() > 1;
+    if bad {
+        req.headers_mut().remove("x-request-id");
+    }
+    req
+}
+
 /// Builds the whole application.
 pub fn build(state: AppState) -> Router {
     let (api, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -122,14 +155,19 @@ pub fn build(state: AppState) -> Router {
         .split_for_parts();
     document_errors(&mut doc);
     let doc = std::sync::Arc::new(doc);
+    let activation = guard::guard_page(
+        get(activation_page::show).post(activation_page::submit),
+        [guard::get(Need::Public), guard::post(Need::Public)],
+    );
     api.route("/api/v1/openapi.json", get(move || async move { axum::Json((*doc).clone()) }))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/activate", get(activation_page::show).post(activation_page::submit))
+        .route("/activate", activation)
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
-        .with_state(state)
-        .layer(super::retry::RetryLayer)
+        .with_state(state.clone())
+        // The route guard finds the state here (it is layered per route, before the state is).
+        .layer(Extension(state))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -138,4 +176,5 @@ pub fn build(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::map_request(plain_request_id))
 }

@@ -42,7 +42,7 @@ pub async fn ensure_provider(
         Some(pw) => {
             validate::password("DEALERCTL_ADMIN_PASSWORD", &pw)
                 .map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
-            b.admin_password_hash = Some(password::hash(pw).await?);
+            b.admin_password_hash = Some(password::hash(pw).await??);
         }
         None => {
             let token = new_token();

@@ -39,6 +39,11 @@ pub struct ServerConfig {
     pub sign_in: SignInLimits,
     /// Fill an empty database with the demo tree.
     pub seed_demo: bool,
+    /// Reverse proxies (CIDRs) whose `X-Forwarded-For` is believed; from any other peer the
+    /// header is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long a request body may take to arrive before the request is cut off (408).
+    pub body_timeout_seconds: u64,
 }
 
 impl Default for ServerConfig {
@@ -59,6 +64,8 @@ impl Default for ServerConfig {
             link_days: 7,
             sign_in: SignInLimits::default(),
             seed_demo: false,
+            trusted_proxies: Vec::new(),
+            body_timeout_seconds: 30,
         }
     }
 }
@@ -123,13 +130,22 @@ impl Subscription {
     }
 }
 
-/// Sign-in throttling: failures counted over a sliding window, per account and per address.
+/// Sign-in and activation throttling. Failures are counted over a sliding window per (account,
+/// client address), so that nobody can lock another person out from elsewhere, and per client
+/// address across accounts, which slows only that address. Past the free failures each further
+/// one doubles the wait before the next try, up to `max_backoff_seconds`.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SignInLimits {
     pub window_seconds: i64,
+    /// Failures of one account from one address before the back-off starts.
     pub max_failures_per_account: i64,
+    /// Failures from one address, over all accounts (and link tokens), before it is slowed.
     pub max_failures_per_address: i64,
+    /// The wait after the free failures are used up; each further failure doubles it.
+    pub first_backoff_seconds: i64,
+    /// The longest wait the back-off imposes.
+    pub max_backoff_seconds: i64,
 }
 
 impl Default for SignInLimits {
@@ -138,6 +154,8 @@ impl Default for SignInLimits {
             window_seconds: 900,
             max_failures_per_account: 5,
             max_failures_per_address: 20,
+            first_backoff_seconds: 30,
+            max_backoff_seconds: 900,
         }
     }
 }

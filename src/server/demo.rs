@@ -115,7 +115,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
         .await?
         .ok_or_else(|| anyhow::anyhow!("the store has no provider yet"))?;
     let scope = Scope::of_account(root_id.clone());
-    let hash = password::hash(file.password.clone()).await?;
+    let hash = password::hash(file.password.clone()).await??;
     let mut ids: HashMap<String, String> = HashMap::new();
     ids.insert(String::new(), root_id.clone());
     let patch = DealerPatch {

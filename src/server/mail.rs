@@ -61,13 +61,18 @@ impl Mailer {
                 transport.send(message).await?;
             }
             Mailer::Outbox { dir, .. } => {
-                tokio::fs::create_dir_all(dir).await?;
                 let name = format!(
                     "{}-{}.eml",
                     super::store::now_micros(),
                     uuid::Uuid::now_v7().simple()
                 );
-                tokio::fs::write(dir.join(name), message.formatted()).await?;
+                let (dir, bytes) = (dir.clone(), message.formatted());
+                // The mail carries a password link: the owner's eyes only.
+                tokio::task::spawn_blocking(move || {
+                    super::private_files::create_dir(&dir)?;
+                    super::private_files::write_new(&dir.join(name), &bytes)
+                })
+                .await??;
             }
         }
         Ok(())

@@ -278,3 +278,116 @@ async fn nobody_grants_what_it_does_not_hold() {
     );
 }
 }
+
+/// A value for a schema of the OpenAPI document: every required property filled with a
+/// plausible value of its type (the first of an enum), so that a request passes decoding and
+/// meets the permission check.
+fn sample(schema: &serde_json::Value, doc: &serde_json::Value, depth: usize) -> serde_json::Value {
+    use serde_json::{Value, json};
+    if depth > 8 {
+        return Value::Null;
+    }
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.rsplit('/').next().unwrap_or_default();
+        return sample(&doc["components"]["schemas"][name], doc, depth + 1);
+    }
+    for alt in ["oneOf", "anyOf", "allOf"] {
+        if let Some(first) = schema[alt]
+            .as_array()
+            .and_then(|a| a.iter().find(|s| s["type"] != "null"))
+        {
+            return sample(first, doc, depth + 1);
+        }
+    }
+    if let Some(v) = schema["enum"].as_array().and_then(|e| e.first()) {
+        return v.clone();
+    }
+    let kind = match &schema["type"] {
+        Value::Array(kinds) => kinds
+            .iter()
+            .find(|k| *k != "null")
+            .and_then(|k| k.as_str())
+            .unwrap_or("null")
+            .to_string(),
+        Value::String(k) => k.clone(),
+        _ if schema["properties"].is_object() => "object".into(),
+        _ => "null".into(),
+    };
+    match kind.as_str() {
+        "object" => {
+            let mut out = serde_json::Map::new();
+            for name in schema["required"].as_array().into_iter().flatten() {
+                let name = name.as_str().unwrap_or_default();
+                out.insert(
+                    name.to_string(),
+                    sample(&schema["properties"][name], doc, depth + 1),
+                );
+            }
+            Value::Object(out)
+        }
+        "string" => json!("x"),
+        "integer" | "number" => json!(1),
+        "boolean" => json!(false),
+        "array" => json!([]),
+        _ => Value::Null,
+    }
+}
+
+/// The routes anyone may call, and those any signed-in login may (its own `/me`, sign-out).
+const PUBLIC: [&str; 2] = ["POST /api/v1/auth/login", "POST /api/v1/auth/activate"];
+const ANY_LOGIN: [&str; 2] = ["GET /api/v1/me", "POST /api/v1/auth/logout"];
+
+on_both_backends! {
+#[tokio::test]
+async fn every_documented_operation_refuses_strangers_and_logins_without_a_group() {
+    let app = TestApp::start().await;
+    let res = app.dealer(&app.provider_id, Level::Reseller, 10).await;
+    let (_, nobody) = app.user(&res.id, vec![]).await;
+    let doc = app.admin.openapi().await.unwrap();
+    let http = reqwest::Client::new();
+    let mut swept = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let name = format!("{} {path}", method.to_uppercase());
+            if op["security"].as_array().is_none_or(|s| s.is_empty()) {
+                assert!(PUBLIC.contains(&name.as_str()), "{name} is public: say so in PUBLIC, or declare a permission");
+                continue;
+            }
+            if ANY_LOGIN.contains(&name.as_str()) {
+                continue;
+            }
+            let url_path = path.replace("{id}", "x");
+            let mut query = Vec::new();
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["in"] == "query" && p["required"] == true {
+                    let v = sample(&p["schema"], &doc, 0);
+                    query.push((p["name"].as_str().unwrap().to_string(), v.to_string().trim_matches('"').to_string()));
+                }
+            }
+            let body = op["requestBody"]["content"]["application/json"]["schema"].clone();
+            let send = |token: Option<&str>| {
+                let mut r = http
+                    .request(method.to_uppercase().parse().unwrap(), format!("{}{url_path}", app.server.url()))
+                    .query(&query);
+                if !body.is_null() {
+                    r = r.json(&sample(&body, &doc, 0));
+                } else if op["requestBody"].is_object() {
+                    r = r.header("content-type", "text/csv").body("44,UK,0.01,0,60,60\n");
+                }
+                if let Some(t) = token {
+                    r = r.bearer_auth(t);
+                }
+                r.send()
+            };
+            let stranger = send(None).await.unwrap().status().as_u16();
+            assert_eq!(stranger, 401, "{name} without a token");
+            let r = send(nobody.token()).await.unwrap();
+            let status = r.status().as_u16();
+            let text = r.text().await.unwrap_or_default();
+            assert!(matches!(status, 403 | 404), "{name} for a login with no group: {status} {text}");
+            swept += 1;
+        }
+    }
+    assert!(swept >= 40, "the sweep covered {swept} operations");
+}
+}

@@ -14,6 +14,7 @@ mod capacity;
 mod concurrency;
 mod default_deny;
 mod errors;
+mod hardening;
 mod instances;
 mod levels;
 mod migrate_store;

@@ -158,7 +158,7 @@ async fn deleting_a_dealer_names_what_went_with_it_and_refused_sign_ins_are_audi
     expect_err(
         app.anon().login(&user.email, PASSWORD).await,
         401,
-        "account_suspended",
+        "invalid_credentials",
     );
     let refused = app
         .admin

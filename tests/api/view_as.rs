@@ -286,16 +286,30 @@ async fn view_as_never_shows_more_than_the_viewer_may_see_and_ends_with_the_view
     let auditors = app.group(&app.provider_id, "auditor").await;
     let (_, auditor_client) = app.user(&app.provider_id, vec![auditors.id.clone()]).await;
     let (res_admin, _) = app.dealer_admin(&res.id).await;
-    // The reseller's administrator may create and delete; an auditor may only read.
+    // The reseller's administrator may create and delete; an auditor reads all it reads, and a
+    // view cannot write, so the auditor may view as it.
+    auditor_client.impersonate(&res_admin.id).await.unwrap();
+    // A viewer that cannot see what the target sees may not.
+    let narrow = app
+        .admin
+        .create_group(&NewGroup {
+            dealer_id: app.provider_id.clone(),
+            name: "Narrow viewers".into(),
+            permissions: vec![
+                Permission::Impersonate,
+                Permission::Crud(Area::Users, Action::Read),
+            ],
+            ..NewGroup::default()
+        })
+        .await
+        .unwrap();
+    let (_, narrow_client) = app.user(&app.provider_id, vec![narrow.id]).await;
     let e = expect_err(
-        auditor_client.impersonate(&res_admin.id).await,
+        narrow_client.impersonate(&res_admin.id).await,
         403,
         "forbidden",
     );
-    assert!(
-        e.to_string().contains("holds permissions you do not"),
-        "{e}"
-    );
+    assert!(e.to_string().contains("you lack dealers:read"), "{e}");
     // A distributor administrator views as the reseller's staff; when it is disabled, the
     // view-as session ends with it.
     let (dist_admin, dist_client) = app.dealer_admin(&dist.id).await;

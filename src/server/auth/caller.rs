@@ -5,10 +5,13 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::{Method, request::Parts};
 use std::net::SocketAddr;
 
+use super::client_addr::{client_addr, is_request_id};
 use super::token::hash_token;
-use crate::domain::permissions::PermissionSet;
-use crate::model::{Action, Area, Group, Permission};
+use crate::domain::permissions::{PermissionSet, view_as_missing};
+use crate::model::{Group, Permission};
+use crate::server::config::ServerConfig;
 use crate::server::error::ApiError;
+use crate::server::guard::Declared;
 use crate::server::state::AppState;
 use crate::server::store::{Actor, Scope, now_micros};
 
@@ -24,8 +27,11 @@ pub struct Caller {
     pub impersonator_id: Option<String>,
     pub read_only: bool,
     pub token_hash: String,
+    pub session_id: String,
     pub expires_at: i64,
     pub actor: Actor,
+    /// What the route declared, and whether the handler checked it.
+    pub declared: Declared,
 }
 
 /// Requests sent with a write method that change nothing, allowed while viewing as someone.
@@ -47,22 +53,50 @@ impl Caller {
         }
     }
 
-    /// 403 unless the caller holds `area:action`.
-    pub fn require_crud(&self, area: Area, action: Action) -> Result<(), ApiError> {
-        self.require(Permission::Crud(area, action))
+    /// 403 unless the caller holds the permission its route declared (`routes::api`). Called by
+    /// every guarded handler after it has answered 404 for what the caller cannot see.
+    pub fn authorize(&self) -> Result<(), ApiError> {
+        match self.declared.permissions.as_slice() {
+            [p] => self.authorize_as(*p),
+            _ => {
+                tracing::error!(declared = ?self.declared.permissions, "a route with no single declared permission called authorize()");
+                Err(ApiError::internal())
+            }
+        }
+    }
+
+    /// 403 unless the caller holds `p`, one of the permissions its route declared (for routes
+    /// whose body decides which applies).
+    pub fn authorize_as(&self, p: Permission) -> Result<(), ApiError> {
+        if !self.declared.permissions.contains(&p) {
+            tracing::error!(permission = %p, declared = ?self.declared.permissions, "a handler checked a permission its route did not declare");
+            return Err(ApiError::internal());
+        }
+        self.require(p)?;
+        self.declared.checked.mark();
+        Ok(())
     }
 }
 
-/// The client's address and the request id, for the audit trail.
-pub fn request_context(parts: &Parts) -> (Option<String>, Option<String>) {
-    let addr = parts
+/// The client's address and the request id, for the audit trail. The address is the peer's,
+/// or, when the peer is a trusted proxy, the one it forwarded (`X-Forwarded-For`).
+pub fn request_context(parts: &Parts, config: &ServerConfig) -> (Option<String>, Option<String>) {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+        .map(|c| c.0.ip());
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let addr = client_addr(peer, &forwarded, &config.trusted_proxies).map(|a| a.to_string());
     let request_id = parts
         .headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
+        .filter(|id| is_request_id(id))
         .map(str::to_string);
     (addr, request_id)
 }
@@ -79,10 +113,31 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
+/// The caller the route guard authenticated (`server::guard`), before the body was read.
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+            tracing::error!("a handler asked for the caller on a route that declared no need");
+            ApiError::internal()
+        })
+    }
+}
+
+fn session_ended() -> ApiError {
+    ApiError::unauthenticated("the session has expired or was revoked: sign in again")
+}
+
+impl Caller {
+    /// Checks the bearer token of a request and loads what its session may do. A view-as
+    /// session lives only while its viewer's own session does, and while the viewer still holds
+    /// `impersonate` and every read of the user it views as.
+    pub async fn authenticate(
+        parts: &mut Parts,
+        state: &AppState,
+        declared: Declared,
+    ) -> Result<Caller, ApiError> {
         let token = bearer(parts)
             .ok_or_else(|| ApiError::unauthenticated("sign in first: no bearer token was sent"))?;
         let token_hash = hash_token(token);
@@ -92,9 +147,7 @@ impl FromRequestParts<AppState> for Caller {
             .store
             .session(&token_hash, now, extend_to)
             .await?
-            .ok_or_else(|| {
-                ApiError::unauthenticated("the session has expired or was revoked: sign in again")
-            })?;
+            .ok_or_else(session_ended)?;
         let is_write = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         // Nested routers see a shortened path; the original one names the route for sure.
         let path = parts
@@ -102,7 +155,7 @@ impl FromRequestParts<AppState> for Caller {
             .get::<axum::extract::OriginalUri>()
             .map(|u| u.0.path().to_string())
             .unwrap_or_else(|| parts.uri.path().to_string());
-        let (client_addr, request_id) = request_context(parts);
+        let (client_addr, request_id) = request_context(parts, &state.config);
         let actor = Actor {
             user_id: Some(session.user_id.clone()),
             email: Some(session.email.clone()),
@@ -111,7 +164,18 @@ impl FromRequestParts<AppState> for Caller {
             client_addr,
             request_id,
         };
-        if session.impersonator_id.is_some() {
+        let groups = state.store.own_groups(&session.user_id).await?;
+        if let Some(viewer) = &session.impersonator_id {
+            let viewer_groups = state.store.own_groups(viewer).await?;
+            let viewer_holds =
+                PermissionSet::union_of(viewer_groups.iter().map(|g| g.permissions.as_slice()));
+            let target: Vec<Permission> = groups.iter().flat_map(|g| g.permissions.clone()).collect();
+            let missing = view_as_missing(&viewer_holds, &target);
+            if !missing.is_empty() {
+                // The viewer lost what the view needs: the view ends now, on the record.
+                state.store.close_session(&token_hash, &actor).await?;
+                return Err(session_ended());
+            }
             // Every request made while viewing as someone is on the record, with both identities.
             let details = serde_json::json!({ "method": parts.method.as_str(), "path": path });
             state
@@ -129,7 +193,6 @@ impl FromRequestParts<AppState> for Caller {
                 ),
             ));
         }
-        let groups = state.store.own_groups(&session.user_id).await?;
         let permissions = PermissionSet::union_of(groups.iter().map(|g| g.permissions.as_slice()));
         Ok(Caller {
             actor,
@@ -142,7 +205,9 @@ impl FromRequestParts<AppState> for Caller {
             impersonator_id: session.impersonator_id,
             read_only: session.read_only,
             token_hash,
+            session_id: session.session_id,
             expires_at: session.expires_at,
+            declared,
         })
     }
 }

@@ -37,7 +37,7 @@ pub async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Page<AuditEvent>>> {
-    caller.require_crud(Area::Audit, Action::Read)?;
+    caller.authorize()?;
     let page = super::page(q.limit, q.cursor, q.q)?;
     let filter = AuditFilter {
         actor_id: q.actor_id,

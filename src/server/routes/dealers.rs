@@ -47,7 +47,7 @@ pub async fn list(
     if let Some(p) = &q.parent_id {
         visible_dealer(&st, &caller, p).await?;
     }
-    caller.require_crud(Area::Dealers, Action::Read)?;
+    caller.authorize()?;
     let page = super::page(q.limit, q.cursor, q.q)?;
     let filter = DealerFilter {
         parent_id: q.parent_id,
@@ -68,9 +68,9 @@ pub async fn create(
     ApiJson(new): ApiJson<NewDealer>,
 ) -> ApiResult<(StatusCode, Json<Dealer>)> {
     visible_dealer(&st, &caller, &new.parent_id).await?;
-    caller.require_crud(Area::Dealers, Action::Create)?;
+    caller.authorize()?;
     if new.package.is_some() {
-        caller.require_crud(Area::Packages, Action::Update)?;
+        caller.require(Permission::Crud(Area::Packages, Action::Update))?;
     }
     Ok((
         StatusCode::CREATED,
@@ -91,7 +91,7 @@ pub async fn get(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Dealer>> {
     let d = visible_dealer(&st, &caller, &id).await?;
-    caller.require_crud(Area::Dealers, Action::Read)?;
+    caller.authorize()?;
     Ok(Json(d))
 }
 
@@ -107,7 +107,7 @@ pub async fn update(
     ApiJson(patch): ApiJson<DealerPatch>,
 ) -> ApiResult<Json<Dealer>> {
     visible_dealer(&st, &caller, &id).await?;
-    caller.require_crud(Area::Dealers, Action::Update)?;
+    caller.authorize()?;
     Ok(Json(
         st.store
             .update_dealer(&caller.scope, &caller.actor, &id, v, patch)
@@ -125,7 +125,7 @@ pub async fn delete(
     IfMatch(v): IfMatch,
 ) -> ApiResult<StatusCode> {
     visible_dealer(&st, &caller, &id).await?;
-    caller.require_crud(Area::Dealers, Action::Delete)?;
+    caller.authorize()?;
     st.store
         .delete_dealer(&caller.scope, &caller.actor, &id, v)
         .await?;
@@ -139,7 +139,7 @@ async fn set_enabled(
     enabled: bool,
 ) -> ApiResult<Json<Dealer>> {
     visible_dealer(&st, &caller, &id).await?;
-    caller.require_crud(Area::Dealers, Action::Update)?;
+    caller.authorize()?;
     Ok(Json(
         st.store
             .set_dealer_enabled(&caller.scope, &caller.actor, &id, enabled)
@@ -178,7 +178,7 @@ pub async fn capacity(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Capacity>> {
     visible_dealer(&st, &caller, &id).await?;
-    caller.require_crud(Area::Packages, Action::Read)?;
+    caller.authorize()?;
     Ok(Json(
         st.store
             .capacity(&caller.scope, &id)
@@ -200,7 +200,7 @@ pub async fn set_package(
     ApiJson(p): ApiJson<Package>,
 ) -> ApiResult<Json<Dealer>> {
     visible_dealer(&st, &caller, &id).await?;
-    caller.require_crud(Area::Packages, Action::Update)?;
+    caller.authorize()?;
     Ok(Json(
         st.store
             .set_package(&caller.scope, &caller.actor, &id, v, p)

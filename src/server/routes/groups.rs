@@ -51,7 +51,7 @@ fn no_escalation(caller: &Caller, perms: &[Permission]) -> ApiResult<()> {
 #[utoipa::path(get, path = "/permissions", tag = "groups", security(("bearer" = [])),
     responses((status = 200, body = Vec<PermissionInfo>), (status = 403, body = ErrorBody)))]
 pub async fn permissions(caller: Caller) -> ApiResult<Json<Vec<PermissionInfo>>> {
-    caller.require_crud(Area::Groups, Action::Read)?;
+    caller.authorize()?;
     Ok(Json(catalogue()))
 }
 
@@ -59,7 +59,7 @@ pub async fn permissions(caller: Caller) -> ApiResult<Json<Vec<PermissionInfo>>>
 #[utoipa::path(get, path = "/group-templates", tag = "groups", security(("bearer" = [])),
     responses((status = 200, body = Vec<GroupTemplate>), (status = 403, body = ErrorBody)))]
 pub async fn templates(caller: Caller) -> ApiResult<Json<Vec<GroupTemplate>>> {
-    caller.require_crud(Area::Groups, Action::Read)?;
+    caller.authorize()?;
     Ok(Json(rules::templates()))
 }
 
@@ -73,7 +73,7 @@ pub async fn list(
     if let Some(d) = &q.dealer_id {
         super::dealers::visible_dealer(&st, &caller, d).await?;
     }
-    caller.require_crud(Area::Groups, Action::Read)?;
+    caller.authorize()?;
     let page = super::page(q.limit, q.cursor, q.q)?;
     Ok(Json(
         st.store
@@ -97,7 +97,7 @@ pub async fn create(
     ApiJson(mut new): ApiJson<NewGroup>,
 ) -> ApiResult<(StatusCode, Json<Group>)> {
     super::dealers::visible_dealer(&st, &caller, &new.dealer_id).await?;
-    caller.require_crud(Area::Groups, Action::Create)?;
+    caller.authorize()?;
     if let Some(key) = &new.template {
         let t = template(key).ok_or_else(|| {
             ApiError::invalid_field("template", format!("names no template (`{key}`)"))
@@ -128,7 +128,7 @@ pub async fn get(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Group>> {
     let g = visible_group(&st, &caller, &id).await?;
-    caller.require_crud(Area::Groups, Action::Read)?;
+    caller.authorize()?;
     Ok(Json(g))
 }
 
@@ -144,7 +144,7 @@ pub async fn update(
     ApiJson(patch): ApiJson<GroupPatch>,
 ) -> ApiResult<Json<Group>> {
     visible_group(&st, &caller, &id).await?;
-    caller.require_crud(Area::Groups, Action::Update)?;
+    caller.authorize()?;
     if let Some(p) = &patch.permissions {
         no_escalation(&caller, p)?;
     }
@@ -164,7 +164,7 @@ pub async fn delete(
     IfMatch(v): IfMatch,
 ) -> ApiResult<StatusCode> {
     visible_group(&st, &caller, &id).await?;
-    caller.require_crud(Area::Groups, Action::Delete)?;
+    caller.authorize()?;
     st.store
         .delete_group(&caller.scope, &caller.actor, &id, v)
         .await?;

@@ -14,48 +14,117 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::error::ApiError;
+use super::guard::{
+    CSV_BODY_LIMIT, Need, Rule, delete, get, guard, holds, may, patch, post, put,
+};
 use super::state::AppState;
+use crate::model::{Action, Area, Permission};
 use super::store::PageRequest;
 
-/// Every `/api/v1` route, with the OpenAPI description generated from the same handlers.
+/// Every `/api/v1` route, with what it needs of its caller and the OpenAPI description
+/// generated from the same handlers. A route cannot be added without its need: `guard` refuses a
+/// method that declares none, and the default-deny test sweeps every operation of the document.
 pub fn api() -> OpenApiRouter<AppState> {
+    use Action::*;
+    use Area::*;
+    let r = |group, rules: Vec<Rule>| guard(group, rules);
     OpenApiRouter::new()
-        .routes(routes!(auth::login))
-        .routes(routes!(auth::logout))
-        .routes(routes!(auth::activate))
-        .routes(routes!(auth::impersonate))
-        .routes(routes!(auth::me))
-        .routes(routes!(dealers::list, dealers::create))
-        .routes(routes!(dealers::get, dealers::update, dealers::delete))
-        .routes(routes!(dealers::suspend))
-        .routes(routes!(dealers::resume))
-        .routes(routes!(dealers::capacity))
-        .routes(routes!(dealers::set_package))
-        .routes(routes!(tree::tree))
-        .routes(routes!(tenants::list, tenants::create))
-        .routes(routes!(tenants::get, tenants::update, tenants::delete))
-        .routes(routes!(tenants::suspend))
-        .routes(routes!(tenants::resume))
-        .routes(routes!(tenants::move_tenant))
-        .routes(routes!(rate_cards::list, rate_cards::create))
-        .routes(routes!(rate_cards::preview))
-        .routes(routes!(
-            rate_cards::get,
-            rate_cards::update,
-            rate_cards::delete
+        .routes(r(routes!(auth::login), vec![post(Need::Public)]))
+        .routes(r(routes!(auth::logout), vec![post(Need::SignedIn)]))
+        .routes(r(routes!(auth::activate), vec![post(Need::Public)]))
+        .routes(r(routes!(auth::impersonate), vec![post(holds(Permission::Impersonate))]))
+        .routes(r(routes!(auth::me), vec![get(Need::SignedIn)]))
+        .routes(r(
+            routes!(dealers::list, dealers::create),
+            vec![get(may(Dealers, Read)), post(may(Dealers, Create))],
         ))
-        .routes(routes!(rate_cards::rates, rate_cards::import))
-        .routes(routes!(rate_cards::assign))
-        .routes(routes!(rate_cards::quote))
-        .routes(routes!(users::list, users::create))
-        .routes(routes!(users::get, users::update, users::delete))
-        .routes(routes!(users::reset_password))
-        .routes(routes!(users::scope))
-        .routes(routes!(groups::permissions))
-        .routes(routes!(groups::templates))
-        .routes(routes!(groups::list, groups::create))
-        .routes(routes!(groups::get, groups::update, groups::delete))
-        .routes(routes!(audit::list))
+        .routes(r(
+            routes!(dealers::get, dealers::update, dealers::delete),
+            vec![
+                get(may(Dealers, Read)),
+                patch(may(Dealers, Update)),
+                delete(may(Dealers, Delete)),
+            ],
+        ))
+        .routes(r(routes!(dealers::suspend), vec![post(holds(Permission::DealersSuspend))]))
+        .routes(r(routes!(dealers::resume), vec![post(holds(Permission::DealersSuspend))]))
+        .routes(r(routes!(dealers::capacity), vec![get(may(Packages, Read))]))
+        .routes(r(routes!(dealers::set_package), vec![put(may(Packages, Update))]))
+        .routes(r(routes!(tree::tree), vec![get(may(Dealers, Read))]))
+        .routes(r(
+            routes!(tenants::list, tenants::create),
+            vec![get(may(Tenants, Read)), post(may(Tenants, Create))],
+        ))
+        .routes(r(
+            routes!(tenants::get, tenants::update, tenants::delete),
+            vec![
+                get(may(Tenants, Read)),
+                patch(may(Tenants, Update)),
+                delete(may(Tenants, Delete)),
+            ],
+        ))
+        .routes(r(routes!(tenants::suspend), vec![post(holds(Permission::TenantsSuspend))]))
+        .routes(r(routes!(tenants::resume), vec![post(holds(Permission::TenantsSuspend))]))
+        .routes(r(routes!(tenants::move_tenant), vec![post(holds(Permission::TenantsMove))]))
+        .routes(r(
+            routes!(rate_cards::list, rate_cards::create),
+            vec![get(may(RateCards, Read)), post(may(RateCards, Create))],
+        ))
+        .routes(r(routes!(rate_cards::preview), vec![post(may(RateCards, Read))]))
+        .routes(r(
+            routes!(rate_cards::get, rate_cards::update, rate_cards::delete),
+            vec![
+                get(may(RateCards, Read)),
+                patch(may(RateCards, Update)),
+                delete(may(RateCards, Delete)),
+            ],
+        ))
+        .routes(r(
+            routes!(rate_cards::rates, rate_cards::import),
+            vec![
+                get(may(RateCards, Read)),
+                // The CSV is read by the handler, after the token and the permission.
+                put(may(RateCards, Update)).streamed(CSV_BODY_LIMIT),
+            ],
+        ))
+        .routes(r(
+            routes!(rate_cards::assign),
+            // To a dealer: rate_cards:update; to a tenant: tenants:update (the body says which).
+            vec![post(Need::Permission(vec![
+                Permission::Crud(RateCards, Update),
+                Permission::Crud(Tenants, Update),
+            ]))],
+        ))
+        .routes(r(routes!(rate_cards::quote), vec![get(may(RateCards, Read))]))
+        .routes(r(
+            routes!(users::list, users::create),
+            vec![get(may(Users, Read)), post(may(Users, Create))],
+        ))
+        .routes(r(
+            routes!(users::get, users::update, users::delete),
+            vec![
+                get(may(Users, Read)),
+                patch(may(Users, Update)),
+                delete(may(Users, Delete)),
+            ],
+        ))
+        .routes(r(routes!(users::reset_password), vec![post(may(Users, Update))]))
+        .routes(r(routes!(users::scope), vec![get(may(Users, Read))]))
+        .routes(r(routes!(groups::permissions), vec![get(may(Groups, Read))]))
+        .routes(r(routes!(groups::templates), vec![get(may(Groups, Read))]))
+        .routes(r(
+            routes!(groups::list, groups::create),
+            vec![get(may(Groups, Read)), post(may(Groups, Create))],
+        ))
+        .routes(r(
+            routes!(groups::get, groups::update, groups::delete),
+            vec![
+                get(may(Groups, Read)),
+                patch(may(Groups, Update)),
+                delete(may(Groups, Delete)),
+            ],
+        ))
+        .routes(r(routes!(audit::list), vec![get(may(Audit, Read))]))
 }
 
 /// The default and the largest page size.

@@ -1,7 +1,7 @@
 //! `/rate-cards`: carrier cards with imported rates, customer cards derived with a markup, their
 //! computed rates, CSV import and export, assignment, markup previews and call quotes.
 
-use axum::Json;
+use axum::{Extension, Json};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -15,11 +15,11 @@ use crate::model::*;
 use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery, IfMatch};
+use crate::server::guard::{BodyAllowance, read_body};
+use crate::server::retry::ATTEMPTS;
 use crate::server::state::AppState;
 use crate::server::store::{PricedRate, parse_markup};
 
-/// The largest CSV accepted by an import.
-const MAX_CSV_BYTES: usize = 64 * 1024 * 1024;
 /// How many bad lines an import reports at most.
 const MAX_CSV_ERRORS: usize = 50;
 /// Rates shown in a preview's sample.
@@ -92,7 +92,7 @@ pub async fn list(
     if let Some(d) = &q.dealer_id {
         super::dealers::visible_dealer(&st, &caller, d).await?;
     }
-    caller.require_crud(Area::RateCards, Action::Read)?;
+    caller.authorize()?;
     let page = super::page(q.limit, q.cursor, q.q)?;
     let filter = RateCardFilter {
         dealer_id: q.dealer_id,
@@ -119,7 +119,7 @@ pub async fn create(
     if let Some(p) = &new.parent_card_id {
         visible_card(&st, &caller, p).await?;
     }
-    caller.require_crud(Area::RateCards, Action::Create)?;
+    caller.authorize()?;
     Ok((
         StatusCode::CREATED,
         Json(
@@ -138,7 +138,7 @@ pub async fn get(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<RateCard>> {
     let c = visible_card(&st, &caller, &id).await?;
-    caller.require_crud(Area::RateCards, Action::Read)?;
+    caller.authorize()?;
     Ok(Json(c))
 }
 
@@ -154,7 +154,7 @@ pub async fn update(
     ApiJson(patch): ApiJson<RateCardPatch>,
 ) -> ApiResult<Json<RateCard>> {
     visible_card(&st, &caller, &id).await?;
-    caller.require_crud(Area::RateCards, Action::Update)?;
+    caller.authorize()?;
     Ok(Json(
         st.store
             .update_rate_card(&caller.scope, &caller.actor, &id, v, patch)
@@ -172,7 +172,7 @@ pub async fn delete(
     IfMatch(v): IfMatch,
 ) -> ApiResult<StatusCode> {
     visible_card(&st, &caller, &id).await?;
-    caller.require_crud(Area::RateCards, Action::Delete)?;
+    caller.authorize()?;
     st.store
         .delete_rate_card(&caller.scope, &caller.actor, &id, v)
         .await?;
@@ -191,7 +191,7 @@ pub async fn rates(
     ApiQuery(q): ApiQuery<RatesQuery>,
 ) -> ApiResult<Response> {
     visible_card(&st, &caller, &id).await?;
-    caller.require_crud(Area::RateCards, Action::Read)?;
+    caller.authorize()?;
     let prefix = check_prefix(&q.prefix)?;
     match q.format.as_deref() {
         None | Some("json") => {
@@ -233,18 +233,15 @@ pub async fn import(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
+    allowance: Option<Extension<BodyAllowance>>,
     body: Body,
 ) -> ApiResult<Json<RateImport>> {
+    let parts_allowance = allowance.map(|a| a.0);
     visible_card(&st, &caller, &id).await?;
-    caller.require_crud(Area::RateCards, Action::Update)?;
-    let bytes = axum::body::to_bytes(body, MAX_CSV_BYTES)
-        .await
-        .map_err(|_| {
-            ApiError::bad_request(format!(
-                "the CSV could not be read (at most {} MiB)",
-                MAX_CSV_BYTES / 1024 / 1024
-            ))
-        })?;
+    caller.authorize()?;
+    // Read only now, after the token and the permission: up to the route's limit, in time.
+    let allowance = parts_allowance.ok_or_else(ApiError::internal)?;
+    let bytes = read_body(body, allowance.limit, allowance.timeout).await?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| ApiError::bad_request("the CSV is not UTF-8 text"))?
         .to_string();
@@ -266,10 +263,22 @@ pub async fn import(
         }))
     })?;
     let imported = new_rates.len() as i64;
-    let card = st
-        .store
-        .replace_rates(&caller.scope, &caller.actor, &id, new_rates)
-        .await?;
+    // The body is not kept for the guard's retries, so a rolled-back import is retried here.
+    let mut attempt = 1;
+    let card = loop {
+        match st
+            .store
+            .replace_rates(&caller.scope, &caller.actor, &id, new_rates.clone())
+            .await
+            .map_err(ApiError::from)
+        {
+            Err(e) if e.retryable && attempt < ATTEMPTS => {
+                tokio::time::sleep(std::time::Duration::from_millis(5 << attempt)).await;
+                attempt += 1;
+            }
+            other => break other?,
+        }
+    };
     Ok(Json(RateImport { imported, card }))
 }
 
@@ -296,9 +305,9 @@ pub async fn assign(
             .ok_or_else(ApiError::not_found)?;
     }
     if to.tenant_id.is_some() {
-        caller.require_crud(Area::Tenants, Action::Update)?;
+        caller.authorize_as(Permission::Crud(Area::Tenants, Action::Update))?;
     } else {
-        caller.require_crud(Area::RateCards, Action::Update)?;
+        caller.authorize_as(Permission::Crud(Area::RateCards, Action::Update))?;
     }
     Ok(Json(
         st.store
@@ -317,7 +326,7 @@ pub async fn preview(
     ApiJson(req): ApiJson<MarkupPreviewRequest>,
 ) -> ApiResult<Json<MarkupPreview>> {
     visible_card(&st, &caller, &req.parent_card_id).await?;
-    caller.require_crud(Area::RateCards, Action::Read)?;
+    caller.authorize()?;
     let markup = parse_markup(&req.markup).map_err(ApiError::from)?;
     // The parent's rates, as the caller sees them, are the new card's costs.
     let costs: Vec<Rate> = st
@@ -357,7 +366,7 @@ pub async fn quote(
     ApiQuery(q): ApiQuery<QuoteQuery>,
 ) -> ApiResult<Json<CallQuote>> {
     visible_card(&st, &caller, &id).await?;
-    caller.require_crud(Area::RateCards, Action::Read)?;
+    caller.authorize()?;
     let priced = st
         .store
         .rate_for_number(&caller.scope, &id, &q.number)

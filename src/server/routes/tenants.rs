@@ -45,7 +45,7 @@ pub async fn list(
     if let Some(d) = &q.dealer_id {
         super::dealers::visible_dealer(&st, &caller, d).await?;
     }
-    caller.require_crud(Area::Tenants, Action::Read)?;
+    caller.authorize()?;
     let page = super::page(q.limit, q.cursor, q.q)?;
     let filter = TenantFilter {
         dealer_id: q.dealer_id,
@@ -67,7 +67,7 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<Tenant>)> {
     super::dealers::visible_dealer(&st, &caller, &new.dealer_id).await?;
     visible_card(&st, &caller, new.rate_card_id.as_deref()).await?;
-    caller.require_crud(Area::Tenants, Action::Create)?;
+    caller.authorize()?;
     Ok((
         StatusCode::CREATED,
         Json(
@@ -86,7 +86,7 @@ pub async fn get(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Tenant>> {
     let t = visible_tenant(&st, &caller, &id).await?;
-    caller.require_crud(Area::Tenants, Action::Read)?;
+    caller.authorize()?;
     Ok(Json(t))
 }
 
@@ -103,7 +103,7 @@ pub async fn update(
 ) -> ApiResult<Json<Tenant>> {
     visible_tenant(&st, &caller, &id).await?;
     visible_card(&st, &caller, patch.rate_card_id.as_deref()).await?;
-    caller.require_crud(Area::Tenants, Action::Update)?;
+    caller.authorize()?;
     Ok(Json(
         st.store
             .update_tenant(&caller.scope, &caller.actor, &id, v, patch)
@@ -121,7 +121,7 @@ pub async fn delete(
     IfMatch(v): IfMatch,
 ) -> ApiResult<StatusCode> {
     visible_tenant(&st, &caller, &id).await?;
-    caller.require_crud(Area::Tenants, Action::Delete)?;
+    caller.authorize()?;
     st.store
         .delete_tenant(&caller.scope, &caller.actor, &id, v)
         .await?;
@@ -135,7 +135,7 @@ async fn set_enabled(
     enabled: bool,
 ) -> ApiResult<Json<Tenant>> {
     visible_tenant(&st, &caller, &id).await?;
-    caller.require_crud(Area::Tenants, Action::Update)?;
+    caller.authorize()?;
     Ok(Json(
         st.store
             .set_tenant_enabled(&caller.scope, &caller.actor, &id, enabled)
@@ -180,7 +180,7 @@ pub async fn move_tenant(
     visible_tenant(&st, &caller, &id).await?;
     super::dealers::visible_dealer(&st, &caller, &mv.to_dealer_id).await?;
     visible_card(&st, &caller, mv.rate_card_id.as_deref()).await?;
-    caller.require(Permission::TenantsMove)?;
+    caller.authorize()?;
     Ok(Json(
         st.store
             .move_tenant(&caller.scope, &caller.actor, &id, &mv, v, !mv.dry_run)

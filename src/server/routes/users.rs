@@ -85,6 +85,29 @@ async fn check_groups(
     Ok(())
 }
 
+/// 403 unless everything `target` may do, the caller may do too: nobody disables, enables,
+/// resets, deletes or regroups a more powerful login (the rule that already governs granting).
+async fn not_more_powerful(st: &AppState, caller: &Caller, target: &User) -> ApiResult<()> {
+    let theirs: Vec<Permission> = st
+        .store
+        .own_groups(&target.id)
+        .await?
+        .into_iter()
+        .flat_map(|g| g.permissions)
+        .collect();
+    let missing = caller.permissions.missing(&theirs);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
+    Err(ApiError::forbidden(format!(
+        "{} may do what you may not ({}): only a login holding all of that can change it",
+        target.email,
+        names.join(", ")
+    ))
+    .with_details(serde_json::json!({ "missing": names })))
+}
+
 /// A new link token (activation or reset) and the mail that carries it.
 async fn send_link(
     st: &AppState,
@@ -131,7 +154,7 @@ pub async fn list(
             .await?
             .ok_or_else(ApiError::not_found)?;
     }
-    caller.require_crud(Area::Users, Action::Read)?;
+    caller.authorize()?;
     let page = super::page(q.limit, q.cursor, q.q)?;
     let filter = UserFilter {
         dealer_id: q.dealer_id,
@@ -153,7 +176,7 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<User>)> {
     super::dealers::visible_dealer(&st, &caller, &new.dealer_id).await?;
     let groups = visible_groups(&st, &caller, &new.group_ids).await?;
-    caller.require_crud(Area::Users, Action::Create)?;
+    caller.authorize()?;
     check_groups(&st, &caller, &new.dealer_id, &groups).await?;
     crate::domain::validate::email("email", &new.email)?;
     // The link is stored with the user in one transaction; the mail goes out first so that a
@@ -191,7 +214,7 @@ pub async fn get(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<User>> {
     let u = visible_user(&st, &caller, &id).await?;
-    caller.require_crud(Area::Users, Action::Read)?;
+    caller.authorize()?;
     Ok(Json(u))
 }
 
@@ -209,9 +232,12 @@ pub async fn update(
     let user = visible_user(&st, &caller, &id).await?;
     let groups =
         visible_groups(&st, &caller, patch.group_ids.as_deref().unwrap_or_default()).await?;
-    caller.require_crud(Area::Users, Action::Update)?;
+    caller.authorize()?;
     if id == caller.user_id && patch.enabled == Some(false) {
         return Err(ApiError::forbidden("you cannot disable your own login"));
+    }
+    if patch.enabled.is_some() || patch.group_ids.is_some() {
+        not_more_powerful(&st, &caller, &user).await?;
     }
     check_groups(&st, &caller, &user.dealer_id, &groups).await?;
     Ok(Json(
@@ -229,11 +255,12 @@ pub async fn delete(
     ApiPath(id): ApiPath<String>,
     IfMatch(v): IfMatch,
 ) -> ApiResult<StatusCode> {
-    visible_user(&st, &caller, &id).await?;
-    caller.require_crud(Area::Users, Action::Delete)?;
+    let user = visible_user(&st, &caller, &id).await?;
+    caller.authorize()?;
     if id == caller.user_id {
         return Err(ApiError::forbidden("you cannot delete your own login"));
     }
+    not_more_powerful(&st, &caller, &user).await?;
     st.store
         .delete_user(&caller.scope, &caller.actor, &id, v)
         .await?;
@@ -249,7 +276,8 @@ pub async fn reset_password(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     let user = visible_user(&st, &caller, &id).await?;
-    caller.require_crud(Area::Users, Action::Update)?;
+    caller.authorize()?;
+    not_more_powerful(&st, &caller, &user).await?;
     let link = send_link(
         &st,
         &user.email,
@@ -276,7 +304,7 @@ pub async fn scope(
     use crate::domain::permissions::PermissionSet;
     use crate::server::store::{PageRequest, Scope};
     let user = visible_user(&st, &caller, &id).await?;
-    caller.require_crud(Area::Users, Action::Read)?;
+    caller.authorize()?;
     let groups = st.store.own_groups(&user.id).await?;
     let held = PermissionSet::union_of(groups.iter().map(|g| g.permissions.as_slice()));
     let theirs = Scope::of_account(user.dealer_id.clone());
@@ -372,6 +400,10 @@ pub async fn scope(
             warnings.push(format!("disabled, yet holds {live} live session(s)"));
         }
     }
+    // Whether the caller could view as this user, and what it lacks for that (the same rule
+    // `POST /auth/impersonate` applies).
+    let held_list = held.to_vec();
+    let missing = crate::domain::permissions::view_as_missing(&caller.permissions, &held_list);
     Ok(Json(ScopeReport {
         user,
         dealer_name: dealer.name,
@@ -379,5 +411,9 @@ pub async fn scope(
         counts,
         permissions,
         warnings,
+        view_as: ViewAsCheck {
+            allowed: missing.is_empty() && id != caller.user_id,
+            missing,
+        },
     }))
 }

@@ -68,11 +68,13 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/postgres/0001_init.sql")),
     (2, include_str!("migrations/postgres/0002_rate_cards.sql")),
     (3, include_str!("migrations/postgres/0003_tenant_usage.sql")),
+    (4, include_str!("migrations/postgres/0004_hardening.sql")),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/sqlite/0001_init.sql")),
     (2, include_str!("migrations/sqlite/0002_rate_cards.sql")),
     (3, include_str!("migrations/sqlite/0003_tenant_usage.sql")),
+    (4, include_str!("migrations/sqlite/0004_hardening.sql")),
 ];
 
 impl SqlStore {
@@ -87,6 +89,12 @@ impl SqlStore {
         })?;
         match backend {
             Backend::Sqlite => {
+                // The database holds password hashes: created for the owner's eyes only.
+                if let Some(path) = crate::server::private_files::sqlite_path(url) {
+                    crate::server::private_files::create_if_absent(path).map_err(|e| {
+                        StoreError::Corrupt(format!("cannot create {}: {e}", path.display()))
+                    })?;
+                }
                 let url = if url.contains('?') {
                     url.to_string()
                 } else {

@@ -528,6 +528,18 @@ impl DealerStore for SqlStore {
         let ledger = ledger(&mut tx, &head, &self.policy).await?;
         let subtree = subtree_used(id, &self.policy);
         let subtree = amounts(&subtree.fetch_one(&mut *tx).await?)?;
+        let min = head.package.min_extensions_per_tenant;
+        let below_minimum = if min > 0 {
+            Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tenants WHERE dealer_id = ")
+                .bind(id)
+                .push(" AND extensions < ")
+                .bind(min)
+                .fetch_one(&mut *tx)
+                .await?
+                .int("n")?
+        } else {
+            0
+        };
         tx.rollback().await?;
         let dim = |d: Dimension| DimensionUsage {
             package: d.limit(&head.package),
@@ -543,7 +555,8 @@ impl DealerStore for SqlStore {
             concurrent_calls: dim(Dimension::ConcurrentCalls),
             recording_minutes: dim(Dimension::RecordingMinutes),
             high_availability: head.package.high_availability,
-            min_extensions_per_tenant: head.package.min_extensions_per_tenant,
+            min_extensions_per_tenant: min,
+            tenants_below_minimum: below_minimum,
         }))
     }
 

@@ -25,6 +25,8 @@ pub(super) fn group_from_row(row: &sqlx::any::AnyRow, inherited: bool) -> StoreR
                 .map_err(|e| StoreError::Corrupt(e.to_string()))
         })
         .collect::<StoreResult<Vec<_>>>()?;
+    // Migrations may append a permission; what is shown is always in catalogue order.
+    let permissions = normalize(&permissions);
     Ok(Group {
         id: row.text("id")?,
         dealer_id: row.text("dealer_id")?,

@@ -175,8 +175,19 @@ pub struct NewSession {
     pub token_hash: String,
     pub user_id: String,
     pub impersonator_id: Option<String>,
+    /// For a view-as session, the viewer's own session: the view ends with it.
+    pub parent_session_id: Option<String>,
     pub read_only: bool,
     pub expires_at: i64,
+}
+
+/// One counter of failed attempts (sign-in or link) and its back-off.
+#[derive(Debug, Clone)]
+pub struct ThrottleKey {
+    pub key: String,
+    /// Failures before this time no longer count.
+    pub since: i64,
+    pub backoff: crate::domain::throttle::Backoff,
 }
 
 /// A one-use link token (activation or password reset), stored hashed.
@@ -222,19 +233,18 @@ pub trait SessionStore: Send + Sync {
     ) -> StoreResult<Option<SessionRecord>>;
     /// Revokes one session and audits the sign-out.
     async fn close_session(&self, token_hash: &str, actor: &Actor) -> StoreResult<()>;
-    /// Reserves a sign-in attempt against every (key, limit) in one write: refused with the
-    /// oldest counted attempt's time when a key already has `limit` attempts since `since`.
-    /// The reservation counts as a failure until released, so parallel guesses cannot all pass.
+    /// Reserves an attempt against every key in one write: refused with the time the next try
+    /// is allowed when a key's back-off (`domain::throttle`) has not run out. The reservation
+    /// counts as a failure until released, so parallel guesses cannot all pass.
     async fn reserve_sign_in(
         &self,
-        keys: &[(String, i64)],
-        since: i64,
+        keys: &[ThrottleKey],
         now: i64,
     ) -> StoreResult<Result<Vec<String>, i64>>;
     /// Releases the attempts of a successful sign-in.
     async fn release_sign_in(&self, attempt_ids: &[String]) -> StoreResult<()>;
-    /// Audits a failed sign-in (its reserved attempts stay counted).
-    async fn record_failure(&self, email: &str, actor: &Actor) -> StoreResult<()>;
+    /// Audits a failed sign-in (its reserved attempts stay counted), with why it failed.
+    async fn record_failure(&self, email: &str, actor: &Actor, reason: &str) -> StoreResult<()>;
     /// Audits an event about a user with no other change (a refused sign-in, say).
     async fn audit_user_event(
         &self,
@@ -244,6 +254,8 @@ pub trait SessionStore: Send + Sync {
         details: Option<serde_json::Value>,
     ) -> StoreResult<()>;
     async fn clear_failures(&self, key: &str) -> StoreResult<()>;
+    /// Whether a link token is unused and unexpired (checked before any password is hashed).
+    async fn link_token_usable(&self, token_hash: &str, now: i64) -> StoreResult<bool>;
     /// Uses a link token once: sets the password, revokes the user's sessions.
     async fn use_link_token(
         &self,

@@ -112,7 +112,9 @@ impl SqlStore {
                 Some(short.dimension.as_str()),
             ));
         }
-        match self.check_allocation(&alloc, &to) {
+        // A move keeps the tenant's extensions: the destination's minimum (a rule for new
+        // tenants) never blocks it.
+        match self.check_allocation(&alloc, &to, Some(&alloc)) {
             Ok(()) => {}
             Err(StoreError::Refused(Refusal::NoHighAvailability { .. })) => blockers.push(blocker(
                 "capacity_exceeded",

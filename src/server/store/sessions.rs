@@ -208,9 +208,10 @@ impl SessionStore for SqlStore {
     async fn open_session(&self, n: NewSession, actor: &Actor, action: &str) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let now = now_micros();
-        Sql::new("INSERT INTO sessions (id, token_hash, user_id, impersonator_id, read_only, created_at, expires_at) VALUES (")
+        Sql::new("INSERT INTO sessions (id, token_hash, user_id, impersonator_id, parent_session_id, read_only, created_at, expires_at) VALUES (")
             .bind(new_id("ses")).push(", ").bind(n.token_hash.as_str()).push(", ").bind(n.user_id.as_str())
-            .push(", ").bind(n.impersonator_id.clone()).push(", ").bind(n.read_only).push(", ").bind(now)
+            .push(", ").bind(n.impersonator_id.clone()).push(", ").bind(n.parent_session_id.clone())
+            .push(", ").bind(n.read_only).push(", ").bind(now)
             .push(", ").bind(n.expires_at).push(")")
             .execute(&mut *tx).await?;
         if n.impersonator_id.is_none() {
@@ -254,10 +255,13 @@ impl SessionStore for SqlStore {
             .push(" AND u.enabled = 1 AND ")
             .push(&effective_enabled("u.dealer_id"))
             .push(" = 1")
-            // The real user behind a view-as session must still be allowed in, on every request.
+            // The real user behind a view-as session must still be allowed in, on every request,
+            // and still signed in: the view ends with the viewer's own session.
             .push(" AND (s.impersonator_id IS NULL OR (iu.enabled = 1 AND ")
             .push(&effective_enabled("iu.dealer_id"))
-            .push(" = 1))");
+            .push(" = 1 AND EXISTS (SELECT 1 FROM sessions p WHERE p.id = s.parent_session_id AND p.expires_at > ")
+            .bind(now)
+            .push(")))");
         let Some(row) = s.fetch_optional(&self.read).await? else {
             return Ok(None);
         };
@@ -317,34 +321,36 @@ impl SessionStore for SqlStore {
 
     async fn reserve_sign_in(
         &self,
-        keys: &[(String, i64)],
-        since: i64,
+        keys: &[ThrottleKey],
         now: i64,
     ) -> StoreResult<Result<Vec<String>, i64>> {
         let mut tx = self.begin_write().await?;
-        let mut sorted: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+        let mut sorted: Vec<&str> = keys.iter().map(|k| k.key.as_str()).collect();
         sorted.sort();
         for key in sorted {
             self.lock_name(&mut tx, key).await?;
         }
-        for (key, limit) in keys {
-            let row = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n, MIN(at) AS oldest FROM login_failures WHERE key = ")
-                .bind(key)
+        for k in keys {
+            let row = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n, MAX(at) AS latest FROM login_failures WHERE key = ")
+                .bind(k.key.as_str())
                 .push(" AND at >= ")
-                .bind(since)
+                .bind(k.since)
                 .fetch_one(&mut *tx)
                 .await?;
-            if row.int("n")? >= *limit {
-                return Ok(Err(row.opt_int("oldest")?.unwrap_or(now)));
+            let latest = row.opt_int("latest")?.unwrap_or(now);
+            if let Some(at) = k.backoff.next_try_at(row.int("n")?, latest)
+                && at > now
+            {
+                return Ok(Err(at));
             }
         }
         let mut ids = Vec::new();
-        for (key, _) in keys {
+        for k in keys {
             let id = new_id("att");
             Sql::new("INSERT INTO login_failures (id, key, at) VALUES (")
                 .bind(id.as_str())
                 .push(", ")
-                .bind(key)
+                .bind(k.key.as_str())
                 .push(", ")
                 .bind(now)
                 .push(")")
@@ -371,7 +377,7 @@ impl SessionStore for SqlStore {
         Ok(())
     }
 
-    async fn record_failure(&self, email: &str, actor: &Actor) -> StoreResult<()> {
+    async fn record_failure(&self, email: &str, actor: &Actor, reason: &str) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let user = Sql::new("SELECT u.id, d.path FROM users u JOIN dealers d ON d.id = u.dealer_id WHERE u.email = ")
             .bind(email)
@@ -394,7 +400,7 @@ impl SessionStore for SqlStore {
             object_id: user_id.as_deref(),
             object_name: Some(email),
             before: None,
-            after: None,
+            after: Some(serde_json::json!({ "reason": reason })),
         };
         record(&mut tx, actor, &path, event).await?;
         tx.commit().await?;
@@ -435,6 +441,16 @@ impl SessionStore for SqlStore {
             .execute(&self.write)
             .await?;
         Ok(())
+    }
+
+    async fn link_token_usable(&self, token_hash: &str, now: i64) -> StoreResult<bool> {
+        Ok(Sql::new("SELECT token_hash FROM link_tokens WHERE token_hash = ")
+            .bind(token_hash)
+            .push(" AND used_at IS NULL AND expires_at > ")
+            .bind(now)
+            .fetch_optional(&self.read)
+            .await?
+            .is_some())
     }
 
     async fn use_link_token(

@@ -74,7 +74,16 @@ impl Allocation {
 }
 
 impl SqlStore {
-    pub(super) fn check_allocation(&self, a: &Allocation, dealer: &DealerHead) -> StoreResult<()> {
+    /// Checks a tenant's allocations against the platform policy and its dealer's package.
+    /// The package's minimum extensions applies when a tenant is created (`before` is `None`);
+    /// an existing tenant below a minimum raised since may keep what it has, and only going
+    /// further down is refused.
+    pub(super) fn check_allocation(
+        &self,
+        a: &Allocation,
+        dealer: &DealerHead,
+        before: Option<&Allocation>,
+    ) -> StoreResult<()> {
         let max = self.policy.max_extensions_per_tenant;
         let min = dealer.package.min_extensions_per_tenant;
         if a.extensions > max {
@@ -84,7 +93,8 @@ impl SqlStore {
             )
             .into());
         }
-        if a.extensions < min {
+        let lowered = before.is_none_or(|b| a.extensions < b.extensions);
+        if a.extensions < min && lowered {
             return Err(FieldError::new(
                 "extensions",
                 format!(
@@ -274,7 +284,7 @@ impl TenantStore for SqlStore {
         let dealer = dealer_head(&mut tx, Some(scope), &new.dealer_id, self.lock_rows())
             .await?
             .ok_or(StoreError::NotFound)?;
-        self.check_allocation(&alloc, &dealer)?;
+        self.check_allocation(&alloc, &dealer, None)?;
         let rate_card_id = match new.rate_card_id.as_deref().filter(|c| !c.is_empty()) {
             Some(c) => Some(
                 self.card_for_tenant(&mut tx, scope, c, &dealer.id, &dealer.name)
@@ -358,7 +368,7 @@ impl TenantStore for SqlStore {
             recording_minutes: patch.recording_minutes.unwrap_or(old.recording_minutes),
             high_availability: patch.high_availability.unwrap_or(old.high_availability),
         };
-        self.check_allocation(&new, &dealer)?;
+        self.check_allocation(&new, &dealer, Some(&old))?;
         ledger(&mut tx, &dealer, &self.policy)
             .await?
             .check_take(&self.usage(&new).minus(&self.usage(&old)))

@@ -187,6 +187,7 @@ async fn fixture(app: &TestApp, rng: StdRng) -> Run {
             who: Who {
                 user: user.id,
                 read_only: false,
+                viewer: None,
             },
         });
     };
@@ -237,6 +238,7 @@ async fn fixture(app: &TestApp, rng: StdRng) -> Run {
         who: Who {
             user: target,
             read_only: true,
+            viewer: Some(actors[0].who.user.clone()),
         },
     });
     // Users and groups as the server holds them now, the bootstrap administrator's included.
@@ -285,6 +287,7 @@ async fn the_server_answers_every_step_as_the_model_does() {
     for step in 0..steps {
         run.step = step;
         run.step().await;
+        run.end_a_lapsed_view(&app).await;
         every_list_matches(&run).await;
         if step % 25 == 24 {
             let sample = |ids: &[String], rng: &mut StdRng| -> Vec<String> {

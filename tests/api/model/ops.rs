@@ -450,17 +450,23 @@ impl Run {
 
     /// Checks groups given to a user of `dealer`, in the server's order: each visible (404),
     /// the permission (403), then each within what the caller holds (403) and usable there (422).
+    /// A change of an existing user's groups (`target`) also needs the caller to hold all the
+    /// target may do.
     fn groups_allowed(
         m: &Model,
         who: &Who,
         dealer: &str,
         groups: &[String],
         perm: Action,
+        target: Option<&str>,
     ) -> Result<(), Expect> {
         for g in groups {
             need(m.group_visible(who, g), NOT_FOUND)?;
         }
         need(m.may(who, crud(Area::Users, perm)), FORBIDDEN)?;
+        if let Some(t) = target {
+            need(m.not_more_powerful(who, t), FORBIDDEN)?;
+        }
         let held = m.perms(&who.user);
         for g in groups {
             need(m.groups[g].perms.is_subset(&held), FORBIDDEN)?;
@@ -480,7 +486,7 @@ impl Run {
         let expect = expect(|| {
             m.writable(&who)?;
             need(m.in_scope(&who, &dealer), NOT_FOUND)?;
-            Self::groups_allowed(m, &who, &dealer, &groups, Action::Create)
+            Self::groups_allowed(m, &who, &dealer, &groups, Action::Create, None)
         });
         let email = format!("{}@model.example", self.unique("u"));
         let r = client
@@ -517,7 +523,14 @@ impl Run {
         let expect = expect(|| {
             m.writable(&who)?;
             need(m.user_visible(&who, &target), NOT_FOUND)?;
-            Self::groups_allowed(m, &who, &m.users[&target].dealer, &groups, Action::Update)
+            Self::groups_allowed(
+                m,
+                &who,
+                &m.users[&target].dealer,
+                &groups,
+                Action::Update,
+                Some(&target),
+            )
         });
         let patch = UserPatch {
             group_ids: Some(groups.clone()),
@@ -557,7 +570,8 @@ impl Run {
             m.writable(&who)?;
             need(m.user_visible(&who, &target), NOT_FOUND)?;
             need(m.may(&who, crud(Area::Users, Action::Delete)), FORBIDDEN)?;
-            need(target != who.user, FORBIDDEN)
+            need(target != who.user, FORBIDDEN)?;
+            need(m.not_more_powerful(&who, &target), FORBIDDEN)
         });
         let r = client.delete_user(&target, None).await;
         self.checked("delete user", expect, &r);
@@ -683,6 +697,31 @@ impl Run {
 
     // View-as
 
+    /// A view-as session ends as soon as its viewer may no longer see what its target sees: when
+    /// the model says so, the server must answer the view's next request with 401; the slot then
+    /// takes a fresh view (the provider's administrator viewing as the first sub-distributor's).
+    pub async fn end_a_lapsed_view(&mut self, app: &crate::helpers::TestApp) {
+        let slot = &self.actors[self.view_as_slot];
+        let Some(viewer) = slot.who.viewer.clone() else {
+            return;
+        };
+        if self.model.may_view_as(&viewer, &slot.who.user) {
+            return;
+        }
+        let r = slot.client.me().await;
+        self.checked("a lapsed view", Expect::Err(401, "unauthenticated"), &r);
+        let target = self.actors[3].who.user.clone();
+        let view = app.admin.impersonate(&target).await.expect("a fresh view");
+        self.actors[self.view_as_slot] = Actor {
+            client: self.anon.with_token(view.token),
+            who: Who {
+                user: target,
+                read_only: true,
+                viewer: Some(self.actors[0].who.user.clone()),
+            },
+        };
+    }
+
     /// A random actor starts viewing as a random user; on success the view-as slot takes the
     /// new session, which from then on sees and may do exactly what its target does, read-only.
     async fn view_as(&mut self) {
@@ -694,7 +733,7 @@ impl Run {
             need(m.user_visible(&who, &target), NOT_FOUND)?;
             need(m.may(&who, Permission::Impersonate), FORBIDDEN)?;
             need(target != who.user, Expect::Err(422, "invalid_field"))?;
-            need(m.perms(&target).is_subset(&m.perms(&who.user)), FORBIDDEN)?;
+            need(m.may_view_as(&who.user, &target), FORBIDDEN)?;
             need(m.users[&target].active, Expect::Err(409, "not_active"))
         });
         let r = client.impersonate(&target).await;
@@ -705,6 +744,7 @@ impl Run {
                 who: Who {
                     user: target,
                     read_only: true,
+                    viewer: Some(who.user.clone()),
                 },
             };
         }

@@ -40,6 +40,9 @@ pub struct Model {
 pub struct Who {
     pub user: String,
     pub read_only: bool,
+    /// For a view-as session, the login that opened it (the view ends when it may no longer see
+    /// what its target sees).
+    pub viewer: Option<String>,
 }
 
 /// What the model expects: a success, or a refusal with this status and code.
@@ -100,6 +103,18 @@ impl Model {
     }
 
     /// 403 `read_only_session` for a write while viewing as someone.
+    /// Whether `viewer` may view as `target`: `impersonate` and every read the target holds.
+    pub fn may_view_as(&self, viewer: &str, target: &str) -> bool {
+        let held = self.perms(viewer);
+        held.contains(&Permission::Impersonate)
+            && self.perms(target).iter().filter(|p| p.is_read()).all(|p| held.contains(p))
+    }
+
+    /// Whether everything `target` may do, `who` may do too (the rule for acting on a login).
+    pub fn not_more_powerful(&self, who: &Who, target: &str) -> bool {
+        self.perms(target).is_subset(&self.perms(&who.user))
+    }
+
     pub fn writable(&self, who: &Who) -> Result<(), Expect> {
         need(!who.read_only, READ_ONLY)
     }
