@@ -43,6 +43,45 @@ fn plain_http_on_a_public_address_is_refused_in_plain_words() {
     );
 }
 
+#[test]
+fn the_cli_sends_no_password_over_plain_http_to_another_machine() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let run = |extra: &[&str]| {
+        // The address is a documentation range; the command must stop before contacting it.
+        let mut child = Command::new(BIN)
+            .args([
+                "activate",
+                "some-token",
+                "--password-stdin",
+                "--server",
+                "http://192.0.2.1:9",
+            ])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _ = child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"a long enough password\n");
+        child.wait_with_output().unwrap()
+    };
+    let out = run(&[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refusing to send a password over plain HTTP to 192.0.2.1")
+            && err.contains("--insecure"),
+        "{err}"
+    );
+    // Refused before any connection is tried: the address is never contacted. (`--insecure`
+    // lifts the refusal: `client::transport`'s unit test.)
+}
+
 #[tokio::test]
 async fn https_is_served_directly_and_sigterm_stops_gracefully() {
     let dir = tempfile::tempdir().unwrap();

@@ -179,6 +179,7 @@ pub fn capacity(i: usize) -> Capacity {
         recording_minutes: usage(20_000, 12_000, 0),
         high_availability: true,
         min_extensions_per_tenant: 0,
+        tenants_below_minimum: 0,
     }
 }
 

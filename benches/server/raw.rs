@@ -163,10 +163,9 @@ pub async fn password_checks(
     let mut w = Stopwatch::new(n);
     for _ in 0..n {
         let began = Instant::now();
-        let ok =
-            dealerctl::server::auth::password::verify(password.to_string(), hash.clone())
-                .await
-                .unwrap_or(false);
+        let ok = dealerctl::server::auth::password::verify(password.to_string(), hash.clone())
+            .await
+            .unwrap_or(false);
         w.lap(began, if ok { Ok(()) } else { Err(()) });
     }
     w.figures()

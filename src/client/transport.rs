@@ -35,13 +35,22 @@ mod tests {
 
     #[test]
     fn only_plain_http_to_another_machine_is_flagged() {
-        assert_eq!(plain_http_to_remote("http://pbx.example.net:8640"), Some("pbx.example.net".into()));
-        assert_eq!(plain_http_to_remote("http://10.1.2.3/"), Some("10.1.2.3".into()));
+        assert_eq!(
+            plain_http_to_remote("http://pbx.example.net:8640"),
+            Some("pbx.example.net".into())
+        );
+        assert_eq!(
+            plain_http_to_remote("http://10.1.2.3/"),
+            Some("10.1.2.3".into())
+        );
         assert_eq!(plain_http_to_remote("https://pbx.example.net"), None);
         assert_eq!(plain_http_to_remote("http://127.0.0.1:8640"), None);
         assert_eq!(plain_http_to_remote("http://localhost:8640"), None);
         assert_eq!(plain_http_to_remote("http://[::1]:8640"), None);
-        assert_eq!(plain_http_to_remote("http://user@127.0.0.1.evil.example/"), Some("127.0.0.1.evil.example".into()));
+        assert_eq!(
+            plain_http_to_remote("http://user@127.0.0.1.evil.example/"),
+            Some("127.0.0.1.evil.example".into())
+        );
         assert!(refuse_plain_http("http://pbx.example.net", false).is_err());
         assert!(refuse_plain_http("http://pbx.example.net", true).is_ok());
     }

@@ -158,12 +158,19 @@ mod tests {
 
     #[test]
     fn view_as_needs_impersonate_and_the_targets_reads_only() {
-        let auditor: PermissionSet = template("auditor").unwrap().permissions.into_iter().collect();
-        let admin = template("dealer_admin").unwrap().permissions;
-        assert_eq!(view_as_missing(&auditor, &admin), Vec::<Permission>::new());
-        let no_audit: PermissionSet = [Permission::Impersonate, Permission::Crud(Area::Tenants, Action::Read)]
+        let auditor: PermissionSet = template("auditor")
+            .unwrap()
+            .permissions
             .into_iter()
             .collect();
+        let admin = template("dealer_admin").unwrap().permissions;
+        assert_eq!(view_as_missing(&auditor, &admin), Vec::<Permission>::new());
+        let no_audit: PermissionSet = [
+            Permission::Impersonate,
+            Permission::Crud(Area::Tenants, Action::Read),
+        ]
+        .into_iter()
+        .collect();
         assert_eq!(
             view_as_missing(&no_audit, &admin),
             vec![
@@ -175,7 +182,9 @@ mod tests {
                 Permission::Crud(Area::Audit, Action::Read),
             ]
         );
-        let reader: PermissionSet = [Permission::Crud(Area::Tenants, Action::Read)].into_iter().collect();
+        let reader: PermissionSet = [Permission::Crud(Area::Tenants, Action::Read)]
+            .into_iter()
+            .collect();
         assert_eq!(view_as_missing(&reader, &[]), vec![Permission::Impersonate]);
     }
 
@@ -184,7 +193,10 @@ mod tests {
         let noc = template("noc_operator").unwrap().permissions;
         assert!(noc.contains(&Permission::DealersSuspend));
         assert!(noc.contains(&Permission::TenantsSuspend));
-        assert!(!noc.iter().any(|p| matches!(p, Permission::Crud(_, a) if *a != Action::Read)));
+        assert!(
+            !noc.iter()
+                .any(|p| matches!(p, Permission::Crud(_, a) if *a != Action::Read))
+        );
     }
 
     #[test]

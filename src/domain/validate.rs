@@ -181,12 +181,21 @@ mod tests {
 
     #[test]
     fn names_and_notes_refuse_control_and_direction_characters() {
-        for bad in ["a\nb", "a\u{1b}[2Jb", "evil\u{202E}gnp.exe", "x\u{2066}y", "tab\there"] {
+        for bad in [
+            "a\nb",
+            "a\u{1b}[2Jb",
+            "evil\u{202E}gnp.exe",
+            "x\u{2066}y",
+            "tab\there",
+        ] {
             assert!(name("name", bad).is_err(), "{bad:?}");
             assert!(text("notes", bad, 4000).is_err(), "{bad:?}");
         }
         assert!(name("name", &"x".repeat(101)).is_err());
-        assert_eq!(name("name", "Zürich Téléphonie").unwrap(), "Zürich Téléphonie");
+        assert_eq!(
+            name("name", "Zürich Téléphonie").unwrap(),
+            "Zürich Téléphonie"
+        );
         assert_eq!(name("name", "شركة الاتصالات").unwrap(), "شركة الاتصالات");
     }
 

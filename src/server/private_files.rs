@@ -48,9 +48,12 @@ pub fn create_if_absent(path: &Path) -> std::io::Result<()> {
 
 /// The file of a `sqlite://PATH[?options]` URL, unless it names an in-memory database.
 pub fn sqlite_path(url: &str) -> Option<&Path> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
-    (!path.is_empty() && path != ":memory:" && !url.contains("mode=memory")).then(|| Path::new(path))
+    (!path.is_empty() && path != ":memory:" && !url.contains("mode=memory"))
+        .then(|| Path::new(path))
 }
 
 #[cfg(all(test, unix))]
@@ -74,7 +77,10 @@ mod tests {
         create_if_absent(&db).unwrap();
         create_if_absent(&db).unwrap();
         assert_eq!(mode(&db), 0o600);
-        assert_eq!(sqlite_path("sqlite:///var/d.db?mode=rwc"), Some(Path::new("/var/d.db")));
+        assert_eq!(
+            sqlite_path("sqlite:///var/d.db?mode=rwc"),
+            Some(Path::new("/var/d.db"))
+        );
         assert_eq!(sqlite_path("sqlite://rel.db"), Some(Path::new("rel.db")));
         assert_eq!(sqlite_path("sqlite::memory:"), None);
     }

@@ -572,12 +572,85 @@ async fn the_server_writes_its_files_for_its_owner_alone() {
 #[tokio::test]
 async fn the_activation_page_sends_security_headers() {
     let app = TestApp::start().await;
-    let r = reqwest::get(format!("{}/activate?token=abc", app.server.url())).await.unwrap();
+    let r = reqwest::get(format!("{}/activate?token=abc", app.server.url()))
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let h = r.headers();
-    assert!(h["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
-    assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
     assert_eq!(h["x-frame-options"], "DENY");
     assert_eq!(h["referrer-policy"], "no-referrer");
     assert_eq!(h["cache-control"], "no-store");
+}
+
+/// A store from before suspension had its own permissions: a group that could edit (and so
+/// suspend) tenants or dealers keeps suspending after the migration.
+#[tokio::test]
+async fn the_migration_keeps_every_suspend_power() {
+    use sqlx::{Connection, Executor};
+    let app = TestApp::start().await;
+    let editors = app
+        .admin
+        .create_group(&NewGroup {
+            dealer_id: app.provider_id.clone(),
+            name: "Old editors".into(),
+            permissions: vec![
+                Permission::Crud(Area::Dealers, Action::Update),
+                Permission::Crud(Area::Tenants, Action::Update),
+            ],
+            ..NewGroup::default()
+        })
+        .await
+        .unwrap();
+    let readers = app.group(&app.provider_id, "auditor").await;
+    // Back to the store as migration 3 left it.
+    let mut db = sqlx::SqliteConnection::connect(&app.config.database)
+        .await
+        .unwrap();
+    db.execute("ALTER TABLE sessions DROP COLUMN parent_session_id")
+        .await
+        .unwrap();
+    db.execute("DELETE FROM schema_migrations WHERE version = 4")
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE perm_groups SET permissions = 'dealers:update tenants:update' WHERE id = ?",
+    )
+    .bind(&editors.id)
+    .execute(&mut db)
+    .await
+    .unwrap();
+    db.close().await.unwrap();
+    // (The running server is not asked meanwhile: it expects the current schema.)
+    dealerctl::server::store::SqlStore::connect(&app.config.database, Default::default())
+        .await
+        .expect("the store migrates");
+    let after = app.admin.get_group(&editors.id).await.unwrap();
+    assert_eq!(
+        after.permissions,
+        vec![
+            Permission::Crud(Area::Dealers, Action::Update),
+            Permission::Crud(Area::Tenants, Action::Update),
+            Permission::DealersSuspend,
+            Permission::TenantsSuspend,
+        ]
+    );
+    let auditor = app.admin.get_group(&readers.id).await.unwrap();
+    assert!(
+        !auditor
+            .permissions
+            .iter()
+            .any(|p| matches!(p, Permission::DealersSuspend | Permission::TenantsSuspend))
+    );
 }

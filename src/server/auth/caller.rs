@@ -169,7 +169,8 @@ impl Caller {
             let viewer_groups = state.store.own_groups(viewer).await?;
             let viewer_holds =
                 PermissionSet::union_of(viewer_groups.iter().map(|g| g.permissions.as_slice()));
-            let target: Vec<Permission> = groups.iter().flat_map(|g| g.permissions.clone()).collect();
+            let target: Vec<Permission> =
+                groups.iter().flat_map(|g| g.permissions.clone()).collect();
             let missing = view_as_missing(&viewer_holds, &target);
             if !missing.is_empty() {
                 // The viewer lost what the view needs: the view ends now, on the record.

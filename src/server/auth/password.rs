@@ -105,7 +105,11 @@ mod tests {
         let b = hash("correct horse battery".into()).await.unwrap().unwrap();
         assert!(a.starts_with("$argon2id$"));
         assert_ne!(a, b, "each hash has its own salt");
-        assert!(verify("correct horse battery".into(), Some(a.clone())).await.unwrap());
+        assert!(
+            verify("correct horse battery".into(), Some(a.clone()))
+                .await
+                .unwrap()
+        );
         assert!(!verify("wrong".into(), Some(a)).await.unwrap());
         assert!(!verify("anything".into(), None).await.unwrap());
     }
@@ -132,6 +136,10 @@ mod tests {
         }
         assert!(busy > 0, "some of the flood was turned away");
         assert!(done >= 2, "the pool still did work");
-        assert_eq!(pool.taken.load(Ordering::SeqCst), 0, "no place is left taken");
+        assert_eq!(
+            pool.taken.load(Ordering::SeqCst),
+            0,
+            "no place is left taken"
+        );
     }
 }

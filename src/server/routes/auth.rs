@@ -104,7 +104,10 @@ pub async fn login(
     // Checked (and so capped) before it is stored anywhere, the audit included.
     let email = validate::email("email", &req.email)?;
     let now = now_micros();
-    let addr = actor.client_addr.clone().unwrap_or_else(|| "unknown".into());
+    let addr = actor
+        .client_addr
+        .clone()
+        .unwrap_or_else(|| "unknown".into());
     let keys = throttle_keys(&st, Some(&email), &addr, now);
     let attempts = match st.store.reserve_sign_in(&keys, now).await? {
         Ok(ids) => ids,
@@ -233,7 +236,10 @@ pub async fn set_password(
     }
     let token_hash = hash_token(token);
     let now = now_micros();
-    let addr = actor.client_addr.clone().unwrap_or_else(|| "unknown".into());
+    let addr = actor
+        .client_addr
+        .clone()
+        .unwrap_or_else(|| "unknown".into());
     let keys = throttle_keys(st, None, &addr, now);
     let attempts = match st.store.reserve_sign_in(&keys, now).await? {
         Ok(ids) => ids,

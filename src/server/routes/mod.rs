@@ -14,12 +14,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::error::ApiError;
-use super::guard::{
-    CSV_BODY_LIMIT, Need, Rule, delete, get, guard, holds, may, patch, post, put,
-};
+use super::guard::{CSV_BODY_LIMIT, Need, Rule, delete, get, guard, holds, may, patch, post, put};
 use super::state::AppState;
-use crate::model::{Action, Area, Permission};
 use super::store::PageRequest;
+use crate::model::{Action, Area, Permission};
 
 /// Every `/api/v1` route, with what it needs of its caller and the OpenAPI description
 /// generated from the same handlers. A route cannot be added without its need: `guard` refuses a
@@ -32,7 +30,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(r(routes!(auth::login), vec![post(Need::Public)]))
         .routes(r(routes!(auth::logout), vec![post(Need::SignedIn)]))
         .routes(r(routes!(auth::activate), vec![post(Need::Public)]))
-        .routes(r(routes!(auth::impersonate), vec![post(holds(Permission::Impersonate))]))
+        .routes(r(
+            routes!(auth::impersonate),
+            vec![post(holds(Permission::Impersonate))],
+        ))
         .routes(r(routes!(auth::me), vec![get(Need::SignedIn)]))
         .routes(r(
             routes!(dealers::list, dealers::create),
@@ -46,10 +47,22 @@ pub fn api() -> OpenApiRouter<AppState> {
                 delete(may(Dealers, Delete)),
             ],
         ))
-        .routes(r(routes!(dealers::suspend), vec![post(holds(Permission::DealersSuspend))]))
-        .routes(r(routes!(dealers::resume), vec![post(holds(Permission::DealersSuspend))]))
-        .routes(r(routes!(dealers::capacity), vec![get(may(Packages, Read))]))
-        .routes(r(routes!(dealers::set_package), vec![put(may(Packages, Update))]))
+        .routes(r(
+            routes!(dealers::suspend),
+            vec![post(holds(Permission::DealersSuspend))],
+        ))
+        .routes(r(
+            routes!(dealers::resume),
+            vec![post(holds(Permission::DealersSuspend))],
+        ))
+        .routes(r(
+            routes!(dealers::capacity),
+            vec![get(may(Packages, Read))],
+        ))
+        .routes(r(
+            routes!(dealers::set_package),
+            vec![put(may(Packages, Update))],
+        ))
         .routes(r(routes!(tree::tree), vec![get(may(Dealers, Read))]))
         .routes(r(
             routes!(tenants::list, tenants::create),
@@ -63,14 +76,26 @@ pub fn api() -> OpenApiRouter<AppState> {
                 delete(may(Tenants, Delete)),
             ],
         ))
-        .routes(r(routes!(tenants::suspend), vec![post(holds(Permission::TenantsSuspend))]))
-        .routes(r(routes!(tenants::resume), vec![post(holds(Permission::TenantsSuspend))]))
-        .routes(r(routes!(tenants::move_tenant), vec![post(holds(Permission::TenantsMove))]))
+        .routes(r(
+            routes!(tenants::suspend),
+            vec![post(holds(Permission::TenantsSuspend))],
+        ))
+        .routes(r(
+            routes!(tenants::resume),
+            vec![post(holds(Permission::TenantsSuspend))],
+        ))
+        .routes(r(
+            routes!(tenants::move_tenant),
+            vec![post(holds(Permission::TenantsMove))],
+        ))
         .routes(r(
             routes!(rate_cards::list, rate_cards::create),
             vec![get(may(RateCards, Read)), post(may(RateCards, Create))],
         ))
-        .routes(r(routes!(rate_cards::preview), vec![post(may(RateCards, Read))]))
+        .routes(r(
+            routes!(rate_cards::preview),
+            vec![post(may(RateCards, Read))],
+        ))
         .routes(r(
             routes!(rate_cards::get, rate_cards::update, rate_cards::delete),
             vec![
@@ -95,7 +120,10 @@ pub fn api() -> OpenApiRouter<AppState> {
                 Permission::Crud(Tenants, Update),
             ]))],
         ))
-        .routes(r(routes!(rate_cards::quote), vec![get(may(RateCards, Read))]))
+        .routes(r(
+            routes!(rate_cards::quote),
+            vec![get(may(RateCards, Read))],
+        ))
         .routes(r(
             routes!(users::list, users::create),
             vec![get(may(Users, Read)), post(may(Users, Create))],
@@ -108,9 +136,15 @@ pub fn api() -> OpenApiRouter<AppState> {
                 delete(may(Users, Delete)),
             ],
         ))
-        .routes(r(routes!(users::reset_password), vec![post(may(Users, Update))]))
+        .routes(r(
+            routes!(users::reset_password),
+            vec![post(may(Users, Update))],
+        ))
         .routes(r(routes!(users::scope), vec![get(may(Users, Read))]))
-        .routes(r(routes!(groups::permissions), vec![get(may(Groups, Read))]))
+        .routes(r(
+            routes!(groups::permissions),
+            vec![get(may(Groups, Read))],
+        ))
         .routes(r(routes!(groups::templates), vec![get(may(Groups, Read))]))
         .routes(r(
             routes!(groups::list, groups::create),

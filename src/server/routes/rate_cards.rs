@@ -1,11 +1,11 @@
 //! `/rate-cards`: carrier cards with imported rates, customer cards derived with a markup, their
 //! computed rates, CSV import and export, assignment, markup previews and call quotes.
 
-use axum::{Extension, Json};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::IntoParams;

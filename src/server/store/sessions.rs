@@ -444,13 +444,15 @@ impl SessionStore for SqlStore {
     }
 
     async fn link_token_usable(&self, token_hash: &str, now: i64) -> StoreResult<bool> {
-        Ok(Sql::new("SELECT token_hash FROM link_tokens WHERE token_hash = ")
-            .bind(token_hash)
-            .push(" AND used_at IS NULL AND expires_at > ")
-            .bind(now)
-            .fetch_optional(&self.read)
-            .await?
-            .is_some())
+        Ok(
+            Sql::new("SELECT token_hash FROM link_tokens WHERE token_hash = ")
+                .bind(token_hash)
+                .push(" AND used_at IS NULL AND expires_at > ")
+                .bind(now)
+                .fetch_optional(&self.read)
+                .await?
+                .is_some(),
+        )
     }
 
     async fn use_link_token(

@@ -2,7 +2,8 @@
 //! view-as) by random actors at every level, applied both to a plain reference model of the rules
 //! (`reference.rs`) and to the real server. After every step the answer's status and code must
 //! match the model's, and every actor's four lists (tenants, dealers, users, groups) must be
-//! exactly what the model says it sees, with the fields the model tracks. Every few steps, and
+//! exactly what the model says it sees, with the fields the model tracks (after a step the model
+//! says changed nothing, the provider administrator's lists, which show everything, are checked). Every few steps, and
 //! for every id at the end, an object must be readable by id exactly when it is listed.
 //!
 //! The actors include a login with no group (default deny), one whose groups and group
@@ -77,10 +78,17 @@ fn compare<T: PartialEq + std::fmt::Debug>(
     }
 }
 
-async fn every_list_matches(run: &Run) {
-    let got = futures::future::join_all(run.actors.iter().map(|a| lists(&a.client))).await;
+async fn every_list_matches(run: &Run, everyone: bool) {
+    // After a step the model says changed nothing, the provider's administrator (who sees
+    // everything) is enough to catch a refused request that wrote anyway.
+    let actors = if everyone {
+        &run.actors[..]
+    } else {
+        &run.actors[..1]
+    };
+    let got = futures::future::join_all(actors.iter().map(|a| lists(&a.client))).await;
     let (m, step) = (&run.model, run.step);
-    for (i, (a, l)) in run.actors.iter().zip(got).enumerate() {
+    for (i, (a, l)) in actors.iter().zip(got).enumerate() {
         let w = &a.who;
         let may = |area| m.may(w, crud(area, Action::Read));
         let what = |kind: &str| format!("the {kind} of actor {i} ({w:?})");
@@ -283,12 +291,12 @@ async fn the_server_answers_every_step_as_the_model_does() {
     // View-as sessions last the whole run.
     let app = TestApp::start_with(|c| c.impersonation_minutes = 24 * 60).await;
     let mut run = fixture(&app, StdRng::seed_from_u64(seed)).await;
-    every_list_matches(&run).await;
+    every_list_matches(&run, true).await;
     for step in 0..steps {
         run.step = step;
         run.step().await;
         run.end_a_lapsed_view(&app).await;
-        every_list_matches(&run).await;
+        every_list_matches(&run, run.changed).await;
         if step % 25 == 24 {
             let sample = |ids: &[String], rng: &mut StdRng| -> Vec<String> {
                 use rand::seq::IndexedRandom;

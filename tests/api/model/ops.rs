@@ -40,6 +40,8 @@ pub struct Run {
     counter: usize,
     /// How many answers of each kind each operation got.
     pub tally: BTreeMap<(&'static str, String), usize>,
+    /// Whether the last step may have changed what some actor sees.
+    pub changed: bool,
 }
 
 const MISSING: &str = "id_does_not_exist";
@@ -93,6 +95,7 @@ impl Run {
             tenants: Vec::new(),
             counter: 0,
             tally: BTreeMap::new(),
+            changed: true,
         }
     }
 
@@ -105,6 +108,7 @@ impl Run {
         got: &Result<T, ClientError>,
     ) {
         check(self.step, what, &expect, got);
+        self.changed = expect == Expect::Ok;
         let kind = match expect {
             Expect::Ok => "ok".to_string(),
             Expect::Err(_, code) => code.to_string(),
@@ -710,6 +714,7 @@ impl Run {
         }
         let r = slot.client.me().await;
         self.checked("a lapsed view", Expect::Err(401, "unauthenticated"), &r);
+        self.changed = true;
         let target = self.actors[3].who.user.clone();
         let view = app.admin.impersonate(&target).await.expect("a fresh view");
         self.actors[self.view_as_slot] = Actor {

@@ -107,7 +107,11 @@ impl Model {
     pub fn may_view_as(&self, viewer: &str, target: &str) -> bool {
         let held = self.perms(viewer);
         held.contains(&Permission::Impersonate)
-            && self.perms(target).iter().filter(|p| p.is_read()).all(|p| held.contains(p))
+            && self
+                .perms(target)
+                .iter()
+                .filter(|p| p.is_read())
+                .all(|p| held.contains(p))
     }
 
     /// Whether everything `target` may do, `who` may do too (the rule for acting on a login).
