@@ -2,15 +2,13 @@
 
 /// The host of `base` when it is plain `http://` to a machine other than this one: a password sent
 /// there crosses the network readable by anyone in between. `None` for HTTPS and for loopback.
+/// The address is read as the client will read it (`HTTP://`, `http:host` are plain HTTP too).
 pub fn plain_http_to_remote(base: &str) -> Option<String> {
-    let rest = base.trim().strip_prefix("http://")?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let authority = authority.rsplit('@').next().unwrap_or_default();
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or_default()
-    } else {
-        authority.split(':').next().unwrap_or_default()
-    };
+    let url = reqwest::Url::parse(base.trim()).ok()?;
+    if url.scheme() != "http" {
+        return None;
+    }
+    let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']);
     let loopback = host.eq_ignore_ascii_case("localhost")
         || host
             .parse::<std::net::IpAddr>()
@@ -50,6 +48,14 @@ mod tests {
         assert_eq!(
             plain_http_to_remote("http://user@127.0.0.1.evil.example/"),
             Some("127.0.0.1.evil.example".into())
+        );
+        assert_eq!(
+            plain_http_to_remote("HTTP://pbx.example.net"),
+            Some("pbx.example.net".into())
+        );
+        assert_eq!(
+            plain_http_to_remote("http:pbx.example.net"),
+            Some("pbx.example.net".into())
         );
         assert!(refuse_plain_http("http://pbx.example.net", false).is_err());
         assert!(refuse_plain_http("http://pbx.example.net", true).is_ok());

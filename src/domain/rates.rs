@@ -197,7 +197,11 @@ pub fn parse_csv(text: &str, max_errors: usize) -> Result<Vec<Rate>, Vec<BadRate
     let mut errors = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (i, record) in reader.records().enumerate() {
-        let line = i + 1;
+        // The line of the file the record starts on (a quoted field may span lines).
+        let line = match &record {
+            Ok(r) => r.position().map_or(i + 1, |p| p.line() as usize),
+            Err(e) => e.position().map_or(i + 1, |p| p.line() as usize),
+        };
         let bad = |why: String| BadRateLine { line, why };
         let record = match record {
             Ok(r) => r,
@@ -421,7 +425,7 @@ mod tests {
         let errors = parse_csv(text, 10).unwrap_err();
         assert_eq!(
             errors.iter().map(|e| e.line).collect::<Vec<_>>(),
-            [2, 3, 4, 5],
+            [2, 3, 4, 6],
             "{errors:?}"
         );
         assert!(errors[0].why.contains("formula"), "{}", errors[0].why);

@@ -8,13 +8,17 @@ use std::path::Path;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 
 /// Creates a folder (and its parents) that only the owner can enter (0700).
+/// A folder that exists already is left as its owner set it.
 pub fn create_dir(path: &Path) -> std::io::Result<()> {
+    if path.is_dir() {
+        return Ok(());
+    }
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
     #[cfg(unix)]
     b.mode(0o700);
     b.create(path)?;
-    // `mode` applies only to folders the call created; the last one is ours to tighten.
+    // The mode is filtered by the umask; the folder is new, so it is ours to tighten.
     #[cfg(unix)]
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
     Ok(())

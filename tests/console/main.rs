@@ -189,6 +189,25 @@ async fn refusals_from_the_server_are_shown_in_words() {
 }
 
 #[tokio::test]
+async fn a_throttled_sign_in_says_how_long_to_wait_and_keeps_the_email() {
+    let mut c = Console::at_sign_in().await;
+    c.keys("staff@riverside.example<enter>").await;
+    // Five free failures from this address for this login, then the back-off.
+    for _ in 0..6 {
+        c.keys("a wrong guess<enter>").await;
+        for _ in 0.."a wrong guess".len() {
+            c.keys("<bs>").await;
+        }
+    }
+    let screen = c.screen(W, H);
+    assert!(
+        screen.contains("too many failed sign-ins from here: try again in")
+            && screen.contains("staff@riverside.example"),
+        "{screen}"
+    );
+}
+
+#[tokio::test]
 async fn a_terminal_below_80_by_24_gets_a_notice() {
     let c = Console::signed_in("admin@acme.example").await;
     let screen = c.screen(60, 20);

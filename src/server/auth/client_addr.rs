@@ -18,26 +18,46 @@ pub fn is_request_id(id: &str) -> bool {
 
 /// The client's address. `X-Forwarded-For` is believed only when the peer is a trusted proxy;
 /// then the client is the right-most address that is not itself a trusted proxy (each proxy
-/// appends the address it saw, so addresses further left are whatever the client wrote).
+/// appends the address it saw, so addresses further left are whatever the client wrote). An
+/// entry that cannot be read stops the walk at the peer: nothing left of it can be trusted.
 pub fn client_addr(peer: Option<IpAddr>, forwarded: &[&str], trusted: &[IpNet]) -> Option<IpAddr> {
     let peer = peer?;
     let is_trusted = |a: &IpAddr| trusted.iter().any(|n| n.contains(a));
     if !is_trusted(&peer) {
         return Some(peer);
     }
-    let hops: Vec<IpAddr> = forwarded
-        .iter()
-        .flat_map(|h| h.split(','))
-        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-        .collect();
-    Some(
-        hops.iter()
-            .rev()
-            .find(|a| !is_trusted(a))
-            .or(hops.first())
-            .copied()
-            .unwrap_or(peer),
-    )
+    let mut client = peer;
+    for hop in forwarded.iter().rev().flat_map(|h| h.rsplit(',')) {
+        let Some(addr) = parse_hop(hop.trim()) else {
+            return Some(peer);
+        };
+        client = addr;
+        if !is_trusted(&addr) {
+            break;
+        }
+    }
+    Some(client)
+}
+
+/// One `X-Forwarded-For` entry: an address, with or without a port (`1.2.3.4:5678`,
+/// `[2001:db8::1]:443`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    if let Ok(a) = hop.parse::<IpAddr>() {
+        return Some(a);
+    }
+    hop.parse::<std::net::SocketAddr>().ok().map(|s| s.ip())
+}
+
+/// The address a throttle counts by: an IPv4 address, or an IPv6 address's /64 (one subscriber
+/// line holds a whole /64, so counting single addresses would count nothing).
+pub fn throttle_address(addr: &str) -> String {
+    match addr.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) => match ipnet::Ipv6Net::new(v6, 64) {
+            Ok(net) => net.trunc().to_string(),
+            Err(_) => addr.to_string(),
+        },
+        _ => addr.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -75,6 +95,40 @@ mod tests {
             client_addr(Some(ip("10.0.0.2")), &["garbage"], &trusted),
             Some(ip("10.0.0.2"))
         );
+        // Ports are read; an unreadable entry never lets one further left through.
+        assert_eq!(
+            client_addr(
+                Some(ip("10.0.0.2")),
+                &["6.6.6.6, 198.51.100.7:5060"],
+                &trusted
+            ),
+            Some(ip("198.51.100.7"))
+        );
+        assert_eq!(
+            client_addr(Some(ip("10.0.0.2")), &["6.6.6.6, what"], &trusted),
+            Some(ip("10.0.0.2"))
+        );
+        assert_eq!(
+            client_addr(
+                Some(ip("10.0.0.2")),
+                &["6.6.6.6", "[2001:db8::7]:443"],
+                &trusted
+            ),
+            Some(ip("2001:db8::7"))
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64() {
+        assert_eq!(
+            throttle_address("2001:db8:1:2:aaaa::1"),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(
+            throttle_address("2001:db8:1:2:bbbb::9"),
+            throttle_address("2001:db8:1:2:aaaa::1")
+        );
+        assert_eq!(throttle_address("198.51.100.7"), "198.51.100.7");
     }
 
     #[test]

@@ -6,8 +6,8 @@
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 
 /// The hashing queue is full; try again in a moment.
@@ -22,22 +22,33 @@ fn workers() -> usize {
 
 /// A semaphore of workers and a bound on how many requests may hold a place (running or waiting).
 struct Pool {
-    permits: Semaphore,
+    permits: Arc<Semaphore>,
     places: usize,
     taken: AtomicUsize,
+}
+
+/// A place in the pool, given back when dropped: also when the request is abandoned (the client
+/// went away and its handler was dropped mid-wait).
+struct Place<'a>(&'a AtomicUsize);
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Pool {
     fn new(workers: usize, waiting: usize) -> Pool {
         Pool {
-            permits: Semaphore::new(workers),
+            permits: Arc::new(Semaphore::new(workers)),
             places: workers + waiting,
             taken: AtomicUsize::new(0),
         }
     }
 
     /// Runs `work` on the blocking pool once a worker is free, or answers [`Busy`] at once when
-    /// every place is taken.
+    /// every place is taken. The worker's permit travels with the work, so an abandoned request
+    /// never lets more hashes run than there are workers.
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
@@ -46,12 +57,19 @@ impl Pool {
             self.taken.fetch_sub(1, Ordering::SeqCst);
             return Err(Busy);
         }
-        let result = match self.permits.acquire().await {
-            Ok(_permit) => tokio::task::spawn_blocking(work).await.map_err(|_| Busy),
-            Err(_) => Err(Busy),
-        };
-        self.taken.fetch_sub(1, Ordering::SeqCst);
-        result
+        let _place = Place(&self.taken);
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Busy)?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|_| Busy)
     }
 }
 

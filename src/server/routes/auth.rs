@@ -10,6 +10,7 @@ use crate::domain::throttle::Backoff;
 use crate::domain::validate;
 use crate::model::*;
 use crate::server::auth::caller::request_context;
+use crate::server::auth::client_addr::throttle_address;
 use crate::server::auth::token::{hash_token, new_token};
 use crate::server::auth::{Caller, password};
 use crate::server::error::{ApiError, ApiResult};
@@ -60,6 +61,7 @@ pub fn hashing_busy() -> ApiError {
 
 /// The throttle counters of an attempt from `addr` (and on `account`, when it names one).
 fn throttle_keys(st: &AppState, account: Option<&str>, addr: &str, now: i64) -> Vec<ThrottleKey> {
+    let addr = throttle_address(addr);
     let limits = st.config.sign_in;
     let since = now - limits.window_seconds * MICROS;
     let backoff = |free| Backoff {
@@ -80,6 +82,21 @@ fn throttle_keys(st: &AppState, account: Option<&str>, addr: &str, now: i64) -> 
         });
     }
     keys
+}
+
+/// Gives back the throttle attempts of a request the database rolled back: the guard runs it
+/// again, and the retry must not count as a second failure.
+async fn released_on_retry<T>(
+    st: &AppState,
+    attempts: &[String],
+    outcome: ApiResult<T>,
+) -> ApiResult<T> {
+    if let Err(e) = &outcome
+        && e.retryable
+    {
+        st.store.release_sign_in(attempts).await?;
+    }
+    outcome
 }
 
 /// The answer to every sign-in that does not succeed, whatever the reason: a wrong password, an
@@ -113,82 +130,87 @@ pub async fn login(
         Ok(ids) => ids,
         Err(next) => return Err(rate_limited(next, now, "sign-ins")),
     };
-    let record = st.store.login_record(&email).await?;
-    let ok = match password::verify(
-        req.password,
-        record.as_ref().and_then(|r| r.password_hash.clone()),
-    )
-    .await
-    {
-        Ok(ok) => ok,
-        Err(password::Busy) => {
-            // Not a failure of the caller's: the attempt does not count.
-            st.store.release_sign_in(&attempts).await?;
-            return Err(hashing_busy());
-        }
-    };
-    let refused = match &record {
-        None => Some("unknown_login"),
-        Some(r) if r.password_hash.is_none() => Some("not_activated"),
-        Some(_) if !ok => Some("wrong_password"),
-        Some(r) if !r.enabled => Some("disabled"),
-        Some(r) if !r.dealer_effective_enabled => Some("suspended"),
-        Some(_) => None,
-    };
-    if let Some(reason) = refused {
-        match &record {
-            // The right password of a login that may not sign in: on the record as refused.
-            Some(r) if matches!(reason, "disabled" | "suspended") => {
-                let actor = Actor {
-                    user_id: Some(r.user_id.clone()),
-                    email: Some(r.email.clone()),
-                    ..actor
-                };
-                let details = serde_json::json!({ "reason": reason });
-                st.store
-                    .audit_user_event(&r.user_id, "auth.sign_in_refused", &actor, Some(details))
-                    .await?;
-            }
-            _ => st.store.record_failure(&email, &actor, reason).await?,
-        }
-        return Err(wrong_credentials());
-    }
-    let record = record.ok_or_else(ApiError::internal)?;
-    st.store.release_sign_in(&attempts).await?;
-    st.store
-        .clear_failures(&format!("account:{email}|{addr}"))
-        .await?;
-    let token = new_token();
-    let expires_at = now + st.config.session_hours as i64 * 3600 * MICROS;
-    let actor = Actor {
-        user_id: Some(record.user_id.clone()),
-        email: Some(record.email.clone()),
-        ..actor
-    };
-    st.store
-        .open_session(
-            NewSession {
-                token_hash: hash_token(&token),
-                user_id: record.user_id.clone(),
-                impersonator_id: None,
-                parent_session_id: None,
-                read_only: false,
-                expires_at,
-            },
-            &actor,
-            "auth.sign_in",
+    // A database roll-back makes the guard run the request again: its attempt is given back.
+    let outcome = async {
+        let record = st.store.login_record(&email).await?;
+        let ok = match password::verify(
+            req.password,
+            record.as_ref().and_then(|r| r.password_hash.clone()),
         )
-        .await?;
-    let user = st
-        .store
-        .own_user(&record.user_id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
-    Ok(Json(LoginResponse {
-        token,
-        expires_at: format_time(expires_at),
-        user,
-    }))
+        .await
+        {
+            Ok(ok) => ok,
+            Err(password::Busy) => {
+                // Not a failure of the caller's: the attempt does not count.
+                st.store.release_sign_in(&attempts).await?;
+                return Err(hashing_busy());
+            }
+        };
+        let refused = match &record {
+            None => Some("unknown_login"),
+            Some(r) if r.password_hash.is_none() => Some("not_activated"),
+            Some(_) if !ok => Some("wrong_password"),
+            Some(r) if !r.enabled => Some("disabled"),
+            Some(r) if !r.dealer_effective_enabled => Some("suspended"),
+            Some(_) => None,
+        };
+        if let Some(reason) = refused {
+            match &record {
+                // The right password of a login that may not sign in: on the record as refused.
+                Some(r) if matches!(reason, "disabled" | "suspended") => {
+                    let actor = Actor {
+                        user_id: Some(r.user_id.clone()),
+                        email: Some(r.email.clone()),
+                        ..actor
+                    };
+                    let details = serde_json::json!({ "reason": reason });
+                    st.store
+                        .audit_user_event(&r.user_id, "auth.sign_in_refused", &actor, Some(details))
+                        .await?;
+                }
+                _ => st.store.record_failure(&email, &actor, reason).await?,
+            }
+            return Err(wrong_credentials());
+        }
+        let record = record.ok_or_else(ApiError::internal)?;
+        st.store.release_sign_in(&attempts).await?;
+        st.store
+            .clear_failures(&format!("account:{email}|{addr}"))
+            .await?;
+        let token = new_token();
+        let expires_at = now + st.config.session_hours as i64 * 3600 * MICROS;
+        let actor = Actor {
+            user_id: Some(record.user_id.clone()),
+            email: Some(record.email.clone()),
+            ..actor
+        };
+        st.store
+            .open_session(
+                NewSession {
+                    token_hash: hash_token(&token),
+                    user_id: record.user_id.clone(),
+                    impersonator_id: None,
+                    parent_session_id: None,
+                    read_only: false,
+                    expires_at,
+                },
+                &actor,
+                "auth.sign_in",
+            )
+            .await?;
+        let user = st
+            .store
+            .own_user(&record.user_id)
+            .await?
+            .ok_or_else(ApiError::internal)?;
+        Ok(Json(LoginResponse {
+            token,
+            expires_at: format_time(expires_at),
+            user,
+        }))
+    }
+    .await;
+    released_on_retry(&st, &attempts, outcome).await
 }
 
 /// Revokes the session's token.
@@ -245,23 +267,27 @@ pub async fn set_password(
         Ok(ids) => ids,
         Err(next) => return Err(rate_limited(next, now, "password links")),
     };
-    if !st.store.link_token_usable(&token_hash, now).await? {
-        return Err(unusable_link());
+    let outcome = async {
+        if !st.store.link_token_usable(&token_hash, now).await? {
+            return Err(unusable_link());
+        }
+        let hash = match password::hash(new_password).await {
+            Ok(Ok(hash)) => hash,
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "password hashing failed");
+                return Err(ApiError::internal());
+            }
+            Err(password::Busy) => {
+                st.store.release_sign_in(&attempts).await?;
+                return Err(hashing_busy());
+            }
+        };
+        st.store.use_link_token(&token_hash, &hash, now).await?;
+        st.store.release_sign_in(&attempts).await?;
+        Ok(())
     }
-    let hash = match password::hash(new_password).await {
-        Ok(Ok(hash)) => hash,
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "password hashing failed");
-            return Err(ApiError::internal());
-        }
-        Err(password::Busy) => {
-            st.store.release_sign_in(&attempts).await?;
-            return Err(hashing_busy());
-        }
-    };
-    st.store.use_link_token(&token_hash, &hash, now).await?;
-    st.store.release_sign_in(&attempts).await?;
-    Ok(())
+    .await;
+    released_on_retry(st, &attempts, outcome).await
 }
 
 /// Starts viewing the system as a user in the caller's scope: a read-only session with exactly
