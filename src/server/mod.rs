@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod guard;
 pub mod mail;
+pub mod memory;
 pub mod private_files;
 pub mod retry;
 pub mod routes;

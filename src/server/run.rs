@@ -93,6 +93,7 @@ pub async fn spawn(config: ServerConfig, admin: AdminLogin) -> anyhow::Result<Ru
 
 /// `dealerctl serve`: runs until SIGTERM or Ctrl-C.
 pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
+    super::memory::keep_large_blocks_returnable();
     let addr = config.check()?;
     let tls = config.tls.clone();
     let state = open(config, AdminLogin::from_env()).await?;
