@@ -61,6 +61,19 @@ impl ApiError {
         ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
 
+    /// 403 naming the permissions the caller lacks (`details.missing`); `say` puts their list
+    /// ("a, b") into the sentence. `Ok` when nothing is missing.
+    pub fn unless_held(
+        missing: &[crate::model::Permission],
+        say: impl FnOnce(&str) -> String,
+    ) -> Result<(), ApiError> {
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
+        Err(ApiError::forbidden(say(&names.join(", "))).with_details(json!({ "missing": names })))
+    }
+
     pub fn invalid_field(field: &str, message: impl Into<String>) -> ApiError {
         let message = message.into();
         ApiError::new(

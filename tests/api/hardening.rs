@@ -42,6 +42,20 @@ async fn post_json(
     r.send().await.unwrap()
 }
 
+/// An empty carrier card of the provider.
+async fn carrier_card(app: &TestApp) -> RateCard {
+    app.admin
+        .create_rate_card(&NewRateCard {
+            dealer_id: app.provider_id.clone(),
+            name: "Carrier".into(),
+            currency: Some("EUR".into()),
+            kind: Some(RateCardKind::Carrier),
+            ..NewRateCard::default()
+        })
+        .await
+        .unwrap()
+}
+
 async fn code_of(r: reqwest::Response) -> (u16, String) {
     let status = r.status().as_u16();
     let body: serde_json::Value = r.json().await.unwrap_or_default();
@@ -72,17 +86,7 @@ async fn bodies_are_limited_before_they_are_read() {
     assert_eq!(raw_status(&app, head, b"").await, 401);
     let res = app.dealer(&app.provider_id, Level::Reseller, 10).await;
     let (_, reseller) = app.dealer_admin(&res.id).await;
-    let carrier = app
-        .admin
-        .create_rate_card(&NewRateCard {
-            dealer_id: app.provider_id.clone(),
-            name: "Carrier".into(),
-            currency: Some("EUR".into()),
-            kind: Some(RateCardKind::Carrier),
-            ..NewRateCard::default()
-        })
-        .await
-        .unwrap();
+    let carrier = carrier_card(&app).await;
     let head = format!(
         "PUT /api/v1/rate-cards/{}/rates HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\ncontent-type: text/csv\r\ncontent-length: 60000000\r\n\r\n",
         carrier.id,
@@ -422,17 +426,7 @@ async fn names_refuse_control_and_direction_characters_and_request_ids_stay_plai
     let r = http.get(&url).bearer_auth(&token).header("x-request-id", "ops-ticket-42").send().await.unwrap();
     assert_eq!(r.headers()["x-request-id"], "ops-ticket-42");
     // The import refuses formulas in destinations, naming the line.
-    let carrier = app
-        .admin
-        .create_rate_card(&NewRateCard {
-            dealer_id: app.provider_id.clone(),
-            name: "Carrier".into(),
-            currency: Some("EUR".into()),
-            kind: Some(RateCardKind::Carrier),
-            ..NewRateCard::default()
-        })
-        .await
-        .unwrap();
+    let carrier = carrier_card(&app).await;
     let e = app
         .admin
         .import_rates(&carrier.id, "44,UK,0.01,0,60,60\n45,=cmd|' /C calc'!A0,0.01,0,60,60\n".into())

@@ -322,23 +322,13 @@ pub async fn impersonate(
     }
     // Viewing as someone never shows more than the viewer may see itself; the target's writes
     // do not matter, since the view cannot write.
-    let theirs: Vec<Permission> = st
-        .store
-        .own_groups(&target.id)
-        .await?
-        .into_iter()
-        .flat_map(|g| g.permissions)
-        .collect();
-    let missing = view_as_missing(&caller.permissions, &theirs);
-    if !missing.is_empty() {
-        let names: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
-        return Err(ApiError::forbidden(format!(
-            "to view as {} you need what it can see: you lack {}",
-            target.email,
-            names.join(", ")
-        ))
-        .with_details(serde_json::json!({ "missing": names })));
-    }
+    let theirs = super::users::held_by(&st, &target.id).await?;
+    ApiError::unless_held(&view_as_missing(&caller.permissions, &theirs), |names| {
+        format!(
+            "to view as {} you need what it can see: you lack {names}",
+            target.email
+        )
+    })?;
     if target.status != UserStatus::Active {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

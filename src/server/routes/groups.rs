@@ -34,17 +34,10 @@ async fn visible_group(st: &AppState, caller: &Caller, id: &str) -> ApiResult<Gr
 
 /// 403 when `perms` holds anything the caller lacks, naming what.
 fn no_escalation(caller: &Caller, perms: &[Permission]) -> ApiResult<()> {
-    let missing = caller.permissions.missing(perms);
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
-    Err(ApiError::forbidden(format!(
-        "you cannot grant permissions you do not hold: {}",
-        names.join(", ")
-    ))
-    .with_field("permissions")
-    .with_details(serde_json::json!({ "missing": names })))
+    ApiError::unless_held(&caller.permissions.missing(perms), |names| {
+        format!("you cannot grant permissions you do not hold: {names}")
+    })
+    .map_err(|e| e.with_field("permissions"))
 }
 
 /// Every permission with what it allows.

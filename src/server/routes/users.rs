@@ -62,16 +62,12 @@ async fn check_groups(
     groups: &[Group],
 ) -> ApiResult<()> {
     for g in groups {
-        let missing = caller.permissions.missing(&g.permissions);
-        if !missing.is_empty() {
-            let names: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
-            return Err(ApiError::forbidden(format!(
-                "group {} grants permissions you do not hold: {}",
-                g.name,
-                names.join(", ")
-            ))
-            .with_details(serde_json::json!({ "missing": names })));
-        }
+        ApiError::unless_held(&caller.permissions.missing(&g.permissions), |names| {
+            format!(
+                "group {} grants permissions you do not hold: {names}",
+                g.name
+            )
+        })?;
         if !st.store.group_usable_by(&g.id, dealer_id).await? {
             return Err(ApiError::invalid_field(
                 "group_ids",
@@ -85,27 +81,27 @@ async fn check_groups(
     Ok(())
 }
 
-/// 403 unless everything `target` may do, the caller may do too: nobody disables, enables,
-/// resets, deletes or regroups a more powerful login (the rule that already governs granting).
-async fn not_more_powerful(st: &AppState, caller: &Caller, target: &User) -> ApiResult<()> {
-    let theirs: Vec<Permission> = st
+/// Everything a login may do: the union of its groups' permissions.
+pub(super) async fn held_by(st: &AppState, user_id: &str) -> ApiResult<Vec<Permission>> {
+    Ok(st
         .store
-        .own_groups(&target.id)
+        .own_groups(user_id)
         .await?
         .into_iter()
         .flat_map(|g| g.permissions)
-        .collect();
-    let missing = caller.permissions.missing(&theirs);
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
-    Err(ApiError::forbidden(format!(
-        "{} may do what you may not ({}): only a login holding all of that can change it",
-        target.email,
-        names.join(", ")
-    ))
-    .with_details(serde_json::json!({ "missing": names })))
+        .collect())
+}
+
+/// 403 unless everything `target` may do, the caller may do too: nobody disables, enables,
+/// resets, deletes or regroups a more powerful login (the rule that already governs granting).
+async fn not_more_powerful(st: &AppState, caller: &Caller, target: &User) -> ApiResult<()> {
+    let theirs = held_by(st, &target.id).await?;
+    ApiError::unless_held(&caller.permissions.missing(&theirs), |names| {
+        format!(
+            "{} may do what you may not ({names}): only a login holding all of that can change it",
+            target.email
+        )
+    })
 }
 
 /// A new link token (activation or reset) and the mail that carries it.
