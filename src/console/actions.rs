@@ -2,7 +2,6 @@
 //! switching to and from viewing as someone.
 
 use super::app::*;
-use super::input::send;
 use super::keymap::Action;
 use super::msg::*;
 use crate::model::*;
@@ -38,11 +37,10 @@ impl App {
                 self.quit = std::mem::take(&mut self.quit_after_discard);
                 vec![]
             }
-            Outcome::Submit => vec![send(super::forms::to_write(
-                &open.purpose,
-                &open.form,
-                open.version,
-            ))],
+            Outcome::Submit => {
+                let write = super::forms::to_write(&open.purpose, &open.form, open.version);
+                self.send_write(write)
+            }
             Outcome::Reload => vec![Command::Prepare {
                 purpose: open.purpose.clone(),
                 reapply: true,
@@ -53,18 +51,10 @@ impl App {
     /// n, e, s, d, p, t, x, m, u, a: what they mean depends on the tab and the selection.
     pub(super) fn on_write_action(&mut self, a: Action) -> Vec<Command> {
         use super::forms::{Purpose, Write};
-        // The one place where read-only mode is enforced in the console (the server refuses too).
-        if let Some(view) = self.viewing_as() {
-            let who = self
-                .me
-                .as_ref()
-                .map(|m| m.user.email.clone())
-                .unwrap_or_default();
-            let real = view.real_user.email.clone();
-            return self.flash(
-                format!("viewing as {who} is read-only: ctrl-x returns to {real}"),
-                true,
-            );
+        // Nothing that would write opens in a read-only session (the write gate, `write_gate`,
+        // refuses what is sent anyway, and the server refuses too).
+        if let Some(reason) = self.read_only_reason() {
+            return self.flash(reason, true);
         }
         let own = self
             .me
@@ -91,8 +81,8 @@ impl App {
                     (Action::Edit, true) => prepare(Purpose::EditDealer { id: row.id }),
                     (Action::Edit, false) => prepare(Purpose::EditTenant { id: row.id }),
                     (Action::Package, true) => prepare(Purpose::EditPackage { id: row.id }),
-                    (Action::Suspend, true) => vec![send(Write::SuspendDealer { id: row.id, name: row.name, resume: !row.enabled })],
-                    (Action::Suspend, false) => vec![send(Write::SuspendTenant { id: row.id, name: row.name, resume: !row.enabled })],
+                    (Action::Suspend, true) => self.send_write(Write::SuspendDealer { id: row.id, name: row.name, resume: !row.enabled }),
+                    (Action::Suspend, false) => self.send_write(Write::SuspendTenant { id: row.id, name: row.name, resume: !row.enabled }),
                     (Action::Delete, true) => self.ask(
                         format!("Delete the dealer {}? Its users and groups go with it; it must have no sub-dealers or tenants left.", row.name),
                         Write::DeleteDealer { id: row.id, name: row.name },
@@ -113,11 +103,11 @@ impl App {
                         dealer_id: t.map(|t| t.dealer_id).unwrap_or(own),
                     }),
                     (Action::Edit, Some(t)) => prepare(Purpose::EditTenant { id: t.id }),
-                    (Action::Suspend, Some(t)) => vec![send(Write::SuspendTenant {
+                    (Action::Suspend, Some(t)) => self.send_write(Write::SuspendTenant {
                         id: t.id,
                         name: t.name,
                         resume: !t.enabled,
-                    })],
+                    }),
                     (Action::Delete, Some(t)) => self.ask(
                         format!(
                             "Delete the tenant {} ({})? Its allocations return to {}.",
@@ -143,11 +133,11 @@ impl App {
                 match (a, selected) {
                     (Action::New, u) => prepare(Purpose::InviteUser { dealer_id: u.map(|u| u.dealer_id).unwrap_or(own) }),
                     (Action::Edit, Some(u)) => prepare(Purpose::EditUser { id: u.id }),
-                    (Action::Suspend, Some(u)) => vec![send(Write::UpdateUser {
+                    (Action::Suspend, Some(u)) => self.send_write(Write::UpdateUser {
                         id: u.id,
                         version: u.version,
                         patch: UserPatch { enabled: Some(!u.enabled), ..UserPatch::default() },
-                    })],
+                    }),
                     (Action::ResetPassword, Some(u)) => self.ask(
                         format!("Send {} a new password link? Its current password stops working at once.", u.email),
                         Write::ResetPassword { id: u.id, email: u.email },

@@ -34,10 +34,8 @@ impl App {
             return self.on_signin_key(k);
         }
         if let Some(c) = self.confirm.take() {
-            return if self.real_token.is_some() {
-                self.flash("viewing as someone is read-only", true)
-            } else if matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-                vec![Command::Write(Box::new(c.write))]
+            return if matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+                self.send_write(c.write)
             } else {
                 self.flash("cancelled", false)
             };
@@ -544,9 +542,4 @@ impl App {
         self.details = None;
         cmds
     }
-}
-
-/// The command that sends a write.
-pub(super) fn send(w: super::forms::Write) -> Command {
-    Command::Write(Box::new(w))
 }

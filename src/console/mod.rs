@@ -20,6 +20,7 @@ pub mod theme;
 pub mod tree;
 pub mod views;
 pub mod widgets;
+pub mod write_gate;
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture, EventStream};
 use crossterm::terminal::{

@@ -195,10 +195,6 @@ impl App {
     }
 
     fn execute_move(&mut self) -> Vec<Command> {
-        // Read-only while viewing as someone, whatever opened the mover (the server refuses too).
-        if self.real_token.is_some() {
-            return self.flash("viewing as someone is read-only", true);
-        }
         let Some(m) = self.mover.as_mut() else {
             return vec![];
         };
@@ -212,9 +208,7 @@ impl App {
         let (Some((to, to_name)), Some(plan)) = (m.to.clone(), m.plan.clone()) else {
             return vec![];
         };
-        m.executing = true;
-        m.error = None;
-        vec![super::input::send(Write::MoveTenant {
+        let write = Write::MoveTenant {
             id: m.tenant_id.clone(),
             name: m.tenant_name.clone(),
             to_name,
@@ -224,7 +218,14 @@ impl App {
                 dry_run: false,
             },
             plan: Box::new(plan),
-        })]
+        };
+        let cmds = self.send_write(write);
+        let sent = cmds.iter().any(|c| matches!(c, Command::Write(_)));
+        if let Some(m) = self.mover.as_mut().filter(|_| sent) {
+            m.executing = true;
+            m.error = None;
+        }
+        cmds
     }
 
     pub(super) fn on_picker_tree(

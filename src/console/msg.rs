@@ -181,8 +181,8 @@ pub enum Command {
         purpose: Purpose,
         reapply: bool,
     },
-    /// Send a write (boxed: it carries a whole form's worth).
-    Write(Box<Write>),
+    /// Send a write that passed the gate (boxed: it carries a whole form's worth).
+    Write(Box<super::write_gate::Approved>),
     /// View the system as the user with this e-mail (read-only).
     StartViewAs {
         email: String,

@@ -267,7 +267,8 @@ impl App {
             }
         };
         let version = super::forms::version_of(&purpose, &data);
-        if self.real_token.is_some() {
+        // A form asked for before a view-as session began never opens inside it.
+        if self.read_only_reason().is_some() {
             return vec![];
         }
         if reapply && let Some(open) = self.form.as_mut().filter(|o| o.purpose == purpose) {

@@ -7,6 +7,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::forms::{FormData, Purpose, Write};
 use super::msg::*;
+use super::write_gate::Approved;
 use crate::client::{ApiClient, ClientError};
 use crate::credentials::{CredentialStore, session_account};
 use crate::model::*;
@@ -271,7 +272,7 @@ impl Runner {
             }),
             Command::Write(write) => self.spawn(0, async move {
                 let result = send(&c, &write).await;
-                let write = *write;
+                let write = write.into_write();
                 ReplyBody::Written { write, result }
             }),
             Command::StartViewAs { email } => self.spawn(0, async move {
@@ -422,9 +423,9 @@ async fn prepare(c: &ApiClient, purpose: &Purpose) -> Result<FormData, ClientErr
     Ok(d)
 }
 
-/// Sends a write.
-async fn send(c: &ApiClient, w: &Write) -> Result<(), ClientError> {
-    match w {
+/// Sends a write that passed the gate (`write_gate`): the only place the console writes.
+async fn send(c: &ApiClient, w: &Approved) -> Result<(), ClientError> {
+    match w.write() {
         Write::CreateDealer(n) => c.create_dealer(n).await.map(drop),
         Write::UpdateDealer { id, version, patch } => {
             c.update_dealer(id, Some(*version), patch).await.map(drop)

@@ -49,6 +49,22 @@ async fn viewing_as_a_reseller_shows_the_banner_everywhere_refuses_writes_and_re
             "{key}"
         );
     }
+    // On every tab, no write key makes a write command: the one write gate stands in front of
+    // them all (and the forms behind them never open).
+    for tab in ["1", "2", "3", "4", "5", "6", "7"] {
+        c.keys(tab).await;
+        for key in ["n", "e", "s", "d", "p", "t", "x", "m", "u", "a", "y"] {
+            let cmds = c.press_only(key);
+            assert!(
+                !cmds
+                    .iter()
+                    .any(|cmd| matches!(cmd, dealerctl::console::msg::Command::Write(_))),
+                "tab {tab}, key {key}: {cmds:?}"
+            );
+            c.finish(cmds).await;
+            assert!(c.app.form.is_none() && c.app.confirm.is_none() && c.app.mover.is_none());
+        }
+    }
     // ctrl-x: back to the real login, without signing in.
     c.keys("<C-x>").await;
     let back = c.screen(W, H);

@@ -1,0 +1,126 @@
+//! The one write gate. Every write the console sends passes `App::send_write`, and none passes
+//! while the session is read-only (viewing as someone; the server refuses too). The runner sends
+//! only [`Approved`] writes, and only this file can make one, so no key, form, confirmation or
+//! mover can reach the server around the gate.
+
+use super::app::App;
+use super::forms::Write;
+use super::msg::Command;
+
+/// A write that passed the gate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Approved(Write);
+
+impl Approved {
+    pub fn write(&self) -> &Write {
+        &self.0
+    }
+
+    pub fn into_write(self) -> Write {
+        self.0
+    }
+}
+
+impl App {
+    /// Why the session may not write now, in words; `None` when it may.
+    pub fn read_only_reason(&self) -> Option<String> {
+        let view = self.viewing_as()?;
+        let who = self
+            .me
+            .as_ref()
+            .map(|m| m.user.email.clone())
+            .unwrap_or_default();
+        Some(format!(
+            "viewing as {who} is read-only: ctrl-x returns to {}",
+            view.real_user.email
+        ))
+    }
+
+    /// The only way to send a write: refused, with the reason in the footer, in a read-only
+    /// session.
+    pub(super) fn send_write(&mut self, w: Write) -> Vec<Command> {
+        match self.read_only_reason() {
+            Some(reason) => self.flash(reason, true),
+            None => vec![Command::Write(Box::new(Approved(w)))],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Writes reach the client only from the runner's `send`, which takes an `Approved` write,
+    /// and only the gate makes one: a new write path cannot go around it unnoticed.
+    #[test]
+    fn every_write_path_goes_through_the_gate() {
+        let console = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/console");
+        let mut files = Vec::new();
+        let mut dirs = vec![console];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    files.push(p);
+                }
+            }
+        }
+        let writes = [
+            "create_dealer(",
+            "update_dealer(",
+            "delete_dealer(",
+            "suspend_dealer(",
+            "resume_dealer(",
+            "set_package(",
+            "create_tenant(",
+            "update_tenant(",
+            "delete_tenant(",
+            "suspend_tenant(",
+            "resume_tenant(",
+            "move_tenant_as_planned(",
+            "create_user(",
+            "update_user(",
+            "delete_user(",
+            "reset_password(",
+            "create_group(",
+            "update_group(",
+            "delete_group(",
+            "create_rate_card(",
+            "update_rate_card(",
+            "delete_rate_card(",
+            "import_rates(",
+            "assign_rate_card(",
+        ];
+        let mut calls = Vec::new();
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            let name = f.file_name().unwrap().to_string_lossy().to_string();
+            for w in writes {
+                if text.contains(&format!(".{w}")) {
+                    calls.push((name.clone(), w));
+                }
+            }
+            if name != "write_gate.rs" {
+                assert!(
+                    !text.contains("Approved("),
+                    "{name} makes an Approved write: only the gate may"
+                );
+            }
+        }
+        assert!(!calls.is_empty(), "the scan found the runner's writes");
+        for (file, w) in &calls {
+            assert_eq!(
+                file, "tasks.rs",
+                "{file} calls the client's {w} outside the runner"
+            );
+        }
+        let runner = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/console/tasks.rs"),
+        )
+        .unwrap();
+        assert!(
+            runner.contains("async fn send(c: &ApiClient, w: &Approved)"),
+            "the runner sends only approved writes"
+        );
+    }
+}
