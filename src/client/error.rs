@@ -133,6 +133,16 @@ impl ClientError {
     }
 }
 
+/// A side detail the login may lack the permission for: `None` on a 403, so that its absence is
+/// shown as such rather than as a failure.
+pub fn unless_forbidden<T>(r: Result<T, ClientError>) -> Result<Option<T>, ClientError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.status() == Some(403) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// At most a line's worth of a message that may quote what a server sent.
 fn cut(text: &str) -> String {
     const MAX: usize = 100;

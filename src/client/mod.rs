@@ -5,7 +5,7 @@ mod error;
 mod rate_cards;
 pub mod transport;
 
-pub use error::ClientError;
+pub use error::{ClientError, unless_forbidden};
 
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::Serialize;
@@ -34,12 +34,18 @@ impl std::fmt::Debug for ApiClient {
 type Result<T> = std::result::Result<T, ClientError>;
 
 impl ApiClient {
-    /// A client for the server at `base` (like `https://pbx-mgmt.example.net`).
-    pub fn new(base: &str) -> Result<ApiClient> {
-        let http = reqwest::Client::builder()
+    /// The HTTP settings every client of the API starts from: connect and answer time-outs and
+    /// the user agent. Add a CA or other settings before `build`.
+    pub fn http_builder() -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
             .user_agent(concat!("dealerctl/", env!("CARGO_PKG_VERSION")))
+    }
+
+    /// A client for the server at `base` (like `https://pbx-mgmt.example.net`).
+    pub fn new(base: &str) -> Result<ApiClient> {
+        let http = Self::http_builder()
             .build()
             .map_err(|e| ClientError::Network(e.to_string()))?;
         Ok(ApiClient::with_http(http, base))

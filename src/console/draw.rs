@@ -248,14 +248,7 @@ fn draw_footer(f: &mut Frame, app: &App, theme: &Theme, area: Rect, hints: &[(&s
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
+    super::widgets::popup::popup(area, width, height, super::widgets::popup::Anchor::Middle)
 }
 
 fn draw_help(f: &mut Frame, theme: &Theme, area: Rect) {

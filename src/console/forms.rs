@@ -219,7 +219,8 @@ fn domain_check(v: &str) -> Result<(), String> {
         .map_err(|e| e.message)
 }
 
-fn name_check(v: &str) -> Result<(), String> {
+/// The server's own name rule, checked as the user types (also for rate cards).
+pub(super) fn name_check(v: &str) -> Result<(), String> {
     validate::name("name", v).map(|_| ()).map_err(|e| e.message)
 }
 

@@ -55,10 +55,7 @@ pub struct Launch {
 
 /// The HTTP client of a profile: its server, and its CA or (only if it says so) no checks at all.
 pub fn client_for(profile: &Profile) -> anyhow::Result<ApiClient> {
-    let mut b = reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_secs(10))
-        .timeout(std::time::Duration::from_secs(60))
-        .user_agent(concat!("dealerctl/", env!("CARGO_PKG_VERSION")));
+    let mut b = ApiClient::http_builder();
     if let Some(ca) = &profile.ca_file {
         let pem = std::fs::read(ca)
             .map_err(|e| anyhow::anyhow!("cannot read ca_file {}: {e}", ca.display()))?;

@@ -1,15 +1,10 @@
 //! The rate card forms: derive a card from a parent with a markup, edit a card, import a carrier
 //! card's rates from a CSV file, and assign a card to a dealer or a tenant.
 
-use super::forms::{FormData, Purpose, Write};
+use super::forms::{FormData, Purpose, Write, name_check};
 use super::widgets::form::{Field, Form};
 use crate::domain::money::Money;
-use crate::domain::validate;
 use crate::model::*;
-
-fn name_check(v: &str) -> Result<(), String> {
-    validate::name("name", v).map(|_| ()).map_err(|e| e.message)
-}
 
 fn amount_check(v: &str) -> Result<(), String> {
     Money::parse(v).map(|_| ()).map_err(|e| e.to_string())

@@ -8,7 +8,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::forms::{FormData, Purpose, Write};
 use super::msg::*;
 use super::write_gate::Approved;
-use crate::client::{ApiClient, ClientError};
+use crate::client::{ApiClient, ClientError, unless_forbidden};
 use crate::credentials::{CredentialStore, session_account};
 use crate::model::*;
 
@@ -163,11 +163,7 @@ impl Runner {
             Command::LoadDetails { id, generation } => self.spawn(generation, async move {
                 let details = async {
                     let d = c.get_dealer(&id).await?;
-                    let cap = match c.capacity(&id).await {
-                        Ok(cap) => Some(cap),
-                        Err(e) if e.status() == Some(403) => None,
-                        Err(e) => return Err(e),
-                    };
+                    let cap = unless_forbidden(c.capacity(&id).await)?;
                     Ok((d, cap))
                 };
                 ReplyBody::Details(details.await)
@@ -345,23 +341,13 @@ fn all() -> PageParams {
 
 /// A list the caller may lack the permission for: empty then, and the form offers less.
 fn or_none<T>(r: Result<Page<T>, ClientError>) -> Result<Vec<T>, ClientError> {
-    match r {
-        Ok(p) => Ok(p.items),
-        Err(e) if e.status() == Some(403) => Ok(Vec::new()),
-        Err(e) => Err(e),
-    }
+    Ok(unless_forbidden(r)?.map(|p| p.items).unwrap_or_default())
 }
 
 /// Fetches what a form needs; a missing permission for a side detail (capacity) is no failure.
 async fn prepare(c: &ApiClient, purpose: &Purpose) -> Result<FormData, ClientError> {
     let mut d = FormData::default();
-    let capacity = |id: String| async move {
-        match c.capacity(&id).await {
-            Ok(cap) => Ok(Some(cap)),
-            Err(e) if e.status() == Some(403) => Ok(None),
-            Err(e) => Err(e),
-        }
-    };
+    let capacity = |id: String| async move { unless_forbidden(c.capacity(&id).await) };
     let groups_for = |dealer_id: String| async move {
         let filter = GroupFilter {
             dealer_id: Some(dealer_id),
@@ -541,11 +527,7 @@ async fn packages(
         futures::stream::iter(lookups).buffered(8).collect().await;
     let mut items = Vec::with_capacity(dealers.items.len());
     for (d, cap) in dealers.items.into_iter().zip(caps) {
-        match cap {
-            Ok(cap) => items.push((d, Some(cap))),
-            Err(e) if e.status() == Some(403) => items.push((d, None)),
-            Err(e) => return Err(e),
-        }
+        items.push((d, unless_forbidden(cap)?));
     }
     Ok(Page {
         items,

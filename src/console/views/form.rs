@@ -11,19 +11,13 @@ use crate::console::forms::Purpose;
 use crate::console::rows::ratio;
 use crate::console::theme::{Sym, Theme};
 use crate::console::widgets::form::{Field, Kind, Phase};
+use crate::console::widgets::popup::Anchor;
 use crate::model::DimensionUsage;
 
 const LABEL: usize = 19;
 
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height.saturating_sub(h)) / 3,
-        width: w,
-        height: h,
-    }
+    crate::console::widgets::popup::popup(area, width, height, Anchor::Third)
 }
 
 /// Draws the open form.

@@ -9,17 +9,11 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use crate::console::mover::{MoveStep, Mover};
 use crate::console::theme::{Sym, Theme};
 use crate::console::views::dealers::{group_digits, tree_lines};
+use crate::console::widgets::popup::Anchor;
 use crate::model::{MoveCapacity, MovePlan};
 
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height.saturating_sub(h)) / 4,
-        width: w,
-        height: h,
-    }
+    crate::console::widgets::popup::popup(area, width, height, Anchor::Quarter)
 }
 
 pub fn draw(f: &mut Frame, m: &Mover, theme: &Theme, area: Rect) {

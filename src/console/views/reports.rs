@@ -8,17 +8,12 @@ use serde_json::Value;
 
 use crate::console::rows::short_time;
 use crate::console::theme::{Sym, Theme};
+use crate::console::widgets::popup::Anchor;
 use crate::model::{AuditEvent, ScopeReport};
 
+/// Reports hang from the top, 100 columns at most.
 fn popup(area: Rect, height: u16) -> Rect {
-    let w = 100.min(area.width);
-    let h = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y,
-        width: w,
-        height: h,
-    }
+    crate::console::widgets::popup::popup(area, 100, height, Anchor::Top)
 }
 
 fn count(v: Option<i64>) -> String {

@@ -1,3 +1,4 @@
 //! Reusable pieces of the console's screens.
 
 pub mod form;
+pub mod popup;
