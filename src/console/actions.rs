@@ -266,7 +266,9 @@ impl App {
 
     /// Starts viewing as the user with this e-mail.
     pub(super) fn start_view_as(&mut self, email: String) -> Vec<Command> {
-        if self.viewing_as().is_some() || self.real_token.is_some() || self.view_as_pending {
+        if matches!(self.session(), super::session::Session::ViewingAs { .. })
+            || self.view_as_pending
+        {
             return self.flash("already viewing as someone: ctrl-x returns first", true);
         }
         self.view_as_pending = true;

@@ -15,6 +15,7 @@ pub mod rate_card_forms;
 pub mod rate_cards;
 mod replies;
 pub mod rows;
+pub mod session;
 pub mod tasks;
 pub mod theme;
 pub mod tree;

@@ -6,6 +6,7 @@
 use super::app::App;
 use super::forms::Write;
 use super::msg::Command;
+use super::session::Session;
 
 /// A write that passed the gate.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,16 +25,20 @@ impl Approved {
 impl App {
     /// Why the session may not write now, in words; `None` when it may.
     pub fn read_only_reason(&self) -> Option<String> {
-        let view = self.viewing_as()?;
-        let who = self
-            .me
-            .as_ref()
-            .map(|m| m.user.email.clone())
-            .unwrap_or_default();
-        Some(format!(
-            "viewing as {who} is read-only: ctrl-x returns to {}",
-            view.real_user.email
-        ))
+        match self.session() {
+            Session::SignedIn { .. } => None,
+            Session::SignedOut => Some("sign in first".into()),
+            Session::ViewingAs { me, real, .. } => {
+                let who = me.map(|m| m.user.email.as_str()).unwrap_or("someone");
+                Some(match real {
+                    Some(real) => format!(
+                        "viewing as {who} is read-only: ctrl-x returns to {}",
+                        real.email
+                    ),
+                    None => format!("viewing as {who} is read-only: ctrl-x returns to your login"),
+                })
+            }
+        }
     }
 
     /// The only way to send a write: refused, with the reason in the footer, in a read-only
