@@ -163,6 +163,7 @@ pub fn dealer(i: usize) -> Dealer {
         users_count: 1,
         groups_count: 1,
         path: None,
+        capacity: None,
         created_at: AT.into(),
         updated_at: AT.into(),
         version: 1,

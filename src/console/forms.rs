@@ -750,6 +750,7 @@ fn empty_dealer() -> Dealer {
         users_count: 0,
         groups_count: 0,
         path: None,
+        capacity: None,
         created_at: String::new(),
         updated_at: String::new(),
         version: 0,

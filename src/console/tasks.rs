@@ -508,27 +508,24 @@ async fn read_csv(path: &str) -> Result<String, ClientError> {
     String::from_utf8(bytes).map_err(|_| refuse(format!("{path} is not UTF-8 text")))
 }
 
-/// A page of dealers with each one's capacity (8 requests at a time).
+/// A page of dealers with each one's capacity, in one request.
 async fn packages(
     c: &ApiClient,
     page: &PageParams,
 ) -> Result<Page<(Dealer, Option<Capacity>)>, ClientError> {
-    use futures::StreamExt;
-    let dealers = c.list_dealers(&DealerFilter::default(), page).await?;
-    let ids: Vec<String> = dealers.items.iter().map(|d| d.id.clone()).collect();
-    let lookups: Vec<_> = ids
+    let filter = DealerFilter {
+        with_capacity: true,
+        ..DealerFilter::default()
+    };
+    let dealers = c.list_dealers(&filter, page).await?;
+    let items = dealers
+        .items
         .into_iter()
-        .map(|id| {
-            let c = c.clone();
-            async move { c.capacity(&id).await }
+        .map(|mut d| {
+            let cap = d.capacity.take();
+            (d, cap)
         })
         .collect();
-    let caps: Vec<Result<Capacity, ClientError>> =
-        futures::stream::iter(lookups).buffered(8).collect().await;
-    let mut items = Vec::with_capacity(dealers.items.len());
-    for (d, cap) in dealers.items.into_iter().zip(caps) {
-        items.push((d, unless_forbidden(cap)?));
-    }
     Ok(Page {
         items,
         next_cursor: dealers.next_cursor,

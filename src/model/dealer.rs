@@ -117,6 +117,9 @@ pub struct Dealer {
     /// Ancestors inside the caller's scope, outermost first (only on `GET /dealers/{id}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<Vec<DealerRef>>,
+    /// The package's use, in lists asked `with_capacity` by a login that may read packages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<Capacity>,
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
@@ -168,6 +171,9 @@ pub struct DealerFilter {
     pub level: Option<Level>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// Each dealer with its package's use (one request for a whole page of packages).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub with_capacity: bool,
 }
 
 /// One numeric dimension of a capacity report.

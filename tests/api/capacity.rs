@@ -159,3 +159,40 @@ async fn deleting_a_dealer_is_refused_while_it_has_children_and_returns_its_pack
     expect_err(app.admin.get_user(&user.id).await, 404, "not_found");
 }
 }
+
+on_both_backends! {
+#[tokio::test]
+async fn a_page_of_dealers_comes_with_their_capacity_in_one_request() {
+    let app = TestApp::start().await;
+    let dist = app.dealer(&app.provider_id, Level::Distributor, 100).await;
+    let res = app.dealer(&dist.id, Level::Reseller, 10).await;
+    app.tenant(&res.id, 3).await;
+    let filter = DealerFilter {
+        with_capacity: true,
+        ..DealerFilter::default()
+    };
+    let listed = app.admin.list_dealers(&filter, &page()).await.unwrap();
+    assert_eq!(listed.items.len(), 3);
+    for d in &listed.items {
+        let alone = app.admin.capacity(&d.id).await.unwrap();
+        assert_eq!(d.capacity.as_ref(), Some(&alone), "{}", d.name);
+    }
+    // Without the flag, or without packages:read, the dealers come without it (no refusal).
+    let plain = app.admin.list_dealers(&DealerFilter::default(), &page()).await.unwrap();
+    assert!(plain.items.iter().all(|d| d.capacity.is_none()));
+    let readers = app
+        .admin
+        .create_group(&NewGroup {
+            dealer_id: dist.id.clone(),
+            name: "Dealer readers".into(),
+            permissions: vec![Permission::Crud(Area::Dealers, Action::Read)],
+            ..NewGroup::default()
+        })
+        .await
+        .unwrap();
+    let (_, reader) = app.user(&dist.id, vec![readers.id]).await;
+    let seen = reader.list_dealers(&filter, &page()).await.unwrap();
+    assert_eq!(seen.items.len(), 2);
+    assert!(seen.items.iter().all(|d| d.capacity.is_none()));
+}
+}

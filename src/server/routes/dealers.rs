@@ -26,6 +26,8 @@ pub struct DealerQuery {
     pub parent_id: Option<String>,
     pub level: Option<Level>,
     pub enabled: Option<bool>,
+    /// Each dealer with its package's use (`capacity`), when the caller may read packages.
+    pub with_capacity: Option<bool>,
 }
 
 /// 404 unless the dealer is in the caller's scope.
@@ -53,10 +55,20 @@ pub async fn list(
         parent_id: q.parent_id,
         level: q.level,
         enabled: q.enabled,
+        with_capacity: q.with_capacity.unwrap_or(false),
     };
-    Ok(Json(
-        st.store.list_dealers(&caller.scope, &filter, &page).await?,
-    ))
+    let mut dealers = st.store.list_dealers(&caller.scope, &filter, &page).await?;
+    // A side detail: without packages:read the dealers come without it, not refused.
+    if filter.with_capacity
+        && caller
+            .permissions
+            .contains(Permission::Crud(Area::Packages, Action::Read))
+    {
+        for d in &mut dealers.items {
+            d.capacity = st.store.capacity(&caller.scope, &d.id).await?;
+        }
+    }
+    Ok(Json(dealers))
 }
 
 /// Creates a sub-dealer under `parent_id`, its package carved from the parent's.

@@ -57,6 +57,7 @@ fn dealer_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Dealer> {
         users_count: row.int("users_count")?,
         groups_count: row.int("groups_count")?,
         path: None,
+        capacity: None,
         created_at: row.time("created_at")?,
         updated_at: row.time("updated_at")?,
         version: row.int("version")?,
