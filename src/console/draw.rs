@@ -88,7 +88,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     let hints = footer_hints(app.tab);
     draw_footer(f, app, &theme, footer, &hints);
     if let Some(open) = &app.form {
-        views::form::draw(f, open, &theme, body);
+        views::form_popup::draw(f, open, &theme, body);
         return;
     }
     if let Some(m) = &app.mover {
@@ -104,7 +104,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         return;
     }
     if let Some(c) = &app.confirm {
-        views::form::draw_confirm(f, c, &theme, body);
+        views::form_popup::draw_confirm(f, c, &theme, body);
         return;
     }
     match &app.mode {

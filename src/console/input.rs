@@ -241,7 +241,7 @@ impl App {
             "refresh" => self.refresh(),
             "as" | "scope" => match line.split_whitespace().nth(1) {
                 Some(email) if word == "as" => self.start_view_as(email.to_string()),
-                Some(email) => vec![Command::LoadScope {
+                Some(email) => vec![Command::LoadScopeReport {
                     email: email.to_string(),
                 }],
                 None => self.flash(format!(":{word} needs an e-mail (tab completes)"), true),
@@ -365,7 +365,7 @@ impl App {
                 _ => self.flash("pick a user on the Users tab (4) to view as", true),
             },
             Action::ScopeReport => match (self.tab, self.users.selected_item()) {
-                (Tab::Users, Some(u)) => vec![Command::LoadScope {
+                (Tab::Users, Some(u)) => vec![Command::LoadScopeReport {
                     email: u.email.clone(),
                 }],
                 _ => self.flash(

@@ -48,7 +48,7 @@ pub enum Action {
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub enum Where {
     Everywhere,
     /// The Dealers tab.
     Tree,
@@ -70,7 +70,7 @@ pub struct Binding {
     pub label: &'static str,
     pub help: &'static str,
     pub action: Action,
-    pub scope: Scope,
+    pub place: Where,
     /// Shown in the footer (the most used ones).
     pub footer: bool,
 }
@@ -86,7 +86,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "j/k",
         help: "move down / up",
         action: Action::Down,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: true,
     },
     Binding {
@@ -94,7 +94,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "k",
         help: "move up",
         action: Action::Up,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: false,
     },
     Binding {
@@ -102,7 +102,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "pgdn",
         help: "page down",
         action: Action::PageDown,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: false,
     },
     Binding {
@@ -110,7 +110,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "pgup",
         help: "page up",
         action: Action::PageUp,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: false,
     },
     Binding {
@@ -118,7 +118,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "g/G",
         help: "first / last row",
         action: Action::Top,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: false,
     },
     Binding {
@@ -130,7 +130,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "G",
         help: "last row",
         action: Action::Bottom,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: false,
     },
     Binding {
@@ -138,7 +138,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "h/l",
         help: "collapse / expand",
         action: Action::Collapse,
-        scope: Scope::Tree,
+        place: Where::Tree,
         footer: true,
     },
     Binding {
@@ -146,7 +146,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "l",
         help: "expand",
         action: Action::Expand,
-        scope: Scope::Tree,
+        place: Where::Tree,
         footer: false,
     },
     Binding {
@@ -154,7 +154,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "enter",
         help: "open / fold",
         action: Action::Open,
-        scope: Scope::Tree,
+        place: Where::Tree,
         footer: true,
     },
     Binding {
@@ -162,7 +162,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "o/O",
         help: "sort: next column / reverse",
         action: Action::SortNext,
-        scope: Scope::Tables,
+        place: Where::Tables,
         footer: true,
     },
     Binding {
@@ -170,7 +170,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "O",
         help: "reverse the sort",
         action: Action::SortFlip,
-        scope: Scope::Tables,
+        place: Where::Tables,
         footer: false,
     },
     Binding {
@@ -178,7 +178,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "n",
         help: "new dealer, tenant, user, group, card",
         action: Action::New,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: true,
     },
     Binding {
@@ -186,7 +186,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "e",
         help: "edit",
         action: Action::Edit,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: true,
     },
     Binding {
@@ -194,7 +194,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "s",
         help: "suspend / resume (a user: disable)",
         action: Action::Suspend,
-        scope: Scope::Accounts,
+        place: Where::Accounts,
         footer: true,
     },
     Binding {
@@ -202,7 +202,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "d",
         help: "delete (asks first)",
         action: Action::Delete,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: true,
     },
     Binding {
@@ -210,7 +210,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "p",
         help: "edit the selected dealer's package",
         action: Action::Package,
-        scope: Scope::Accounts,
+        place: Where::Accounts,
         footer: false,
     },
     Binding {
@@ -218,7 +218,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "t",
         help: "new tenant here",
         action: Action::NewTenant,
-        scope: Scope::Tree,
+        place: Where::Tree,
         footer: false,
     },
     Binding {
@@ -226,7 +226,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "m",
         help: "move a tenant (plan first)",
         action: Action::Move,
-        scope: Scope::Tenants,
+        place: Where::Tenants,
         footer: false,
     },
     Binding {
@@ -234,7 +234,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "enter",
         help: "browse the card's rates",
         action: Action::Open,
-        scope: Scope::RateCards,
+        place: Where::RateCards,
         footer: true,
     },
     Binding {
@@ -242,7 +242,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "esc",
         help: "back to the cards",
         action: Action::Back,
-        scope: Scope::RateCards,
+        place: Where::RateCards,
         footer: false,
     },
     Binding {
@@ -250,7 +250,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "u",
         help: "import a CSV of rates",
         action: Action::Import,
-        scope: Scope::RateCards,
+        place: Where::RateCards,
         footer: true,
     },
     Binding {
@@ -258,7 +258,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "a",
         help: "assign to dealer/tenant",
         action: Action::Assign,
-        scope: Scope::RateCards,
+        place: Where::RateCards,
         footer: true,
     },
     Binding {
@@ -266,7 +266,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "x",
         help: "send a new password link",
         action: Action::ResetPassword,
-        scope: Scope::Tables,
+        place: Where::Tables,
         footer: false,
     },
     Binding {
@@ -274,7 +274,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "v",
         help: "view as the user, read-only",
         action: Action::ViewAs,
-        scope: Scope::Tables,
+        place: Where::Tables,
         footer: false,
     },
     Binding {
@@ -282,7 +282,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "i",
         help: "the user's scope report",
         action: Action::ScopeReport,
-        scope: Scope::Tables,
+        place: Where::Tables,
         footer: false,
     },
     Binding {
@@ -290,7 +290,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "ctrl-x",
         help: "stop viewing as someone",
         action: Action::EndViewAs,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: false,
     },
     Binding {
@@ -298,7 +298,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "enter",
         help: "an audit event's changes",
         action: Action::Open,
-        scope: Scope::Tables,
+        place: Where::Tables,
         footer: false,
     },
     Binding {
@@ -306,7 +306,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "/",
         help: "filter (fuzzy) or rates by prefix",
         action: Action::Filter,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: true,
     },
     Binding {
@@ -314,7 +314,7 @@ pub const BINDINGS: &[Binding] = &[
         label: ":",
         help: "command line (tab completes)",
         action: Action::Command,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: true,
     },
     Binding {
@@ -322,7 +322,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "r",
         help: "refresh",
         action: Action::Refresh,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: false,
     },
     Binding {
@@ -330,7 +330,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "tab",
         help: "next tab",
         action: Action::NextTab,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: false,
     },
     Binding {
@@ -338,7 +338,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "S-tab",
         help: "previous tab",
         action: Action::PrevTab,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: false,
     },
     Binding {
@@ -346,7 +346,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "1-7",
         help: "go to tab 1-7",
         action: Action::GoTab(0),
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: false,
     },
     Binding {
@@ -354,7 +354,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "?",
         help: "help",
         action: Action::Help,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: false,
     },
     Binding {
@@ -362,7 +362,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "q",
         help: "quit",
         action: Action::Quit,
-        scope: Scope::Everywhere,
+        place: Where::Everywhere,
         footer: false,
     },
 ];
@@ -379,7 +379,7 @@ pub fn action_for(key: &KeyEvent, tab: Tab) -> Option<Action> {
         .difference(KeyModifiers::SHIFT | KeyModifiers::NONE);
     BINDINGS
         .iter()
-        .filter(|b| applies(b.scope, tab))
+        .filter(|b| applies(b.place, tab))
         .find(|b| {
             b.keys.iter().any(|(code, m)| {
                 *code == key.code
@@ -392,15 +392,15 @@ pub fn action_for(key: &KeyEvent, tab: Tab) -> Option<Action> {
         .map(|b| b.action)
 }
 
-fn applies(scope: Scope, tab: Tab) -> bool {
-    match scope {
-        Scope::Everywhere => true,
-        Scope::Tree => tab == Tab::Dealers,
-        Scope::Lists => tab != Tab::Dealers,
-        Scope::Tables => !matches!(tab, Tab::Dealers | Tab::RateCards),
-        Scope::Accounts => tab != Tab::RateCards,
-        Scope::Tenants => matches!(tab, Tab::Dealers | Tab::Tenants),
-        Scope::RateCards => tab == Tab::RateCards,
+fn applies(place: Where, tab: Tab) -> bool {
+    match place {
+        Where::Everywhere => true,
+        Where::Tree => tab == Tab::Dealers,
+        Where::Lists => tab != Tab::Dealers,
+        Where::Tables => !matches!(tab, Tab::Dealers | Tab::RateCards),
+        Where::Accounts => tab != Tab::RateCards,
+        Where::Tenants => matches!(tab, Tab::Dealers | Tab::Tenants),
+        Where::RateCards => tab == Tab::RateCards,
     }
 }
 
@@ -408,7 +408,7 @@ fn applies(scope: Scope, tab: Tab) -> bool {
 pub fn footer_hints(tab: Tab) -> Vec<(&'static str, &'static str)> {
     BINDINGS
         .iter()
-        .filter(|b| b.footer && applies(b.scope, tab))
+        .filter(|b| b.footer && applies(b.place, tab))
         .map(|b| (b.label, short(b.help)))
         .collect()
 }
@@ -456,17 +456,17 @@ pub fn help_lines() -> Vec<(String, &'static str, &'static str)> {
             last.0 = format!("{} / {keys}", last.0);
             continue;
         }
-        let scope = match b.scope {
-            Scope::Everywhere => "",
-            Scope::Tree => "dealer tree",
-            Scope::Lists => "tables and rate cards",
-            Scope::Tables => "tables",
+        let place = match b.place {
+            Where::Everywhere => "",
+            Where::Tree => "dealer tree",
+            Where::Lists => "tables and rate cards",
+            Where::Tables => "tables",
             // Nearly everywhere: saying where would only crowd the line.
-            Scope::Accounts => "",
-            Scope::Tenants => "tenants",
-            Scope::RateCards => "rate cards",
+            Where::Accounts => "",
+            Where::Tenants => "tenants",
+            Where::RateCards => "rate cards",
         };
-        lines.push((keys, b.help, scope));
+        lines.push((keys, b.help, place));
     }
     lines
 }

@@ -15,8 +15,8 @@ pub mod rate_card_forms;
 pub mod rate_cards;
 mod replies;
 pub mod rows;
+pub mod runner;
 pub mod session;
-pub mod tasks;
 pub mod theme;
 pub mod tree;
 pub mod views;
@@ -37,7 +37,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use self::app::{App, Options, ProfileInfo};
 use self::msg::Msg;
-use self::tasks::Runner;
+use self::runner::Runner;
 use crate::client::ApiClient;
 use crate::config::Profile;
 use crate::credentials::CredentialStore;

@@ -104,7 +104,7 @@ pub enum ReplyBody {
         result: Result<String, ClientError>,
     },
     /// A scope report and the caller's own, for comparison.
-    Scope(Result<(ScopeReport, Option<ScopeReport>), ClientError>),
+    ScopeReport(Result<(ScopeReport, Option<ScopeReport>), ClientError>),
     /// A write finished.
     Written {
         write: Write,
@@ -192,7 +192,7 @@ pub enum Command {
         token: String,
     },
     /// The scope report of the user with this e-mail, beside the caller's own.
-    LoadScope {
+    LoadScopeReport {
         email: String,
     },
     SignOut,

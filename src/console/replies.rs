@@ -79,7 +79,7 @@ impl App {
                     Err(e) => self.flash(format!("cannot view as {email}: {}", describe(&e)), true),
                 }
             }
-            ReplyBody::Scope(result) => match result {
+            ReplyBody::ScopeReport(result) => match result {
                 Ok(pair) => {
                     self.scope_report = Some(pair);
                     vec![]

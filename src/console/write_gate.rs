@@ -115,12 +115,12 @@ mod tests {
         assert!(!calls.is_empty(), "the scan found the runner's writes");
         for (file, w) in &calls {
             assert_eq!(
-                file, "tasks.rs",
+                file, "runner.rs",
                 "{file} calls the client's {w} outside the runner"
             );
         }
         let runner = std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/console/tasks.rs"),
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/console/runner.rs"),
         )
         .unwrap();
         assert!(

@@ -5,7 +5,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use dealerctl::client::ApiClient;
 use dealerctl::console::app::{App, Options, ProfileInfo};
 use dealerctl::console::msg::Msg;
-use dealerctl::console::tasks::Runner;
+use dealerctl::console::runner::Runner;
 use dealerctl::credentials::CredentialStore;
 use dealerctl::server::bootstrap::AdminLogin;
 use dealerctl::server::config::ServerConfig;

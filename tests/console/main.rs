@@ -259,7 +259,7 @@ async fn nothing_is_drawn_while_idle() {
     use crossterm::event::Event;
     use dealerctl::console::app::{App, Options, ProfileInfo};
     use dealerctl::console::msg::Msg;
-    use dealerctl::console::tasks::Runner;
+    use dealerctl::console::runner::Runner;
     use dealerctl::credentials::CredentialStore;
     use ratatui::{Terminal, backend::TestBackend};
     use std::sync::Arc;

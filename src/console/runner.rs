@@ -285,7 +285,7 @@ impl Runner {
                     let _ = view.logout().await;
                 });
             }
-            Command::LoadScope { email } => self.spawn(0, async move {
+            Command::LoadScopeReport { email } => self.spawn(0, async move {
                 let result = async {
                     let user = find_user(&c, &email).await?;
                     let theirs = c.scope_report(&user.id).await?;
@@ -294,7 +294,7 @@ impl Runner {
                     Ok((theirs, own))
                 }
                 .await;
-                ReplyBody::Scope(result)
+                ReplyBody::ScopeReport(result)
             }),
             Command::SignOut => self.spawn(0, async move {
                 let _ = c.logout().await;
