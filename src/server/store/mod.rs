@@ -366,6 +366,16 @@ pub trait TenantStore: Send + Sync {
         id: &str,
         enabled: bool,
     ) -> StoreResult<Tenant>;
+    /// Plans a tenant move and, with `execute`, makes it in the same transaction.
+    async fn move_tenant(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        mv: &TenantMove,
+        if_version: Option<i64>,
+        execute: bool,
+    ) -> StoreResult<MovePlan>;
 }
 
 /// Users (logins) of dealer accounts.
@@ -510,16 +520,6 @@ pub trait RateCardStore: Send + Sync {
         id: &str,
         to: &RateCardAssignment,
     ) -> StoreResult<RateCard>;
-    /// Plans a tenant move and, with `execute`, makes it in the same transaction.
-    async fn move_tenant(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        mv: &TenantMove,
-        if_version: Option<i64>,
-        execute: bool,
-    ) -> StoreResult<MovePlan>;
 }
 
 /// The audit trail.

@@ -494,4 +494,17 @@ impl TenantStore for SqlStore {
         tx.commit().await?;
         Ok(after)
     }
+
+    async fn move_tenant(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        mv: &TenantMove,
+        if_version: Option<i64>,
+        execute: bool,
+    ) -> StoreResult<MovePlan> {
+        self.plan_move(scope, actor, id, mv, if_version, execute)
+            .await
+    }
 }

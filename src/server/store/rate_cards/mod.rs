@@ -400,17 +400,4 @@ impl RateCardStore for SqlStore {
     ) -> StoreResult<RateCard> {
         self.assign_card(scope, actor, id, to).await
     }
-
-    async fn move_tenant(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        mv: &TenantMove,
-        if_version: Option<i64>,
-        execute: bool,
-    ) -> StoreResult<MovePlan> {
-        self.plan_move(scope, actor, id, mv, if_version, execute)
-            .await
-    }
 }
