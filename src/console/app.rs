@@ -7,7 +7,9 @@ use tui_input::Input;
 use super::lists::ListState;
 use super::msg::*;
 use super::rows::PackageRow;
+use super::session::Session;
 use super::tree::DealerTree;
+use super::write_gate;
 use crate::client::ClientError;
 use crate::model::*;
 
@@ -302,6 +304,41 @@ impl App {
     /// The user viewed as, when viewing as someone.
     pub fn viewing_as(&self) -> Option<&Impersonation> {
         self.me.as_ref().and_then(|m| m.impersonation.as_ref())
+    }
+
+    /// The session, as the state says now.
+    pub fn session(&self) -> Session<'_> {
+        let me = self.me.as_ref();
+        let real = me
+            .and_then(|m| m.impersonation.as_ref())
+            .map(|i| &i.real_user);
+        if self.real_token.is_some() || real.is_some() {
+            return Session::ViewingAs {
+                me,
+                real,
+                online: self.online,
+            };
+        }
+        match me {
+            Some(me) => Session::SignedIn {
+                me,
+                online: self.online,
+            },
+            None => Session::SignedOut,
+        }
+    }
+
+    /// Why the console may not write now, in words; `None` when it may.
+    pub fn read_only_reason(&self) -> Option<String> {
+        write_gate::read_only_reason(self.session())
+    }
+
+    /// The only way to send a write: through the gate, or refused with the reason in the footer.
+    pub(super) fn send_write(&mut self, w: super::forms::Write) -> Vec<Command> {
+        match write_gate::approve(self.session(), w) {
+            Ok(approved) => vec![Command::Write(Box::new(approved))],
+            Err(reason) => self.flash(reason, true),
+        }
     }
 
     /// Sets the footer's flash; successes expire, errors stay until the next key.

@@ -1,7 +1,6 @@
 //! Whose eyes the console looks through, and so whether it may write: one type for every
 //! question of the kind (the write gate, the banner, the header's connection state).
 
-use super::app::App;
 use crate::model::{Me, User};
 
 /// The console's session.
@@ -32,30 +31,6 @@ impl Session<'_> {
         match self {
             Session::SignedOut => false,
             Session::SignedIn { online, .. } | Session::ViewingAs { online, .. } => *online,
-        }
-    }
-}
-
-impl App {
-    /// The session, as the state says now.
-    pub fn session(&self) -> Session<'_> {
-        let me = self.me.as_ref();
-        let real = me
-            .and_then(|m| m.impersonation.as_ref())
-            .map(|i| &i.real_user);
-        if self.real_token.is_some() || real.is_some() {
-            return Session::ViewingAs {
-                me,
-                real,
-                online: self.online,
-            };
-        }
-        match me {
-            Some(me) => Session::SignedIn {
-                me,
-                online: self.online,
-            },
-            None => Session::SignedOut,
         }
     }
 }

@@ -1,11 +1,9 @@
-//! The one write gate. Every write the console sends passes `App::send_write`, and none passes
-//! while the session is read-only (viewing as someone; the server refuses too). The runner sends
-//! only [`Approved`] writes, and only this file can make one, so no key, form, confirmation or
-//! mover can reach the server around the gate.
+//! The one write gate. Every write the console sends passes `approve` (through
+//! `App::send_write`), and none passes while the session is read-only (viewing as someone; the
+//! server refuses too). The runner sends only [`Approved`] writes, and only this file can make
+//! one, so no key, form, confirmation or mover can reach the server around the gate.
 
-use super::app::App;
 use super::forms::Write;
-use super::msg::Command;
 use super::session::Session;
 
 /// A write that passed the gate.
@@ -22,32 +20,29 @@ impl Approved {
     }
 }
 
-impl App {
-    /// Why the session may not write now, in words; `None` when it may.
-    pub fn read_only_reason(&self) -> Option<String> {
-        match self.session() {
-            Session::SignedIn { .. } => None,
-            Session::SignedOut => Some("sign in first".into()),
-            Session::ViewingAs { me, real, .. } => {
-                let who = me.map(|m| m.user.email.as_str()).unwrap_or("someone");
-                Some(match real {
-                    Some(real) => format!(
-                        "viewing as {who} is read-only: ctrl-x returns to {}",
-                        real.email
-                    ),
-                    None => format!("viewing as {who} is read-only: ctrl-x returns to your login"),
-                })
-            }
+/// Why a session may not write, in words; `None` when it may.
+pub fn read_only_reason(session: Session<'_>) -> Option<String> {
+    match session {
+        Session::SignedIn { .. } => None,
+        Session::SignedOut => Some("sign in first".into()),
+        Session::ViewingAs { me, real, .. } => {
+            let who = me.map(|m| m.user.email.as_str()).unwrap_or("someone");
+            Some(match real {
+                Some(real) => format!(
+                    "viewing as {who} is read-only: ctrl-x returns to {}",
+                    real.email
+                ),
+                None => format!("viewing as {who} is read-only: ctrl-x returns to your login"),
+            })
         }
     }
+}
 
-    /// The only way to send a write: refused, with the reason in the footer, in a read-only
-    /// session.
-    pub(super) fn send_write(&mut self, w: Write) -> Vec<Command> {
-        match self.read_only_reason() {
-            Some(reason) => self.flash(reason, true),
-            None => vec![Command::Write(Box::new(Approved(w)))],
-        }
+/// The gate: the write, approved, or why the session may not send it.
+pub fn approve(session: Session<'_>, w: Write) -> Result<Approved, String> {
+    match read_only_reason(session) {
+        Some(reason) => Err(reason),
+        None => Ok(Approved(w)),
     }
 }
 
