@@ -8,7 +8,7 @@
 mod console_support;
 
 use console_support::loaded;
-use dealerctl::console::app::Tab;
+use dealerctl::console::tab::Tab;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

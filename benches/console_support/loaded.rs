@@ -3,8 +3,9 @@
 //! the runner would, and keys go in as input messages. No terminal and no server.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use dealerctl::console::app::{App, Options, ProfileInfo, Tab};
+use dealerctl::console::app::{App, Options, ProfileInfo};
 use dealerctl::console::msg::{Command, ListKind, Msg, Reply, ReplyBody};
+use dealerctl::console::tab::Tab;
 use dealerctl::model::{Me, Page, Permission};
 use std::time::Duration;
 

@@ -4,12 +4,15 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::app::{App, Mode, Tab};
-use super::keymap::{footer_hints, help_lines};
+use super::app::{App, Mode, form_popup};
+use super::columns::headers;
+use super::keymap::footer_hints;
+use super::tab::Tab;
 use super::theme::{Sym, Theme};
-use super::views;
+use super::widgets::table::table;
+use super::{audit, command, dealers, help, packages, rate_cards, signin, tenants, users, view_as};
 
 /// The smallest terminal the console draws in.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
@@ -40,7 +43,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     .areas(area);
     draw_header(f, app, &theme, header);
     if let Some(form) = &app.signin {
-        views::signin::draw(f, app, form, &theme, body.union(tabs));
+        signin::draw::draw(f, app, form, &theme, body.union(tabs));
         draw_footer(
             f,
             app,
@@ -81,35 +84,35 @@ pub fn draw(f: &mut Frame, app: &App) {
     };
     draw_tabs(f, app, &theme, tabs);
     match app.tab {
-        Tab::Dealers => views::dealers::draw(f, app, &theme, body),
-        Tab::RateCards => views::rate_cards::draw(f, app, &theme, body),
-        tab => views::table::draw(f, app, tab, &theme, body),
+        Tab::Dealers => dealers::draw::draw(f, app, &theme, body),
+        Tab::RateCards => rate_cards::draw::draw(f, app, &theme, body),
+        tab => draw_list(f, app, tab, &theme, body),
     }
     let hints = footer_hints(app.tab);
     draw_footer(f, app, &theme, footer, &hints);
     if let Some(open) = &app.form {
-        views::form_popup::draw(f, open, &theme, body);
+        form_popup::draw(f, open, &theme, body);
         return;
     }
     if let Some(m) = &app.mover {
-        views::mover::draw(f, m, &theme, body);
+        tenants::move_draw::draw(f, m, &theme, body);
         return;
     }
     if let Some((theirs, own)) = &app.scope_report {
-        views::reports::draw_scope(f, theirs, own.as_ref(), &theme, body);
+        view_as::draw::draw_scope(f, theirs, own.as_ref(), &theme, body);
         return;
     }
     if let Some(e) = &app.audit_detail {
-        views::reports::draw_audit_event(f, e, &theme, body);
+        audit::draw::draw_event(f, e, &theme, body);
         return;
     }
     if let Some(c) = &app.confirm {
-        views::form_popup::draw_confirm(f, c, &theme, body);
+        form_popup::draw_confirm(f, c, &theme, body);
         return;
     }
     match &app.mode {
-        Mode::Help => draw_help(f, &theme, body),
-        Mode::Command(input) => draw_command(
+        Mode::Help => help::draw(f, &theme, body),
+        Mode::Command(input) => command::draw::draw(
             f,
             app,
             &theme,
@@ -247,94 +250,19 @@ fn draw_footer(f: &mut Frame, app: &App, theme: &Theme, area: Rect, hints: &[(&s
     }
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    super::widgets::popup::popup(area, width, height, super::widgets::popup::Anchor::Middle)
-}
-
-fn draw_help(f: &mut Frame, theme: &Theme, area: Rect) {
-    let entries = help_lines();
-    let line = |(keys, what, scope): &(String, &str, &str), key_w: usize| {
-        let scope = if scope.is_empty() {
-            String::new()
-        } else {
-            format!(" ({scope})")
-        };
-        Line::from(vec![
-            Span::styled(format!("{keys:<key_w$} "), theme.key()),
-            Span::raw(format!("{what}{scope}")),
-        ])
-    };
-    let commands = Line::styled(
-        ":dealers :tenants :packages :users :groups :rate-cards :audit :refresh :logout :q",
-        theme.dim(),
-    );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" keys (any key closes) ");
-    // One column when it fits, else two side by side (24 rows is the smallest terminal).
-    if entries.len() as u16 + 4 <= area.height {
-        let mut lines: Vec<Line> = entries.iter().map(|e| line(e, 22)).collect();
-        lines.push(Line::raw(""));
-        lines.push(commands);
-        let rect = centered(area, 88, lines.len() as u16 + 2);
-        f.render_widget(Clear, rect);
-        f.render_widget(Paragraph::new(lines).block(block), rect);
-        return;
-    }
-    let half = entries.len().div_ceil(2);
-    let rect = centered(area, area.width, half as u16 + 4);
-    f.render_widget(Clear, rect);
-    f.render_widget(block, rect);
-    let inner = Rect {
-        x: rect.x + 1,
-        y: rect.y + 1,
-        width: rect.width.saturating_sub(2),
-        height: rect.height.saturating_sub(2),
-    };
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
-    let col = |part: &[(String, &'static str, &'static str)]| -> Vec<Line> {
-        part.iter().map(|e| line(e, 16)).collect()
-    };
-    f.render_widget(Paragraph::new(col(&entries[..half])), left);
-    let mut right_lines = col(&entries[half..]);
-    right_lines.push(Line::raw(""));
-    f.render_widget(Paragraph::new(right_lines), right);
-    let bottom = Rect {
-        y: inner.y + inner.height.saturating_sub(1),
-        height: 1,
-        ..inner
-    };
-    f.render_widget(Paragraph::new(commands), bottom);
-}
-
-fn draw_command(
-    f: &mut Frame,
-    app: &App,
-    theme: &Theme,
-    footer: Rect,
-    body: Rect,
-    typed: &str,
-    cursor: usize,
-) {
-    f.render_widget(Clear, footer);
-    f.render_widget(Paragraph::new(format!(":{typed}")), footer);
-    f.set_cursor_position((footer.x + 1 + cursor as u16, footer.y));
-    let options = app.completions(typed);
-    if !typed.is_empty() && !options.is_empty() {
-        let height = options.len().min(8) as u16;
-        let rect = Rect {
-            x: footer.x,
-            y: footer.y.saturating_sub(height),
-            width: 24.min(body.width),
-            height,
-        };
-        f.render_widget(Clear, rect);
-        let lines: Vec<Line> = options
-            .iter()
-            .take(8)
-            .map(|o| Line::styled(format!(" :{o}"), theme.dim()))
-            .collect();
-        f.render_widget(Paragraph::new(lines), rect);
+/// A list tab: its table, with the rows that need a look marked.
+fn draw_list(f: &mut Frame, app: &App, tab: Tab, theme: &Theme, area: Rect) {
+    let (name, cols) = (tab.title(), headers(tab));
+    match tab {
+        Tab::Tenants => table(f, &app.tenants, name, cols, theme, area, |_| None),
+        Tab::Packages => table(f, &app.packages, name, cols, theme, area, |p| {
+            packages::rows::mark(p, theme)
+        }),
+        Tab::Users => table(f, &app.users, name, cols, theme, area, |u| {
+            users::rows::mark(u, theme)
+        }),
+        Tab::Groups => table(f, &app.groups, name, cols, theme, area, |_| None),
+        Tab::Audit => table(f, &app.audit, name, cols, theme, area, |_| None),
+        Tab::Dealers | Tab::RateCards => {}
     }
 }

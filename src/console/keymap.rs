@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::Tab;
+use super::tab::Tab;
 
 /// What a key does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

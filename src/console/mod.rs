@@ -2,26 +2,32 @@
 //! messages on one channel; `update` returns commands for the runner; `draw` is pure and runs only
 //! after something changed, inside a synchronized update.
 
-mod actions;
 pub mod app;
+pub mod audit;
+pub mod columns;
+pub mod command;
+pub mod dealers;
 pub mod draw;
 pub mod forms;
-mod input;
+pub mod groups;
+pub mod help;
 pub mod keymap;
 pub mod lists;
-pub mod mover;
 pub mod msg;
-pub mod rate_card_forms;
+pub mod packages;
 pub mod rate_cards;
-mod replies;
-pub mod rows;
+pub mod refusal;
 pub mod runner;
 pub mod session;
+pub mod signin;
+pub mod tab;
+pub mod tenants;
 pub mod theme;
-pub mod tree;
-pub mod views;
+pub mod users;
+pub mod view_as;
 pub mod widgets;
 pub mod write_gate;
+pub mod writes;
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture, EventStream};
 use crossterm::terminal::{

@@ -4,20 +4,10 @@
 use crossterm::event::Event;
 use std::time::Duration;
 
-use super::forms::{FormData, Purpose, Write};
+pub use super::tab::ListKind;
+use super::writes::{FormData, Purpose, Write};
 use crate::client::ClientError;
 use crate::model::*;
-
-/// The lists the console pages through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ListKind {
-    Tenants,
-    Packages,
-    Users,
-    Groups,
-    Audit,
-    RateCards,
-}
 
 /// Everything the UI task reacts to.
 #[derive(Debug)]

@@ -9,7 +9,8 @@ mod rate_cards;
 mod redraw;
 mod view_as;
 
-use dealerctl::console::app::{Mode, Tab};
+use dealerctl::console::app::Mode;
+use dealerctl::console::tab::Tab;
 use harness::Console;
 
 const W: u16 = 110;

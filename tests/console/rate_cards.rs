@@ -4,7 +4,7 @@
 
 use crate::harness::Console;
 use crate::snapshot;
-use dealerctl::console::app::Tab;
+use dealerctl::console::tab::Tab;
 use dealerctl::model::*;
 
 const W: u16 = 110;

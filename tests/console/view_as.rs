@@ -3,7 +3,7 @@
 
 use crate::harness::Console;
 use crate::snapshot;
-use dealerctl::console::app::Tab;
+use dealerctl::console::tab::Tab;
 
 const W: u16 = 110;
 const H: u16 = 30;

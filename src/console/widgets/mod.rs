@@ -1,4 +1,7 @@
-//! Reusable pieces of the console's screens.
+//! Pieces of the console's screens that know no feature.
 
+pub mod cells;
+pub mod checks;
 pub mod form;
 pub mod popup;
+pub mod table;

@@ -1,0 +1,357 @@
+//! The console's whole state and `update`: one message in, state changed, commands out.
+
+use crossterm::event::{Event, KeyEventKind};
+use std::time::Duration;
+use tui_input::Input;
+
+mod form_flow;
+pub mod form_popup;
+mod keys;
+mod navigation;
+mod replies;
+
+use crate::client::ClientError;
+use crate::console::dealers::tree::DealerTree;
+use crate::console::lists::{ListState, Row};
+use crate::console::msg::*;
+use crate::console::packages::rows::PackageRow;
+use crate::console::rate_cards::state::{Preview, RateCardsView};
+use crate::console::session::Session;
+use crate::console::signin::SignIn;
+use crate::console::tab::Tab;
+use crate::console::tenants::mover::Mover;
+use crate::console::widgets::form::Form;
+use crate::console::write_gate;
+use crate::console::writes::{FormData, Purpose, Write};
+use crate::model::*;
+
+/// The profile being used, as the header shows it.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileInfo {
+    pub name: String,
+    pub server: String,
+    pub production: bool,
+    pub email: Option<String>,
+}
+
+/// Display options from flags and the environment.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub color: bool,
+    pub ascii: bool,
+    /// Show the last request's latency (off in snapshot tests, where it varies).
+    pub show_latency: bool,
+}
+
+/// What takes the keys besides the current view.
+#[derive(Debug)]
+pub enum Mode {
+    Normal,
+    Filter(Input),
+    Command(Input),
+    Help,
+}
+
+/// A result or error line in the footer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub id: u64,
+    pub text: String,
+    pub error: bool,
+}
+
+/// How long a success flash stays.
+pub const FLASH_TIME: Duration = Duration::from_secs(4);
+
+/// A form on screen, with what it was opened with.
+#[derive(Debug)]
+pub struct OpenForm {
+    pub form: Form,
+    pub purpose: Purpose,
+    pub data: FormData,
+    /// The version of the object when loaded (sent as If-Match).
+    pub version: i64,
+    /// The live markup preview of a derive or edit rate card form.
+    pub preview: Option<Preview>,
+}
+
+/// A question before a destructive write: the sentence, and what `y` sends.
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub text: String,
+    pub write: Write,
+}
+
+/// The whole console state, owned by the UI task.
+pub struct App {
+    pub profile: ProfileInfo,
+    pub options: Options,
+    pub me: Option<Me>,
+    /// Some while the sign-in screen is shown.
+    pub signin: Option<SignIn>,
+    /// True until the stored session has been tried.
+    pub starting: bool,
+    pub tab: Tab,
+    pub mode: Mode,
+    pub tree: DealerTree,
+    pub tree_gen: u64,
+    pub details: Option<(Dealer, Option<Capacity>)>,
+    pub details_gen: u64,
+    pub tenants: ListState<Tenant>,
+    pub packages: ListState<PackageRow>,
+    pub users: ListState<User>,
+    pub groups: ListState<Group>,
+    pub audit: ListState<AuditEvent>,
+    /// The Rate cards tab: cards, and the rates of the selected one.
+    pub rate_cards: RateCardsView,
+    /// A tenant move in progress (picker, then plan).
+    pub mover: Option<Mover>,
+    /// Generations of the move picker's requests (they keep counting across movers).
+    pub(crate) move_gen: u64,
+    pub flash: Option<Flash>,
+    pub(crate) flash_seq: u64,
+    pub online: bool,
+    pub(crate) retry_delay: Duration,
+    pub latency: Option<Duration>,
+    pub size: (u16, u16),
+    pub quit: bool,
+    /// Something changed since the last frame.
+    pub dirty: bool,
+    pub(crate) me_gen: u64,
+    /// Where the session token is kept, shown once.
+    pub store_label: String,
+    pub form: Option<OpenForm>,
+    pub confirm: Option<Confirm>,
+    /// Ctrl-C asked to quit while a form held unsaved input: quit once it is discarded.
+    pub(crate) quit_after_discard: bool,
+    /// The session token in use, and the real one while viewing as someone (ctrl-x returns to it).
+    pub(crate) token: Option<String>,
+    pub(crate) real_token: Option<String>,
+    /// A view-as request is on its way (a second one waits for it).
+    pub(crate) view_as_pending: bool,
+    /// A scope report on screen, beside the caller's own.
+    pub scope_report: Option<(ScopeReport, Option<ScopeReport>)>,
+    /// An audit event opened with enter.
+    pub audit_detail: Option<AuditEvent>,
+}
+
+impl App {
+    pub fn new(profile: ProfileInfo, options: Options, store_label: String) -> App {
+        App {
+            profile,
+            options,
+            me: None,
+            signin: None,
+            starting: true,
+            tab: Tab::Dealers,
+            mode: Mode::Normal,
+            tree: DealerTree::default(),
+            tree_gen: 0,
+            details: None,
+            details_gen: 0,
+            tenants: ListState::default(),
+            packages: ListState::default(),
+            users: ListState::default(),
+            groups: ListState::default(),
+            audit: newest_first(),
+            rate_cards: RateCardsView::default(),
+            mover: None,
+            move_gen: 0,
+            flash: None,
+            flash_seq: 0,
+            online: true,
+            retry_delay: Duration::from_secs(1),
+            latency: None,
+            size: (80, 24),
+            quit: false,
+            dirty: true,
+            me_gen: 0,
+            store_label,
+            form: None,
+            confirm: None,
+            quit_after_discard: false,
+            token: None,
+            real_token: None,
+            view_as_pending: false,
+            scope_report: None,
+            audit_detail: None,
+        }
+    }
+
+    /// The first commands: try a stored session (or the token handed in, as the demo does).
+    pub fn start(&mut self, token: Option<String>) -> Vec<Command> {
+        self.token = token.clone();
+        match (token, self.profile.email.clone()) {
+            (Some(t), email) => vec![
+                Command::UseToken {
+                    email: email.unwrap_or_default(),
+                    token: Some(t),
+                    persist: false,
+                },
+                self.load_me(),
+            ],
+            (None, Some(email)) => vec![Command::LoadStoredToken { email }],
+            (None, None) => {
+                self.show_signin(None);
+                vec![]
+            }
+        }
+    }
+
+    pub(crate) fn load_me(&mut self) -> Command {
+        self.me_gen += 1;
+        Command::LoadMe {
+            generation: self.me_gen,
+        }
+    }
+
+    pub(crate) fn show_signin(&mut self, error: Option<String>) {
+        self.starting = false;
+        self.me = None;
+        let mut form = SignIn::default();
+        if let Some(e) = &self.profile.email {
+            form.email = Input::new(e.clone());
+            form.focus = 1;
+        }
+        form.error = error;
+        self.signin = Some(form);
+    }
+
+    /// The user viewed as, when viewing as someone.
+    pub fn viewing_as(&self) -> Option<&Impersonation> {
+        self.me.as_ref().and_then(|m| m.impersonation.as_ref())
+    }
+
+    /// The session, as the state says now.
+    pub fn session(&self) -> Session<'_> {
+        let me = self.me.as_ref();
+        let real = me
+            .and_then(|m| m.impersonation.as_ref())
+            .map(|i| &i.real_user);
+        if self.real_token.is_some() || real.is_some() {
+            return Session::ViewingAs {
+                me,
+                real,
+                online: self.online,
+            };
+        }
+        match me {
+            Some(me) => Session::SignedIn {
+                me,
+                online: self.online,
+            },
+            None => Session::SignedOut,
+        }
+    }
+
+    /// Why the console may not write now, in words; `None` when it may.
+    pub fn read_only_reason(&self) -> Option<String> {
+        write_gate::read_only_reason(self.session())
+    }
+
+    /// The only way to send a write: through the gate, or refused with the reason in the footer.
+    pub(crate) fn send_write(&mut self, w: Write) -> Vec<Command> {
+        match write_gate::approve(self.session(), w) {
+            Ok(approved) => vec![Command::Write(Box::new(approved))],
+            Err(reason) => self.flash(reason, true),
+        }
+    }
+
+    /// Sets the footer's flash; successes expire, errors stay until the next key.
+    pub fn flash(&mut self, text: impl Into<String>, error: bool) -> Vec<Command> {
+        self.flash_seq += 1;
+        self.flash = Some(Flash {
+            id: self.flash_seq,
+            text: text.into(),
+            error,
+        });
+        if error {
+            vec![]
+        } else {
+            vec![Command::ExpireFlash {
+                id: self.flash_seq,
+                after: FLASH_TIME,
+            }]
+        }
+    }
+
+    /// Handles one message.
+    pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+        self.dirty = true;
+        match msg {
+            Msg::Input(Event::Key(k)) if k.kind != KeyEventKind::Release => self.on_key(k),
+            Msg::Input(Event::Mouse(m))
+                if self.me.is_some() && matches!(self.mode, Mode::Normal) =>
+            {
+                match m.kind {
+                    crossterm::event::MouseEventKind::ScrollDown => self.move_by(3),
+                    crossterm::event::MouseEventKind::ScrollUp => self.move_by(-3),
+                    _ => {
+                        self.dirty = false;
+                        vec![]
+                    }
+                }
+            }
+            Msg::Input(Event::Resize(w, h)) => {
+                self.size = (w, h);
+                vec![]
+            }
+            Msg::Input(_) => {
+                self.dirty = false;
+                vec![]
+            }
+            Msg::Reply(r) => self.on_reply(*r),
+            Msg::FlashExpired(id) => {
+                if self.flash.as_ref().is_some_and(|f| f.id == id && !f.error) {
+                    self.flash = None;
+                } else {
+                    self.dirty = false;
+                }
+                vec![]
+            }
+            Msg::Retry => vec![self.load_me()],
+            Msg::Quit => {
+                self.quit = true;
+                self.dirty = false;
+                vec![]
+            }
+        }
+    }
+}
+
+/// The audit list: newest first.
+pub(crate) fn newest_first() -> ListState<AuditEvent> {
+    ListState {
+        sort_desc: true,
+        ..ListState::default()
+    }
+}
+
+/// Applies a page answer to a list, or hands back the error.
+pub(crate) fn accept<T: Row>(
+    list: &mut ListState<T>,
+    append: bool,
+    result: Result<Page<T>, ClientError>,
+) -> Result<(), ClientError> {
+    match result {
+        Ok(p) => {
+            list.accept(p.items, p.total, p.next_cursor, append);
+            Ok(())
+        }
+        Err(e) => {
+            if e.status() == Some(403) {
+                list.unavailable = Some(describe(&e));
+                list.loading = false;
+                list.loaded = true;
+                return Ok(());
+            }
+            list.fail(describe(&e));
+            Err(e)
+        }
+    }
+}
+
+/// An error in words: the server's sentence, or what went wrong on the way.
+pub fn describe(e: &ClientError) -> String {
+    e.to_string()
+}

@@ -1,0 +1,95 @@
+//! The Dealers tab's keys: the lazily loaded tree (expand, collapse, reload keeping what was
+//! open), the details that follow the selection, and the write keys on a dealer or a tenant.
+
+use crate::console::app::App;
+use crate::console::keymap::Action;
+use crate::console::msg::Command;
+use crate::console::writes::{Purpose, Write};
+use crate::model::NodeKind;
+
+impl App {
+    pub(crate) fn expand(&mut self) -> Vec<Command> {
+        let load = self.tree.expand_selected();
+        self.tree_load(load)
+    }
+
+    pub(crate) fn tree_load(&mut self, under: Option<String>) -> Vec<Command> {
+        match under {
+            Some(id) => {
+                self.tree_gen += 1;
+                vec![Command::LoadTree {
+                    under: Some(id),
+                    generation: self.tree_gen,
+                }]
+            }
+            None => vec![],
+        }
+    }
+
+    /// Asks for the selected dealer's details (the newest request wins).
+    pub(crate) fn select_details(&mut self) -> Vec<Command> {
+        let Some(row) = self.tree.selected_row() else {
+            return vec![];
+        };
+        if row.kind != NodeKind::Dealer {
+            return vec![];
+        }
+        if self.details.as_ref().is_some_and(|(d, _)| d.id == row.id) {
+            return vec![];
+        }
+        self.details_gen += 1;
+        vec![Command::LoadDetails {
+            id: row.id.clone(),
+            generation: self.details_gen,
+        }]
+    }
+
+    pub(crate) fn reload_tree(&mut self) -> Vec<Command> {
+        self.tree_gen += 1;
+        let generation = self.tree_gen;
+        let mut cmds = vec![Command::LoadTree {
+            under: None,
+            generation,
+        }];
+        cmds.extend(
+            self.tree
+                .expanded_ids()
+                .into_iter()
+                .map(|id| Command::LoadTree {
+                    under: Some(id),
+                    generation,
+                }),
+        );
+        // Details are asked for once the reloaded tree says what is selected.
+        self.details = None;
+        cmds
+    }
+
+    /// The write keys on the tree's selection: a dealer or a tenant.
+    pub(crate) fn on_dealers_write_key(&mut self, a: Action) -> Vec<Command> {
+        let Some(row) = self.tree.selected_row().cloned() else {
+            return self.nothing_to("change");
+        };
+        let dealer = row.kind == NodeKind::Dealer;
+        match (a, dealer) {
+            (Action::New, true) => self.prepare(Purpose::NewDealer { parent_id: row.id }),
+            (Action::NewTenant, true) => self.prepare(Purpose::NewTenant { dealer_id: row.id }),
+            (Action::Edit, true) => self.prepare(Purpose::EditDealer { id: row.id }),
+            (Action::Edit, false) => self.prepare(Purpose::EditTenant { id: row.id }),
+            (Action::Package, true) => self.prepare(Purpose::EditPackage { id: row.id }),
+            (Action::Suspend, true) => self.send_write(Write::SuspendDealer { id: row.id, name: row.name, resume: !row.enabled }),
+            (Action::Suspend, false) => self.send_write(Write::SuspendTenant { id: row.id, name: row.name, resume: !row.enabled }),
+            (Action::Delete, true) => self.ask(
+                format!("Delete the dealer {}? Its users and groups go with it; it must have no sub-dealers or tenants left.", row.name),
+                Write::DeleteDealer { id: row.id, name: row.name },
+            ),
+            (Action::Delete, false) => self.ask(
+                format!("Delete the tenant {}? Its allocations return to its dealer.", row.name),
+                Write::DeleteTenant { id: row.id, name: row.name },
+            ),
+            (Action::Move, false) => self.open_mover(row.id, row.name),
+            (Action::Move, true) => self.flash("m moves a tenant: select one in the tree (or on the Tenants tab)", true),
+            _ => self.nothing_to("do that to"),
+        }
+    }
+}

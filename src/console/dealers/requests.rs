@@ -1,0 +1,20 @@
+//! The Dealers tab's requests: a level of the tree, and a dealer with its capacity.
+
+use crate::client::{ApiClient, unless_forbidden};
+use crate::console::msg::ReplyBody;
+
+/// The children of `under` (the caller's own dealer when None), one level deep.
+pub async fn tree(c: ApiClient, under: Option<String>) -> ReplyBody {
+    let result = c.tree(under.as_deref(), 1).await;
+    ReplyBody::Tree { under, result }
+}
+
+/// A dealer and, if the caller may see it, its capacity.
+pub async fn details(c: ApiClient, id: String) -> ReplyBody {
+    let details = async {
+        let d = c.get_dealer(&id).await?;
+        let cap = unless_forbidden(c.capacity(&id).await)?;
+        Ok((d, cap))
+    };
+    ReplyBody::Details(details.await)
+}

@@ -1,0 +1,124 @@
+//! The group forms: a new group (blank or from a template) and a group's name, description and
+//! permissions; only permissions the caller holds can be ticked.
+
+use crate::console::widgets::checks::name_check;
+use crate::console::widgets::form::{Field, Form, Kind};
+use crate::console::writes::{FormData, Write};
+use crate::model::*;
+
+/// A new group of the caller's dealer, blank or from a template.
+pub fn new_group(data: &FormData, held: &[Permission]) -> Form {
+    let mut options = vec![(String::new(), "blank".to_string())];
+    options.extend(
+        data.templates
+            .iter()
+            .map(|t| (t.key.clone(), t.name.clone())),
+    );
+    Form::new(
+        "New group",
+        vec![
+            Field::select("template", "from template", options, 0)
+                .hint("space picks; a template fills the permissions"),
+            Field::text("name", "name", "").required().check(name_check),
+            Field::text("description", "description", ""),
+            permission_field(&[], held),
+        ],
+    )
+}
+
+/// A group's name, description and permissions.
+pub fn edit_group(data: &FormData, held: &[Permission]) -> Form {
+    let g = data.group.clone();
+    Form::new(
+        format!(
+            "Edit {}",
+            g.as_ref().map(|g| g.name.as_str()).unwrap_or("?")
+        ),
+        vec![
+            Field::text(
+                "name",
+                "name",
+                g.as_ref().map(|g| g.name.as_str()).unwrap_or(""),
+            )
+            .required()
+            .check(name_check),
+            Field::text(
+                "description",
+                "description",
+                g.as_ref().map(|g| g.description.as_str()).unwrap_or(""),
+            ),
+            permission_field(
+                g.as_ref().map(|g| g.permissions.as_slice()).unwrap_or(&[]),
+                held,
+            ),
+        ],
+    )
+}
+
+/// The new group a filled form asks for.
+pub fn create_write(dealer_id: &str, form: &Form) -> Write {
+    let v = |k: &str| form.value(k);
+    Write::CreateGroup(NewGroup {
+        dealer_id: dealer_id.to_string(),
+        name: v("name"),
+        description: v("description"),
+        permissions: permissions_of(form),
+        template: None,
+    })
+}
+
+/// The changes a filled form saves.
+pub fn edit_write(id: &str, form: &Form, version: i64) -> Write {
+    let v = |k: &str| form.value(k);
+    Write::UpdateGroup {
+        id: id.to_string(),
+        version,
+        patch: GroupPatch {
+            name: Some(v("name")),
+            description: Some(v("description")),
+            permissions: Some(permissions_of(form)),
+        },
+    }
+}
+
+/// When a template is picked in a new-group form, its permissions fill the matrix.
+pub fn apply_template(form: &mut Form, templates: &[GroupTemplate], held: &[Permission]) {
+    let key = form.value("template");
+    if let Some(t) = templates.iter().find(|t| t.key == key) {
+        let chosen: Vec<Permission> = t
+            .permissions
+            .iter()
+            .filter(|p| held.contains(p))
+            .copied()
+            .collect();
+        if let Some(f) = form.field_mut("permissions") {
+            *f = permission_field(&chosen, held);
+        }
+        if form.value("description").is_empty()
+            && let Some(Field {
+                kind: Kind::Text { input, .. },
+                ..
+            }) = form.field_mut("description")
+        {
+            *input = tui_input::Input::new(t.description.clone());
+        }
+    }
+}
+
+fn permission_field(chosen: &[Permission], held: &[Permission]) -> Field {
+    let options = Permission::all()
+        .into_iter()
+        .map(|p| (p.to_string(), p.to_string(), held.contains(&p)))
+        .collect();
+    let chosen: Vec<String> = chosen.iter().map(|p| p.to_string()).collect();
+    Field::multi("permissions", "permissions", options, &chosen)
+}
+
+fn permissions_of(form: &Form) -> Vec<Permission> {
+    form.field("permissions")
+        .map(Field::chosen)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| p.parse().ok())
+        .collect()
+}

@@ -1,0 +1,5 @@
+//! The Groups tab: permission groups, from templates or blank.
+
+pub mod forms;
+mod keys;
+pub mod rows;

@@ -1,0 +1,68 @@
+//! The help overlay (`?`): every key of the key map with where it applies, and the commands.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::console::keymap::help_lines;
+use crate::console::theme::Theme;
+use crate::console::widgets::popup::{Anchor, popup};
+
+/// Draws the help over `area`.
+pub fn draw(f: &mut Frame, theme: &Theme, area: Rect) {
+    let entries = help_lines();
+    let line = |(keys, what, scope): &(String, &str, &str), key_w: usize| {
+        let scope = if scope.is_empty() {
+            String::new()
+        } else {
+            format!(" ({scope})")
+        };
+        Line::from(vec![
+            Span::styled(format!("{keys:<key_w$} "), theme.key()),
+            Span::raw(format!("{what}{scope}")),
+        ])
+    };
+    let commands = Line::styled(
+        ":dealers :tenants :packages :users :groups :rate-cards :audit :refresh :logout :q",
+        theme.dim(),
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" keys (any key closes) ");
+    // One column when it fits, else two side by side (24 rows is the smallest terminal).
+    if entries.len() as u16 + 4 <= area.height {
+        let mut lines: Vec<Line> = entries.iter().map(|e| line(e, 22)).collect();
+        lines.push(Line::raw(""));
+        lines.push(commands);
+        let rect = popup(area, 88, lines.len() as u16 + 2, Anchor::Middle);
+        f.render_widget(Clear, rect);
+        f.render_widget(Paragraph::new(lines).block(block), rect);
+        return;
+    }
+    let half = entries.len().div_ceil(2);
+    let rect = popup(area, area.width, half as u16 + 4, Anchor::Middle);
+    f.render_widget(Clear, rect);
+    f.render_widget(block, rect);
+    let inner = Rect {
+        x: rect.x + 1,
+        y: rect.y + 1,
+        width: rect.width.saturating_sub(2),
+        height: rect.height.saturating_sub(2),
+    };
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+    let col = |part: &[(String, &'static str, &'static str)]| -> Vec<Line> {
+        part.iter().map(|e| line(e, 16)).collect()
+    };
+    f.render_widget(Paragraph::new(col(&entries[..half])), left);
+    let mut right_lines = col(&entries[half..]);
+    right_lines.push(Line::raw(""));
+    f.render_widget(Paragraph::new(right_lines), right);
+    let bottom = Rect {
+        y: inner.y + inner.height.saturating_sub(1),
+        height: 1,
+        ..inner
+    };
+    f.render_widget(Paragraph::new(commands), bottom);
+}

@@ -1,0 +1,104 @@
+//! The user forms: an invitation to a dealer, and a login's name, groups and status.
+
+use crate::console::widgets::checks::email_check;
+use crate::console::widgets::form::{Field, Form};
+use crate::console::writes::{FormData, Write};
+use crate::model::*;
+
+/// An invitation to the dealer in `data`, with the groups the caller may hand out.
+pub fn invite_user(data: &FormData, held: &[Permission]) -> Form {
+    let dealer = data.dealer.as_ref().map(|d| d.name.as_str()).unwrap_or("?");
+    Form::new(
+        format!("Invite a user to {dealer}"),
+        vec![
+            Field::text("email", "e-mail", "")
+                .required()
+                .check(email_check),
+            Field::text("display_name", "name", ""),
+            Field::multi(
+                "group_ids",
+                "groups",
+                group_options(&data.groups, held),
+                &[],
+            )
+            .required()
+            .hint("a user without a group can do nothing at all"),
+        ],
+    )
+}
+
+/// A login's name, groups and status.
+pub fn edit_user(data: &FormData, held: &[Permission]) -> Form {
+    let u = data.user.clone();
+    let chosen = u.as_ref().map(|u| u.group_ids.clone()).unwrap_or_default();
+    Form::new(
+        format!(
+            "Edit {}",
+            u.as_ref().map(|u| u.email.as_str()).unwrap_or("?")
+        ),
+        vec![
+            Field::text(
+                "display_name",
+                "name",
+                u.as_ref().map(|u| u.display_name.as_str()).unwrap_or(""),
+            ),
+            Field::multi(
+                "group_ids",
+                "groups",
+                group_options(&data.groups, held),
+                &chosen,
+            )
+            .required()
+            .hint("a user without a group can do nothing at all"),
+            Field::checkbox("enabled", "enabled", u.as_ref().is_none_or(|u| u.enabled)),
+        ],
+    )
+}
+
+/// The invitation a filled form sends.
+pub fn invite_write(dealer_id: &str, form: &Form) -> Write {
+    let v = |k: &str| form.value(k);
+    Write::CreateUser(NewUser {
+        dealer_id: dealer_id.to_string(),
+        email: v("email"),
+        display_name: v("display_name"),
+        group_ids: form
+            .field("group_ids")
+            .map(Field::chosen)
+            .unwrap_or_default(),
+    })
+}
+
+/// The changes a filled form saves.
+pub fn edit_write(id: &str, form: &Form, version: i64) -> Write {
+    let v = |k: &str| form.value(k);
+    let checked = |k: &str| form.field(k).is_some_and(Field::checked);
+    Write::UpdateUser {
+        id: id.to_string(),
+        version,
+        patch: UserPatch {
+            display_name: Some(v("display_name")),
+            group_ids: Some(
+                form.field("group_ids")
+                    .map(Field::chosen)
+                    .unwrap_or_default(),
+            ),
+            enabled: Some(checked("enabled")),
+        },
+    }
+}
+
+fn group_options(groups: &[Group], held: &[Permission]) -> Vec<(String, String, bool)> {
+    groups
+        .iter()
+        .map(|g| {
+            let grantable = g.permissions.iter().all(|p| held.contains(p));
+            let owner = if g.inherited {
+                format!(" ({})", g.dealer_name)
+            } else {
+                String::new()
+            };
+            (g.id.clone(), format!("{}{owner}", g.name), grantable)
+        })
+        .collect()
+}

@@ -1,0 +1,204 @@
+//! The console's vocabulary of writes: what a form is for, what it is opened with, and the
+//! request it (or a confirmation) becomes.
+
+use crate::model::*;
+
+/// What a form is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Purpose {
+    NewDealer {
+        parent_id: String,
+    },
+    EditDealer {
+        id: String,
+    },
+    EditPackage {
+        id: String,
+    },
+    NewTenant {
+        dealer_id: String,
+    },
+    EditTenant {
+        id: String,
+    },
+    InviteUser {
+        dealer_id: String,
+    },
+    EditUser {
+        id: String,
+    },
+    NewGroup {
+        dealer_id: String,
+    },
+    EditGroup {
+        id: String,
+    },
+    /// A customer card over a parent card, owned by `dealer_id` (both preselected).
+    DeriveRateCard {
+        parent_id: Option<String>,
+        dealer_id: String,
+    },
+    EditRateCard {
+        id: String,
+    },
+    ImportRates {
+        id: String,
+        name: String,
+    },
+    AssignRateCard {
+        id: String,
+    },
+}
+
+/// What the server tells a form before it opens (or reopens after a version conflict).
+#[derive(Debug, Clone, Default)]
+pub struct FormData {
+    pub dealer: Option<Dealer>,
+    pub capacity: Option<Capacity>,
+    pub tenant: Option<Tenant>,
+    pub user: Option<User>,
+    pub group: Option<Group>,
+    /// Groups usable by the dealer concerned.
+    pub groups: Vec<Group>,
+    pub templates: Vec<GroupTemplate>,
+    /// The card concerned, and the cards the caller can see (parents to derive from).
+    pub rate_card: Option<RateCard>,
+    pub rate_cards: Vec<RateCard>,
+    /// Dealers and tenants in scope (owners, assignees).
+    pub dealers: Vec<Dealer>,
+    pub tenants: Vec<Tenant>,
+    /// The platform's limits, as the server said in `/me`.
+    pub policy: PlatformPolicy,
+}
+
+/// A request a form or a confirmation sends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    CreateDealer(NewDealer),
+    UpdateDealer {
+        id: String,
+        version: i64,
+        patch: DealerPatch,
+    },
+    SetPackage {
+        id: String,
+        version: i64,
+        package: Package,
+    },
+    DeleteDealer {
+        id: String,
+        name: String,
+    },
+    SuspendDealer {
+        id: String,
+        name: String,
+        resume: bool,
+    },
+    CreateTenant(NewTenant),
+    UpdateTenant {
+        id: String,
+        version: i64,
+        patch: TenantPatch,
+    },
+    DeleteTenant {
+        id: String,
+        name: String,
+    },
+    SuspendTenant {
+        id: String,
+        name: String,
+        resume: bool,
+    },
+    CreateUser(NewUser),
+    UpdateUser {
+        id: String,
+        version: i64,
+        patch: UserPatch,
+    },
+    DeleteUser {
+        id: String,
+        email: String,
+    },
+    ResetPassword {
+        id: String,
+        email: String,
+    },
+    CreateGroup(NewGroup),
+    UpdateGroup {
+        id: String,
+        version: i64,
+        patch: GroupPatch,
+    },
+    DeleteGroup {
+        id: String,
+        name: String,
+    },
+    CreateRateCard(NewRateCard),
+    UpdateRateCard {
+        id: String,
+        version: i64,
+        patch: RateCardPatch,
+    },
+    /// The console reads the file at `path` and replaces the card's rates with it.
+    ImportRates {
+        id: String,
+        name: String,
+        path: String,
+    },
+    AssignRateCard {
+        id: String,
+        to: RateCardAssignment,
+        /// The dealer's or tenant's name, for the flash line.
+        target: String,
+    },
+    DeleteRateCard {
+        id: String,
+        name: String,
+    },
+    /// Executes a tenant move (`request.dry_run` is false) exactly as planned: at the tenant's
+    /// version the plan was made at.
+    MoveTenant {
+        id: String,
+        name: String,
+        to_name: String,
+        request: TenantMove,
+        plan: Box<MovePlan>,
+    },
+}
+
+impl Write {
+    /// The flash line after success.
+    pub fn done(&self) -> String {
+        match self {
+            Write::CreateDealer(n) => format!("created {}", n.name),
+            Write::UpdateDealer { .. } => "saved the dealer".into(),
+            Write::SetPackage { .. } => "saved the package".into(),
+            Write::DeleteDealer { name, .. } => format!("deleted {name}"),
+            Write::SuspendDealer { name, resume, .. }
+            | Write::SuspendTenant { name, resume, .. } => {
+                format!("{} {name}", if *resume { "resumed" } else { "suspended" })
+            }
+            Write::CreateTenant(n) => format!("created {}", n.name),
+            Write::UpdateTenant { .. } => "saved the tenant".into(),
+            Write::DeleteTenant { name, .. } => format!("deleted {name}"),
+            Write::CreateUser(n) => format!("invited {} (the link is on its way)", n.email),
+            Write::UpdateUser { .. } => "saved the user".into(),
+            Write::DeleteUser { email, .. } => format!("deleted {email}"),
+            Write::ResetPassword { email, .. } => {
+                format!("sent {email} a new link; the old password no longer works")
+            }
+            Write::CreateGroup(n) => format!("created {}", n.name),
+            Write::UpdateGroup { .. } => "saved the group".into(),
+            Write::DeleteGroup { name, .. } => format!("deleted {name}"),
+            Write::CreateRateCard(n) => format!("created {}", n.name),
+            Write::UpdateRateCard { .. } => "saved the rate card".into(),
+            Write::ImportRates { name, path, .. } => format!("imported {path} into {name}"),
+            Write::AssignRateCard { to, target, .. } if to.unassign => {
+                format!("took the card back from {target}")
+            }
+            Write::AssignRateCard { target, .. } => format!("assigned the card to {target}"),
+            Write::DeleteRateCard { name, .. } => format!("deleted {name}"),
+            Write::MoveTenant { name, to_name, .. } => format!("moved {name} to {to_name}"),
+        }
+    }
+}
