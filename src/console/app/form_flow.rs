@@ -1,5 +1,5 @@
-//! What the write and view-as keys do: forms, confirmations, refreshing after a write, and
-//! switching to and from viewing as someone.
+//! The write flow: the write keys dispatched to the tab's feature, the form opened with what the
+//! server said, confirmations, and what a write's answer does to the form and the views.
 
 use crate::console::app::*;
 use crate::console::keymap::Action;

@@ -1,16 +1,18 @@
-//! Forms and confirmations over the current view.
+//! Drawing an open form and a confirmation over the current view (with the live capacity gauge
+//! and the rate card preview where the form has one).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::console::app::{Confirm, OpenForm};
 use crate::console::theme::{Sym, Theme};
 use crate::console::widgets::cells::ratio;
 use crate::console::widgets::form::{Field, Kind, Phase};
-use crate::console::widgets::popup::Anchor;
+use crate::console::widgets::popup::{Anchor, show};
+use crate::console::widgets::wrap::wrap;
 use crate::console::writes::Purpose;
 use crate::model::DimensionUsage;
 
@@ -331,35 +333,9 @@ pub fn draw_confirm(f: &mut Frame, c: &Confirm, theme: &Theme, area: Rect) {
         Line::styled(" y confirms · any other key cancels", theme.dim()),
     ];
     let rect = popup(area, 80, 6);
-    f.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" confirm ")
         .border_style(theme.warning());
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        rect,
-    );
-}
-
-/// Splits text into lines of at most `width` characters, at spaces where it can.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let len = line.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > width {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.trim().is_empty() {
-        out.push(line);
-    }
-    out
+    show(f, rect, block, lines);
 }

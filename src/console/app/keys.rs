@@ -1,5 +1,5 @@
-//! What keys do: dispatch by mode, the actions of the key map, the command line, and the loads
-//! they start.
+//! What keys do: dispatch by what has the keys (sign-in, confirmation, form, mover, overlays,
+//! the filter, the command line), then the key map's actions.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::Input;

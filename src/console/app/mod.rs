@@ -1,4 +1,5 @@
-//! The console's whole state and `update`: one message in, state changed, commands out.
+//! The console's whole state and `update`: one message in, state changed, commands out. The
+//! features extend `App` from their own folders; this file owns the fields they share.
 
 use crossterm::event::{Event, KeyEventKind};
 use std::time::Duration;

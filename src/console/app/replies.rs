@@ -1,5 +1,5 @@
-//! What answers do: sign-in, the session, data for each view, and failures (offline, revoked,
-//! refused).
+//! What answers do: sign-in, the session, pages of the lists, each feature's answers dispatched
+//! to it, and failures (offline, revoked, refused).
 
 use std::time::Duration;
 

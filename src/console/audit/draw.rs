@@ -3,12 +3,12 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders};
 use serde_json::Value;
 
 use crate::console::theme::Theme;
 use crate::console::widgets::cells::short_time;
-use crate::console::widgets::popup::{Anchor, popup};
+use crate::console::widgets::popup::{Anchor, popup, show};
 use crate::model::AuditEvent;
 
 /// An audit event: who, what, and the fields that changed.
@@ -63,16 +63,10 @@ pub fn draw_event(f: &mut Frame, e: &AuditEvent, theme: &Theme, area: Rect) {
         lines.push(Line::styled(" no field changes recorded", theme.dim()));
     }
     let rect = popup(area, 100, lines.len() as u16 + 2, Anchor::Top);
-    f.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" audit event (any key closes) ");
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        rect,
-    );
+    show(f, rect, block, lines);
 }
 
 /// A JSON object as `path: value` pairs (nested objects joined with dots).

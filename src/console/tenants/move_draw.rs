@@ -4,12 +4,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::console::dealers::draw::{group_digits, tree_lines};
 use crate::console::tenants::mover::{MoveStep, Mover};
 use crate::console::theme::{Sym, Theme};
-use crate::console::widgets::popup::Anchor;
+use crate::console::widgets::popup::{Anchor, show};
 use crate::model::{MoveCapacity, MovePlan};
 
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
@@ -192,15 +192,9 @@ fn draw_plan(f: &mut Frame, m: &Mover, theme: &Theme, area: Rect) {
     };
     lines.push(Line::styled(keys, theme.dim()));
     let rect = popup(area, 100, lines.len() as u16 + 2);
-    f.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" Move {} (dry run) ", m.tenant_name))
         .border_style(theme.warning());
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        rect,
-    );
+    show(f, rect, block, lines);
 }

@@ -3,10 +3,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders};
 
 use crate::console::theme::{Sym, Theme};
-use crate::console::widgets::popup::Anchor;
+use crate::console::widgets::popup::{Anchor, show};
 use crate::model::ScopeReport;
 
 /// Reports hang from the top, 100 columns at most.
@@ -96,14 +96,8 @@ pub fn draw_scope(
         ));
     }
     let rect = popup(area, lines.len() as u16 + 2);
-    f.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" scope report (any key closes) ");
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        rect,
-    );
+    show(f, rect, block, lines);
 }

@@ -5,3 +5,4 @@ pub mod checks;
 pub mod form;
 pub mod popup;
 pub mod table;
+pub mod wrap;

@@ -1,7 +1,11 @@
-//! Where a popup sits: a box of at most `width` × `height`, centred across the area, at a height
-//! that suits what it shows (a report hangs from the top, a form a third down, help in the middle).
+//! Popups: where one sits (a box of at most `width` × `height`, centred across the area, at a
+//! height that suits what it shows: a report hangs from the top, a form a third down, help in
+//! the middle), and drawing one over what is under it.
 
+use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 /// How far down the free space a popup sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +35,17 @@ pub fn popup(area: Rect, width: u16, height: u16, anchor: Anchor) -> Rect {
         width: w,
         height: h,
     }
+}
+
+/// Draws `lines` in `block` over whatever is under `rect`, wrapping lines that are too long.
+pub fn show(f: &mut Frame, rect: Rect, block: Block, lines: Vec<Line>) {
+    f.render_widget(Clear, rect);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
 }
 
 #[cfg(test)]
