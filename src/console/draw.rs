@@ -12,7 +12,9 @@ use super::keymap::footer_hints;
 use super::tab::Tab;
 use super::theme::{Sym, Theme};
 use super::widgets::table::table;
-use super::{audit, command, dealers, help, packages, rate_cards, signin, tenants, users, view_as};
+use super::{
+    audit, command, dealers, describe, help, packages, rate_cards, signin, tenants, users, view_as,
+};
 
 /// The smallest terminal the console draws in.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
@@ -100,6 +102,10 @@ pub fn draw(f: &mut Frame, app: &App) {
     }
     if let Some((theirs, own)) = &app.scope_report {
         view_as::draw::draw_scope(f, theirs, own.as_ref(), &theme, body);
+        return;
+    }
+    if let Some(d) = &app.description {
+        describe::draw::draw(f, d, &theme, body);
         return;
     }
     if let Some(e) = &app.audit_detail {

@@ -29,6 +29,10 @@ pub enum Action {
     New,
     Edit,
     Delete,
+    /// Every field of the selected object, and its own audit history.
+    Describe,
+    /// Copy the selected object's id to the terminal's clipboard (OSC 52).
+    CopyId,
     Suspend,
     Package,
     NewTenant,
@@ -200,6 +204,22 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[(KeyCode::Char('d'), NONE)],
         label: "d",
+        help: "describe: every field and its history",
+        action: Action::Describe,
+        place: Where::Everywhere,
+        footer: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('y'), NONE)],
+        label: "y",
+        help: "copy the id (works over SSH)",
+        action: Action::CopyId,
+        place: Where::Everywhere,
+        footer: false,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('d'), CTRL)],
+        label: "^d",
         help: "delete (asks first)",
         action: Action::Delete,
         place: Where::Everywhere,
@@ -427,6 +447,7 @@ fn short(help: &'static str) -> &'static str {
         "assign to dealer/tenant" => "assign",
         "suspend / resume (a user: disable)" => "suspend",
         "delete (asks first)" => "delete",
+        "describe: every field and its history" => "describe",
         other => other,
     }
 }
@@ -537,6 +558,19 @@ mod tests {
         assert_eq!(
             action_for(&key(KeyCode::BackTab, SHIFT), Tab::Tenants),
             Some(Action::PrevTab)
+        );
+        // d describes; delete is ctrl-d, as in k9s, so one slip of a finger harms nothing.
+        assert_eq!(
+            action_for(&key(KeyCode::Char('d'), NONE), Tab::Tenants),
+            Some(Action::Describe)
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::Char('d'), CTRL), Tab::Tenants),
+            Some(Action::Delete)
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::Char('y'), NONE), Tab::Dealers),
+            Some(Action::CopyId)
         );
     }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod columns;
 pub mod command;
 pub mod dealers;
+pub mod describe;
 pub mod draw;
 pub mod forms;
 pub mod groups;
@@ -197,6 +198,13 @@ where
             }
             app.dirty = false;
             frames += 1;
+        }
+        if let Some(text) = app.clipboard.take()
+            && synchronized
+        {
+            // After the frame, so the sequence never lands inside a synchronized update.
+            let _ = write!(std::io::stdout(), "{}", describe::osc52(&text));
+            let _ = std::io::stdout().flush();
         }
         if app.quit {
             return Ok(frames);

@@ -93,6 +93,8 @@ pub enum ReplyBody {
         email: String,
         result: Result<String, ClientError>,
     },
+    /// An object described: every field and its history.
+    Described(Result<crate::console::describe::state::Description, ClientError>),
     /// A scope report and the caller's own, for comparison.
     ScopeReport(Result<(ScopeReport, Option<ScopeReport>), ClientError>),
     /// A write finished.
@@ -180,6 +182,12 @@ pub enum Command {
     /// End a view-as session (sign its token out).
     EndViewAs {
         token: String,
+    },
+    /// An object and its own audit history, for the describe popup.
+    Describe {
+        kind: ObjectKind,
+        id: String,
+        generation: u64,
     },
     /// The scope report of the user with this e-mail, beside the caller's own.
     LoadScopeReport {

@@ -244,7 +244,7 @@ async fn permissions_the_user_lacks_are_shown_but_cannot_be_ticked() {
 async fn deleting_asks_first_and_a_refusal_shows_the_counts() {
     let mut c = Console::signed_in("admin@acme.example").await;
     c.keys("jj").await;
-    c.keys("d").await;
+    c.keys("<C-d>").await;
     let ask = c.screen(W, H);
     assert!(
         ask.contains("Delete the dealer Northwind Distribution?"),
@@ -253,7 +253,7 @@ async fn deleting_asks_first_and_a_refusal_shows_the_counts() {
     snapshot!("confirm_delete", ask);
     c.keys("n").await;
     assert!(c.screen(W, H).contains("cancelled"));
-    c.keys("dy").await;
+    c.keys("<C-d>y").await;
     let refused = c.screen(W, H);
     assert!(
         refused.contains("still has 2 sub-dealer(s) and 3 tenant(s)"),
@@ -343,7 +343,7 @@ async fn deleting_the_selected_dealer_leaves_a_clean_screen() {
     assert!(c.screen(W, H).contains("created Zeta Reseller"));
     c.keys("jjjj").await;
     assert_eq!(c.app.tree.selected_row().unwrap().name, "Zeta Reseller");
-    c.keys("dy").await;
+    c.keys("<C-d>y").await;
     let screen = c.screen(W, H);
     assert!(
         screen.contains("deleted Zeta Reseller") && !screen.contains("no such object"),

@@ -411,3 +411,50 @@ async fn the_session_is_kept_for_the_next_start_and_dropped_when_revoked() {
     }
     assert!(gone, "a revoked token is dropped from the store");
 }
+
+#[tokio::test]
+async fn d_describes_the_selection_with_its_history_and_y_copies_its_id() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    // A tenant changed once, so that it has a history beyond its creation.
+    c.keys("2").await;
+    let tenant = c.app.tenants.selected_item().unwrap().clone();
+    let admin = c.client_as("admin@acme.example").await;
+    let patch = dealerctl::model::TenantPatch {
+        recording_minutes: Some(tenant.recording_minutes + 10),
+        ..Default::default()
+    };
+    admin
+        .update_tenant(&tenant.id, Some(tenant.version), &patch)
+        .await
+        .unwrap();
+    c.keys("d").await;
+    let screen = c.screen(W, H);
+    let d = c.app.description.as_ref().expect("the description is open");
+    assert_eq!(d.id, tenant.id);
+    assert!(
+        screen.contains(&format!("tenant {}", tenant.name))
+            && screen.contains(&tenant.domain)
+            && screen.contains("dealer_name")
+            && screen.contains("tenant.update"),
+        "every field and the tenant's own history:\n{screen}"
+    );
+    assert!(
+        d.history
+            .iter()
+            .all(|e| e.object_id.as_deref() == Some(tenant.id.as_str())),
+        "only the tenant's own events"
+    );
+    // Scrolling reaches the history's end; any other key closes.
+    c.keys("jjjjjjjjjjjjjjjjjjjjjjjjjjjjjj").await;
+    assert!(c.screen(W, H).contains("tenant.update"));
+    c.keys("y").await;
+    assert_eq!(c.app.clipboard.as_deref(), Some(tenant.id.as_str()));
+    assert!(c.screen(W, H).contains("copied the id of"));
+    c.keys("<esc>").await;
+    assert!(c.app.description.is_none());
+    // y on a table row copies without opening anything; on the tree too.
+    c.app.clipboard = None;
+    c.keys("1y").await;
+    let root = c.app.tree.selected_row().unwrap().id.clone();
+    assert_eq!(c.app.clipboard.as_deref(), Some(root.as_str()));
+}

@@ -254,7 +254,7 @@ async fn deriving_a_card_previews_the_markup_and_refuses_below_cost_at_its_field
 
     // And deleted again, after a question naming it.
     select_card(&mut c, "Promo").await;
-    c.keys("d").await;
+    c.keys("<C-d>").await;
     assert!(
         c.screen(W, H).contains("Delete the rate card Promo?"),
         "{}",

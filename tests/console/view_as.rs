@@ -40,7 +40,7 @@ async fn viewing_as_a_reseller_shows_the_banner_everywhere_refuses_writes_and_re
     }
     // Every write key is refused, in words, and nothing opens.
     c.keys("2").await;
-    for key in ["n", "e", "s", "d"] {
+    for key in ["n", "e", "s", "<C-d>"] {
         c.keys(key).await;
         assert!(c.app.form.is_none() && c.app.confirm.is_none());
         assert!(
@@ -53,7 +53,7 @@ async fn viewing_as_a_reseller_shows_the_banner_everywhere_refuses_writes_and_re
     // them all (and the forms behind them never open).
     for tab in ["1", "2", "3", "4", "5", "6", "7"] {
         c.keys(tab).await;
-        for key in ["n", "e", "s", "d", "p", "t", "x", "m", "u", "a", "y"] {
+        for key in ["n", "e", "s", "<C-d>", "p", "t", "x", "m", "u", "a", "y"] {
             let cmds = c.press_only(key);
             assert!(
                 !cmds

@@ -43,6 +43,9 @@ impl App {
         if self.mover.is_some() {
             return self.on_mover_key(k);
         }
+        if self.description.is_some() {
+            return self.on_describe_key(k);
+        }
         if self.scope_report.take().is_some() || self.audit_detail.take().is_some() {
             return vec![];
         }
@@ -154,6 +157,8 @@ impl App {
                 self.select_details()
             }
             Action::EndViewAs => self.end_view_as(None),
+            Action::Describe => self.describe_selected(),
+            Action::CopyId => self.copy_selected_id(),
             Action::ViewAs => match (self.tab, self.users.selected_item()) {
                 (Tab::Users, Some(u)) => {
                     let email = u.email.clone();

@@ -13,6 +13,7 @@ mod replies;
 
 use crate::client::ClientError;
 use crate::console::dealers::tree::DealerTree;
+use crate::console::describe::state::Description;
 use crate::console::lists::{ListState, Row};
 use crate::console::msg::*;
 use crate::console::packages::rows::PackageRow;
@@ -134,6 +135,11 @@ pub struct App {
     pub scope_report: Option<(ScopeReport, Option<ScopeReport>)>,
     /// An audit event opened with enter.
     pub audit_detail: Option<AuditEvent>,
+    /// An object described with `d`, and the generation of the latest request.
+    pub description: Option<Description>,
+    pub(crate) describe_gen: u64,
+    /// Text for the terminal's clipboard, written (OSC 52) after the next frame.
+    pub clipboard: Option<String>,
 }
 
 impl App {
@@ -176,6 +182,9 @@ impl App {
             view_as_pending: false,
             scope_report: None,
             audit_detail: None,
+            description: None,
+            describe_gen: 0,
+            clipboard: None,
         }
     }
 

@@ -35,6 +35,7 @@ impl App {
         self.confirm = None;
         self.scope_report = None;
         self.audit_detail = None;
+        self.description = None;
     }
 
     /// The list behind a list tab, whatever its rows.

@@ -189,6 +189,9 @@ impl App {
                 self.on_rates_page(append, result)
             }
             ReplyBody::Preview(result) => self.on_preview(generation, result),
+            ReplyBody::Described(result) if generation == self.describe_gen => {
+                self.on_described(result)
+            }
             ReplyBody::PickerTree { under, result } => {
                 self.on_picker_tree(generation, under, result)
             }

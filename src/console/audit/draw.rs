@@ -4,10 +4,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
-use serde_json::Value;
 
 use crate::console::theme::Theme;
 use crate::console::widgets::cells::short_time;
+use crate::console::widgets::fields::flatten;
 use crate::console::widgets::popup::{Anchor, popup, show};
 use crate::model::AuditEvent;
 
@@ -67,29 +67,4 @@ pub fn draw_event(f: &mut Frame, e: &AuditEvent, theme: &Theme, area: Rect) {
         .borders(Borders::ALL)
         .title(" audit event (any key closes) ");
     show(f, rect, block, lines);
-}
-
-/// A JSON object as `path: value` pairs (nested objects joined with dots).
-fn flatten(v: Option<&Value>) -> Vec<(String, String)> {
-    fn walk(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
-        match v {
-            Value::Object(m) => {
-                for (k, v) in m {
-                    let key = if prefix.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{prefix}.{k}")
-                    };
-                    walk(&key, v, out);
-                }
-            }
-            Value::String(s) => out.push((prefix.to_string(), s.clone())),
-            other => out.push((prefix.to_string(), other.to_string())),
-        }
-    }
-    let mut out = Vec::new();
-    if let Some(v) = v {
-        walk("", v, &mut out);
-    }
-    out
 }

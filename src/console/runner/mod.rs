@@ -9,7 +9,7 @@ mod pages;
 mod prepare;
 mod send;
 
-use super::{dealers, rate_cards, tenants, view_as};
+use super::{dealers, describe, rate_cards, tenants, view_as};
 use crate::client::ApiClient;
 use crate::console::msg::*;
 use crate::credentials::{CredentialStore, session_account};
@@ -234,6 +234,11 @@ impl Runner {
                     let _ = view.logout().await;
                 });
             }
+            Command::Describe {
+                kind,
+                id,
+                generation,
+            } => self.spawn(generation, describe::requests::describe(c, kind, id)),
             Command::LoadScopeReport { email } => {
                 self.spawn(0, view_as::requests::scope_report(c, email))
             }

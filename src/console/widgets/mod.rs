@@ -2,6 +2,7 @@
 
 pub mod cells;
 pub mod checks;
+pub mod fields;
 pub mod form;
 pub mod popup;
 pub mod table;
