@@ -76,6 +76,7 @@ fn answer(cmd: &Command, n: usize) -> Option<(u64, ReplyBody)> {
             list,
             cursor: None,
             generation,
+            ..
         } => {
             let body = match list {
                 ListKind::Tenants => ReplyBody::Tenants {

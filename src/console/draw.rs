@@ -268,7 +268,17 @@ fn draw_list(f: &mut Frame, app: &App, tab: Tab, theme: &Theme, area: Rect) {
             users::rows::mark(u, theme)
         }),
         Tab::Groups => table(f, &app.groups, name, cols, theme, area, |_| None),
-        Tab::Audit => table(f, &app.audit, name, cols, theme, area, |_| None),
+        Tab::Audit => {
+            let q = &app.audit_query;
+            let mut name = name.to_string();
+            if q.narrows() {
+                name = format!("{name} [{}]", q.describe());
+            }
+            if q.follow {
+                name.push_str(" following");
+            }
+            table(f, &app.audit, &name, cols, theme, area, |_| None)
+        }
         Tab::Dealers | Tab::RateCards => {}
     }
 }

@@ -4,10 +4,18 @@
 use crossterm::event::Event;
 use std::time::Duration;
 
+use super::audit::query::AuditQuery;
 pub use super::tab::ListKind;
 use super::writes::{FormData, Purpose, Write};
 use crate::client::ClientError;
 use crate::model::*;
+
+/// What a page request asks the server to narrow a list by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListQuery {
+    /// The Audit tab's filter (other lists ignore it).
+    pub audit: AuditQuery,
+}
 
 /// Everything the UI task reacts to.
 #[derive(Debug)]
@@ -19,6 +27,8 @@ pub enum Msg {
     FlashExpired(u64),
     /// Time to try the server again after a lost connection.
     Retry,
+    /// Time to ask a followed audit trail again (the id of the follow that asked).
+    FollowTick(u64),
     /// Stop (a signal arrived).
     Quit,
 }
@@ -139,6 +149,8 @@ pub enum Command {
         list: ListKind,
         cursor: Option<String>,
         generation: u64,
+        /// What the server narrows the list by.
+        query: ListQuery,
     },
     /// A page of a card's rates, under a prefix.
     LoadRates {
@@ -201,4 +213,9 @@ pub enum Command {
     },
     /// Send `Retry` after a while.
     RetryAfter(Duration),
+    /// Send `FollowTick(id)` after a while.
+    FollowAfter {
+        id: u64,
+        after: Duration,
+    },
 }

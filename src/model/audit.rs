@@ -24,7 +24,7 @@ pub struct AuditEvent {
 }
 
 /// Filters of `GET /audit`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuditFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_id: Option<String>,

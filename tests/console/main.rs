@@ -458,3 +458,63 @@ async fn d_describes_the_selection_with_its_history_and_y_copies_its_id() {
     let root = c.app.tree.selected_row().unwrap().id.clone();
     assert_eq!(c.app.clipboard.as_deref(), Some(root.as_str()));
 }
+
+#[tokio::test]
+async fn the_audit_is_filtered_on_the_server_and_followed() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    // Two logins change things; the filter by actor shows only one of them.
+    let admin = c.client_as("admin@acme.example").await;
+    let ops = c.client_as("root@acme.example").await;
+    let t = admin
+        .list_tenants(&Default::default(), &Default::default())
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let patch = |minutes| dealerctl::model::TenantPatch {
+        recording_minutes: Some(minutes),
+        ..Default::default()
+    };
+    let t = admin
+        .update_tenant(&t.id, Some(t.version), &patch(t.recording_minutes + 1))
+        .await
+        .unwrap();
+    ops.update_tenant(&t.id, Some(t.version), &patch(t.recording_minutes + 1))
+        .await
+        .unwrap();
+    c.keys(":audit actor=root@acme.example action=tenant.update<enter>")
+        .await;
+    assert_eq!(c.app.tab, Tab::Audit);
+    let screen = c.screen(W, H);
+    assert!(
+        screen.contains("[actor=root@acme.example action=tenant.update]"),
+        "{screen}"
+    );
+    assert_eq!(c.app.audit.items.len(), 1, "{screen}");
+    assert_eq!(
+        c.app.audit.items[0].actor_email.as_deref(),
+        Some("root@acme.example")
+    );
+    // A typo is refused in words and the filter stays.
+    c.keys(":audit since=yesterday<enter>").await;
+    assert!(c.screen(W, H).contains("an age: 15m, 2h, 3d"));
+    assert_eq!(c.app.audit.items.len(), 1);
+    // Following: the next tick asks again and a new event appears without a key.
+    c.keys(":audit follow<enter>").await;
+    assert!(c.screen(W, H).contains("following"));
+    let now = ops.get_tenant(&t.id).await.unwrap();
+    ops.update_tenant(
+        &now.id,
+        Some(now.version),
+        &patch(now.recording_minutes + 1),
+    )
+    .await
+    .unwrap();
+    c.until(std::time::Duration::from_secs(20), |app| {
+        app.audit.items.len() == 2
+    })
+    .await;
+    c.keys(":audit clear<enter>").await;
+    assert!(c.app.audit.items.len() > 2, "every event again");
+    assert!(!c.screen(W, H).contains("following"));
+}

@@ -12,6 +12,7 @@ mod navigation;
 mod replies;
 
 use crate::client::ClientError;
+use crate::console::audit::query::AuditQuery;
 use crate::console::dealers::tree::DealerTree;
 use crate::console::describe::state::Description;
 use crate::console::lists::{ListState, Row};
@@ -138,6 +139,9 @@ pub struct App {
     /// An object described with `d`, and the generation of the latest request.
     pub description: Option<Description>,
     pub(crate) describe_gen: u64,
+    /// The Audit tab's server-side filter, and the id of the follow timer that counts.
+    pub audit_query: AuditQuery,
+    pub(crate) follow_gen: u64,
     /// Text for the terminal's clipboard, written (OSC 52) after the next frame.
     pub clipboard: Option<String>,
 }
@@ -185,6 +189,8 @@ impl App {
             description: None,
             describe_gen: 0,
             clipboard: None,
+            audit_query: AuditQuery::default(),
+            follow_gen: 0,
         }
     }
 
@@ -320,6 +326,7 @@ impl App {
                 vec![]
             }
             Msg::Retry => vec![self.load_me()],
+            Msg::FollowTick(id) => self.on_follow_tick(id),
             Msg::Quit => {
                 self.quit = true;
                 self.dirty = false;

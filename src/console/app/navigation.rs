@@ -2,9 +2,10 @@
 //! identity changes.
 
 use crate::console::app::{App, newest_first};
+use crate::console::audit::query::AuditQuery;
 use crate::console::columns;
 use crate::console::lists::{AnyList, ListState};
-use crate::console::msg::Command;
+use crate::console::msg::{Command, ListQuery};
 use crate::console::tab::{ListKind, Tab};
 
 impl App {
@@ -82,14 +83,8 @@ impl App {
         };
         let l = self.list_mut(list);
         let next = if l.wants_more() { l.begin_more() } else { None };
-        next.map(|(cursor, generation)| {
-            vec![Command::LoadPage {
-                list,
-                cursor: Some(cursor),
-                generation,
-            }]
-        })
-        .unwrap_or_default()
+        next.map(|(cursor, generation)| vec![self.page_command(list, Some(cursor), generation)])
+            .unwrap_or_default()
     }
 
     pub(crate) fn switch_tab(&mut self, tab: Tab) -> Vec<Command> {
@@ -111,11 +106,7 @@ impl App {
 
     pub(crate) fn reload(&mut self, list: ListKind) -> Vec<Command> {
         let generation = self.list_mut(list).begin_reload();
-        vec![Command::LoadPage {
-            list,
-            cursor: None,
-            generation,
-        }]
+        vec![self.page_command(list, None, generation)]
     }
 
     pub(crate) fn refresh(&mut self) -> Vec<Command> {
@@ -144,16 +135,33 @@ impl App {
             let l = self.list_mut(list);
             if l.loaded_or_loading() {
                 let generation = l.begin_reload();
-                cmds.push(Command::LoadPage {
-                    list,
-                    cursor: None,
-                    generation,
-                });
+                cmds.push(self.page_command(list, None, generation));
             }
         }
         // The shown rates may have changed too (an import, a new markup): they reload once the
         // cards are back, for whichever card is selected then.
         self.rate_cards.rates_stale = self.rate_cards.rates_of.is_some();
         cmds
+    }
+
+    /// The request for a page of `list`, narrowed as the list's view says.
+    pub(crate) fn page_command(
+        &self,
+        list: ListKind,
+        cursor: Option<String>,
+        generation: u64,
+    ) -> Command {
+        let query = ListQuery {
+            audit: match list {
+                ListKind::Audit => self.audit_query.clone(),
+                _ => AuditQuery::default(),
+            },
+        };
+        Command::LoadPage {
+            list,
+            cursor,
+            generation,
+            query,
+        }
     }
 }

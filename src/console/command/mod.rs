@@ -59,11 +59,7 @@ impl App {
                 {
                     let generation = self.users.begin_reload();
                     self.mode = Mode::Command(std::mem::take(input));
-                    return vec![Command::LoadPage {
-                        list: ListKind::Users,
-                        cursor: None,
-                        generation,
-                    }];
+                    return vec![self.page_command(ListKind::Users, None, generation)];
                 }
                 self.mode = Mode::Command(std::mem::take(input));
                 vec![]
@@ -100,6 +96,12 @@ impl App {
 
     pub(crate) fn run_command(&mut self, line: &str) -> Vec<Command> {
         let word = line.split_whitespace().next().unwrap_or("");
+        if word == "audit"
+            && let Some((_, args)) = line.split_once(' ')
+            && !args.trim().is_empty()
+        {
+            return self.run_audit_command(args);
+        }
         if let Some(tab) = Tab::ALL
             .into_iter()
             .find(|t| t.command() == word || t.title().eq_ignore_ascii_case(word))

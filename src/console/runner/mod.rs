@@ -179,9 +179,10 @@ impl Runner {
                 list,
                 cursor,
                 generation,
+                query,
             } => {
                 let page = self.page(cursor);
-                self.spawn(generation, pages::load(c, list, page))
+                self.spawn(generation, pages::load(c, list, page, query))
             }
             Command::LoadRates {
                 card_id,
@@ -248,6 +249,7 @@ impl Runner {
             }),
             Command::ExpireFlash { id, after } => self.spawn_timer(after, Msg::FlashExpired(id)),
             Command::RetryAfter(after) => self.spawn_timer(after, Msg::Retry),
+            Command::FollowAfter { id, after } => self.spawn_timer(after, Msg::FollowTick(id)),
         }
     }
 }

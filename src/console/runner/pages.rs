@@ -1,13 +1,13 @@
 //! A page of a list tab, from the feature that owns the list.
 
 use crate::client::ApiClient;
-use crate::console::msg::ReplyBody;
-use crate::console::packages;
+use crate::console::msg::{ListQuery, ReplyBody};
 use crate::console::tab::ListKind;
+use crate::console::{audit, packages};
 use crate::model::*;
 
 /// Loads one page of a list (appended to what is shown when it has a cursor).
-pub async fn load(c: ApiClient, list: ListKind, page: PageParams) -> ReplyBody {
+pub async fn load(c: ApiClient, list: ListKind, page: PageParams, query: ListQuery) -> ReplyBody {
     let append = page.cursor.is_some();
     match list {
         ListKind::Tenants => ReplyBody::Tenants {
@@ -24,7 +24,7 @@ pub async fn load(c: ApiClient, list: ListKind, page: PageParams) -> ReplyBody {
         },
         ListKind::Audit => ReplyBody::Audit {
             append,
-            result: c.audit(&AuditFilter::default(), &page).await,
+            result: audit::requests::page(&c, &query.audit, &page).await,
         },
         ListKind::Packages => ReplyBody::Packages {
             append,
