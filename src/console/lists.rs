@@ -41,6 +41,21 @@ pub struct ListState<T> {
     pub view: Vec<usize>,
     /// Generation of the latest request; older answers are dropped.
     pub generation: u64,
+    /// The text the server searched for, while its matches are shown instead of the list.
+    pub server_q: Option<String>,
+    /// The list as it was before a server search, put back when the filter is cleared.
+    pub saved: Option<Box<Saved<T>>>,
+    /// The row (index into `items`) selected when the filter started.
+    pub unfiltered_selection: Option<usize>,
+}
+
+/// What a server search replaces, to restore it.
+#[derive(Debug)]
+pub struct Saved<T> {
+    items: Vec<T>,
+    total: i64,
+    next_cursor: Option<String>,
+    selected: usize,
 }
 
 impl<T> Default for ListState<T> {
@@ -59,6 +74,9 @@ impl<T> Default for ListState<T> {
             filter: String::new(),
             view: Vec::new(),
             generation: 0,
+            server_q: None,
+            saved: None,
+            unfiltered_selection: None,
         }
     }
 }
@@ -158,12 +176,55 @@ impl<T: Row> ListState<T> {
         self.selected = index.min(self.view.len().saturating_sub(1));
     }
 
-    /// True when the selection is close enough to the end to load the next page.
+    /// True when the selection is close enough to the end to load the next page (of the list,
+    /// or of the server's matches for the filter).
     pub fn wants_more(&self) -> bool {
+        let paging_this = self.filter.is_empty() || self.server_q.as_deref() == Some(&self.filter);
         self.next_cursor.is_some()
             && !self.loading
-            && self.filter.is_empty()
+            && paging_this
             && self.selected + 50 >= self.view.len()
+    }
+
+    /// True when the server has rows this list has not loaded: a filter must ask the server.
+    pub fn is_partial(&self) -> bool {
+        self.server_q.is_some() || self.next_cursor.is_some()
+    }
+
+    /// Starts a server search for `q`: the list as it is now is kept to come back to, and the
+    /// matches replace it when they come (a newer generation: answers for the old list drop).
+    pub fn begin_search(&mut self, q: &str) -> u64 {
+        if self.saved.is_none() {
+            self.saved = Some(Box::new(Saved {
+                items: std::mem::take(&mut self.items),
+                total: self.total,
+                next_cursor: self.next_cursor.take(),
+                selected: self.unfiltered_selection.unwrap_or(0),
+            }));
+            self.refresh_view();
+        }
+        self.server_q = Some(q.to_string());
+        self.begin_reload()
+    }
+
+    /// Ends a server search: the list and its selection come back as they were.
+    pub fn end_search(&mut self) {
+        let Some(saved) = self.saved.take() else {
+            return;
+        };
+        self.items = saved.items;
+        self.total = saved.total;
+        self.next_cursor = saved.next_cursor;
+        self.server_q = None;
+        self.loading = false;
+        // Whatever was on its way answered the search.
+        self.generation += 1;
+        self.filter.clear();
+        self.view = Vec::new();
+        self.refresh_view();
+        if let Some(pos) = self.view.iter().position(|i| *i == saved.selected) {
+            self.selected = pos;
+        }
     }
 
     /// Sorts by the next column (wrapping), or flips the direction.
@@ -178,6 +239,9 @@ impl<T: Row> ListState<T> {
     }
 
     pub fn set_filter(&mut self, filter: &str) {
+        if self.filter.is_empty() && !filter.is_empty() {
+            self.unfiltered_selection = self.view.get(self.selected).copied();
+        }
         self.filter = filter.to_string();
         self.refresh_view();
     }
@@ -192,6 +256,11 @@ pub trait AnyList {
     fn begin_more(&mut self) -> Option<(String, u64)>;
     fn begin_reload(&mut self) -> u64;
     fn loaded_or_loading(&self) -> bool;
+    fn is_partial(&self) -> bool;
+    fn begin_search(&mut self, q: &str) -> u64;
+    fn end_search(&mut self);
+    fn server_q(&self) -> Option<String>;
+    fn filter(&self) -> String;
 }
 
 impl<T: Row> AnyList for ListState<T> {
@@ -215,6 +284,21 @@ impl<T: Row> AnyList for ListState<T> {
     }
     fn loaded_or_loading(&self) -> bool {
         self.loaded || self.loading
+    }
+    fn is_partial(&self) -> bool {
+        ListState::is_partial(self)
+    }
+    fn begin_search(&mut self, q: &str) -> u64 {
+        ListState::begin_search(self, q)
+    }
+    fn end_search(&mut self) {
+        ListState::end_search(self)
+    }
+    fn server_q(&self) -> Option<String> {
+        self.server_q.clone()
+    }
+    fn filter(&self) -> String {
+        self.filter.clone()
     }
 }
 
@@ -291,5 +375,37 @@ mod tests {
         assert!(l.begin_more().is_none(), "one page request at a time");
         let g2 = l.begin_reload();
         assert!(g2 > g);
+    }
+
+    #[test]
+    fn a_server_search_replaces_the_rows_and_esc_brings_back_the_list_and_selection() {
+        let mut l = list();
+        l.next_cursor = Some("page2".into());
+        l.move_by(2);
+        let before = l.selected_item().unwrap().0;
+        assert!(
+            l.is_partial(),
+            "more pages on the server: a filter must ask it"
+        );
+        l.set_filter("zz");
+        let g = l.begin_search("zz");
+        assert!(
+            l.items.is_empty() && l.loading,
+            "the old rows are put aside"
+        );
+        assert_eq!(g, l.generation);
+        l.accept(vec![Name("zzz far down", 9)], 1, Some("m2".into()), false);
+        assert_eq!(l.selected_item().unwrap().0, "zzz far down");
+        assert!(l.wants_more(), "the matches page on within the filter");
+        l.end_search();
+        assert_eq!(l.server_q, None);
+        assert!(l.filter.is_empty());
+        assert_eq!(l.next_cursor.as_deref(), Some("page2"));
+        assert_eq!(
+            l.selected_item().unwrap().0,
+            before,
+            "the selection comes back"
+        );
+        assert!(l.generation > g, "a late answer to the search is dropped");
     }
 }

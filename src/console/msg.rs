@@ -13,6 +13,8 @@ use crate::model::*;
 /// What a page request asks the server to narrow a list by.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListQuery {
+    /// A search at the server (a table's filter, when the table is not all loaded).
+    pub q: Option<String>,
     /// The Audit tab's filter (other lists ignore it).
     pub audit: AuditQuery,
 }
@@ -29,6 +31,8 @@ pub enum Msg {
     Retry,
     /// Time to ask a followed audit trail again (the id of the follow that asked).
     FollowTick(u64),
+    /// Typing in a filter paused (the id of the pause).
+    FilterSettled(u64),
     /// Stop (a signal arrived).
     Quit,
 }
@@ -213,6 +217,11 @@ pub enum Command {
     },
     /// Send `Retry` after a while.
     RetryAfter(Duration),
+    /// Send `FilterSettled(id)` after a while.
+    SettleFilter {
+        id: u64,
+        after: Duration,
+    },
     /// Send `FollowTick(id)` after a while.
     FollowAfter {
         id: u64,

@@ -518,3 +518,54 @@ async fn the_audit_is_filtered_on_the_server_and_followed() {
     assert!(c.app.audit.items.len() > 2, "every event again");
     assert!(!c.screen(W, H).contains("following"));
 }
+
+#[tokio::test]
+async fn a_table_filter_asks_the_server_for_rows_not_loaded_and_esc_restores_the_table() {
+    let (server, _dir) = harness::demo_server().await;
+    let token = dealerctl::client::ApiClient::new(&server.url())
+        .unwrap()
+        .login("admin@acme.example", "demo-password")
+        .await
+        .unwrap()
+        .token;
+    let store = std::sync::Arc::new(dealerctl::credentials::CredentialStore::memory());
+    let mut c = Console::attach(
+        &server.url(),
+        Some("admin@acme.example".into()),
+        store,
+        Some(5),
+    );
+    c.boot(Some(token)).await;
+    c.keys("2").await;
+    assert!(c.screen(W, H).contains("Tenants (5 of 33)"));
+    let loaded: Vec<String> = c.app.tenants.items.iter().map(|t| t.name.clone()).collect();
+    assert!(
+        !loaded.iter().any(|n| n.starts_with("Southgate")),
+        "the tenant sought is beyond the first page: {loaded:?}"
+    );
+    c.keys("j").await;
+    let selected = c.app.tenants.selected_item().unwrap().id.clone();
+    // Typing narrows what is loaded at once; when typing pauses, the server is asked.
+    c.keys("/southgate s").await;
+    c.until(std::time::Duration::from_secs(10), |app| {
+        app.tenants.server_q.as_deref() == Some("southgate s") && !app.tenants.loading
+    })
+    .await;
+    let found = c.screen(W, H);
+    assert!(
+        found.contains("Southgate Schools")
+            && found.contains("matching /southgate s at the server"),
+        "{found}"
+    );
+    assert_eq!(
+        c.app.tenants.selected_item().unwrap().name,
+        "Southgate Schools"
+    );
+    // esc puts the table and its selection back.
+    c.keys("<esc>").await;
+    let back = c.screen(W, H);
+    assert!(back.contains("Tenants ("), "{back}");
+    assert!(c.app.tenants.server_q.is_none() && c.app.tenants.filter.is_empty());
+    assert_eq!(c.app.tenants.selected_item().unwrap().id, selected);
+    assert!(!back.contains("Southgate"), "{back}");
+}

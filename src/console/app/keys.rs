@@ -92,7 +92,7 @@ impl App {
             Tab::Audit => self.audit.set_filter(text),
             Tab::RateCards => {}
         }
-        vec![]
+        self.search_server_if_partial(text)
     }
 
     /// The filter text of the current view.

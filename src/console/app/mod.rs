@@ -10,6 +10,7 @@ pub mod form_popup;
 mod keys;
 mod navigation;
 mod replies;
+mod search;
 
 use crate::client::ClientError;
 use crate::console::audit::query::AuditQuery;
@@ -142,6 +143,8 @@ pub struct App {
     /// The Audit tab's server-side filter, and the id of the follow timer that counts.
     pub audit_query: AuditQuery,
     pub(crate) follow_gen: u64,
+    /// The id of the latest pause in typing a filter (only the latest asks the server).
+    pub(crate) filter_gen: u64,
     /// Text for the terminal's clipboard, written (OSC 52) after the next frame.
     pub clipboard: Option<String>,
 }
@@ -191,6 +194,7 @@ impl App {
             clipboard: None,
             audit_query: AuditQuery::default(),
             follow_gen: 0,
+            filter_gen: 0,
         }
     }
 
@@ -327,6 +331,7 @@ impl App {
             }
             Msg::Retry => vec![self.load_me()],
             Msg::FollowTick(id) => self.on_follow_tick(id),
+            Msg::FilterSettled(id) => self.on_filter_settled(id),
             Msg::Quit => {
                 self.quit = true;
                 self.dirty = false;

@@ -151,7 +151,16 @@ impl App {
         cursor: Option<String>,
         generation: u64,
     ) -> Command {
+        let q = match list {
+            ListKind::Tenants => self.tenants.server_q.clone(),
+            ListKind::Packages => self.packages.server_q.clone(),
+            ListKind::Users => self.users.server_q.clone(),
+            ListKind::Groups => self.groups.server_q.clone(),
+            ListKind::Audit => self.audit.server_q.clone(),
+            ListKind::RateCards => None,
+        };
         let query = ListQuery {
+            q,
             audit: match list {
                 ListKind::Audit => self.audit_query.clone(),
                 _ => AuditQuery::default(),

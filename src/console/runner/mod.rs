@@ -181,7 +181,10 @@ impl Runner {
                 generation,
                 query,
             } => {
-                let page = self.page(cursor);
+                let page = PageParams {
+                    q: query.q.clone(),
+                    ..self.page(cursor)
+                };
                 self.spawn(generation, pages::load(c, list, page, query))
             }
             Command::LoadRates {
@@ -250,6 +253,7 @@ impl Runner {
             Command::ExpireFlash { id, after } => self.spawn_timer(after, Msg::FlashExpired(id)),
             Command::RetryAfter(after) => self.spawn_timer(after, Msg::Retry),
             Command::FollowAfter { id, after } => self.spawn_timer(after, Msg::FollowTick(id)),
+            Command::SettleFilter { id, after } => self.spawn_timer(after, Msg::FilterSettled(id)),
         }
     }
 }

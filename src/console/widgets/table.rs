@@ -21,6 +21,13 @@ pub fn table<T: Row>(
 ) {
     let count = if list.filter.is_empty() {
         format!("{} of {}", list.items.len(), list.total)
+    } else if list.server_q.is_some() {
+        format!(
+            "{} of {} matching /{} at the server",
+            list.view.len(),
+            list.total,
+            list.filter
+        )
     } else {
         format!("{} matching /{}", list.view.len(), list.filter)
     };
