@@ -237,6 +237,8 @@ async fn console(args: ConsoleArgs) -> anyhow::Result<()> {
         color: color_wanted(),
         token: None,
         store,
+        profiles: config.profiles.clone(),
+        insecure: args.insecure,
     })
     .await
 }
@@ -267,6 +269,7 @@ async fn demo(args: DemoArgs, console: ConsoleArgs) -> anyhow::Result<()> {
         email: Some(email),
         ..Default::default()
     };
+    let profiles = std::collections::BTreeMap::from([("demo".to_string(), profile.clone())]);
     let result = dealerctl::console::run(Launch {
         profile_name: "demo".into(),
         profile,
@@ -275,6 +278,8 @@ async fn demo(args: DemoArgs, console: ConsoleArgs) -> anyhow::Result<()> {
         color: color_wanted(),
         token: Some(login.token),
         store: CredentialStore::memory(),
+        profiles,
+        insecure: false,
     })
     .await;
     running.stop().await;

@@ -16,6 +16,7 @@ pub mod keymap;
 pub mod lists;
 pub mod msg;
 pub mod packages;
+pub mod profiles;
 pub mod rate_cards;
 pub mod refusal;
 pub mod runner;
@@ -45,7 +46,6 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use self::app::{App, Options, ProfileInfo};
 use self::msg::Msg;
 use self::runner::Runner;
-use crate::client::ApiClient;
 use crate::config::Profile;
 use crate::credentials::CredentialStore;
 
@@ -59,21 +59,9 @@ pub struct Launch {
     /// A session token to start with (the demo signs in for the user).
     pub token: Option<String>,
     pub store: CredentialStore,
-}
-
-/// The HTTP client of a profile: its server, and its CA or (only if it says so) no checks at all.
-pub fn client_for(profile: &Profile) -> anyhow::Result<ApiClient> {
-    let mut b = ApiClient::http_builder();
-    if let Some(ca) = &profile.ca_file {
-        let pem = std::fs::read(ca)
-            .map_err(|e| anyhow::anyhow!("cannot read ca_file {}: {e}", ca.display()))?;
-        b = b.add_root_certificate(reqwest::Certificate::from_pem(&pem)?);
-    }
-    if profile.accept_invalid_certificates_dangerously {
-        tracing::warn!("accepting any TLS certificate, as the profile asks");
-        b = b.danger_accept_invalid_certs(true);
-    }
-    Ok(ApiClient::with_http(b.build()?, &profile.server))
+    /// The profiles of `config.toml`, for `:profile`; and `--insecure`.
+    pub profiles: std::collections::BTreeMap<String, Profile>,
+    pub insecure: bool,
 }
 
 /// Restores the terminal: leaves raw mode and the alternate screen, shows the cursor.
@@ -90,7 +78,7 @@ pub fn restore_terminal() {
 /// Runs the console until the user quits or a signal arrives; the terminal is restored on every
 /// way out, a panic included.
 pub async fn run(launch: Launch) -> anyhow::Result<()> {
-    let client = client_for(&launch.profile)?;
+    let client = runner::profile::client_for(&launch.profile)?;
     let store_label = match &launch.store.note {
         Some(note) => format!("{} ({note})", launch.store.kind().label()),
         None => launch.store.kind().label().to_string(),
@@ -154,9 +142,15 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
         show_latency: true,
     };
     let mut app = App::new(profile, options, store_label);
+    app.profiles = launch
+        .profiles
+        .iter()
+        .map(|(name, p)| (name.clone(), p.server.clone(), p.production))
+        .collect();
     let size = term.size()?;
     app.size = (size.width, size.height);
-    let mut runner = Runner::new(client, tx, store, launch.profile_name.clone());
+    let mut runner = Runner::new(client, tx, store, launch.profile_name.clone())
+        .with_profiles(launch.profiles, launch.insecure);
     if launch.token.is_none() {
         runner = runner.remembering_logins_in(crate::config::data_dir());
     }

@@ -109,6 +109,8 @@ pub enum ReplyBody {
     },
     /// An object described: every field and its history.
     Described(Result<crate::console::describe::state::Description, ClientError>),
+    /// The runner switched to another profile (or says why it could not).
+    ProfileSwitched(Result<crate::console::profiles::info::ProfileInfo, String>),
     /// A scope report and the caller's own, for comparison.
     ScopeReport(Result<(ScopeReport, Option<ScopeReport>), ClientError>),
     /// A write finished.
@@ -198,6 +200,10 @@ pub enum Command {
     /// End a view-as session (sign its token out).
     EndViewAs {
         token: String,
+    },
+    /// Talk to another profile's server from now on.
+    SwitchProfile {
+        name: String,
     },
     /// An object and its own audit history, for the describe popup.
     Describe {

@@ -126,6 +126,19 @@ impl Console {
         }
     }
 
+    /// Profiles `:profile` may switch to, as `config.toml` would list them.
+    pub fn with_profiles(
+        mut self,
+        profiles: std::collections::BTreeMap<String, dealerctl::config::Profile>,
+    ) -> Console {
+        self.app.profiles = profiles
+            .iter()
+            .map(|(n, p)| (n.clone(), p.server.clone(), p.production))
+            .collect();
+        self.runner = self.runner.with_profiles(profiles, false);
+        self
+    }
+
     /// Starts the app as `dealerctl` does (a stored session, else the sign-in screen).
     pub async fn boot(&mut self, token: Option<String>) {
         let first = self.app.start(token);

@@ -569,3 +569,77 @@ async fn a_table_filter_asks_the_server_for_rows_not_loaded_and_esc_restores_the
     assert_eq!(c.app.tenants.selected_item().unwrap().id, selected);
     assert!(!back.contains("Southgate"), "{back}");
 }
+
+#[tokio::test]
+async fn profile_lists_the_profiles_and_switches_to_another_server() {
+    let (a, _dir_a) = harness::demo_server().await;
+    let (b, _dir_b) = harness::demo_server().await;
+    // Something only the second server has.
+    let on_b = dealerctl::client::ApiClient::new(&b.url()).unwrap();
+    let token_b = on_b
+        .login("admin@acme.example", "demo-password")
+        .await
+        .unwrap()
+        .token;
+    let on_b = on_b.with_token(token_b);
+    let me = on_b.me().await.unwrap();
+    on_b.create_tenant(&dealerctl::model::NewTenant {
+        dealer_id: me.dealer.id.clone(),
+        name: "Only On B".into(),
+        domain: "only-on-b.pbx.example".into(),
+        extensions: 5,
+        concurrent_calls: 1,
+        recording_minutes: 0,
+        high_availability: false,
+        rate_card_id: None,
+    })
+    .await
+    .unwrap();
+    let profile = |server: &str| dealerctl::config::Profile {
+        server: server.to_string(),
+        email: Some("admin@acme.example".into()),
+        ..Default::default()
+    };
+    let profiles = std::collections::BTreeMap::from([
+        ("lab-a".to_string(), profile(&a.url())),
+        ("lab-b".to_string(), profile(&b.url())),
+    ]);
+    let token_a = dealerctl::client::ApiClient::new(&a.url())
+        .unwrap()
+        .login("admin@acme.example", "demo-password")
+        .await
+        .unwrap()
+        .token;
+    let store = std::sync::Arc::new(dealerctl::credentials::CredentialStore::memory());
+    let mut c = Console::attach(&a.url(), Some("admin@acme.example".into()), store, None)
+        .with_profiles(profiles);
+    c.app.profile.name = "lab-a".into();
+    c.boot(Some(token_a)).await;
+    c.keys(":profile<enter>").await;
+    let listed = c.screen(W, H);
+    assert!(
+        listed.contains("lab-a") && listed.contains("(in use)") && listed.contains("lab-b"),
+        "{listed}"
+    );
+    c.keys(":profile nope<enter>").await;
+    assert!(
+        c.screen(W, H)
+            .contains("no profile `nope` (known: lab-a, lab-b)")
+    );
+    // Switching: the other server's sign-in (no session stored for it yet), then its data.
+    c.keys(":profile lab-b<enter>").await;
+    assert_eq!(c.app.profile.name, "lab-b");
+    assert_eq!(c.app.profile.server, b.url());
+    assert!(c.app.signin.is_some(), "{}", c.screen(W, H));
+    c.keys("demo-password<enter>").await;
+    assert!(c.app.me.is_some(), "{}", c.screen(W, H));
+    c.keys("2").await;
+    assert!(
+        c.app.tenants.items.iter().any(|t| t.name == "Only On B"),
+        "the tenants of the second server"
+    );
+    assert!(
+        c.screen(W, H).contains("lab-b"),
+        "the header names the profile"
+    );
+}

@@ -19,6 +19,7 @@ use crate::console::describe::state::Description;
 use crate::console::lists::{ListState, Row};
 use crate::console::msg::*;
 use crate::console::packages::rows::PackageRow;
+pub use crate::console::profiles::info::ProfileInfo;
 use crate::console::rate_cards::state::{Preview, RateCardsView};
 use crate::console::session::Session;
 use crate::console::signin::SignIn;
@@ -28,15 +29,6 @@ use crate::console::widgets::form::Form;
 use crate::console::write_gate;
 use crate::console::writes::{FormData, Purpose, Write};
 use crate::model::*;
-
-/// The profile being used, as the header shows it.
-#[derive(Debug, Clone, Default)]
-pub struct ProfileInfo {
-    pub name: String,
-    pub server: String,
-    pub production: bool,
-    pub email: Option<String>,
-}
 
 /// Display options from flags and the environment.
 #[derive(Debug, Clone, Copy)]
@@ -145,6 +137,8 @@ pub struct App {
     pub(crate) follow_gen: u64,
     /// The id of the latest pause in typing a filter (only the latest asks the server).
     pub(crate) filter_gen: u64,
+    /// The profiles `:profile` can switch to: name, server, production.
+    pub profiles: Vec<(String, String, bool)>,
     /// Text for the terminal's clipboard, written (OSC 52) after the next frame.
     pub clipboard: Option<String>,
 }
@@ -192,6 +186,7 @@ impl App {
             description: None,
             describe_gen: 0,
             clipboard: None,
+            profiles: Vec::new(),
             audit_query: AuditQuery::default(),
             follow_gen: 0,
             filter_gen: 0,

@@ -57,6 +57,7 @@ impl App {
             ReplyBody::Me(_) => vec![],
             ReplyBody::SignedOut => vec![],
             ReplyBody::ViewAs { email, result } => self.on_view_as(email, result),
+            ReplyBody::ProfileSwitched(result) => self.on_profile_switched(result),
             ReplyBody::ScopeReport(result) => self.on_scope_report(result),
             ReplyBody::Prepared {
                 purpose,

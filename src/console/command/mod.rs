@@ -19,6 +19,7 @@ pub const COMMANDS: &[&str] = &[
     "groups",
     "help",
     "logout",
+    "profile",
     "packages",
     "q",
     "quit",
@@ -87,6 +88,14 @@ impl App {
                 .map(|u| format!("{cmd} {}", u.email))
                 .collect();
         }
+        if let Some(("profile", rest)) = typed.split_once(' ') {
+            return self
+                .profiles
+                .iter()
+                .filter(|(n, _, _)| n.starts_with(rest.trim()))
+                .map(|(n, _, _)| format!("profile {n}"))
+                .collect();
+        }
         COMMANDS
             .iter()
             .filter(|c| c.starts_with(typed.trim()))
@@ -96,6 +105,9 @@ impl App {
 
     pub(crate) fn run_command(&mut self, line: &str) -> Vec<Command> {
         let word = line.split_whitespace().next().unwrap_or("");
+        if word == "profile" {
+            return self.run_profile_command(line.split_whitespace().nth(1));
+        }
         if word == "audit"
             && let Some((_, args)) = line.split_once(' ')
             && !args.trim().is_empty()

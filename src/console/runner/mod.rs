@@ -7,6 +7,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 mod pages;
 mod prepare;
+pub mod profile;
 mod send;
 
 use super::{dealers, describe, rate_cards, tenants, view_as};
@@ -27,6 +28,10 @@ pub struct Runner {
     store: Arc<CredentialStore>,
     profile: String,
     in_flight: Arc<std::sync::atomic::AtomicUsize>,
+    /// The profiles `:profile` may switch to, and whether plain HTTP to another machine is
+    /// allowed (`--insecure`).
+    profiles: std::collections::BTreeMap<String, crate::config::Profile>,
+    insecure: bool,
 }
 
 /// Counts a task as running until dropped.
@@ -53,6 +58,8 @@ impl Runner {
             store,
             profile,
             in_flight: Arc::default(),
+            profiles: Default::default(),
+            insecure: false,
         }
     }
 
@@ -65,6 +72,17 @@ impl Runner {
     /// Remember the profile's last login in this folder.
     pub fn remembering_logins_in(mut self, dir: std::path::PathBuf) -> Runner {
         self.data_dir = Some(dir);
+        self
+    }
+
+    /// The profiles `:profile` may switch to (`insecure`: plain HTTP to another machine allowed).
+    pub fn with_profiles(
+        mut self,
+        profiles: std::collections::BTreeMap<String, crate::config::Profile>,
+        insecure: bool,
+    ) -> Runner {
+        self.profiles = profiles;
+        self.insecure = insecure;
         self
     }
 
@@ -237,6 +255,10 @@ impl Runner {
                 tokio::spawn(async move {
                     let _ = view.logout().await;
                 });
+            }
+            Command::SwitchProfile { name } => {
+                let result = self.switch_profile(&name);
+                self.spawn(0, async move { ReplyBody::ProfileSwitched(result) });
             }
             Command::Describe {
                 kind,
