@@ -233,7 +233,17 @@ fn draw_footer(f: &mut Frame, app: &App, theme: &Theme, area: Rect, hints: &[(&s
         spans.push(Span::raw(format!(" {what}  ")));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
-    if let Some(flash) = &app.flash {
+    // A running export's progress takes the flash's place until it ends.
+    let progress = app.exporting.as_ref().map(|p| super::app::Flash {
+        id: 0,
+        text: if p.total > 0 {
+            format!("exporting… {} of {} rows", p.done, p.total)
+        } else {
+            "exporting…".to_string()
+        },
+        error: false,
+    });
+    if let Some(flash) = progress.as_ref().or(app.flash.as_ref()) {
         let (mark, style) = if flash.error {
             (theme.sym(Sym::Warning), theme.error())
         } else {

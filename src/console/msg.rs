@@ -33,6 +33,8 @@ pub enum Msg {
     FollowTick(u64),
     /// Typing in a filter paused (the id of the pause).
     FilterSettled(u64),
+    /// An export got another page.
+    ExportProgress(crate::console::export::requests::Progress),
     /// Stop (a signal arrived).
     Quit,
 }
@@ -109,6 +111,11 @@ pub enum ReplyBody {
     },
     /// An object described: every field and its history.
     Described(Result<crate::console::describe::state::Description, ClientError>),
+    /// An export finished: how many rows went to the file, or why none did.
+    Exported {
+        path: String,
+        result: Result<usize, String>,
+    },
     /// The runner switched to another profile (or says why it could not).
     ProfileSwitched(Result<crate::console::profiles::info::ProfileInfo, String>),
     /// A scope report and the caller's own, for comparison.
@@ -200,6 +207,14 @@ pub enum Command {
     /// End a view-as session (sign its token out).
     EndViewAs {
         token: String,
+    },
+    /// Write every page of a list to a file.
+    Export {
+        id: u64,
+        list: ListKind,
+        query: ListQuery,
+        format: crate::console::export::requests::Format,
+        path: String,
     },
     /// Talk to another profile's server from now on.
     SwitchProfile {

@@ -302,7 +302,7 @@ fn check_destination(v: &str) -> Result<String, String> {
 
 /// One CSV cell as written: quoted when needed, and with a leading `'` when it would otherwise
 /// start like a formula (as OWASP advises against CSV injection).
-fn csv_cell(v: &str) -> String {
+pub fn csv_cell(v: &str) -> String {
     let v = if v.starts_with(FORMULA_STARTS) {
         format!("'{v}")
     } else {

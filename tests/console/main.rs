@@ -643,3 +643,63 @@ async fn profile_lists_the_profiles_and_switches_to_another_server() {
         "the header names the profile"
     );
 }
+
+#[tokio::test]
+async fn export_writes_every_page_of_the_filtered_table() {
+    let (server, dir) = harness::demo_server().await;
+    let token = dealerctl::client::ApiClient::new(&server.url())
+        .unwrap()
+        .login("admin@acme.example", "demo-password")
+        .await
+        .unwrap()
+        .token;
+    let store = std::sync::Arc::new(dealerctl::credentials::CredentialStore::memory());
+    // Pages of five on screen: the export still writes every row.
+    let mut c = Console::attach(
+        &server.url(),
+        Some("admin@acme.example".into()),
+        store,
+        Some(5),
+    );
+    c.boot(Some(token)).await;
+    c.keys("2").await;
+    let json = dir.path().join("tenants.json");
+    c.keys(&format!(":export json {}<enter>", json.display()))
+        .await;
+    c.until(std::time::Duration::from_secs(20), |app| {
+        app.exporting.is_none()
+    })
+    .await;
+    assert!(
+        c.screen(W, H).contains("exported 33 row(s)"),
+        "{}",
+        c.screen(W, H)
+    );
+    let rows: Vec<dealerctl::model::Tenant> =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(rows.len(), 33, "all pages, as the API's own objects");
+    // With a filter: only the matches, as the table's columns.
+    c.keys("/southgate<enter>").await;
+    let csv = dir.path().join("southgate.csv");
+    c.keys(&format!(":export csv {}<enter>", csv.display()))
+        .await;
+    c.until(std::time::Duration::from_secs(20), |app| {
+        app.exporting.is_none()
+    })
+    .await;
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("name,domain,dealer"), "{text}");
+    assert_eq!(lines.len(), 6, "a header and the five Southgates: {text}");
+    assert!(lines[1..].iter().all(|l| l.starts_with("Southgate ")), "{text}");
+    // A path that cannot be written says so and keeps the console going.
+    c.keys(":export csv /nonexistent-dir/x.csv<enter>").await;
+    c.until(std::time::Duration::from_secs(20), |app| {
+        app.exporting.is_none()
+    })
+    .await;
+    assert!(
+        c.screen(W, H)
+            .contains("export to /nonexistent-dir/x.csv failed")
+    );
+}

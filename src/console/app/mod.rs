@@ -137,6 +137,9 @@ pub struct App {
     pub(crate) follow_gen: u64,
     /// The id of the latest pause in typing a filter (only the latest asks the server).
     pub(crate) filter_gen: u64,
+    /// An export running, how far it got; and the id of the latest.
+    pub exporting: Option<crate::console::export::requests::Progress>,
+    pub(crate) export_gen: u64,
     /// The profiles `:profile` can switch to: name, server, production.
     pub profiles: Vec<(String, String, bool)>,
     /// Text for the terminal's clipboard, written (OSC 52) after the next frame.
@@ -187,6 +190,8 @@ impl App {
             describe_gen: 0,
             clipboard: None,
             profiles: Vec::new(),
+            exporting: None,
+            export_gen: 0,
             audit_query: AuditQuery::default(),
             follow_gen: 0,
             filter_gen: 0,
@@ -327,6 +332,7 @@ impl App {
             Msg::Retry => vec![self.load_me()],
             Msg::FollowTick(id) => self.on_follow_tick(id),
             Msg::FilterSettled(id) => self.on_filter_settled(id),
+            Msg::ExportProgress(p) => self.on_export_progress(p),
             Msg::Quit => {
                 self.quit = true;
                 self.dirty = false;

@@ -58,6 +58,7 @@ impl App {
             ReplyBody::SignedOut => vec![],
             ReplyBody::ViewAs { email, result } => self.on_view_as(email, result),
             ReplyBody::ProfileSwitched(result) => self.on_profile_switched(result),
+            ReplyBody::Exported { path, result } => self.on_exported(path, result),
             ReplyBody::ScopeReport(result) => self.on_scope_report(result),
             ReplyBody::Prepared {
                 purpose,

@@ -16,6 +16,7 @@ pub const COMMANDS: &[&str] = &[
     "as",
     "audit",
     "dealers",
+    "export",
     "groups",
     "help",
     "logout",
@@ -105,6 +106,10 @@ impl App {
 
     pub(crate) fn run_command(&mut self, line: &str) -> Vec<Command> {
         let word = line.split_whitespace().next().unwrap_or("");
+        if word == "export" {
+            let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+            return self.run_export_command(&args);
+        }
         if word == "profile" {
             return self.run_profile_command(line.split_whitespace().nth(1));
         }

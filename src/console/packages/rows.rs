@@ -18,7 +18,7 @@ pub const HEADERS: &[(&str, u16)] = &[
 ];
 
 /// A dealer with its capacity, as the Packages tab shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PackageRow {
     pub dealer: Dealer,
     pub capacity: Option<Capacity>,

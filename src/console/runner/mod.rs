@@ -10,7 +10,7 @@ mod prepare;
 pub mod profile;
 mod send;
 
-use super::{dealers, describe, rate_cards, tenants, view_as};
+use super::{dealers, describe, export, rate_cards, tenants, view_as};
 use crate::client::ApiClient;
 use crate::console::msg::*;
 use crate::credentials::{CredentialStore, session_account};
@@ -255,6 +255,19 @@ impl Runner {
                 tokio::spawn(async move {
                     let _ = view.logout().await;
                 });
+            }
+            Command::Export {
+                id,
+                list,
+                query,
+                format,
+                path,
+            } => {
+                let progress = (id, self.tx.clone());
+                self.spawn(
+                    0,
+                    export::requests::export(c, list, query, format, path, progress),
+                )
             }
             Command::SwitchProfile { name } => {
                 let result = self.switch_profile(&name);

@@ -81,12 +81,7 @@ async fn read_csv(path: &str) -> Result<String, ClientError> {
             },
         },
     };
-    let expanded = match path.strip_prefix("~/") {
-        Some(rest) => std::env::var_os("HOME")
-            .map(|h| std::path::PathBuf::from(h).join(rest))
-            .unwrap_or_else(|| path.into()),
-        None => path.into(),
-    };
+    let expanded = crate::console::home::expand(path);
     let meta = tokio::fs::metadata(&expanded)
         .await
         .map_err(|e| refuse(format!("cannot read {path}: {e}")))?;
