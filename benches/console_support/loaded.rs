@@ -63,14 +63,16 @@ fn answer(cmd: &Command, n: usize) -> Option<(u64, ReplyBody)> {
                 },
             )
         }
-        Command::LoadDetails { id, generation } => {
+        Command::LoadDetails { id, generation } | Command::LoadDetailsAhead { id, generation } => {
             let i = id.rsplit('-').next()?.parse().unwrap_or(0);
             let mut d = rows::dealer(i);
             d.id = id.clone();
-            (
-                *generation,
-                ReplyBody::Details(Ok((d, Some(rows::capacity(i))))),
-            )
+            let found = Ok((d, Some(rows::capacity(i))));
+            let body = match cmd {
+                Command::LoadDetails { .. } => ReplyBody::Details(found),
+                _ => ReplyBody::DetailsAhead(found),
+            };
+            (*generation, body)
         }
         Command::LoadPage {
             list,

@@ -58,6 +58,8 @@ pub enum ReplyBody {
         result: Result<TreeNode, ClientError>,
     },
     Details(Result<(Dealer, Option<Capacity>), ClientError>),
+    /// A dealer's details fetched ahead of the selection.
+    DetailsAhead(Result<(Dealer, Option<Capacity>), ClientError>),
     Tenants {
         append: bool,
         result: Result<Page<Tenant>, ClientError>,
@@ -155,6 +157,11 @@ pub enum Command {
         generation: u64,
     },
     LoadDetails {
+        id: String,
+        generation: u64,
+    },
+    /// A dealer next to the selection, fetched ahead (`generation` is the cache's epoch).
+    LoadDetailsAhead {
         id: String,
         generation: u64,
     },

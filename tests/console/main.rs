@@ -691,7 +691,10 @@ async fn export_writes_every_page_of_the_filtered_table() {
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("name,domain,dealer"), "{text}");
     assert_eq!(lines.len(), 6, "a header and the five Southgates: {text}");
-    assert!(lines[1..].iter().all(|l| l.starts_with("Southgate ")), "{text}");
+    assert!(
+        lines[1..].iter().all(|l| l.starts_with("Southgate ")),
+        "{text}"
+    );
     // A path that cannot be written says so and keeps the console going.
     c.keys(":export csv /nonexistent-dir/x.csv<enter>").await;
     c.until(std::time::Duration::from_secs(20), |app| {
@@ -702,4 +705,26 @@ async fn export_writes_every_page_of_the_filtered_table() {
         c.screen(W, H)
             .contains("export to /nonexistent-dir/x.csv failed")
     );
+}
+
+#[tokio::test]
+async fn the_dealers_next_to_the_selection_are_fetched_ahead_so_a_move_draws_once() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    // The root's details are in; the dealer below it was fetched ahead with them.
+    c.keys("l").await;
+    let next = c.app.tree.rows[c.app.tree.selected + 1].clone();
+    assert!(c.app.ahead.contains_key(&next.id), "fetched ahead");
+    // Moving there asks for nothing but the next neighbours: its details show at once.
+    let cmds = c.press_only("j");
+    assert!(
+        !cmds
+            .iter()
+            .any(|cmd| matches!(cmd, dealerctl::console::msg::Command::LoadDetails { .. })),
+        "{cmds:?}"
+    );
+    assert_eq!(
+        c.app.details.as_ref().map(|(d, _)| d.id.clone()),
+        Some(next.id.clone())
+    );
+    c.finish(cmds).await;
 }

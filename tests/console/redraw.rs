@@ -19,8 +19,9 @@ fn buffer(c: &Console) -> Buffer {
 async fn moving_in_the_tree_leaves_the_details_frame_as_it_was_while_they_load() {
     let mut c = Console::signed_in("admin@acme.example").await;
     let before = buffer(&c);
-    // The next dealer is selected; its details are asked for but not answered yet.
-    let asked = c.press_only("j");
+    // Two dealers down (the next one was fetched ahead, the one after is not): its details are
+    // asked for but not answered yet.
+    let asked = c.press_only("jj");
     let loading = buffer(&c);
     let text = c.screen(W, H);
     assert!(text.contains("loading…"), "the details pane waits:\n{text}");

@@ -14,6 +14,7 @@ mod search;
 
 use crate::client::ClientError;
 use crate::console::audit::query::AuditQuery;
+use crate::console::dealers::ahead::Ahead;
 use crate::console::dealers::tree::DealerTree;
 use crate::console::describe::state::Description;
 use crate::console::lists::{ListState, Row};
@@ -93,6 +94,8 @@ pub struct App {
     pub tree_gen: u64,
     pub details: Option<(Dealer, Option<Capacity>)>,
     pub details_gen: u64,
+    /// The details of the dealers next to the selection, fetched ahead.
+    pub ahead: Ahead,
     pub tenants: ListState<Tenant>,
     pub packages: ListState<PackageRow>,
     pub users: ListState<User>,
@@ -160,6 +163,7 @@ impl App {
             tree_gen: 0,
             details: None,
             details_gen: 0,
+            ahead: Ahead::default(),
             tenants: ListState::default(),
             packages: ListState::default(),
             users: ListState::default(),

@@ -23,6 +23,7 @@ impl App {
         self.tree_gen += 1;
         self.details = None;
         self.details_gen += 1;
+        self.ahead.clear();
         self.tenants = fresh(&self.tenants);
         self.packages = fresh(&self.packages);
         self.users = fresh(&self.users);

@@ -155,6 +155,14 @@ impl App {
                 self.on_tree(under, result)
             }
             ReplyBody::Details(result) if generation == self.details_gen => self.on_details(result),
+            ReplyBody::DetailsAhead(result) => {
+                // Nothing to draw: it waits for the selection to come.
+                self.dirty = false;
+                if let Ok(d) = result {
+                    self.ahead.accept(generation, d);
+                }
+                vec![]
+            }
             ReplyBody::Tenants { append, result } if generation == self.tenants.generation => {
                 accept(&mut self.tenants, append, result)
                     .map_or_else(|e| self.on_error(e, "loading tenants"), |_| vec![])

@@ -35,13 +35,41 @@ impl App {
             return vec![];
         }
         if self.details.as_ref().is_some_and(|(d, _)| d.id == row.id) {
-            return vec![];
+            return self.details_ahead();
+        }
+        // Fetched ahead: shown at once, so a move draws one frame and not a "loading" one.
+        if let Some(d) = self.ahead.get(&row.id) {
+            self.details = Some(d.clone());
+            return self.details_ahead();
         }
         self.details_gen += 1;
         vec![Command::LoadDetails {
             id: row.id.clone(),
             generation: self.details_gen,
         }]
+    }
+
+    /// Asks for the details of the dealers next to the selection, so that moving there needs
+    /// no request.
+    pub(crate) fn details_ahead(&mut self) -> Vec<Command> {
+        let at = self.tree.selected;
+        let mut cmds = Vec::new();
+        for i in [at + 1, at.wrapping_sub(1)] {
+            let Some(row) = self.tree.rows.get(i) else {
+                continue;
+            };
+            if row.kind != NodeKind::Dealer || self.ahead.contains_key(&row.id) {
+                continue;
+            }
+            if self.ahead.asked(&row.id) {
+                continue;
+            }
+            cmds.push(Command::LoadDetailsAhead {
+                id: row.id.clone(),
+                generation: self.ahead.epoch(),
+            });
+        }
+        cmds
     }
 
     pub(crate) fn reload_tree(&mut self) -> Vec<Command> {
@@ -60,8 +88,10 @@ impl App {
                     generation,
                 }),
         );
-        // Details are asked for once the reloaded tree says what is selected.
+        // Details are asked for once the reloaded tree says what is selected; what was fetched
+        // ahead may be out of date now.
         self.details = None;
+        self.ahead.clear();
         cmds
     }
 

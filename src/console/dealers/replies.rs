@@ -34,7 +34,7 @@ impl App {
         match result {
             Ok(d) => {
                 self.details = Some(d);
-                vec![]
+                self.details_ahead()
             }
             // Gone meanwhile (deleted here or elsewhere): the reloaded tree moves on.
             Err(e) if e.status() == Some(404) => {

@@ -193,6 +193,9 @@ impl Runner {
             Command::LoadDetails { id, generation } => {
                 self.spawn(generation, dealers::requests::details(c, id))
             }
+            Command::LoadDetailsAhead { id, generation } => {
+                self.spawn(generation, dealers::requests::details_ahead(c, id))
+            }
             Command::LoadPage {
                 list,
                 cursor,
