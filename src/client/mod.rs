@@ -374,6 +374,17 @@ impl ApiClient {
         Self::json(self.list("/audit", filter, page)).await
     }
 
+    // Search
+
+    /// Objects of every kind the caller may read whose name (or domain, e-mail) contains `q`.
+    pub async fn search(&self, q: &str, limit: i64) -> Result<SearchResults> {
+        let query = SearchQuery {
+            q: q.to_string(),
+            limit: Some(limit),
+        };
+        Self::json(self.request(Method::GET, "/search").query(&query)).await
+    }
+
     // Server
 
     /// The server's OpenAPI document.

@@ -13,7 +13,8 @@ use super::tab::Tab;
 use super::theme::{Sym, Theme};
 use super::widgets::table::table;
 use super::{
-    audit, command, dealers, describe, help, packages, rate_cards, signin, tenants, users, view_as,
+    audit, command, dealers, describe, goto, help, packages, rate_cards, signin, tenants, users,
+    view_as,
 };
 
 /// The smallest terminal the console draws in.
@@ -102,6 +103,10 @@ pub fn draw(f: &mut Frame, app: &App) {
     }
     if let Some((theirs, own)) = &app.scope_report {
         view_as::draw::draw_scope(f, theirs, own.as_ref(), &theme, body);
+        return;
+    }
+    if let Some(p) = &app.goto {
+        goto::draw::draw(f, p, &theme, body);
         return;
     }
     if let Some(d) = &app.description {

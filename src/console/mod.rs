@@ -11,6 +11,7 @@ pub mod describe;
 pub mod draw;
 pub mod export;
 pub mod forms;
+pub mod goto;
 pub mod groups;
 pub mod help;
 pub mod home;

@@ -113,6 +113,11 @@ pub enum ReplyBody {
     },
     /// An object described: every field and its history.
     Described(Result<crate::console::describe::state::Description, ClientError>),
+    /// The server's matches for a search (`:goto`, the tree's `/`).
+    Searched {
+        purpose: crate::console::goto::state::SearchFor,
+        result: Result<SearchResults, ClientError>,
+    },
     /// An export finished: how many rows went to the file, or why none did.
     Exported {
         path: String,
@@ -214,6 +219,13 @@ pub enum Command {
     /// End a view-as session (sign its token out).
     EndViewAs {
         token: String,
+    },
+    /// Objects of every kind whose name, domain or e-mail contains `q`.
+    Search {
+        q: String,
+        limit: i64,
+        purpose: crate::console::goto::state::SearchFor,
+        generation: u64,
     },
     /// Write every page of a list to a file.
     Export {

@@ -43,3 +43,41 @@ impl ObjectKind {
         }
     }
 }
+
+/// `GET /search`: matches across every kind the caller may read, in its scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SearchResults {
+    pub items: Vec<SearchHit>,
+    /// More matched than `limit`: a longer text narrows them.
+    pub more: bool,
+}
+
+/// One match: what it is, its name, and where it sits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SearchHit {
+    pub kind: ObjectKind,
+    pub id: String,
+    /// The name (a login's e-mail).
+    pub name: String,
+    /// What else it matched on: a tenant's domain, a login's or a dealer's display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The dealers above it that the caller can see, from the caller's own down to its owner
+    /// (for a dealer, down to its parent).
+    pub path: Vec<PathStep>,
+}
+
+/// A dealer on a search hit's path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PathStep {
+    pub id: String,
+    pub name: String,
+}
+
+/// The query of `GET /search`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SearchQuery {
+    pub q: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+}

@@ -43,6 +43,9 @@ impl App {
         if self.mover.is_some() {
             return self.on_mover_key(k);
         }
+        if self.goto.is_some() {
+            return self.on_goto_key(k);
+        }
         if self.description.is_some() {
             return self.on_describe_key(k);
         }
@@ -66,7 +69,7 @@ impl App {
     pub(crate) fn on_filter_key(&mut self, k: KeyEvent, input: &mut Input) -> Vec<Command> {
         match k.code {
             KeyCode::Esc => self.apply_filter(""),
-            KeyCode::Enter => vec![],
+            KeyCode::Enter => self.accept_filter(),
             _ => {
                 input.handle_event(&Event::Key(k));
                 let text = input.value().to_string();

@@ -140,6 +140,10 @@ pub struct App {
     pub(crate) follow_gen: u64,
     /// The id of the latest pause in typing a filter (only the latest asks the server).
     pub(crate) filter_gen: u64,
+    /// The `:goto` pick list, what it is opening, and the generation of the latest search.
+    pub goto: Option<crate::console::goto::state::GotoPick>,
+    pub goto_target: Option<crate::console::goto::state::Target>,
+    pub(crate) search_gen: u64,
     /// An export running, how far it got; and the id of the latest.
     pub exporting: Option<crate::console::export::requests::Progress>,
     pub(crate) export_gen: u64,
@@ -195,6 +199,9 @@ impl App {
             clipboard: None,
             profiles: Vec::new(),
             exporting: None,
+            goto: None,
+            goto_target: None,
+            search_gen: 0,
             export_gen: 0,
             audit_query: AuditQuery::default(),
             follow_gen: 0,

@@ -38,6 +38,8 @@ impl App {
         self.scope_report = None;
         self.audit_detail = None;
         self.description = None;
+        self.goto = None;
+        self.goto_target = None;
     }
 
     /// The list behind a list tab, whatever its rows.

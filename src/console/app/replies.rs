@@ -59,6 +59,9 @@ impl App {
             ReplyBody::ViewAs { email, result } => self.on_view_as(email, result),
             ReplyBody::ProfileSwitched(result) => self.on_profile_switched(result),
             ReplyBody::Exported { path, result } => self.on_exported(path, result),
+            ReplyBody::Searched { purpose, result } if r.generation == self.search_gen => {
+                self.on_searched(purpose, result)
+            }
             ReplyBody::ScopeReport(result) => self.on_scope_report(result),
             ReplyBody::Prepared {
                 purpose,
@@ -150,6 +153,13 @@ impl App {
     }
 
     pub(crate) fn on_data(&mut self, generation: u64, body: ReplyBody) -> Vec<Command> {
+        let mut cmds = self.on_page_or_answer(generation, body);
+        // What `:goto` is opening may have arrived with this answer.
+        cmds.extend(self.seek_goto_target());
+        cmds
+    }
+
+    fn on_page_or_answer(&mut self, generation: u64, body: ReplyBody) -> Vec<Command> {
         match body {
             ReplyBody::Tree { under, result } if generation == self.tree_gen => {
                 self.on_tree(under, result)

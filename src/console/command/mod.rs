@@ -17,6 +17,7 @@ pub const COMMANDS: &[&str] = &[
     "audit",
     "dealers",
     "export",
+    "goto",
     "groups",
     "help",
     "logout",
@@ -106,6 +107,10 @@ impl App {
 
     pub(crate) fn run_command(&mut self, line: &str) -> Vec<Command> {
         let word = line.split_whitespace().next().unwrap_or("");
+        if word == "goto" {
+            let text = line.split_once(' ').map(|(_, t)| t).unwrap_or("");
+            return self.run_goto_command(text);
+        }
         if word == "export" {
             let args: Vec<&str> = line.split_whitespace().skip(1).collect();
             return self.run_export_command(&args);

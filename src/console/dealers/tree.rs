@@ -34,6 +34,8 @@ pub struct DealerTree {
     filter: String,
     /// Tenants are left out (the move picker shows only dealers).
     dealers_only: bool,
+    /// What was expanded and selected before a search opened the tree, to go back to.
+    before_search: Option<(HashSet<String>, Option<String>)>,
 }
 
 impl DealerTree {
@@ -156,6 +158,51 @@ impl DealerTree {
 
     pub fn move_to(&mut self, index: usize) {
         self.selected = index.min(self.rows.len().saturating_sub(1));
+    }
+
+    /// Opens the tree down to `path` (ids from the root down), remembering first how it was (for
+    /// `restore`); returns the ids whose children must be loaded.
+    pub fn reveal(&mut self, path: &[String]) -> Vec<String> {
+        if self.before_search.is_none() {
+            let selected = self.selected_row().map(|r| r.id.clone());
+            self.before_search = Some((self.expanded.clone(), selected));
+        }
+        let mut load = Vec::new();
+        for id in path {
+            self.expanded.insert(id.clone());
+            if !self.children.contains_key(id) && self.loading.insert(id.clone()) {
+                load.push(id.clone());
+            }
+        }
+        self.flatten();
+        load
+    }
+
+    /// Back to how the tree was before `reveal` opened it.
+    pub fn restore(&mut self) {
+        if let Some((expanded, selected)) = self.before_search.take() {
+            self.expanded = expanded;
+            self.flatten();
+            if let Some(id) = selected {
+                self.select_id(&id);
+            }
+        }
+    }
+
+    /// Keeps the tree opened as it is now (`restore` no longer goes back).
+    pub fn keep_revealed(&mut self) {
+        self.before_search = None;
+    }
+
+    /// Selects the row of `id` if it is shown; false when it is not (yet).
+    pub fn select_id(&mut self, id: &str) -> bool {
+        match self.rows.iter().position(|r| r.id == id) {
+            Some(i) => {
+                self.selected = i;
+                true
+            }
+            None => false,
+        }
     }
 
     /// The ids of expanded nodes, to reload them on refresh.

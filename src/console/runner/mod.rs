@@ -10,7 +10,7 @@ mod prepare;
 pub mod profile;
 mod send;
 
-use super::{dealers, describe, export, rate_cards, tenants, view_as};
+use super::{dealers, describe, export, goto, rate_cards, tenants, view_as};
 use crate::client::ApiClient;
 use crate::console::msg::*;
 use crate::credentials::{CredentialStore, session_account};
@@ -259,6 +259,12 @@ impl Runner {
                     let _ = view.logout().await;
                 });
             }
+            Command::Search {
+                q,
+                limit,
+                purpose,
+                generation,
+            } => self.spawn(generation, goto::requests::search(c, q, limit, purpose)),
             Command::Export {
                 id,
                 list,
