@@ -6,7 +6,8 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::routes::auth::{Anonymous, set_password};
+use super::ops::sign_in::set_password;
+use super::routes::auth::Anonymous;
 use super::state::AppState;
 use crate::domain::validate::MIN_PASSWORD_LEN;
 

@@ -1,12 +1,13 @@
 //! The demo tree (`assets/demo.json`): a provider, distributors, sub-distributors, resellers,
-//! tenants and users of each level in sensible groups, created through the same store rules
-//! as any other data.
+//! tenants and users of each level in sensible groups, created through the same operations
+//! and rules as any other data.
 
 use serde::Deserialize;
 use std::collections::HashMap;
 
 use super::auth::password;
 use super::auth::token::{hash_token, new_token};
+use super::ops::{Acting, dealers, groups, rate_cards, tenants, users};
 use super::store::{Actor, NewLinkToken, PageRequest, Scope, Store, now_micros};
 use crate::model::*;
 
@@ -123,9 +124,12 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
         display_name: Some(file.provider.clone()),
         ..DealerPatch::default()
     };
-    store
-        .update_dealer(&scope, &actor, &root_id, None, patch)
-        .await?;
+    let at = Acting {
+        store,
+        scope: &scope,
+        actor: &actor,
+    };
+    dealers::update_in(at, &root_id, None, patch).await?;
 
     let all_groups = |dealer_id: String| {
         let scope = scope.clone();
@@ -167,40 +171,36 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
             .get(d.parent.as_deref().unwrap_or(""))
             .cloned()
             .unwrap_or_else(|| root_id.clone());
-        let dealer = store
-            .create_dealer(
-                &scope,
-                &actor,
-                NewDealer {
-                    parent_id: parent,
-                    level: d.level,
-                    name: d.name.clone(),
-                    display_name: d.name.clone(),
-                    email: d.email.clone(),
-                    phone: d.phone.clone(),
-                    address: d.address.clone(),
-                    notes: String::new(),
-                    package: Some(d.package),
-                },
-            )
-            .await?;
+        let dealer = dealers::create_in(
+            at,
+            NewDealer {
+                parent_id: parent,
+                level: d.level,
+                name: d.name.clone(),
+                display_name: d.name.clone(),
+                email: d.email.clone(),
+                phone: d.phone.clone(),
+                address: d.address.clone(),
+                notes: String::new(),
+                package: Some(d.package),
+            },
+        )
+        .await?;
         ids.insert(d.name.clone(), dealer.id.clone());
         for g in &d.groups {
             let t = crate::domain::permissions::template(&g.template)
                 .ok_or_else(|| anyhow::anyhow!("no template {}", g.template))?;
-            store
-                .create_group(
-                    &scope,
-                    &actor,
-                    NewGroup {
-                        dealer_id: dealer.id.clone(),
-                        name: g.name.clone(),
-                        description: t.description,
-                        permissions: t.permissions,
-                        template: None,
-                    },
-                )
-                .await?;
+            groups::create_in(
+                at,
+                NewGroup {
+                    dealer_id: dealer.id.clone(),
+                    name: g.name.clone(),
+                    description: t.description,
+                    permissions: t.permissions,
+                    template: None,
+                },
+            )
+            .await?;
         }
         for t in &d.tenants {
             add_tenant(store, &scope, &actor, &dealer.id, t).await?;
@@ -230,6 +230,11 @@ async fn add_rate_cards(
             .cloned()
             .ok_or_else(|| anyhow::anyhow!("no demo dealer {name}"))
     };
+    let at = Acting {
+        store,
+        scope,
+        actor,
+    };
     let mut card_ids: HashMap<String, String> = HashMap::new();
     for c in cards {
         let parent_card_id = match &c.parent {
@@ -241,32 +246,30 @@ async fn add_rate_cards(
             ),
             None => None,
         };
-        let card = store
-            .create_rate_card(
-                scope,
-                actor,
-                NewRateCard {
-                    dealer_id: dealer(&c.owner)?,
-                    name: c.name.clone(),
-                    currency: c.currency.clone(),
-                    kind: parent_card_id.is_none().then_some(RateCardKind::Carrier),
-                    parent_card_id,
-                    markup: c.markup.clone(),
-                    allow_below_cost: false,
-                },
-            )
-            .await?;
+        let card = rate_cards::create_in(
+            at,
+            NewRateCard {
+                dealer_id: dealer(&c.owner)?,
+                name: c.name.clone(),
+                currency: c.currency.clone(),
+                kind: parent_card_id.is_none().then_some(RateCardKind::Carrier),
+                parent_card_id,
+                markup: c.markup.clone(),
+                allow_below_cost: false,
+            },
+        )
+        .await?;
         if c.rates.is_some() {
             let rates = crate::domain::rates::parse_csv(DEMO_RATES, 10)
                 .map_err(|bad| anyhow::anyhow!("demo rates: {} bad lines", bad.len()))?;
-            store.replace_rates(scope, actor, &card.id, rates).await?;
+            rate_cards::rates::replace_in(at, &card.id, &rates).await?;
         }
         for to in &c.handed_to {
             let to = RateCardAssignment {
                 dealer_id: Some(dealer(to)?),
                 ..RateCardAssignment::default()
             };
-            store.assign_rate_card(scope, actor, &card.id, &to).await?;
+            rate_cards::assign::assign_in(at, &card.id, &to).await?;
         }
         if let Some(owner) = &c.bills_tenants_of {
             let filter = TenantFilter {
@@ -284,7 +287,7 @@ async fn add_rate_cards(
                     tenant_id: Some(t.id),
                     ..RateCardAssignment::default()
                 };
-                store.assign_rate_card(scope, actor, &card.id, &to).await?;
+                rate_cards::assign::assign_in(at, &card.id, &to).await?;
             }
         }
         card_ids.insert(c.name.clone(), card.id);
@@ -299,26 +302,27 @@ async fn add_tenant(
     dealer_id: &str,
     t: &DemoTenant,
 ) -> anyhow::Result<()> {
-    let tenant = store
-        .create_tenant(
-            scope,
-            actor,
-            NewTenant {
-                dealer_id: dealer_id.to_string(),
-                name: t.name.clone(),
-                domain: t.domain.clone(),
-                extensions: t.extensions,
-                concurrent_calls: t.concurrent_calls,
-                recording_minutes: t.recording_minutes,
-                high_availability: t.high_availability,
-                rate_card_id: None,
-            },
-        )
-        .await?;
+    let at = Acting {
+        store,
+        scope,
+        actor,
+    };
+    let tenant = tenants::create_in(
+        at,
+        NewTenant {
+            dealer_id: dealer_id.to_string(),
+            name: t.name.clone(),
+            domain: t.domain.clone(),
+            extensions: t.extensions,
+            concurrent_calls: t.concurrent_calls,
+            recording_minutes: t.recording_minutes,
+            high_availability: t.high_availability,
+            rate_card_id: None,
+        },
+    )
+    .await?;
     if t.suspended {
-        store
-            .set_tenant_enabled(scope, actor, &tenant.id, false)
-            .await?;
+        tenants::set_enabled_in(at, &tenant.id, false).await?;
     }
     Ok(())
 }
@@ -352,19 +356,18 @@ async fn add_user(
         token_hash: hash_token(&token),
         expires_at: now_micros() + 60_000_000,
     };
-    store
-        .create_user(
-            scope,
-            actor,
-            NewUser {
-                dealer_id: dealer_id.to_string(),
-                email: u.email.clone(),
-                display_name: u.display_name.clone(),
-                group_ids,
-            },
-            link,
-        )
-        .await?;
+    let at = Acting {
+        store,
+        scope,
+        actor,
+    };
+    let new = NewUser {
+        dealer_id: dealer_id.to_string(),
+        email: u.email.clone(),
+        display_name: u.display_name.clone(),
+        group_ids,
+    };
+    users::create_in(at, new, link).await?;
     store
         .use_link_token(&hash_token(&token), password_hash, now_micros())
         .await?;

@@ -1,4 +1,4 @@
-//! The management API server: routes → domain rules → store.
+//! The management API server: routes → operations (`ops`, with the rules of `domain`) → store.
 
 pub mod activation_page;
 pub mod app;
@@ -11,6 +11,7 @@ pub mod extract;
 pub mod guard;
 pub mod mail;
 pub mod memory;
+pub mod ops;
 pub mod private_files;
 pub mod retry;
 pub mod routes;

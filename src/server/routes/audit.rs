@@ -9,6 +9,7 @@ use crate::model::*;
 use crate::server::auth::Caller;
 use crate::server::error::ApiResult;
 use crate::server::extract::ApiQuery;
+use crate::server::ops::{Paging, audit};
 use crate::server::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -37,8 +38,6 @@ pub async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Page<AuditEvent>>> {
-    caller.authorize()?;
-    let page = super::page(q.limit, q.cursor, q.q)?;
     let filter = AuditFilter {
         actor_id: q.actor_id,
         object_type: q.object_type,
@@ -47,7 +46,6 @@ pub async fn list(
         since: q.since,
         until: q.until,
     };
-    Ok(Json(
-        st.store.list_audit(&caller.scope, &filter, &page).await?,
-    ))
+    let paging = Paging::new(q.limit, q.cursor, q.q);
+    Ok(Json(audit::list(&st, &caller, filter, paging).await?))
 }

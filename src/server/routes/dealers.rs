@@ -1,5 +1,5 @@
-//! `/dealers`: the dealer tree's members, their packages and capacity. Out-of-scope ids answer
-//! 404 before any permission is checked.
+//! `/dealers`: the dealer tree's members, their packages and capacity (the operations are in
+//! `ops::dealers`).
 
 use axum::Json;
 use axum::extract::State;
@@ -9,8 +9,9 @@ use utoipa::IntoParams;
 
 use crate::model::*;
 use crate::server::auth::Caller;
-use crate::server::error::{ApiError, ApiResult};
+use crate::server::error::ApiResult;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery, IfMatch};
+use crate::server::ops::{Paging, dealers};
 use crate::server::state::AppState;
 
 /// Filters and paging of `GET /dealers`.
@@ -30,14 +31,6 @@ pub struct DealerQuery {
     pub with_capacity: Option<bool>,
 }
 
-/// 404 unless the dealer is in the caller's scope.
-pub async fn visible_dealer(st: &AppState, caller: &Caller, id: &str) -> ApiResult<Dealer> {
-    st.store
-        .get_dealer(&caller.scope, id)
-        .await?
-        .ok_or_else(ApiError::not_found)
-}
-
 /// Lists the dealers of the caller's subtree.
 #[utoipa::path(get, path = "/dealers", tag = "dealers", params(DealerQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<Dealer>), (status = 403, body = ErrorBody)))]
@@ -46,29 +39,14 @@ pub async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<DealerQuery>,
 ) -> ApiResult<Json<Page<Dealer>>> {
-    if let Some(p) = &q.parent_id {
-        visible_dealer(&st, &caller, p).await?;
-    }
-    caller.authorize()?;
-    let page = super::page(q.limit, q.cursor, q.q)?;
     let filter = DealerFilter {
         parent_id: q.parent_id,
         level: q.level,
         enabled: q.enabled,
         with_capacity: q.with_capacity.unwrap_or(false),
     };
-    let mut dealers = st.store.list_dealers(&caller.scope, &filter, &page).await?;
-    // A side detail: without packages:read the dealers come without it, not refused.
-    if filter.with_capacity
-        && caller
-            .permissions
-            .contains(Permission::Crud(Area::Packages, Action::Read))
-    {
-        for d in &mut dealers.items {
-            d.capacity = st.store.capacity(&caller.scope, &d.id).await?;
-        }
-    }
-    Ok(Json(dealers))
+    let paging = Paging::new(q.limit, q.cursor, q.q);
+    Ok(Json(dealers::list(&st, &caller, filter, paging).await?))
 }
 
 /// Creates a sub-dealer under `parent_id`, its package carved from the parent's.
@@ -79,18 +57,9 @@ pub async fn create(
     caller: Caller,
     ApiJson(new): ApiJson<NewDealer>,
 ) -> ApiResult<(StatusCode, Json<Dealer>)> {
-    visible_dealer(&st, &caller, &new.parent_id).await?;
-    caller.authorize()?;
-    if new.package.is_some() {
-        caller.require(Permission::Crud(Area::Packages, Action::Update))?;
-    }
     Ok((
         StatusCode::CREATED,
-        Json(
-            st.store
-                .create_dealer(&caller.scope, &caller.actor, new)
-                .await?,
-        ),
+        Json(dealers::create(&st, &caller, new).await?),
     ))
 }
 
@@ -102,9 +71,7 @@ pub async fn get(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Dealer>> {
-    let d = visible_dealer(&st, &caller, &id).await?;
-    caller.authorize()?;
-    Ok(Json(d))
+    Ok(Json(dealers::get(&st, &caller, &id).await?))
 }
 
 /// Changes contact fields (never level or parent).
@@ -118,13 +85,7 @@ pub async fn update(
     IfMatch(v): IfMatch,
     ApiJson(patch): ApiJson<DealerPatch>,
 ) -> ApiResult<Json<Dealer>> {
-    visible_dealer(&st, &caller, &id).await?;
-    caller.authorize()?;
-    Ok(Json(
-        st.store
-            .update_dealer(&caller.scope, &caller.actor, &id, v, patch)
-            .await?,
-    ))
+    Ok(Json(dealers::update(&st, &caller, &id, v, patch).await?))
 }
 
 /// Deletes a dealer with no sub-dealers and no tenants; its package returns to the parent.
@@ -136,27 +97,8 @@ pub async fn delete(
     ApiPath(id): ApiPath<String>,
     IfMatch(v): IfMatch,
 ) -> ApiResult<StatusCode> {
-    visible_dealer(&st, &caller, &id).await?;
-    caller.authorize()?;
-    st.store
-        .delete_dealer(&caller.scope, &caller.actor, &id, v)
-        .await?;
+    dealers::delete(&st, &caller, &id, v).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-async fn set_enabled(
-    st: AppState,
-    caller: Caller,
-    id: String,
-    enabled: bool,
-) -> ApiResult<Json<Dealer>> {
-    visible_dealer(&st, &caller, &id).await?;
-    caller.authorize()?;
-    Ok(Json(
-        st.store
-            .set_dealer_enabled(&caller.scope, &caller.actor, &id, enabled)
-            .await?,
-    ))
 }
 
 /// Suspends a dealer: its whole subtree is effectively suspended and its sessions end.
@@ -167,7 +109,7 @@ pub async fn suspend(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Dealer>> {
-    set_enabled(st, caller, id, false).await
+    Ok(Json(dealers::set_enabled(&st, &caller, &id, false).await?))
 }
 
 /// Resumes a dealer; what was enabled below it before is enabled again.
@@ -178,7 +120,7 @@ pub async fn resume(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Dealer>> {
-    set_enabled(st, caller, id, true).await
+    Ok(Json(dealers::set_enabled(&st, &caller, &id, true).await?))
 }
 
 /// Package, allocated, used and free per dimension, and the subtree's use.
@@ -189,14 +131,7 @@ pub async fn capacity(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Capacity>> {
-    visible_dealer(&st, &caller, &id).await?;
-    caller.authorize()?;
-    Ok(Json(
-        st.store
-            .capacity(&caller.scope, &id)
-            .await?
-            .ok_or_else(ApiError::not_found)?,
-    ))
+    Ok(Json(dealers::capacity(&st, &caller, &id).await?))
 }
 
 /// Sets a sub-dealer's package: raises need the parent's free capacity, cuts may not go below
@@ -211,11 +146,5 @@ pub async fn set_package(
     IfMatch(v): IfMatch,
     ApiJson(p): ApiJson<Package>,
 ) -> ApiResult<Json<Dealer>> {
-    visible_dealer(&st, &caller, &id).await?;
-    caller.authorize()?;
-    Ok(Json(
-        st.store
-            .set_package(&caller.scope, &caller.actor, &id, v, p)
-            .await?,
-    ))
+    Ok(Json(dealers::set_package(&st, &caller, &id, v, p).await?))
 }

@@ -13,10 +13,8 @@ pub mod users;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::ApiError;
 use super::guard::{CSV_BODY_LIMIT, Need, Rule, delete, get, guard, holds, may, patch, post, put};
 use super::state::AppState;
-use super::store::PageRequest;
 use crate::model::{Action, Area, Permission};
 
 /// Every `/api/v1` route, with what it needs of its caller and the OpenAPI description
@@ -159,27 +157,4 @@ pub fn api() -> OpenApiRouter<AppState> {
             ],
         ))
         .routes(r(routes!(audit::list), vec![get(may(Audit, Read))]))
-}
-
-/// The default and the largest page size.
-pub const DEFAULT_LIMIT: i64 = 100;
-pub const MAX_LIMIT: i64 = 1000;
-
-/// Checks the paging parameters every list takes.
-pub fn page(
-    limit: Option<i64>,
-    cursor: Option<String>,
-    q: Option<String>,
-) -> Result<PageRequest, ApiError> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_request(format!(
-            "limit must be between 1 and {MAX_LIMIT}"
-        )));
-    }
-    Ok(PageRequest {
-        limit,
-        cursor: cursor.filter(|c| !c.is_empty()),
-        q,
-    })
 }

@@ -1,5 +1,6 @@
 //! `/rate-cards`: carrier cards with imported rates, customer cards derived with a markup, their
-//! computed rates, CSV import and export, assignment, markup previews and call quotes.
+//! computed rates, CSV import and export, assignment, markup previews and call quotes (the
+//! operations are in `ops::rate_cards`).
 
 use axum::body::Body;
 use axum::extract::State;
@@ -7,25 +8,18 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::IntoParams;
 
-use crate::domain::rates::{self, Rate};
+use crate::domain::rates as domain_rates;
 use crate::model::*;
 use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery, IfMatch};
 use crate::server::guard::{BodyAllowance, read_body};
-use crate::server::retry::ATTEMPTS;
+use crate::server::ops::Paging;
+use crate::server::ops::rate_cards::rates::{self, Rates};
+use crate::server::ops::rate_cards::{self, assign};
 use crate::server::state::AppState;
-use crate::server::store::{PricedRate, parse_markup};
-
-/// How many bad lines an import reports at most.
-const MAX_CSV_ERRORS: usize = 50;
-/// Rates shown in a preview's sample.
-const PREVIEW_SAMPLE: usize = 8;
-/// Below-cost prefixes listed in a preview.
-const PREVIEW_PREFIXES: usize = 20;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -63,23 +57,6 @@ pub struct QuoteQuery {
     pub seconds: u32,
 }
 
-async fn visible_card(st: &AppState, caller: &Caller, id: &str) -> ApiResult<RateCard> {
-    st.store
-        .get_rate_card(&caller.scope, id)
-        .await?
-        .ok_or_else(ApiError::not_found)
-}
-
-fn check_prefix(prefix: &Option<String>) -> ApiResult<Option<String>> {
-    match prefix.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        None => Ok(None),
-        Some(p) if p.len() <= 20 && p.chars().all(|c| c.is_ascii_digit()) => {
-            Ok(Some(p.to_string()))
-        }
-        Some(_) => Err(ApiError::bad_request("prefix must be up to 20 digits")),
-    }
-}
-
 /// Lists the cards the caller may see: those owned in its subtree, and those handed to its
 /// dealer (as `provider` cards).
 #[utoipa::path(get, path = "/rate-cards", tag = "rate cards", params(RateCardQuery), security(("bearer" = [])),
@@ -89,20 +66,12 @@ pub async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<RateCardQuery>,
 ) -> ApiResult<Json<Page<RateCard>>> {
-    if let Some(d) = &q.dealer_id {
-        super::dealers::visible_dealer(&st, &caller, d).await?;
-    }
-    caller.authorize()?;
-    let page = super::page(q.limit, q.cursor, q.q)?;
     let filter = RateCardFilter {
         dealer_id: q.dealer_id,
         kind: q.kind,
     };
-    Ok(Json(
-        st.store
-            .list_rate_cards(&caller.scope, &filter, &page)
-            .await?,
-    ))
+    let paging = Paging::new(q.limit, q.cursor, q.q);
+    Ok(Json(rate_cards::list(&st, &caller, filter, paging).await?))
 }
 
 /// Creates a carrier card (provider only) or derives a customer card from a parent card that
@@ -115,18 +84,9 @@ pub async fn create(
     caller: Caller,
     ApiJson(new): ApiJson<NewRateCard>,
 ) -> ApiResult<(StatusCode, Json<RateCard>)> {
-    super::dealers::visible_dealer(&st, &caller, &new.dealer_id).await?;
-    if let Some(p) = &new.parent_card_id {
-        visible_card(&st, &caller, p).await?;
-    }
-    caller.authorize()?;
     Ok((
         StatusCode::CREATED,
-        Json(
-            st.store
-                .create_rate_card(&caller.scope, &caller.actor, new)
-                .await?,
-        ),
+        Json(rate_cards::create(&st, &caller, new).await?),
     ))
 }
 
@@ -137,9 +97,7 @@ pub async fn get(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<RateCard>> {
-    let c = visible_card(&st, &caller, &id).await?;
-    caller.authorize()?;
-    Ok(Json(c))
+    Ok(Json(rate_cards::get(&st, &caller, &id).await?))
 }
 
 /// Renames a card or changes a customer card's markup (checked against cost again).
@@ -153,13 +111,7 @@ pub async fn update(
     IfMatch(v): IfMatch,
     ApiJson(patch): ApiJson<RateCardPatch>,
 ) -> ApiResult<Json<RateCard>> {
-    visible_card(&st, &caller, &id).await?;
-    caller.authorize()?;
-    Ok(Json(
-        st.store
-            .update_rate_card(&caller.scope, &caller.actor, &id, v, patch)
-            .await?,
-    ))
+    Ok(Json(rate_cards::update(&st, &caller, &id, v, patch).await?))
 }
 
 /// Deletes a card nothing derives from, is handed to or bills with (else 409 `card_in_use`).
@@ -171,11 +123,7 @@ pub async fn delete(
     ApiPath(id): ApiPath<String>,
     IfMatch(v): IfMatch,
 ) -> ApiResult<StatusCode> {
-    visible_card(&st, &caller, &id).await?;
-    caller.authorize()?;
-    st.store
-        .delete_rate_card(&caller.scope, &caller.actor, &id, v)
-        .await?;
+    rate_cards::delete(&st, &caller, &id, v).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -190,37 +138,24 @@ pub async fn rates(
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<RatesQuery>,
 ) -> ApiResult<Response> {
-    visible_card(&st, &caller, &id).await?;
-    caller.authorize()?;
-    let prefix = check_prefix(&q.prefix)?;
-    match q.format.as_deref() {
-        None | Some("json") => {
-            let page = super::page(q.limit, q.cursor, None)?;
-            Ok(Json(
-                st.store
-                    .list_rates(&caller.scope, &id, prefix.as_deref(), &page)
-                    .await?,
-            )
-            .into_response())
-        }
-        Some("csv") => {
-            let all: Vec<Rate> = st
-                .store
-                .all_rates(&caller.scope, &id, prefix.as_deref())
-                .await?
-                .into_iter()
-                .map(|p| p.sell)
-                .collect();
-            Ok((
-                [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-                rates::to_csv(&all),
-            )
-                .into_response())
-        }
-        Some(other) => Err(ApiError::bad_request(format!(
-            "format `{other}` is not json or csv"
-        ))),
-    }
+    let paging = Paging::new(q.limit, q.cursor, None);
+    let answer = rates::list(
+        &st,
+        &caller,
+        &id,
+        q.prefix.as_deref(),
+        q.format.as_deref(),
+        paging,
+    )
+    .await?;
+    Ok(match answer {
+        Rates::Page(page) => Json(page).into_response(),
+        Rates::All(all) => (
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+            domain_rates::to_csv(&all),
+        )
+            .into_response(),
+    })
 }
 
 /// Replaces a carrier card's rates with a CSV body
@@ -237,49 +172,14 @@ pub async fn import(
     body: Body,
 ) -> ApiResult<Json<RateImport>> {
     let parts_allowance = allowance.map(|a| a.0);
-    visible_card(&st, &caller, &id).await?;
-    caller.authorize()?;
+    rates::may_import(&st, &caller, &id).await?;
     // Read only now, after the token and the permission: up to the route's limit, in time.
     let allowance = parts_allowance.ok_or_else(ApiError::internal)?;
     let bytes = read_body(body, allowance.limit, allowance.timeout).await?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| ApiError::bad_request("the CSV is not UTF-8 text"))?
         .to_string();
-    let parsed = tokio::task::spawn_blocking(move || rates::parse_csv(&text, MAX_CSV_ERRORS))
-        .await
-        .map_err(|_| ApiError::bad_request("the CSV could not be parsed"))?;
-    let new_rates = parsed.map_err(|bad| {
-        let first = bad.first().map(|b| format!("line {}: {}", b.line, b.why));
-        ApiError::invalid_field(
-            "rates",
-            format!(
-                "has {} bad line(s); {}",
-                bad.len(),
-                first.unwrap_or_default()
-            ),
-        )
-        .with_details(json!({
-            "lines": bad.iter().map(|b| json!({ "line": b.line, "message": b.why })).collect::<Vec<_>>()
-        }))
-    })?;
-    let imported = new_rates.len() as i64;
-    // The body is not kept for the guard's retries, so a rolled-back import is retried here.
-    let mut attempt = 1;
-    let card = loop {
-        match st
-            .store
-            .replace_rates(&caller.scope, &caller.actor, &id, new_rates.clone())
-            .await
-            .map_err(ApiError::from)
-        {
-            Err(e) if e.retryable && attempt < ATTEMPTS => {
-                tokio::time::sleep(std::time::Duration::from_millis(5 << attempt)).await;
-                attempt += 1;
-            }
-            other => break other?,
-        }
-    };
-    Ok(Json(RateImport { imported, card }))
+    Ok(Json(rates::import(&st, &caller, &id, text).await?))
 }
 
 /// Hands a card to a dealer directly below its owner (where it becomes that dealer's provider
@@ -294,26 +194,7 @@ pub async fn assign(
     ApiPath(id): ApiPath<String>,
     ApiJson(to): ApiJson<RateCardAssignment>,
 ) -> ApiResult<Json<RateCard>> {
-    visible_card(&st, &caller, &id).await?;
-    if let Some(d) = &to.dealer_id {
-        super::dealers::visible_dealer(&st, &caller, d).await?;
-    }
-    if let Some(t) = &to.tenant_id {
-        st.store
-            .get_tenant(&caller.scope, t)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-    }
-    if to.tenant_id.is_some() {
-        caller.authorize_as(Permission::Crud(Area::Tenants, Action::Update))?;
-    } else {
-        caller.authorize_as(Permission::Crud(Area::RateCards, Action::Update))?;
-    }
-    Ok(Json(
-        st.store
-            .assign_rate_card(&caller.scope, &caller.actor, &id, &to)
-            .await?,
-    ))
+    Ok(Json(assign::assign(&st, &caller, &id, &to).await?))
 }
 
 /// What a markup over a parent card would sell at, before a card is made: a sample, the lowest
@@ -325,34 +206,7 @@ pub async fn preview(
     caller: Caller,
     ApiJson(req): ApiJson<MarkupPreviewRequest>,
 ) -> ApiResult<Json<MarkupPreview>> {
-    visible_card(&st, &caller, &req.parent_card_id).await?;
-    caller.authorize()?;
-    let markup = parse_markup(&req.markup).map_err(ApiError::from)?;
-    // The parent's rates, as the caller sees them, are the new card's costs.
-    let costs: Vec<Rate> = st
-        .store
-        .all_rates(&caller.scope, &req.parent_card_id, None)
-        .await?
-        .into_iter()
-        .map(|p| p.sell)
-        .collect();
-    let row = |cost: &Rate| {
-        PricedRate {
-            sell: markup.derive(cost),
-            cost: Some(cost.clone()),
-        }
-        .to_row()
-    };
-    let below = rates::below_cost(&costs, markup);
-    let lowest = rates::lowest_margin(&costs, markup)
-        .and_then(|(prefix, _)| costs.iter().find(|c| c.prefix == prefix));
-    Ok(Json(MarkupPreview {
-        rate_count: costs.len() as i64,
-        sample: costs.iter().take(PREVIEW_SAMPLE).map(row).collect(),
-        lowest_margin: lowest.map(row),
-        below_cost_count: below.len() as i64,
-        below_cost_prefixes: below.into_iter().take(PREVIEW_PREFIXES).collect(),
-    }))
+    Ok(Json(rates::preview(&st, &caller, &req).await?))
 }
 
 /// The price of one call on a card: the longest prefix of `number` picks the rate; the seconds
@@ -365,19 +219,7 @@ pub async fn quote(
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<QuoteQuery>,
 ) -> ApiResult<Json<CallQuote>> {
-    visible_card(&st, &caller, &id).await?;
-    caller.authorize()?;
-    let priced = st
-        .store
-        .rate_for_number(&caller.scope, &id, &q.number)
-        .await?
-        .ok_or_else(|| ApiError::invalid_field("number", "matches no prefix of this card"))?;
-    let (billed, price) = priced.sell.price_call(q.seconds);
-    Ok(Json(CallQuote {
-        number: q.number,
-        seconds: q.seconds,
-        rate: priced.to_row(),
-        billed_seconds: billed,
-        price: price.to_string(),
-    }))
+    Ok(Json(
+        rates::quote(&st, &caller, &id, q.number, q.seconds).await?,
+    ))
 }

@@ -1,4 +1,4 @@
-//! `/tenants`: customer PBXs, their allocations checked against the owning dealer's package.
+//! `/tenants`: customer PBXs (the operations are in `ops::tenants` and `ops::tenant_moves`).
 
 use axum::Json;
 use axum::extract::State;
@@ -8,8 +8,9 @@ use utoipa::IntoParams;
 
 use crate::model::*;
 use crate::server::auth::Caller;
-use crate::server::error::{ApiError, ApiResult};
+use crate::server::error::ApiResult;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery, IfMatch};
+use crate::server::ops::{Paging, tenant_moves, tenants};
 use crate::server::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -27,13 +28,6 @@ pub struct TenantQuery {
     pub enabled: Option<bool>,
 }
 
-async fn visible_tenant(st: &AppState, caller: &Caller, id: &str) -> ApiResult<Tenant> {
-    st.store
-        .get_tenant(&caller.scope, id)
-        .await?
-        .ok_or_else(ApiError::not_found)
-}
-
 /// Lists the tenants of the caller's subtree.
 #[utoipa::path(get, path = "/tenants", tag = "tenants", params(TenantQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<Tenant>), (status = 403, body = ErrorBody)))]
@@ -42,19 +36,13 @@ pub async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<TenantQuery>,
 ) -> ApiResult<Json<Page<Tenant>>> {
-    if let Some(d) = &q.dealer_id {
-        super::dealers::visible_dealer(&st, &caller, d).await?;
-    }
-    caller.authorize()?;
-    let page = super::page(q.limit, q.cursor, q.q)?;
     let filter = TenantFilter {
         dealer_id: q.dealer_id,
         subtree: q.subtree,
         enabled: q.enabled,
     };
-    Ok(Json(
-        st.store.list_tenants(&caller.scope, &filter, &page).await?,
-    ))
+    let paging = Paging::new(q.limit, q.cursor, q.q);
+    Ok(Json(tenants::list(&st, &caller, filter, paging).await?))
 }
 
 /// Creates a tenant of `dealer_id`, using that dealer's capacity.
@@ -65,16 +53,9 @@ pub async fn create(
     caller: Caller,
     ApiJson(new): ApiJson<NewTenant>,
 ) -> ApiResult<(StatusCode, Json<Tenant>)> {
-    super::dealers::visible_dealer(&st, &caller, &new.dealer_id).await?;
-    visible_card(&st, &caller, new.rate_card_id.as_deref()).await?;
-    caller.authorize()?;
     Ok((
         StatusCode::CREATED,
-        Json(
-            st.store
-                .create_tenant(&caller.scope, &caller.actor, new)
-                .await?,
-        ),
+        Json(tenants::create(&st, &caller, new).await?),
     ))
 }
 
@@ -85,9 +66,7 @@ pub async fn get(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Tenant>> {
-    let t = visible_tenant(&st, &caller, &id).await?;
-    caller.authorize()?;
-    Ok(Json(t))
+    Ok(Json(tenants::get(&st, &caller, &id).await?))
 }
 
 /// Changes a tenant's name, domain or allocations.
@@ -101,14 +80,7 @@ pub async fn update(
     IfMatch(v): IfMatch,
     ApiJson(patch): ApiJson<TenantPatch>,
 ) -> ApiResult<Json<Tenant>> {
-    visible_tenant(&st, &caller, &id).await?;
-    visible_card(&st, &caller, patch.rate_card_id.as_deref()).await?;
-    caller.authorize()?;
-    Ok(Json(
-        st.store
-            .update_tenant(&caller.scope, &caller.actor, &id, v, patch)
-            .await?,
-    ))
+    Ok(Json(tenants::update(&st, &caller, &id, v, patch).await?))
 }
 
 /// Deletes a tenant; its allocations return to its dealer.
@@ -120,27 +92,8 @@ pub async fn delete(
     ApiPath(id): ApiPath<String>,
     IfMatch(v): IfMatch,
 ) -> ApiResult<StatusCode> {
-    visible_tenant(&st, &caller, &id).await?;
-    caller.authorize()?;
-    st.store
-        .delete_tenant(&caller.scope, &caller.actor, &id, v)
-        .await?;
+    tenants::delete(&st, &caller, &id, v).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-async fn set_enabled(
-    st: AppState,
-    caller: Caller,
-    id: String,
-    enabled: bool,
-) -> ApiResult<Json<Tenant>> {
-    visible_tenant(&st, &caller, &id).await?;
-    caller.authorize()?;
-    Ok(Json(
-        st.store
-            .set_tenant_enabled(&caller.scope, &caller.actor, &id, enabled)
-            .await?,
-    ))
 }
 
 #[utoipa::path(post, path = "/tenants/{id}/suspend", tag = "tenants", params(("id" = String, Path)), security(("bearer" = [])),
@@ -150,7 +103,7 @@ pub async fn suspend(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Tenant>> {
-    set_enabled(st, caller, id, false).await
+    Ok(Json(tenants::set_enabled(&st, &caller, &id, false).await?))
 }
 
 #[utoipa::path(post, path = "/tenants/{id}/resume", tag = "tenants", params(("id" = String, Path)), security(("bearer" = [])),
@@ -160,7 +113,7 @@ pub async fn resume(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Tenant>> {
-    set_enabled(st, caller, id, true).await
+    Ok(Json(tenants::set_enabled(&st, &caller, &id, true).await?))
 }
 
 /// Plans a move of the tenant to another dealer (`dry_run: true`, the default): the capacity
@@ -177,24 +130,7 @@ pub async fn move_tenant(
     IfMatch(v): IfMatch,
     ApiJson(mv): ApiJson<TenantMove>,
 ) -> ApiResult<Json<MovePlan>> {
-    visible_tenant(&st, &caller, &id).await?;
-    super::dealers::visible_dealer(&st, &caller, &mv.to_dealer_id).await?;
-    visible_card(&st, &caller, mv.rate_card_id.as_deref()).await?;
-    caller.authorize()?;
     Ok(Json(
-        st.store
-            .move_tenant(&caller.scope, &caller.actor, &id, &mv, v, !mv.dry_run)
-            .await?,
+        tenant_moves::move_tenant(&st, &caller, &id, v, &mv).await?,
     ))
-}
-
-/// 404 unless a named rate card (`""` names none) is the caller's to see.
-async fn visible_card(st: &AppState, caller: &Caller, card: Option<&str>) -> ApiResult<()> {
-    if let Some(c) = card.filter(|c| !c.is_empty()) {
-        st.store
-            .get_rate_card(&caller.scope, c)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-    }
-    Ok(())
 }

@@ -1,15 +1,14 @@
 //! Permission groups: owned by a dealer, usable by its users and those of dealers below it.
+//! Scoped reads, and the SQL of their writes as primitives on a write transaction.
 
 use async_trait::async_trait;
-use serde_json::json;
 
-use super::audit::{Event, record_for_dealer};
 use super::common::*;
 use super::rows::{RowExt, new_id, now_micros};
 use super::sql::Sql;
-use super::{Actor, GroupStore, PageRequest, Refusal, Scope, SqlStore, StoreError, StoreResult};
+use super::write_tx::WriteTx;
+use super::{GroupStore, PageRequest, Scope, SqlStore, StoreError, StoreResult};
 use crate::domain::permissions::normalize;
-use crate::domain::validate;
 use crate::model::*;
 
 pub(super) const GROUP_SELECT: &str = "SELECT g.id, g.dealer_id, (SELECT d.name FROM dealers d WHERE d.id = g.dealer_id) AS dealer_name, g.name, g.description, g.permissions, \
@@ -51,27 +50,36 @@ pub(super) fn stored_permissions(p: &[Permission]) -> String {
         .join(" ")
 }
 
-fn snapshot(g: &Group) -> serde_json::Value {
-    json!({ "dealer_id": g.dealer_id, "name": g.name, "description": g.description, "permissions": g.permissions })
+/// Checked fields of a group to change (`None` leaves a field as it is).
+#[derive(Debug, Clone, Default)]
+pub struct GroupChange {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub permissions: Option<Vec<Permission>>,
 }
 
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
-
-impl SqlStore {
-    async fn group_in(&self, tx: &mut Tx, scope: &Scope, id: &str) -> StoreResult<Group> {
+impl WriteTx {
+    /// A group in scope, as this transaction sees it.
+    pub async fn group(&mut self, scope: &Scope, id: &str) -> StoreResult<Group> {
         let mut s = Sql::new(GROUP_SELECT);
         s.push(" WHERE g.id = ").bind(id).push(" AND ");
         push_in_scope(&mut s, scope, "g.dealer_id");
         let row = s
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *self.tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         group_from_row(&row, false)
     }
 
-    async fn group_name_taken(
-        &self,
-        tx: &mut Tx,
+    /// Locks a group's row until commit, then reads it in scope.
+    pub async fn lock_group(&mut self, scope: &Scope, id: &str) -> StoreResult<Group> {
+        self.store.lock_row(&mut self.tx, "perm_groups", id).await?;
+        self.group(scope, id).await
+    }
+
+    /// Whether another group (than `except`) of the dealer has this name, ignoring case.
+    pub async fn group_name_taken(
+        &mut self,
         dealer_id: &str,
         name: &str,
         except: Option<&str>,
@@ -83,7 +91,58 @@ impl SqlStore {
         if let Some(id) = except {
             s.push(" AND id <> ").bind(id);
         }
-        Ok(s.fetch_optional(&mut **tx).await?.is_some())
+        Ok(s.fetch_optional(&mut *self.tx).await?.is_some())
+    }
+
+    /// Inserts a group of `dealer_id` and reads it back.
+    pub async fn insert_group(
+        &mut self,
+        scope: &Scope,
+        dealer_id: &str,
+        name: &str,
+        description: &str,
+        permissions: &[Permission],
+    ) -> StoreResult<Group> {
+        let id = new_id("grp");
+        let now = now_micros();
+        Sql::new("INSERT INTO perm_groups (id, dealer_id, name, description, permissions, created_at, updated_at, version) VALUES (")
+            .bind(id.as_str()).push(", ").bind(dealer_id).push(", ").bind(name)
+            .push(", ").bind(description).push(", ").bind(stored_permissions(permissions))
+            .push(", ").bind(now).push(", ").bind(now).push(", 1)")
+            .execute(&mut *self.tx)
+            .await?;
+        self.group(scope, &id).await
+    }
+
+    /// Applies a change to a group, bumps its version, and reads it back.
+    pub async fn update_group(
+        &mut self,
+        scope: &Scope,
+        id: &str,
+        c: &GroupChange,
+    ) -> StoreResult<Group> {
+        let mut s = Sql::new("UPDATE perm_groups SET version = version + 1, updated_at = ");
+        s.bind(now_micros());
+        if let Some(n) = &c.name {
+            s.push(", name = ").bind(n.as_str());
+        }
+        if let Some(d) = &c.description {
+            s.push(", description = ").bind(d.as_str());
+        }
+        if let Some(p) = &c.permissions {
+            s.push(", permissions = ").bind(stored_permissions(p));
+        }
+        s.push(" WHERE id = ").bind(id);
+        s.execute(&mut *self.tx).await?;
+        self.group(scope, id).await
+    }
+
+    pub async fn delete_group(&mut self, id: &str) -> StoreResult<()> {
+        Sql::new("DELETE FROM perm_groups WHERE id = ")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
     }
 }
 
@@ -128,125 +187,6 @@ impl GroupStore for SqlStore {
             .as_ref()
             .map(|r| group_from_row(r, false))
             .transpose()
-    }
-
-    async fn create_group(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        new: NewGroup,
-    ) -> StoreResult<Group> {
-        let name = validate::name("name", &new.name)?;
-        let description = validate::text("description", &new.description, 500)?;
-        let mut tx = self.begin_write().await?;
-        let dealer = dealer_head(&mut tx, Some(scope), &new.dealer_id, "")
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if self
-            .group_name_taken(&mut tx, &dealer.id, &name, None)
-            .await?
-        {
-            return Err(Refusal::Taken {
-                field: "name",
-                value: name,
-            }
-            .into());
-        }
-        let id = new_id("grp");
-        let now = now_micros();
-        Sql::new("INSERT INTO perm_groups (id, dealer_id, name, description, permissions, created_at, updated_at, version) VALUES (")
-            .bind(id.as_str()).push(", ").bind(dealer.id.as_str()).push(", ").bind(name.as_str())
-            .push(", ").bind(description).push(", ").bind(stored_permissions(&new.permissions))
-            .push(", ").bind(now).push(", ").bind(now).push(", 1)")
-            .execute(&mut *tx)
-            .await?;
-        let group = self.group_in(&mut tx, scope, &id).await?;
-        record_for_dealer(
-            &mut tx,
-            actor,
-            &dealer.id,
-            Event::new("group.create", "group", &id, &group.name).after(snapshot(&group)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(group)
-    }
-
-    async fn update_group(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-        patch: GroupPatch,
-    ) -> StoreResult<Group> {
-        let mut tx = self.begin_write().await?;
-        self.lock_row(&mut tx, "perm_groups", id).await?;
-        let before = self.group_in(&mut tx, scope, id).await?;
-        check_version(if_version, before.version)?;
-        let mut s = Sql::new("UPDATE perm_groups SET version = version + 1, updated_at = ");
-        s.bind(now_micros());
-        if let Some(n) = &patch.name {
-            let n = validate::name("name", n)?;
-            if self
-                .group_name_taken(&mut tx, &before.dealer_id, &n, Some(id))
-                .await?
-            {
-                return Err(Refusal::Taken {
-                    field: "name",
-                    value: n,
-                }
-                .into());
-            }
-            s.push(", name = ").bind(n);
-        }
-        if let Some(d) = &patch.description {
-            s.push(", description = ")
-                .bind(validate::text("description", d, 500)?);
-        }
-        if let Some(p) = &patch.permissions {
-            s.push(", permissions = ").bind(stored_permissions(p));
-        }
-        s.push(" WHERE id = ").bind(id);
-        s.execute(&mut *tx).await?;
-        let after = self.group_in(&mut tx, scope, id).await?;
-        record_for_dealer(
-            &mut tx,
-            actor,
-            &before.dealer_id,
-            Event::new("group.update", "group", id, &after.name)
-                .before(snapshot(&before))
-                .after(snapshot(&after)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
-    }
-
-    async fn delete_group(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        self.lock_row(&mut tx, "perm_groups", id).await?;
-        let before = self.group_in(&mut tx, scope, id).await?;
-        check_version(if_version, before.version)?;
-        Sql::new("DELETE FROM perm_groups WHERE id = ")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        record_for_dealer(
-            &mut tx,
-            actor,
-            &before.dealer_id,
-            Event::new("group.delete", "group", id, &before.name).before(snapshot(&before)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     async fn group_usable_by(&self, group_id: &str, dealer_id: &str) -> StoreResult<bool> {

@@ -8,7 +8,6 @@ mod db;
 mod dealers;
 mod generate;
 mod groups;
-mod moves;
 mod rate_cards;
 mod rows;
 mod sessions;
@@ -16,6 +15,7 @@ mod sql;
 mod tenants;
 mod tree;
 mod users;
+mod write_tx;
 
 use async_trait::async_trait;
 
@@ -23,11 +23,17 @@ use crate::domain::capacity::{BelowCommitted, Shortfall};
 use crate::domain::validate::FieldError;
 use crate::model::*;
 
+pub use audit::Event;
+pub use common::{DealerHead, check_version};
 pub use copy::CopyReport;
 pub use db::{Backend, SqlStore, redact_url};
+pub use dealers::{Belongings, ContactChange, DealerRow};
 pub use generate::Shape;
-pub use rate_cards::{PricedRate, parse_markup};
+pub use groups::GroupChange;
+pub use rate_cards::{CardInsert, CardRow, CardUses, FamilyCard, PricedRate, markup_rule};
 pub use rows::{format_time, now_micros};
+pub use tenants::{Allocation, TenantChange, TenantRow};
+pub use write_tx::WriteTx;
 
 /// The subtree a caller may see: its account's dealer and everything below it.
 /// Only the server's auth layer makes one, from a verified session.
@@ -283,43 +289,7 @@ pub trait DealerStore: Send + Sync {
         page: &PageRequest,
     ) -> StoreResult<Page<Dealer>>;
     async fn get_dealer(&self, scope: &Scope, id: &str) -> StoreResult<Option<Dealer>>;
-    async fn create_dealer(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        new: NewDealer,
-    ) -> StoreResult<Dealer>;
-    async fn update_dealer(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-        patch: DealerPatch,
-    ) -> StoreResult<Dealer>;
-    async fn delete_dealer(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-    ) -> StoreResult<()>;
-    async fn set_dealer_enabled(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        enabled: bool,
-    ) -> StoreResult<Dealer>;
     async fn capacity(&self, scope: &Scope, id: &str) -> StoreResult<Option<Capacity>>;
-    async fn set_package(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-        p: Package,
-    ) -> StoreResult<Dealer>;
     async fn tree(
         &self,
         scope: &Scope,
@@ -338,44 +308,13 @@ pub trait TenantStore: Send + Sync {
         page: &PageRequest,
     ) -> StoreResult<Page<Tenant>>;
     async fn get_tenant(&self, scope: &Scope, id: &str) -> StoreResult<Option<Tenant>>;
-    async fn create_tenant(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        new: NewTenant,
-    ) -> StoreResult<Tenant>;
-    async fn update_tenant(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-        patch: TenantPatch,
-    ) -> StoreResult<Tenant>;
-    async fn delete_tenant(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-    ) -> StoreResult<()>;
-    async fn set_tenant_enabled(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        enabled: bool,
-    ) -> StoreResult<Tenant>;
-    /// Plans a tenant move and, with `execute`, makes it in the same transaction.
-    async fn move_tenant(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        mv: &TenantMove,
-        if_version: Option<i64>,
-        execute: bool,
-    ) -> StoreResult<MovePlan>;
+}
+
+/// Write transactions, for the operations that check rules between their reads and writes.
+#[async_trait]
+pub trait Writes: Send + Sync {
+    /// Opens a write transaction (on SQLite it holds the write lock from the start).
+    async fn write(&self) -> StoreResult<WriteTx>;
 }
 
 /// Users (logins) of dealer accounts.
@@ -388,37 +327,6 @@ pub trait UserStore: Send + Sync {
         page: &PageRequest,
     ) -> StoreResult<Page<User>>;
     async fn get_user(&self, scope: &Scope, id: &str) -> StoreResult<Option<User>>;
-    /// Creates an invited user with its activation link token.
-    async fn create_user(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        new: NewUser,
-        link: NewLinkToken,
-    ) -> StoreResult<User>;
-    async fn update_user(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-        patch: UserPatch,
-    ) -> StoreResult<User>;
-    async fn delete_user(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-    ) -> StoreResult<()>;
-    /// Clears the password, revokes sessions and earlier links, and stores a new link token.
-    async fn reset_password(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        link: NewLinkToken,
-    ) -> StoreResult<User>;
 }
 
 /// Permission groups.
@@ -431,28 +339,11 @@ pub trait GroupStore: Send + Sync {
         page: &PageRequest,
     ) -> StoreResult<Page<Group>>;
     async fn get_group(&self, scope: &Scope, id: &str) -> StoreResult<Option<Group>>;
-    async fn create_group(&self, scope: &Scope, actor: &Actor, new: NewGroup)
-    -> StoreResult<Group>;
-    async fn update_group(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-        patch: GroupPatch,
-    ) -> StoreResult<Group>;
-    async fn delete_group(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-    ) -> StoreResult<()>;
     /// Whether a group may be used by the users of `dealer_id` (owned by it or an ancestor).
     async fn group_usable_by(&self, group_id: &str, dealer_id: &str) -> StoreResult<bool>;
 }
 
-/// Rate cards, their rates, and tenant moves (which replace a tenant's card).
+/// Rate cards and their rates.
 #[async_trait]
 pub trait RateCardStore: Send + Sync {
     async fn list_rate_cards(
@@ -462,27 +353,6 @@ pub trait RateCardStore: Send + Sync {
         page: &PageRequest,
     ) -> StoreResult<Page<RateCard>>;
     async fn get_rate_card(&self, scope: &Scope, id: &str) -> StoreResult<Option<RateCard>>;
-    async fn create_rate_card(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        new: NewRateCard,
-    ) -> StoreResult<RateCard>;
-    async fn update_rate_card(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-        patch: RateCardPatch,
-    ) -> StoreResult<RateCard>;
-    async fn delete_rate_card(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-    ) -> StoreResult<()>;
     /// A page of a card's rates by prefix, computed through its chain of markups.
     async fn list_rates(
         &self,
@@ -505,21 +375,9 @@ pub trait RateCardStore: Send + Sync {
         id: &str,
         number: &str,
     ) -> StoreResult<Option<PricedRate>>;
-    /// Replaces a carrier card's rates.
-    async fn replace_rates(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        rates: Vec<crate::domain::rates::Rate>,
-    ) -> StoreResult<RateCard>;
-    async fn assign_rate_card(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        to: &RateCardAssignment,
-    ) -> StoreResult<RateCard>;
+    /// A card read in a write transaction, with the dealers it is handed to (read after the
+    /// commit, as every answer about a card carries them).
+    async fn complete(&self, card: CardRow) -> StoreResult<RateCard>;
 }
 
 /// The audit trail.
@@ -535,12 +393,26 @@ pub trait AuditStore: Send + Sync {
 
 /// Everything the server needs from storage.
 pub trait Store:
-    SessionStore + DealerStore + TenantStore + UserStore + GroupStore + RateCardStore + AuditStore
+    SessionStore
+    + DealerStore
+    + TenantStore
+    + UserStore
+    + GroupStore
+    + RateCardStore
+    + AuditStore
+    + Writes
 {
 }
 
 impl<
-    T: SessionStore + DealerStore + TenantStore + UserStore + GroupStore + RateCardStore + AuditStore,
+    T: SessionStore
+        + DealerStore
+        + TenantStore
+        + UserStore
+        + GroupStore
+        + RateCardStore
+        + AuditStore
+        + Writes,
 > Store for T
 {
 }

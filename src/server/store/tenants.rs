@@ -1,16 +1,13 @@
-//! Tenants: scoped reads, and writes whose allocations are checked against the owning dealer's
-//! package and the platform policy inside one write transaction.
+//! Tenants: scoped reads, and the SQL of their writes as primitives on a write transaction
+//! (`ops::tenants` holds the rules that decide whether a write is made).
 
 use async_trait::async_trait;
-use serde_json::json;
 
-use super::audit::{Event, record};
 use super::common::*;
 use super::rows::{RowExt, new_id, now_micros};
 use super::sql::Sql;
-use super::{Actor, PageRequest, Refusal, Scope, SqlStore, StoreError, StoreResult, TenantStore};
-use crate::domain::capacity::Amounts;
-use crate::domain::validate::{self, FieldError};
+use super::write_tx::WriteTx;
+use super::{PageRequest, Scope, SqlStore, StoreError, StoreResult, TenantStore};
 use crate::model::*;
 
 fn tenant_select() -> String {
@@ -46,16 +43,9 @@ fn tenant_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Tenant> {
     })
 }
 
-fn snapshot(t: &Tenant) -> serde_json::Value {
-    json!({
-        "dealer_id": t.dealer_id, "name": t.name, "domain": t.domain, "extensions": t.extensions,
-        "concurrent_calls": t.concurrent_calls, "recording_minutes": t.recording_minutes,
-        "high_availability": t.high_availability, "enabled": t.enabled, "rate_card_id": t.rate_card_id,
-    })
-}
-
-/// A tenant's allocations after validation against the platform policy and its dealer's minimum.
-pub(super) struct Allocation {
+/// A tenant's allocations: the columns its dealer's capacity counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allocation {
     pub extensions: i64,
     pub concurrent_calls: i64,
     pub recording_minutes: i64,
@@ -63,7 +53,7 @@ pub(super) struct Allocation {
 }
 
 impl Allocation {
-    pub(super) fn of(t: &Tenant) -> Allocation {
+    pub fn of(t: &Tenant) -> Allocation {
         Allocation {
             extensions: t.extensions,
             concurrent_calls: t.concurrent_calls,
@@ -73,72 +63,27 @@ impl Allocation {
     }
 }
 
+/// A checked tenant to insert.
+#[derive(Debug, Clone)]
+pub struct TenantRow {
+    pub dealer_id: String,
+    pub name: String,
+    pub domain: String,
+    pub allocation: Allocation,
+    pub rate_card_id: Option<String>,
+}
+
+/// A checked change of a tenant: the fields to set (`rate_card_id: Some(None)` clears the
+/// card) and its allocations after the change.
+#[derive(Debug, Clone)]
+pub struct TenantChange {
+    pub name: Option<String>,
+    pub domain: Option<String>,
+    pub rate_card_id: Option<Option<String>>,
+    pub allocation: Allocation,
+}
+
 impl SqlStore {
-    /// Checks a tenant's allocations against the platform policy and its dealer's package.
-    /// The package's minimum extensions applies when a tenant is created (`before` is `None`);
-    /// an existing tenant below a minimum raised since may keep what it has, and only going
-    /// further down is refused.
-    pub(super) fn check_allocation(
-        &self,
-        a: &Allocation,
-        dealer: &DealerHead,
-        before: Option<&Allocation>,
-    ) -> StoreResult<()> {
-        let max = self.policy.max_extensions_per_tenant;
-        let min = dealer.package.min_extensions_per_tenant;
-        if a.extensions > max {
-            return Err(FieldError::new(
-                "extensions",
-                format!("a tenant has at most {max} extensions (platform policy)"),
-            )
-            .into());
-        }
-        let lowered = before.is_none_or(|b| a.extensions < b.extensions);
-        if a.extensions < min && lowered {
-            return Err(FieldError::new(
-                "extensions",
-                format!(
-                    "{} requires at least {min} extensions per tenant",
-                    dealer.name
-                ),
-            )
-            .into());
-        }
-        validate::range("concurrent_calls", a.concurrent_calls, 0, 1_000_000)?;
-        validate::range("recording_minutes", a.recording_minutes, 0, 1_000_000_000)?;
-        if a.high_availability && !dealer.package.high_availability {
-            return Err(Refusal::NoHighAvailability {
-                dealer_id: dealer.id.clone(),
-                dealer_name: dealer.name.clone(),
-            }
-            .into());
-        }
-        Ok(())
-    }
-
-    pub(super) fn usage(&self, a: &Allocation) -> Amounts {
-        Amounts::used_by_tenant(
-            a.extensions,
-            a.concurrent_calls,
-            a.recording_minutes,
-            &self.policy,
-        )
-    }
-
-    async fn domain_taken(
-        &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        domain: &str,
-        except: Option<&str>,
-    ) -> StoreResult<bool> {
-        let mut s = Sql::new("SELECT id FROM tenants WHERE domain = ");
-        s.bind(domain);
-        if let Some(id) = except {
-            s.push(" AND id <> ").bind(id);
-        }
-        Ok(s.fetch_optional(&mut **tx).await?.is_some())
-    }
-
     /// Locks the tenant's dealer (every change to a dealer's tenants goes through this lock), then
     /// reads the tenant as it is now. The first read only finds the dealer; the second, made
     /// under the lock, is the one the change is checked against.
@@ -162,34 +107,6 @@ impl SqlStore {
         Ok((dealer, now))
     }
 
-    /// Bills a tenant with another card (or none), audited as a tenant change.
-    pub(super) async fn set_tenant_card(
-        &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        actor: &Actor,
-        dealer: &DealerHead,
-        before: &Tenant,
-        card_id: Option<String>,
-    ) -> StoreResult<()> {
-        Sql::new("UPDATE tenants SET rate_card_id = ")
-            .bind(card_id.clone())
-            .push(", version = version + 1, updated_at = ")
-            .bind(now_micros())
-            .push(" WHERE id = ")
-            .bind(before.id.as_str())
-            .execute(&mut **tx)
-            .await?;
-        record(
-            tx,
-            actor,
-            &dealer.path,
-            Event::new("tenant.rate_card", "tenant", &before.id, &before.name)
-                .before(json!({ "rate_card_id": before.rate_card_id }))
-                .after(json!({ "rate_card_id": card_id })),
-        )
-        .await
-    }
-
     pub(super) async fn tenant_in(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -204,6 +121,153 @@ impl SqlStore {
             .await?
             .ok_or(StoreError::NotFound)?;
         tenant_from_row(&row)
+    }
+}
+
+impl WriteTx {
+    /// A tenant in scope, as this transaction sees it.
+    pub async fn tenant(&mut self, scope: &Scope, id: &str) -> StoreResult<Tenant> {
+        self.store.tenant_in(&mut self.tx, scope, id).await
+    }
+
+    /// Locks the tenant's dealer and reads the tenant under the lock (see `SqlStore::lock_tenant`).
+    pub async fn lock_tenant(
+        &mut self,
+        scope: &Scope,
+        id: &str,
+    ) -> StoreResult<(DealerHead, Tenant)> {
+        self.store.lock_tenant(&mut self.tx, scope, id).await
+    }
+
+    /// Whether another tenant (than `except`) has this SIP domain.
+    pub async fn domain_taken(&mut self, domain: &str, except: Option<&str>) -> StoreResult<bool> {
+        let mut s = Sql::new("SELECT id FROM tenants WHERE domain = ");
+        s.bind(domain);
+        if let Some(id) = except {
+            s.push(" AND id <> ").bind(id);
+        }
+        Ok(s.fetch_optional(&mut *self.tx).await?.is_some())
+    }
+
+    /// Inserts a tenant, enabled, at version 1, and reads it back.
+    pub async fn insert_tenant(&mut self, scope: &Scope, t: &TenantRow) -> StoreResult<Tenant> {
+        let id = new_id("tnt");
+        let now = now_micros();
+        let a = &t.allocation;
+        let mut s = Sql::new(
+            "INSERT INTO tenants (id, dealer_id, name, domain, extensions, concurrent_calls, recording_minutes, \
+             high_availability, enabled, rate_card_id, created_at, updated_at, version) VALUES (",
+        );
+        s.bind(id.as_str())
+            .push(", ")
+            .bind(t.dealer_id.as_str())
+            .push(", ")
+            .bind(t.name.as_str())
+            .push(", ")
+            .bind(t.domain.as_str())
+            .push(", ")
+            .bind(a.extensions)
+            .push(", ")
+            .bind(a.concurrent_calls)
+            .push(", ")
+            .bind(a.recording_minutes)
+            .push(", ")
+            .bind(a.high_availability)
+            .push(", 1, ")
+            .bind(t.rate_card_id.clone())
+            .push(", ")
+            .bind(now)
+            .push(", ")
+            .bind(now)
+            .push(", 1)");
+        s.execute(&mut *self.tx).await?;
+        self.tenant(scope, &id).await
+    }
+
+    /// Applies a change to a tenant, bumps its version, and reads it back.
+    pub async fn update_tenant(
+        &mut self,
+        scope: &Scope,
+        id: &str,
+        c: &TenantChange,
+    ) -> StoreResult<Tenant> {
+        let mut s = Sql::new("UPDATE tenants SET version = version + 1, updated_at = ");
+        s.bind(now_micros());
+        if let Some(n) = &c.name {
+            s.push(", name = ").bind(n.as_str());
+        }
+        if let Some(d) = &c.domain {
+            s.push(", domain = ").bind(d.as_str());
+        }
+        match &c.rate_card_id {
+            None => {}
+            Some(None) => {
+                s.push(", rate_card_id = NULL");
+            }
+            Some(Some(card)) => {
+                s.push(", rate_card_id = ").bind(card.as_str());
+            }
+        }
+        let a = &c.allocation;
+        s.push(", extensions = ")
+            .bind(a.extensions)
+            .push(", concurrent_calls = ")
+            .bind(a.concurrent_calls)
+            .push(", recording_minutes = ")
+            .bind(a.recording_minutes)
+            .push(", high_availability = ")
+            .bind(a.high_availability)
+            .push(" WHERE id = ")
+            .bind(id);
+        s.execute(&mut *self.tx).await?;
+        self.tenant(scope, id).await
+    }
+
+    pub async fn delete_tenant(&mut self, id: &str) -> StoreResult<()> {
+        Sql::new("DELETE FROM tenants WHERE id = ")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Suspends or resumes a tenant, bumps its version, and reads it back.
+    pub async fn set_tenant_enabled(
+        &mut self,
+        scope: &Scope,
+        id: &str,
+        enabled: bool,
+    ) -> StoreResult<Tenant> {
+        Sql::new("UPDATE tenants SET enabled = ")
+            .bind(enabled)
+            .push(", version = version + 1, updated_at = ")
+            .bind(now_micros())
+            .push(" WHERE id = ")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        self.tenant(scope, id).await
+    }
+
+    /// Gives a tenant to another dealer, billed with `card` (or none), and reads it back.
+    pub async fn move_tenant(
+        &mut self,
+        scope: &Scope,
+        id: &str,
+        to_dealer_id: &str,
+        card: Option<String>,
+    ) -> StoreResult<Tenant> {
+        Sql::new("UPDATE tenants SET dealer_id = ")
+            .bind(to_dealer_id)
+            .push(", rate_card_id = ")
+            .bind(card)
+            .push(", version = version + 1, updated_at = ")
+            .bind(now_micros())
+            .push(" WHERE id = ")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        self.tenant(scope, id).await
     }
 }
 
@@ -264,247 +328,5 @@ impl TenantStore for SqlStore {
             .as_ref()
             .map(tenant_from_row)
             .transpose()
-    }
-
-    async fn create_tenant(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        new: NewTenant,
-    ) -> StoreResult<Tenant> {
-        let name = validate::name("name", &new.name)?;
-        let domain = validate::sip_domain("domain", &new.domain)?;
-        let alloc = Allocation {
-            extensions: new.extensions,
-            concurrent_calls: new.concurrent_calls,
-            recording_minutes: new.recording_minutes,
-            high_availability: new.high_availability,
-        };
-        let mut tx = self.begin_write().await?;
-        let dealer = dealer_head(&mut tx, Some(scope), &new.dealer_id, self.lock_rows())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        self.check_allocation(&alloc, &dealer, None)?;
-        let rate_card_id = match new.rate_card_id.as_deref().filter(|c| !c.is_empty()) {
-            Some(c) => Some(
-                self.card_for_tenant(&mut tx, scope, c, &dealer.id, &dealer.name)
-                    .await?
-                    .card
-                    .id,
-            ),
-            None => None,
-        };
-        if self.domain_taken(&mut tx, &domain, None).await? {
-            return Err(Refusal::Taken {
-                field: "domain",
-                value: domain,
-            }
-            .into());
-        }
-        ledger(&mut tx, &dealer, &self.policy)
-            .await?
-            .check_take(&self.usage(&alloc))
-            .map_err(|shortfall| Refusal::Capacity {
-                dealer_id: dealer.id.clone(),
-                dealer_name: dealer.name.clone(),
-                shortfall,
-            })?;
-        let id = new_id("tnt");
-        let now = now_micros();
-        let mut s = Sql::new(
-            "INSERT INTO tenants (id, dealer_id, name, domain, extensions, concurrent_calls, recording_minutes, \
-             high_availability, enabled, rate_card_id, created_at, updated_at, version) VALUES (",
-        );
-        s.bind(id.as_str())
-            .push(", ")
-            .bind(dealer.id.as_str())
-            .push(", ")
-            .bind(name.as_str())
-            .push(", ")
-            .bind(domain.as_str())
-            .push(", ")
-            .bind(alloc.extensions)
-            .push(", ")
-            .bind(alloc.concurrent_calls)
-            .push(", ")
-            .bind(alloc.recording_minutes)
-            .push(", ")
-            .bind(alloc.high_availability)
-            .push(", 1, ")
-            .bind(rate_card_id)
-            .push(", ")
-            .bind(now)
-            .push(", ")
-            .bind(now)
-            .push(", 1)");
-        s.execute(&mut *tx).await?;
-        let tenant = self.tenant_in(&mut tx, scope, &id).await?;
-        record(
-            &mut tx,
-            actor,
-            &dealer.path,
-            Event::new("tenant.create", "tenant", &id, &tenant.name).after(snapshot(&tenant)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(tenant)
-    }
-
-    async fn update_tenant(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-        patch: TenantPatch,
-    ) -> StoreResult<Tenant> {
-        let mut tx = self.begin_write().await?;
-        let (dealer, before) = self.lock_tenant(&mut tx, scope, id).await?;
-        check_version(if_version, before.version)?;
-        let old = Allocation::of(&before);
-        let new = Allocation {
-            extensions: patch.extensions.unwrap_or(old.extensions),
-            concurrent_calls: patch.concurrent_calls.unwrap_or(old.concurrent_calls),
-            recording_minutes: patch.recording_minutes.unwrap_or(old.recording_minutes),
-            high_availability: patch.high_availability.unwrap_or(old.high_availability),
-        };
-        self.check_allocation(&new, &dealer, Some(&old))?;
-        ledger(&mut tx, &dealer, &self.policy)
-            .await?
-            .check_take(&self.usage(&new).minus(&self.usage(&old)))
-            .map_err(|shortfall| Refusal::Capacity {
-                dealer_id: dealer.id.clone(),
-                dealer_name: dealer.name.clone(),
-                shortfall,
-            })?;
-        let mut s = Sql::new("UPDATE tenants SET version = version + 1, updated_at = ");
-        s.bind(now_micros());
-        if let Some(n) = &patch.name {
-            s.push(", name = ").bind(validate::name("name", n)?);
-        }
-        if let Some(d) = &patch.domain {
-            let d = validate::sip_domain("domain", d)?;
-            if self.domain_taken(&mut tx, &d, Some(id)).await? {
-                return Err(Refusal::Taken {
-                    field: "domain",
-                    value: d,
-                }
-                .into());
-            }
-            s.push(", domain = ").bind(d);
-        }
-        match patch.rate_card_id.as_deref() {
-            None => {}
-            Some("") => {
-                s.push(", rate_card_id = NULL");
-            }
-            Some(c) => {
-                let card = self
-                    .card_for_tenant(&mut tx, scope, c, &dealer.id, &dealer.name)
-                    .await?;
-                s.push(", rate_card_id = ").bind(card.card.id);
-            }
-        }
-        s.push(", extensions = ")
-            .bind(new.extensions)
-            .push(", concurrent_calls = ")
-            .bind(new.concurrent_calls)
-            .push(", recording_minutes = ")
-            .bind(new.recording_minutes)
-            .push(", high_availability = ")
-            .bind(new.high_availability)
-            .push(" WHERE id = ")
-            .bind(id);
-        s.execute(&mut *tx).await?;
-        let after = self.tenant_in(&mut tx, scope, id).await?;
-        record(
-            &mut tx,
-            actor,
-            &dealer.path,
-            Event::new("tenant.update", "tenant", id, &after.name)
-                .before(snapshot(&before))
-                .after(snapshot(&after)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
-    }
-
-    async fn delete_tenant(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let (_, before) = self.lock_tenant(&mut tx, scope, id).await?;
-        check_version(if_version, before.version)?;
-        Sql::new("DELETE FROM tenants WHERE id = ")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        super::audit::record_for_dealer(
-            &mut tx,
-            actor,
-            &before.dealer_id,
-            Event::new("tenant.delete", "tenant", id, &before.name).before(snapshot(&before)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn set_tenant_enabled(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        enabled: bool,
-    ) -> StoreResult<Tenant> {
-        let mut tx = self.begin_write().await?;
-        let (_, before) = self.lock_tenant(&mut tx, scope, id).await?;
-        Sql::new("UPDATE tenants SET enabled = ")
-            .bind(enabled)
-            .push(", version = version + 1, updated_at = ")
-            .bind(now_micros())
-            .push(" WHERE id = ")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        let after = self.tenant_in(&mut tx, scope, id).await?;
-        super::audit::record_for_dealer(
-            &mut tx,
-            actor,
-            &before.dealer_id,
-            Event::new(
-                if enabled {
-                    "tenant.resume"
-                } else {
-                    "tenant.suspend"
-                },
-                "tenant",
-                id,
-                &before.name,
-            )
-            .before(json!({ "enabled": before.enabled }))
-            .after(json!({ "enabled": enabled })),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
-    }
-
-    async fn move_tenant(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        mv: &TenantMove,
-        if_version: Option<i64>,
-        execute: bool,
-    ) -> StoreResult<MovePlan> {
-        self.plan_move(scope, actor, id, mv, if_version, execute)
-            .await
     }
 }

@@ -1,17 +1,14 @@
-//! Users: invited with a one-use link, group memberships within scope, disable, reset, delete.
+//! Users: scoped reads with their memberships, and the SQL of their writes (invitation with a
+//! one-use link, memberships within scope, disable, reset, delete) as write-transaction primitives.
 
 use async_trait::async_trait;
-use serde_json::json;
 use std::collections::HashMap;
 
-use super::audit::{Event, record_for_dealer};
 use super::common::*;
 use super::rows::{RowExt, new_id, now_micros};
 use super::sql::Sql;
-use super::{
-    Actor, NewLinkToken, PageRequest, Refusal, Scope, SqlStore, StoreError, StoreResult, UserStore,
-};
-use crate::domain::validate;
+use super::write_tx::WriteTx;
+use super::{NewLinkToken, PageRequest, Scope, SqlStore, StoreError, StoreResult, UserStore};
 use crate::model::*;
 
 pub(super) const USER_SELECT: &str = "SELECT u.id, u.dealer_id, d.name AS dealer_name, u.email, u.display_name, \
@@ -40,13 +37,6 @@ pub(super) fn user_from_row(row: &sqlx::any::AnyRow, group_ids: Vec<String>) -> 
         created_at: row.time("created_at")?,
         updated_at: row.time("updated_at")?,
         version: row.int("version")?,
-    })
-}
-
-fn snapshot(u: &User) -> serde_json::Value {
-    json!({
-        "dealer_id": u.dealer_id, "email": u.email, "display_name": u.display_name,
-        "enabled": u.enabled, "status": u.status, "group_ids": u.group_ids,
     })
 }
 
@@ -90,28 +80,48 @@ impl SqlStore {
         Ok(map)
     }
 
-    async fn user_in(&self, tx: &mut Tx, scope: &Scope, id: &str) -> StoreResult<User> {
+    /// Ends every session of a user (and every view-as session of it).
+    pub(super) async fn revoke_sessions(&self, tx: &mut Tx, user_id: &str) -> StoreResult<()> {
+        Sql::new("DELETE FROM sessions WHERE user_id = ")
+            .bind(user_id)
+            .push(" OR impersonator_id = ")
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+}
+
+impl WriteTx {
+    /// A user in scope with its memberships in groups of the scope, as this transaction sees it.
+    pub async fn user(&mut self, scope: &Scope, id: &str) -> StoreResult<User> {
         let mut s = Sql::new(USER_SELECT);
         s.push(" WHERE u.id = ").bind(id).push(" AND ");
         push_in_scope(&mut s, scope, "u.dealer_id");
         let row = s
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *self.tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let mut groups = self
-            .memberships(&mut **tx, Some(scope), &[id.to_string()])
+            .store
+            .memberships(&mut *self.tx, Some(scope), &[id.to_string()])
             .await?;
         user_from_row(&row, groups.remove(id).unwrap_or_default())
     }
 
-    /// Checks that each group is visible in the scope and usable by the users of `dealer_id`.
-    async fn check_groups(
-        &self,
-        tx: &mut Tx,
+    /// Locks a user's row until commit, then reads it in scope.
+    pub async fn lock_user(&mut self, scope: &Scope, id: &str) -> StoreResult<User> {
+        self.store.lock_row(&mut self.tx, "users", id).await?;
+        self.user(scope, id).await
+    }
+
+    /// Whether every group is visible in the scope and owned by `dealer_id` or a dealer above it.
+    pub async fn groups_usable(
+        &mut self,
         scope: &Scope,
         dealer_id: &str,
         group_ids: &[String],
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         for g in group_ids {
             let mut s = Sql::new(
                 "SELECT g.id FROM perm_groups g JOIN dealer_tree x ON x.ancestor = g.dealer_id WHERE g.id = ",
@@ -121,19 +131,70 @@ impl SqlStore {
                 .bind(dealer_id)
                 .push(" AND ");
             push_in_scope(&mut s, scope, "g.dealer_id");
-            if s.fetch_optional(&mut **tx).await?.is_none() {
-                return Err(StoreError::NotFound);
+            if s.fetch_optional(&mut *self.tx).await?.is_none() {
+                return Ok(false);
             }
+        }
+        Ok(true)
+    }
+
+    /// Whether a login with this e-mail exists.
+    pub async fn email_taken(&mut self, email: &str) -> StoreResult<bool> {
+        Ok(Sql::new("SELECT id FROM users WHERE email = ")
+            .bind(email)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .is_some())
+    }
+
+    /// Inserts an invited user (no password) of `dealer_id`; returns its id.
+    pub async fn insert_user(
+        &mut self,
+        dealer_id: &str,
+        email: &str,
+        display_name: &str,
+    ) -> StoreResult<String> {
+        let id = new_id("usr");
+        let now = now_micros();
+        Sql::new("INSERT INTO users (id, dealer_id, email, display_name, password_hash, enabled, created_at, updated_at, version) VALUES (")
+            .bind(id.as_str()).push(", ").bind(dealer_id).push(", ").bind(email)
+            .push(", ").bind(display_name).push(", NULL, 1, ").bind(now).push(", ").bind(now).push(", 1)")
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(id)
+    }
+
+    /// Adds the user to each group (no error for a membership it already has).
+    pub async fn add_memberships(
+        &mut self,
+        user_id: &str,
+        group_ids: &[String],
+    ) -> StoreResult<()> {
+        for g in group_ids {
+            Sql::new("INSERT INTO group_members (user_id, group_id) VALUES (")
+                .bind(user_id)
+                .push(", ")
+                .bind(g)
+                .push(") ON CONFLICT DO NOTHING")
+                .execute(&mut *self.tx)
+                .await?;
         }
         Ok(())
     }
 
-    async fn insert_link(
-        &self,
-        tx: &mut Tx,
-        user_id: &str,
-        link: &NewLinkToken,
-    ) -> StoreResult<()> {
+    /// Removes the user from every group the scope can see (others stay as they are).
+    pub async fn remove_memberships(&mut self, scope: &Scope, user_id: &str) -> StoreResult<()> {
+        let mut d = Sql::new("DELETE FROM group_members WHERE user_id = ");
+        d.bind(user_id)
+            .push(" AND group_id IN (SELECT g.id FROM perm_groups g WHERE ");
+        push_in_scope(&mut d, scope, "g.dealer_id");
+        d.push(")");
+        d.execute(&mut *self.tx).await?;
+        Ok(())
+    }
+
+    /// Stores a one-use link token of the user.
+    pub async fn insert_link(&mut self, user_id: &str, link: &NewLinkToken) -> StoreResult<()> {
         Sql::new("INSERT INTO link_tokens (token_hash, user_id, expires_at, used_at, created_at) VALUES (")
             .bind(link.token_hash.as_str())
             .push(", ")
@@ -143,18 +204,58 @@ impl SqlStore {
             .push(", NULL, ")
             .bind(now_micros())
             .push(")")
-            .execute(&mut **tx)
+            .execute(&mut *self.tx)
             .await?;
         Ok(())
     }
 
-    /// Ends every session of a user (and every view-as session of it).
-    pub(super) async fn revoke_sessions(&self, tx: &mut Tx, user_id: &str) -> StoreResult<()> {
-        Sql::new("DELETE FROM sessions WHERE user_id = ")
-            .bind(user_id)
-            .push(" OR impersonator_id = ")
-            .bind(user_id)
-            .execute(&mut **tx)
+    /// Sets the display name and whether the login is enabled, and bumps the version.
+    pub async fn update_user(
+        &mut self,
+        id: &str,
+        display_name: Option<&str>,
+        enabled: Option<bool>,
+    ) -> StoreResult<()> {
+        let mut s = Sql::new("UPDATE users SET version = version + 1, updated_at = ");
+        s.bind(now_micros());
+        if let Some(v) = display_name {
+            s.push(", display_name = ").bind(v);
+        }
+        if let Some(e) = enabled {
+            s.push(", enabled = ").bind(e);
+        }
+        s.push(" WHERE id = ").bind(id);
+        s.execute(&mut *self.tx).await?;
+        Ok(())
+    }
+
+    /// Ends every session of a user (and every view-as session it started).
+    pub async fn revoke_sessions(&mut self, user_id: &str) -> StoreResult<()> {
+        self.store.revoke_sessions(&mut self.tx, user_id).await
+    }
+
+    pub async fn delete_user(&mut self, id: &str) -> StoreResult<()> {
+        Sql::new("DELETE FROM users WHERE id = ")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Clears a user's password and uses up its unused links; bumps the version.
+    pub async fn clear_password(&mut self, id: &str) -> StoreResult<()> {
+        let now = now_micros();
+        Sql::new("UPDATE users SET password_hash = NULL, version = version + 1, updated_at = ")
+            .bind(now)
+            .push(" WHERE id = ")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Sql::new("UPDATE link_tokens SET used_at = ")
+            .bind(now)
+            .push(" WHERE used_at IS NULL AND user_id = ")
+            .bind(id)
+            .execute(&mut *self.tx)
             .await?;
         Ok(())
     }
@@ -229,185 +330,5 @@ impl UserStore for SqlStore {
             &row,
             groups.remove(id).unwrap_or_default(),
         )?))
-    }
-
-    async fn create_user(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        new: NewUser,
-        link: NewLinkToken,
-    ) -> StoreResult<User> {
-        let email = validate::email("email", &new.email)?;
-        let display = validate::text("display_name", &new.display_name, 100)?;
-        let mut tx = self.begin_write().await?;
-        let dealer = dealer_head(&mut tx, Some(scope), &new.dealer_id, "")
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        self.check_groups(&mut tx, scope, &dealer.id, &new.group_ids)
-            .await?;
-        if Sql::new("SELECT id FROM users WHERE email = ")
-            .bind(email.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some()
-        {
-            return Err(Refusal::Taken {
-                field: "email",
-                value: email,
-            }
-            .into());
-        }
-        let id = new_id("usr");
-        let now = now_micros();
-        Sql::new("INSERT INTO users (id, dealer_id, email, display_name, password_hash, enabled, created_at, updated_at, version) VALUES (")
-            .bind(id.as_str()).push(", ").bind(dealer.id.as_str()).push(", ").bind(email.as_str())
-            .push(", ").bind(display).push(", NULL, 1, ").bind(now).push(", ").bind(now).push(", 1)")
-            .execute(&mut *tx)
-            .await?;
-        for g in &new.group_ids {
-            Sql::new("INSERT INTO group_members (user_id, group_id) VALUES (")
-                .bind(id.as_str())
-                .push(", ")
-                .bind(g)
-                .push(") ON CONFLICT DO NOTHING")
-                .execute(&mut *tx)
-                .await?;
-        }
-        self.insert_link(&mut tx, &id, &link).await?;
-        let user = self.user_in(&mut tx, scope, &id).await?;
-        record_for_dealer(
-            &mut tx,
-            actor,
-            &dealer.id,
-            Event::new("user.create", "user", &id, &user.email).after(snapshot(&user)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(user)
-    }
-
-    async fn update_user(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-        patch: UserPatch,
-    ) -> StoreResult<User> {
-        let mut tx = self.begin_write().await?;
-        self.lock_row(&mut tx, "users", id).await?;
-        let before = self.user_in(&mut tx, scope, id).await?;
-        check_version(if_version, before.version)?;
-        let mut s = Sql::new("UPDATE users SET version = version + 1, updated_at = ");
-        s.bind(now_micros());
-        if let Some(v) = &patch.display_name {
-            s.push(", display_name = ")
-                .bind(validate::text("display_name", v, 100)?);
-        }
-        if let Some(e) = patch.enabled {
-            s.push(", enabled = ").bind(e);
-        }
-        s.push(" WHERE id = ").bind(id);
-        s.execute(&mut *tx).await?;
-        if let Some(groups) = &patch.group_ids {
-            self.check_groups(&mut tx, scope, &before.dealer_id, groups)
-                .await?;
-            // Only memberships the caller can see are replaced; others stay as they are.
-            let mut d = Sql::new("DELETE FROM group_members WHERE user_id = ");
-            d.bind(id)
-                .push(" AND group_id IN (SELECT g.id FROM perm_groups g WHERE ");
-            push_in_scope(&mut d, scope, "g.dealer_id");
-            d.push(")");
-            d.execute(&mut *tx).await?;
-            for g in groups {
-                Sql::new("INSERT INTO group_members (user_id, group_id) VALUES (")
-                    .bind(id)
-                    .push(", ")
-                    .bind(g)
-                    .push(") ON CONFLICT DO NOTHING")
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        if patch.enabled == Some(false) {
-            self.revoke_sessions(&mut tx, id).await?;
-        }
-        let after = self.user_in(&mut tx, scope, id).await?;
-        record_for_dealer(
-            &mut tx,
-            actor,
-            &before.dealer_id,
-            Event::new("user.update", "user", id, &after.email)
-                .before(snapshot(&before))
-                .after(snapshot(&after)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
-    }
-
-    async fn delete_user(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        if_version: Option<i64>,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        self.lock_row(&mut tx, "users", id).await?;
-        let before = self.user_in(&mut tx, scope, id).await?;
-        check_version(if_version, before.version)?;
-        // View-as sessions started by this user go too.
-        self.revoke_sessions(&mut tx, id).await?;
-        Sql::new("DELETE FROM users WHERE id = ")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        record_for_dealer(
-            &mut tx,
-            actor,
-            &before.dealer_id,
-            Event::new("user.delete", "user", id, &before.email).before(snapshot(&before)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn reset_password(
-        &self,
-        scope: &Scope,
-        actor: &Actor,
-        id: &str,
-        link: NewLinkToken,
-    ) -> StoreResult<User> {
-        let mut tx = self.begin_write().await?;
-        let user = self.user_in(&mut tx, scope, id).await?;
-        let now = now_micros();
-        Sql::new("UPDATE users SET password_hash = NULL, version = version + 1, updated_at = ")
-            .bind(now)
-            .push(" WHERE id = ")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        Sql::new("UPDATE link_tokens SET used_at = ")
-            .bind(now)
-            .push(" WHERE used_at IS NULL AND user_id = ")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        self.revoke_sessions(&mut tx, id).await?;
-        self.insert_link(&mut tx, id, &link).await?;
-        let after = self.user_in(&mut tx, scope, id).await?;
-        record_for_dealer(
-            &mut tx,
-            actor,
-            &user.dealer_id,
-            Event::new("user.reset_password", "user", id, &user.email),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
     }
 }

@@ -2,20 +2,18 @@
 //! handed to the caller's own dealer as a provider card), the stored markup, and the checks of who
 //! may use a card.
 
-use serde_json::json;
 use sqlx::{Any, Transaction};
 
 use crate::domain::money::Money;
 use crate::domain::rates::Markup;
-use crate::domain::validate::FieldError;
 use crate::model::*;
 use crate::server::store::common::*;
 use crate::server::store::rows::RowExt;
 use crate::server::store::sql::Sql;
-use crate::server::store::{Refusal, Scope, SqlStore, StoreError, StoreResult};
+use crate::server::store::{Scope, SqlStore, StoreError, StoreResult};
 
 /// A card row with what the caller may know of it.
-pub(in crate::server::store) struct CardRow {
+pub struct CardRow {
     pub card: RateCard,
     /// Owned inside the caller's scope (else handed to the caller's dealer from above).
     pub owned: bool,
@@ -76,7 +74,8 @@ pub(in crate::server::store) fn markup_columns(m: Markup) -> (&'static str, i64)
     }
 }
 
-pub(in crate::server::store) fn markup_rule(m: Markup) -> MarkupRule {
+/// A stored markup as the API shows it.
+pub fn markup_rule(m: Markup) -> MarkupRule {
     let (kind, value) = markup_columns(m);
     MarkupRule {
         kind: match kind {
@@ -85,31 +84,6 @@ pub(in crate::server::store) fn markup_rule(m: Markup) -> MarkupRule {
             _ => MarkupType::Absolute,
         },
         value: Money(value).to_string(),
-    }
-}
-
-/// Checks a markup as the API sends it.
-pub fn parse_markup(rule: &MarkupRule) -> Result<Markup, FieldError> {
-    let m = Markup::parse(rule.kind.as_str(), &rule.value)
-        .map_err(|why| FieldError::new("markup", why))?;
-    let limit = Money::parse("1000000").map_err(|e| FieldError::new("markup", e.to_string()))?;
-    let value = match m {
-        Markup::Percent(p) => Money(p),
-        Markup::Relative(v) | Markup::Absolute(v) => v,
-    };
-    if value.micros().abs() > limit.micros() {
-        return Err(FieldError::new("markup", "is larger than 1000000"));
-    }
-    match m {
-        Markup::Percent(p) if p <= -100 * crate::domain::money::MICROS => Err(FieldError::new(
-            "markup",
-            "a percent markup must stay above -100",
-        )),
-        Markup::Absolute(v) if v.micros() < 0 => Err(FieldError::new(
-            "markup",
-            "an absolute price cannot be negative",
-        )),
-        _ => Ok(m),
     }
 }
 
@@ -154,27 +128,6 @@ pub(in crate::server::store) fn card_from_row(row: &sqlx::any::AnyRow) -> StoreR
         parent_id,
         markup,
     })
-}
-
-pub(in crate::server::store) fn snapshot(c: &CardRow) -> serde_json::Value {
-    json!({
-        "name": c.card.name, "currency": c.card.currency, "dealer_id": c.owner_id,
-        "parent_card_id": c.parent_id, "markup": c.markup.map(markup_rule),
-        "allow_below_cost": c.card.allow_below_cost,
-    })
-}
-
-/// Checks an ISO 4217-like currency code.
-pub(in crate::server::store) fn currency(code: Option<&str>) -> Result<String, FieldError> {
-    let c = code.unwrap_or("").trim().to_ascii_uppercase();
-    if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()) {
-        Ok(c)
-    } else {
-        Err(FieldError::new(
-            "currency",
-            "must be a three-letter code such as USD",
-        ))
-    }
 }
 
 impl SqlStore {
@@ -251,74 +204,6 @@ impl SqlStore {
                 .await?
                 .is_some(),
         )
-    }
-
-    /// A card the caller may bill a tenant of `dealer_id` with: 404 when not visible, 422 when
-    /// the dealer may not use it.
-    pub(in crate::server::store) async fn card_for_tenant(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        scope: &Scope,
-        card_id: &str,
-        dealer_id: &str,
-        dealer_name: &str,
-    ) -> StoreResult<CardRow> {
-        let card = self
-            .card_in(&mut **tx, scope, card_id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if card.parent_id.is_none() {
-            return Err(FieldError::new(
-                "rate_card_id",
-                format!(
-                    "names the carrier card {}: derive a customer card from it to bill tenants",
-                    card.card.name
-                ),
-            )
-            .into());
-        }
-        if !self.usable_by(tx, &card, dealer_id).await? {
-            return Err(FieldError::new(
-                "rate_card_id",
-                format!(
-                    "names {}, which {dealer_name} neither owns nor was handed",
-                    card.card.name
-                ),
-            )
-            .into());
-        }
-        Ok(card)
-    }
-
-    pub(in crate::server::store) async fn owned_card(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        scope: &Scope,
-        id: &str,
-    ) -> StoreResult<CardRow> {
-        self.lock_row(tx, "rate_cards", id).await?;
-        let card = self
-            .card_in(&mut **tx, scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if !card.owned {
-            return Err(Refusal::Forbidden(
-                "this is your provider card: only the dealer above you can change it".into(),
-            )
-            .into());
-        }
-        Ok(card)
-    }
-
-    pub(in crate::server::store) async fn reload(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        scope: &Scope,
-        id: &str,
-    ) -> StoreResult<CardRow> {
-        self.card_in(&mut **tx, scope, id)
-            .await?
-            .ok_or(StoreError::NotFound)
     }
 
     pub(in crate::server::store) async fn finish(

@@ -1,7 +1,5 @@
 //! Pricing: a card's rates computed through its chain of markups from the carrier at the top, on
-//! every read, and the below-cost checks of a markup and of every card priced through a change.
-
-use sqlx::{Any, Transaction};
+//! every read.
 
 use super::cards::*;
 use crate::domain::money::Money;
@@ -10,12 +8,7 @@ use crate::domain::validate::FieldError;
 use crate::model::*;
 use crate::server::store::rows::{RowExt, decode_cursor, encode_cursor};
 use crate::server::store::sql::Sql;
-use crate::server::store::{
-    DownstreamCard, PageRequest, Refusal, Scope, SqlStore, StoreError, StoreResult,
-};
-
-/// How many below-cost prefixes a refusal lists.
-pub(in crate::server::store) const LISTED_PREFIXES: usize = 50;
+use crate::server::store::{PageRequest, Scope, SqlStore, StoreError, StoreResult};
 
 /// A rate as sold, and what it costs the seller when the caller may see that.
 pub struct PricedRate {
@@ -99,42 +92,6 @@ impl Chain {
     }
 }
 
-/// A markup over these costs: never a price below zero; never below cost unless allowed.
-pub(in crate::server::store) fn check_markup(
-    costs: &[Rate],
-    markup: Markup,
-    allow: bool,
-) -> Result<(), Refusal> {
-    let negative: Vec<&str> = costs
-        .iter()
-        .filter(|c| {
-            let d = markup.derive(c);
-            d.rate.micros() < 0 || d.connection_fee.micros() < 0
-        })
-        .map(|c| c.prefix.as_str())
-        .collect();
-    if let Some(first) = negative.first() {
-        return Err(Refusal::Invalid(FieldError::new(
-            "markup",
-            format!(
-                "would price {} prefix(es) below zero, first {first}",
-                negative.len()
-            ),
-        )));
-    }
-    if allow {
-        return Ok(());
-    }
-    let below = rates::below_cost(costs, markup);
-    if below.is_empty() {
-        return Ok(());
-    }
-    Err(Refusal::BelowCost {
-        count: below.len(),
-        prefixes: below.into_iter().take(LISTED_PREFIXES).collect(),
-    })
-}
-
 impl SqlStore {
     pub(in crate::server::store) async fn chain(
         &self,
@@ -189,96 +146,6 @@ impl SqlStore {
         rows.iter()
             .map(|r| Ok(chain.price(rate_from_row(r)?, card.owned)))
             .collect()
-    }
-
-    /// Refuses a markup that sells below cost over the parent's rates, unless allowed.
-    pub(in crate::server::store) async fn check_cost(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        parent: &CardRow,
-        markup: Markup,
-        allow: bool,
-    ) -> StoreResult<()> {
-        let costs: Vec<Rate> = self
-            .priced_rates(tx, parent, None)
-            .await?
-            .into_iter()
-            .map(|p| p.sell)
-            .collect();
-        check_markup(&costs, markup, allow).map_err(Into::into)
-    }
-
-    /// After a change to a card's rates or markup, checks every card priced through it: none may
-    /// price below zero, nor below cost unless it allows that.
-    pub(in crate::server::store) async fn check_downstream(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        root_id: &str,
-        changed: &str,
-    ) -> StoreResult<()> {
-        let cards = Sql::new(
-            "SELECT id, name, parent_id, markup_type, markup_value, allow_below_cost \
-             FROM rate_cards WHERE root_id = ",
-        )
-        .bind(root_id)
-        .fetch_all(&mut **tx)
-        .await?;
-        let mut children: std::collections::HashMap<String, Vec<&sqlx::any::AnyRow>> =
-            std::collections::HashMap::new();
-        for c in &cards {
-            if let Some(p) = c.opt_text("parent_id")? {
-                children.entry(p).or_default().push(c);
-            }
-        }
-        let root_rates = Sql::new(
-            "SELECT prefix, destination, rate, connection_fee, increment_first, increment_next \
-             FROM rates r WHERE r.card_id = ",
-        )
-        .bind(root_id)
-        .push(" ORDER BY r.prefix")
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(rate_from_row)
-        .collect::<StoreResult<Vec<_>>>()?;
-        let mut offenders = Vec::new();
-        // Depth first from the carrier: (card, its rates, whether it lies below the change).
-        let mut stack = vec![(root_id.to_string(), root_rates, root_id == changed)];
-        while let Some((id, costs, below_change)) = stack.pop() {
-            for child in children.get(&id).map(Vec::as_slice).unwrap_or_default() {
-                let Some(markup) = markup_of(
-                    child.opt_text("markup_type")?,
-                    child.opt_int("markup_value")?,
-                )?
-                else {
-                    continue;
-                };
-                let child_id = child.text("id")?;
-                if below_change
-                    && let Err(why) = check_markup(&costs, markup, child.flag("allow_below_cost")?)
-                {
-                    offenders.push(DownstreamCard {
-                        id: child_id.clone(),
-                        name: child.text("name")?,
-                        why: match why {
-                            Refusal::BelowCost { count, prefixes } => {
-                                format!("{count} prefix(es) below cost, first {}", prefixes[0])
-                            }
-                            Refusal::Invalid(e) => e.message,
-                            other => format!("{other:?}"),
-                        },
-                    });
-                }
-                let sold = costs.iter().map(|c| markup.derive(c)).collect();
-                let under = below_change || child_id == changed;
-                stack.push((child_id, sold, under));
-            }
-        }
-        if offenders.is_empty() {
-            Ok(())
-        } else {
-            Err(Refusal::DownstreamBelowCost(offenders).into())
-        }
     }
 
     pub(in crate::server::store) async fn page_of_rates(
