@@ -19,8 +19,7 @@ pub async fn ensure_provider(
     admin: AdminLogin,
 ) -> anyhow::Result<()> {
     if !store.is_empty().await? {
-        store
-            .set_provider_package(config.subscription.package())
+        super::ops::provider::set_package(store, config.subscription.package())
             .await
             .map_err(|e| {
                 let why = super::error::ApiError::from(e).message;

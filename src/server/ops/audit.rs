@@ -13,7 +13,8 @@ pub async fn list(
     filter: AuditFilter,
     paging: Paging,
 ) -> ApiResult<Page<AuditEvent>> {
-    caller.authorize()?;
-    let page = paging.check()?;
-    Ok(st.store.list_audit(&caller.scope, &filter, &page).await?)
+    super::page_of(caller, paging, async |page| {
+        st.store.list_audit(&caller.scope, &filter, page).await
+    })
+    .await
 }

@@ -3,7 +3,8 @@
 
 use serde_json::json;
 
-use super::{Acting, Paging, visible};
+use super::audited::{Audited, commit_created, commit_updated};
+use super::{Acting, Paging, authorized, page_of, visible};
 use crate::domain::capacity::{Amounts, check_package_shape};
 use crate::domain::level::may_create;
 use crate::domain::validate::{self, FieldError};
@@ -18,13 +19,23 @@ use crate::server::store::{
 /// The deepest level one tree request may load.
 pub const MAX_TREE_DEPTH: u32 = 4;
 
-/// The audit snapshot of a dealer: its own fields, not the derived counts.
-fn snapshot(d: &Dealer) -> serde_json::Value {
-    json!({
-        "name": d.name, "display_name": d.display_name, "level": d.level, "parent_id": d.parent_id,
-        "email": d.email, "phone": d.phone, "address": d.address, "notes": d.notes,
-        "enabled": d.enabled, "package": d.package,
-    })
+impl Audited for Dealer {
+    const KIND: &'static str = "dealer";
+    fn audit_id(&self) -> &str {
+        &self.id
+    }
+    fn audit_name(&self) -> &str {
+        &self.name
+    }
+    /// Its own fields, not the derived counts.
+    fn snapshot(&self) -> serde_json::Value {
+        let d = self;
+        json!({
+            "name": d.name, "display_name": d.display_name, "level": d.level, "parent_id": d.parent_id,
+            "email": d.email, "phone": d.phone, "address": d.address, "notes": d.notes,
+            "enabled": d.enabled, "package": d.package,
+        })
+    }
 }
 
 /// A new dealer's fields, validated (the display name defaults to the name).
@@ -103,12 +114,11 @@ pub async fn list(
     filter: DealerFilter,
     paging: Paging,
 ) -> ApiResult<Page<Dealer>> {
-    if let Some(p) = &filter.parent_id {
-        visible::dealer(st, caller, p).await?;
-    }
-    caller.authorize()?;
-    let page = paging.check()?;
-    let mut dealers = st.store.list_dealers(&caller.scope, &filter, &page).await?;
+    visible::filter_dealer(st, caller, filter.parent_id.as_deref()).await?;
+    let mut dealers = page_of(caller, paging, async |page| {
+        st.store.list_dealers(&caller.scope, &filter, page).await
+    })
+    .await?;
     if filter.with_capacity
         && caller
             .permissions
@@ -123,9 +133,7 @@ pub async fn list(
 
 /// One dealer, with its path of ancestors inside the caller's scope.
 pub async fn get(st: &AppState, caller: &Caller, id: &str) -> ApiResult<Dealer> {
-    let d = visible::dealer(st, caller, id).await?;
-    caller.authorize()?;
-    Ok(d)
+    visible::seen(caller, visible::dealer(st, caller, id).await)
 }
 
 /// Package, allocated, used and free per dimension, and the subtree's use.
@@ -194,9 +202,7 @@ pub async fn create_in(at: Acting<'_>, new: NewDealer) -> StoreResult<Dealer> {
     check_take(&mut tx, &parent, &Amounts::claimed_by(&row.package)).await?;
     let dealer = tx.insert_dealer(&parent, &row).await?;
     let path = format!("{}{}/", parent.path, dealer.id);
-    let event = Event::new("dealer.create", "dealer", &dealer.id, &dealer.name);
-    tx.commit_with(at.actor, &path, event.after(snapshot(&dealer)))
-        .await?;
+    commit_created(tx, at.actor, &path, "dealer.create", &dealer).await?;
     Ok(dealer)
 }
 
@@ -209,8 +215,7 @@ pub async fn update(
     patch: DealerPatch,
 ) -> ApiResult<Dealer> {
     visible::dealer(st, caller, id).await?;
-    caller.authorize()?;
-    Ok(update_in(Acting::caller(st, caller), id, if_version, patch).await?)
+    Ok(update_in(authorized(st, caller)?, id, if_version, patch).await?)
 }
 
 /// Changes contact fields as `at.actor`; a dealer's own name is set by the dealer above it.
@@ -262,10 +267,7 @@ pub async fn update_in(
         notes: text("notes", &patch.notes, 4000)?,
     };
     let after = tx.update_contact(id, &change).await?;
-    let event = Event::new("dealer.update", "dealer", id, &after.name)
-        .before(snapshot(&before))
-        .after(snapshot(&after));
-    tx.commit_with(at.actor, &head.path, event).await?;
+    commit_updated(tx, at.actor, &head.path, "dealer.update", &before, &after).await?;
     Ok(after)
 }
 
@@ -278,8 +280,7 @@ pub async fn delete(
     if_version: Option<i64>,
 ) -> ApiResult<()> {
     visible::dealer(st, caller, id).await?;
-    caller.authorize()?;
-    let at = Acting::caller(st, caller);
+    let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
     let head = tx.lock_dealer(Some(at.scope), id).await?;
     if id == at.scope.dealer_id() || head.parent_id.is_none() {
@@ -297,7 +298,7 @@ pub async fn delete(
     let before = tx.dealer_row(id).await?;
     // Users and groups go with the dealer: the event names them.
     let owned = tx.belongings(id).await?;
-    let mut gone = snapshot(&before);
+    let mut gone = before.snapshot();
     gone["users"] = json!(owned.users);
     gone["groups"] = json!(owned.groups);
     gone["rate_cards"] = json!(owned.rate_cards);
@@ -316,8 +317,7 @@ pub async fn set_enabled(
     enabled: bool,
 ) -> ApiResult<Dealer> {
     visible::dealer(st, caller, id).await?;
-    caller.authorize()?;
-    let at = Acting::caller(st, caller);
+    let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
     let head = tx.lock_dealer(Some(at.scope), id).await?;
     if id == at.scope.dealer_id() {
@@ -351,8 +351,7 @@ pub async fn set_package(
     p: Package,
 ) -> ApiResult<Dealer> {
     visible::dealer(st, caller, id).await?;
-    caller.authorize()?;
-    let at = Acting::caller(st, caller);
+    let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
     let target = tx.dealer(Some(at.scope), id).await?;
     if id == at.scope.dealer_id() || target.parent_id.is_none() {

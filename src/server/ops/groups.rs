@@ -3,18 +3,28 @@
 
 use serde_json::json;
 
-use super::{Acting, Paging, visible};
+use super::audited::{Audited, commit_created, commit_deleted, commit_updated};
+use super::{Acting, Paging, authorized, page_of, visible};
 use crate::domain::permissions::{self as rules, catalogue, template};
 use crate::domain::validate;
 use crate::model::*;
 use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::state::AppState;
-use crate::server::store::{Event, GroupChange, Refusal, StoreResult, WriteTx, check_version};
+use crate::server::store::{GroupChange, Refusal, StoreResult, WriteTx, check_version};
 
-/// The audit snapshot of a group.
-fn snapshot(g: &Group) -> serde_json::Value {
-    json!({ "dealer_id": g.dealer_id, "name": g.name, "description": g.description, "permissions": g.permissions })
+impl Audited for Group {
+    const KIND: &'static str = "group";
+    fn audit_id(&self) -> &str {
+        &self.id
+    }
+    fn audit_name(&self) -> &str {
+        &self.name
+    }
+    fn snapshot(&self) -> serde_json::Value {
+        let g = self;
+        json!({ "dealer_id": g.dealer_id, "name": g.name, "description": g.description, "permissions": g.permissions })
+    }
 }
 
 /// 403 when `perms` holds anything the caller lacks, naming what.
@@ -61,18 +71,15 @@ pub async fn list(
     filter: GroupFilter,
     paging: Paging,
 ) -> ApiResult<Page<Group>> {
-    if let Some(d) = &filter.dealer_id {
-        visible::dealer(st, caller, d).await?;
-    }
-    caller.authorize()?;
-    let page = paging.check()?;
-    Ok(st.store.list_groups(&caller.scope, &filter, &page).await?)
+    visible::filter_dealer(st, caller, filter.dealer_id.as_deref()).await?;
+    page_of(caller, paging, async |page| {
+        st.store.list_groups(&caller.scope, &filter, page).await
+    })
+    .await
 }
 
 pub async fn get(st: &AppState, caller: &Caller, id: &str) -> ApiResult<Group> {
-    let g = visible::group(st, caller, id).await?;
-    caller.authorize()?;
-    Ok(g)
+    visible::seen(caller, visible::group(st, caller, id).await)
 }
 
 /// Creates a group, blank or from a template; only permissions the caller holds.
@@ -104,9 +111,7 @@ pub async fn create_in(at: Acting<'_>, new: NewGroup) -> StoreResult<Group> {
     let group = tx
         .insert_group(at.scope, &dealer.id, &name, &description, &new.permissions)
         .await?;
-    let event = Event::new("group.create", "group", &group.id, &group.name);
-    tx.commit_with(at.actor, &dealer.path, event.after(snapshot(&group)))
-        .await?;
+    commit_created(tx, at.actor, &dealer.path, "group.create", &group).await?;
     Ok(group)
 }
 
@@ -146,10 +151,7 @@ pub async fn update(
     };
     let after = tx.update_group(at.scope, id, &change).await?;
     let path = tx.dealer_path(&before.dealer_id).await?;
-    let event = Event::new("group.update", "group", id, &after.name)
-        .before(snapshot(&before))
-        .after(snapshot(&after));
-    tx.commit_with(at.actor, &path, event).await?;
+    commit_updated(tx, at.actor, &path, "group.update", &before, &after).await?;
     Ok(after)
 }
 
@@ -160,14 +162,12 @@ pub async fn delete(
     if_version: Option<i64>,
 ) -> ApiResult<()> {
     visible::group(st, caller, id).await?;
-    caller.authorize()?;
-    let at = Acting::caller(st, caller);
+    let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
     let before = tx.lock_group(at.scope, id).await?;
     check_version(if_version, before.version)?;
     tx.delete_group(id).await?;
     let path = tx.dealer_path(&before.dealer_id).await?;
-    let event = Event::new("group.delete", "group", id, &before.name).before(snapshot(&before));
-    tx.commit_with(at.actor, &path, event).await?;
+    commit_deleted(tx, at.actor, &path, "group.delete", &before).await?;
     Ok(())
 }

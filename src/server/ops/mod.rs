@@ -16,8 +16,10 @@
 //! given scope and actor (`create_in`), which the demo calls with the provider's own.
 
 pub mod audit;
+pub mod audited;
 pub mod dealers;
 pub mod groups;
+pub mod provider;
 pub mod rate_cards;
 pub mod sessions;
 pub mod sign_in;
@@ -27,10 +29,11 @@ pub mod user_scope;
 pub mod users;
 pub mod visible;
 
+use crate::model::Page;
 use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::state::AppState;
-use crate::server::store::{Actor, PageRequest, Scope, Store};
+use crate::server::store::{Actor, PageRequest, Scope, Store, StoreResult};
 
 /// Who acts, and on what: the store, the scope the actor sees and the actor for the audit trail.
 #[derive(Clone, Copy)]
@@ -49,6 +52,24 @@ impl<'a> Acting<'a> {
             actor: &caller.actor,
         }
     }
+}
+
+/// 403 unless the caller holds its route's permission; then the caller, acting.
+pub fn authorized<'a>(st: &'a AppState, caller: &'a Caller) -> ApiResult<Acting<'a>> {
+    caller.authorize()?;
+    Ok(Acting::caller(st, caller))
+}
+
+/// The end every list shares: the route's permission, then the paging, then the page `list`
+/// reads.
+pub async fn page_of<T>(
+    caller: &Caller,
+    paging: Paging,
+    list: impl AsyncFnOnce(&PageRequest) -> StoreResult<Page<T>>,
+) -> ApiResult<Page<T>> {
+    caller.authorize()?;
+    let page = paging.check()?;
+    Ok(list(&page).await?)
 }
 
 /// The default and the largest page size.

@@ -11,7 +11,7 @@ use crate::server::auth::password;
 use crate::server::auth::token::{hash_token, new_token};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::state::AppState;
-use crate::server::store::{Actor, NewSession, ThrottleKey, format_time, now_micros};
+use crate::server::store::{Actor, NewSession, StoreResult, ThrottleKey, format_time, now_micros};
 
 const MICROS: i64 = 1_000_000;
 
@@ -96,6 +96,34 @@ fn unusable_link() -> ApiError {
     )
 }
 
+/// Reserves an attempt against every key in one write: refused with the time the next try is
+/// allowed when a key's back-off (`domain::throttle`) has not run out. The reservation counts as
+/// a failure until released, so parallel guesses cannot all pass.
+async fn reserve(
+    st: &AppState,
+    keys: &[ThrottleKey],
+    now: i64,
+) -> StoreResult<Result<Vec<String>, i64>> {
+    let mut tx = st.store.write().await?;
+    tx.lock_throttle_keys(keys).await?;
+    for k in keys {
+        let (failures, latest) = tx.failures(k).await?;
+        if let Some(at) = k.backoff.next_try_at(failures, latest.unwrap_or(now))
+            && at > now
+        {
+            return Ok(Err(at));
+        }
+    }
+    let mut ids = Vec::new();
+    for k in keys {
+        ids.push(tx.add_attempt(k, now).await?);
+    }
+    // Attempts older than a day no longer count for anything.
+    tx.forget_attempts(now - 86_400_000_000).await?;
+    tx.commit().await?;
+    Ok(Ok(ids))
+}
+
 /// Signs in with e-mail and password and returns a bearer token.
 pub async fn login(st: &AppState, actor: Actor, req: LoginRequest) -> ApiResult<LoginResponse> {
     // Checked (and so capped) before it is stored anywhere, the audit included.
@@ -106,7 +134,7 @@ pub async fn login(st: &AppState, actor: Actor, req: LoginRequest) -> ApiResult<
         .clone()
         .unwrap_or_else(|| "unknown".into());
     let keys = throttle_keys(st, Some(&email), &addr, now);
-    let attempts = match st.store.reserve_sign_in(&keys, now).await? {
+    let attempts = match reserve(st, &keys, now).await? {
         Ok(ids) => ids,
         Err(next) => return Err(rate_limited(next, now, "sign-ins")),
     };
@@ -213,7 +241,7 @@ pub async fn set_password(
         .clone()
         .unwrap_or_else(|| "unknown".into());
     let keys = throttle_keys(st, None, &addr, now);
-    let attempts = match st.store.reserve_sign_in(&keys, now).await? {
+    let attempts = match reserve(st, &keys, now).await? {
         Ok(ids) => ids,
         Err(next) => return Err(rate_limited(next, now, "password links")),
     };

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::tenants::{card_for_tenant, check_allocation, usage};
-use super::{Acting, visible};
+use super::{Acting, authorized, visible};
 use crate::domain::capacity::{Dimension, Ledger};
 use crate::domain::validate::FieldError;
 use crate::model::*;
@@ -81,8 +81,8 @@ pub async fn move_tenant(
     visible::tenant(st, caller, id).await?;
     visible::dealer(st, caller, &mv.to_dealer_id).await?;
     visible::card(st, caller, mv.rate_card_id.as_deref()).await?;
-    caller.authorize()?;
-    Ok(plan_move(Acting::caller(st, caller), id, mv, if_version, !mv.dry_run).await?)
+    let at = authorized(st, caller)?;
+    Ok(plan_move(at, id, mv, if_version, !mv.dry_run).await?)
 }
 
 async fn plan_move(

@@ -3,8 +3,9 @@
 
 use serde_json::json;
 
+use super::audited::{Audited, commit_created, commit_deleted, commit_updated};
 use super::dealers::check_take;
-use super::{Acting, Paging, visible};
+use super::{Acting, Paging, authorized, page_of, visible};
 use crate::domain::capacity::Amounts;
 use crate::domain::policy::PlatformPolicy;
 use crate::domain::validate::{self, FieldError};
@@ -17,13 +18,22 @@ use crate::server::store::{
     TenantRow, WriteTx, check_version,
 };
 
-/// The audit snapshot of a tenant.
-pub(super) fn snapshot(t: &Tenant) -> serde_json::Value {
-    json!({
+impl Audited for Tenant {
+    const KIND: &'static str = "tenant";
+    fn audit_id(&self) -> &str {
+        &self.id
+    }
+    fn audit_name(&self) -> &str {
+        &self.name
+    }
+    fn snapshot(&self) -> serde_json::Value {
+        let t = self;
+        json!({
         "dealer_id": t.dealer_id, "name": t.name, "domain": t.domain, "extensions": t.extensions,
         "concurrent_calls": t.concurrent_calls, "recording_minutes": t.recording_minutes,
         "high_availability": t.high_availability, "enabled": t.enabled, "rate_card_id": t.rate_card_id,
-    })
+        })
+    }
 }
 
 /// Checks a tenant's allocations against the platform policy and its dealer's package.
@@ -133,26 +143,22 @@ pub async fn list(
     filter: TenantFilter,
     paging: Paging,
 ) -> ApiResult<Page<Tenant>> {
-    if let Some(d) = &filter.dealer_id {
-        visible::dealer(st, caller, d).await?;
-    }
-    caller.authorize()?;
-    let page = paging.check()?;
-    Ok(st.store.list_tenants(&caller.scope, &filter, &page).await?)
+    visible::filter_dealer(st, caller, filter.dealer_id.as_deref()).await?;
+    page_of(caller, paging, async |page| {
+        st.store.list_tenants(&caller.scope, &filter, page).await
+    })
+    .await
 }
 
 pub async fn get(st: &AppState, caller: &Caller, id: &str) -> ApiResult<Tenant> {
-    let t = visible::tenant(st, caller, id).await?;
-    caller.authorize()?;
-    Ok(t)
+    visible::seen(caller, visible::tenant(st, caller, id).await)
 }
 
 /// Creates a tenant of `dealer_id`, using that dealer's capacity.
 pub async fn create(st: &AppState, caller: &Caller, new: NewTenant) -> ApiResult<Tenant> {
     visible::dealer(st, caller, &new.dealer_id).await?;
     visible::card(st, caller, new.rate_card_id.as_deref()).await?;
-    caller.authorize()?;
-    Ok(create_in(Acting::caller(st, caller), new).await?)
+    Ok(create_in(authorized(st, caller)?, new).await?)
 }
 
 /// Creates a tenant under the rules, as `at.actor` in `at.scope`.
@@ -188,9 +194,7 @@ pub async fn create_in(at: Acting<'_>, new: NewTenant) -> StoreResult<Tenant> {
         rate_card_id,
     };
     let tenant = tx.insert_tenant(at.scope, &row).await?;
-    let event = Event::new("tenant.create", "tenant", &tenant.id, &tenant.name);
-    tx.commit_with(at.actor, &dealer.path, event.after(snapshot(&tenant)))
-        .await?;
+    commit_created(tx, at.actor, &dealer.path, "tenant.create", &tenant).await?;
     Ok(tenant)
 }
 
@@ -204,8 +208,7 @@ pub async fn update(
 ) -> ApiResult<Tenant> {
     visible::tenant(st, caller, id).await?;
     visible::card(st, caller, patch.rate_card_id.as_deref()).await?;
-    caller.authorize()?;
-    let at = Acting::caller(st, caller);
+    let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
     let (dealer, before) = tx.lock_tenant(at.scope, id).await?;
     check_version(if_version, before.version)?;
@@ -249,10 +252,7 @@ pub async fn update(
         allocation,
     };
     let after = tx.update_tenant(at.scope, id, &change).await?;
-    let event = Event::new("tenant.update", "tenant", id, &after.name)
-        .before(snapshot(&before))
-        .after(snapshot(&after));
-    tx.commit_with(at.actor, &dealer.path, event).await?;
+    commit_updated(tx, at.actor, &dealer.path, "tenant.update", &before, &after).await?;
     Ok(after)
 }
 
@@ -264,14 +264,12 @@ pub async fn delete(
     if_version: Option<i64>,
 ) -> ApiResult<()> {
     visible::tenant(st, caller, id).await?;
-    caller.authorize()?;
-    let at = Acting::caller(st, caller);
+    let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
     let (dealer, before) = tx.lock_tenant(at.scope, id).await?;
     check_version(if_version, before.version)?;
     tx.delete_tenant(id).await?;
-    let event = Event::new("tenant.delete", "tenant", id, &before.name).before(snapshot(&before));
-    tx.commit_with(at.actor, &dealer.path, event).await?;
+    commit_deleted(tx, at.actor, &dealer.path, "tenant.delete", &before).await?;
     Ok(())
 }
 
@@ -283,8 +281,7 @@ pub async fn set_enabled(
     enabled: bool,
 ) -> ApiResult<Tenant> {
     visible::tenant(st, caller, id).await?;
-    caller.authorize()?;
-    Ok(set_enabled_in(Acting::caller(st, caller), id, enabled).await?)
+    Ok(set_enabled_in(authorized(st, caller)?, id, enabled).await?)
 }
 
 /// Suspends or resumes a tenant, as `at.actor` in `at.scope`.

@@ -3,7 +3,8 @@
 
 use serde_json::json;
 
-use super::{Acting, Paging, visible};
+use super::audited::{Audited, commit_created, commit_deleted, commit_updated};
+use super::{Acting, Paging, page_of, visible};
 use crate::domain::validate;
 use crate::model::*;
 use crate::server::auth::Caller;
@@ -14,12 +15,21 @@ use crate::server::store::{
     Event, NewLinkToken, Refusal, StoreError, StoreResult, WriteTx, check_version, now_micros,
 };
 
-/// The audit snapshot of a user.
-fn snapshot(u: &User) -> serde_json::Value {
-    json!({
-        "dealer_id": u.dealer_id, "email": u.email, "display_name": u.display_name,
-        "enabled": u.enabled, "status": u.status, "group_ids": u.group_ids,
-    })
+impl Audited for User {
+    const KIND: &'static str = "user";
+    fn audit_id(&self) -> &str {
+        &self.id
+    }
+    fn audit_name(&self) -> &str {
+        &self.email
+    }
+    fn snapshot(&self) -> serde_json::Value {
+        let u = self;
+        json!({
+            "dealer_id": u.dealer_id, "email": u.email, "display_name": u.display_name,
+            "enabled": u.enabled, "status": u.status, "group_ids": u.group_ids,
+        })
+    }
 }
 
 /// Checks groups to give a user of `dealer_id`: within the caller's permissions (403), and
@@ -124,21 +134,18 @@ pub async fn list(
     filter: UserFilter,
     paging: Paging,
 ) -> ApiResult<Page<User>> {
-    if let Some(d) = &filter.dealer_id {
-        visible::dealer(st, caller, d).await?;
-    }
+    visible::filter_dealer(st, caller, filter.dealer_id.as_deref()).await?;
     if let Some(g) = &filter.group_id {
         visible::group(st, caller, g).await?;
     }
-    caller.authorize()?;
-    let page = paging.check()?;
-    Ok(st.store.list_users(&caller.scope, &filter, &page).await?)
+    page_of(caller, paging, async |page| {
+        st.store.list_users(&caller.scope, &filter, page).await
+    })
+    .await
 }
 
 pub async fn get(st: &AppState, caller: &Caller, id: &str) -> ApiResult<User> {
-    let u = visible::user(st, caller, id).await?;
-    caller.authorize()?;
-    Ok(u)
+    visible::seen(caller, visible::user(st, caller, id).await)
 }
 
 /// Invites a user: it gets an activation link by mail and no password until it uses it.
@@ -186,8 +193,7 @@ pub async fn create_in(at: Acting<'_>, new: NewUser, link: NewLinkToken) -> Stor
     tx.add_memberships(&id, &new.group_ids).await?;
     tx.insert_link(&id, &link).await?;
     let user = tx.user(at.scope, &id).await?;
-    let event = Event::new("user.create", "user", &id, &user.email).after(snapshot(&user));
-    tx.commit_with(at.actor, &dealer.path, event).await?;
+    commit_created(tx, at.actor, &dealer.path, "user.create", &user).await?;
     Ok(user)
 }
 
@@ -232,10 +238,7 @@ pub async fn update(
     }
     let after = tx.user(at.scope, id).await?;
     let path = tx.dealer_path(&before.dealer_id).await?;
-    let event = Event::new("user.update", "user", id, &after.email)
-        .before(snapshot(&before))
-        .after(snapshot(&after));
-    tx.commit_with(at.actor, &path, event).await?;
+    commit_updated(tx, at.actor, &path, "user.update", &before, &after).await?;
     Ok(after)
 }
 
@@ -260,8 +263,7 @@ pub async fn delete(
     tx.revoke_sessions(id).await?;
     tx.delete_user(id).await?;
     let path = tx.dealer_path(&before.dealer_id).await?;
-    let event = Event::new("user.delete", "user", id, &before.email).before(snapshot(&before));
-    tx.commit_with(at.actor, &path, event).await?;
+    commit_deleted(tx, at.actor, &path, "user.delete", &before).await?;
     Ok(())
 }
 

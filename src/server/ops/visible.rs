@@ -12,8 +12,24 @@ pub fn found<T>(lookup: StoreResult<Option<T>>) -> ApiResult<T> {
     lookup?.ok_or_else(ApiError::not_found)
 }
 
+/// What a read of one object answers: 404 unless the lookup found it, then the route's
+/// permission.
+pub fn seen<T>(caller: &Caller, lookup: ApiResult<T>) -> ApiResult<T> {
+    let object = lookup?;
+    caller.authorize()?;
+    Ok(object)
+}
+
 pub async fn dealer(st: &AppState, caller: &Caller, id: &str) -> ApiResult<Dealer> {
     found(st.store.get_dealer(&caller.scope, id).await)
+}
+
+/// 404 unless a dealer a filter names (if any) is the caller's to see.
+pub async fn filter_dealer(st: &AppState, caller: &Caller, id: Option<&str>) -> ApiResult<()> {
+    if let Some(d) = id {
+        dealer(st, caller, d).await?;
+    }
+    Ok(())
 }
 
 pub async fn tenant(st: &AppState, caller: &Caller, id: &str) -> ApiResult<Tenant> {

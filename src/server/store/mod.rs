@@ -225,8 +225,6 @@ pub trait SessionStore: Send + Sync {
     async fn provider_id(&self) -> StoreResult<Option<String>>;
     /// Creates the provider, its administrator group and its first administrator.
     async fn bootstrap(&self, b: Bootstrap) -> StoreResult<User>;
-    /// Sets the provider's package from the server configuration.
-    async fn set_provider_package(&self, p: Package) -> StoreResult<()>;
     async fn login_record(&self, email: &str) -> StoreResult<Option<LoginRecord>>;
     /// Opens a session and audits the sign-in.
     async fn open_session(&self, s: NewSession, actor: &Actor, action: &str) -> StoreResult<()>;
@@ -239,14 +237,6 @@ pub trait SessionStore: Send + Sync {
     ) -> StoreResult<Option<SessionRecord>>;
     /// Revokes one session and audits the sign-out.
     async fn close_session(&self, token_hash: &str, actor: &Actor) -> StoreResult<()>;
-    /// Reserves an attempt against every key in one write: refused with the time the next try
-    /// is allowed when a key's back-off (`domain::throttle`) has not run out. The reservation
-    /// counts as a failure until released, so parallel guesses cannot all pass.
-    async fn reserve_sign_in(
-        &self,
-        keys: &[ThrottleKey],
-        now: i64,
-    ) -> StoreResult<Result<Vec<String>, i64>>;
     /// Releases the attempts of a successful sign-in.
     async fn release_sign_in(&self, attempt_ids: &[String]) -> StoreResult<()>;
     /// Audits a failed sign-in (its reserved attempts stay counted), with why it failed.

@@ -141,52 +141,6 @@ impl SessionStore for SqlStore {
         Ok(user)
     }
 
-    async fn set_provider_package(&self, p: Package) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let root_id = Sql::new("SELECT id FROM dealers WHERE parent_id IS NULL")
-            .fetch_one(&mut *tx)
-            .await?
-            .text("id")?;
-        let root = dealer_head(&mut tx, None, &root_id, self.lock_rows())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let new = Package {
-            min_extensions_per_tenant: root.package.min_extensions_per_tenant,
-            ..p
-        };
-        if new == root.package {
-            return Ok(());
-        }
-        // A smaller subscription may not strand what is already handed out.
-        ledger(&mut tx, &root, &self.policy)
-            .await?
-            .check_shrink(&new)
-            .map_err(Refusal::BelowCommitted)?;
-        let mut s = Sql::new("UPDATE dealers SET pkg_max_tenants = ");
-        s.bind(new.max_tenants)
-            .push(", pkg_extensions = ")
-            .bind(new.extensions)
-            .push(", pkg_concurrent_calls = ")
-            .bind(new.concurrent_calls)
-            .push(", pkg_recording_minutes = ")
-            .bind(new.recording_minutes)
-            .push(", pkg_high_availability = ")
-            .bind(new.high_availability)
-            .push(", version = version + 1 WHERE id = ")
-            .bind(root_id.as_str());
-        s.execute(&mut *tx).await?;
-        let actor = Actor {
-            email: Some("server configuration".into()),
-            ..Actor::default()
-        };
-        let event = Event::new("package.update", "dealer", &root_id, &root.name)
-            .before(serde_json::json!({ "package": root.package }))
-            .after(serde_json::json!({ "package": new }));
-        record(&mut tx, &actor, &root.path, event).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     async fn login_record(&self, email: &str) -> StoreResult<Option<LoginRecord>> {
         let mut s = Sql::new("SELECT u.id, u.email, u.dealer_id, u.password_hash, u.enabled, ");
         s.push(&effective_enabled("u.dealer_id"))
@@ -317,54 +271,6 @@ impl SessionStore for SqlStore {
         }
         tx.commit().await?;
         Ok(())
-    }
-
-    async fn reserve_sign_in(
-        &self,
-        keys: &[ThrottleKey],
-        now: i64,
-    ) -> StoreResult<Result<Vec<String>, i64>> {
-        let mut tx = self.begin_write().await?;
-        let mut sorted: Vec<&str> = keys.iter().map(|k| k.key.as_str()).collect();
-        sorted.sort();
-        for key in sorted {
-            self.lock_name(&mut tx, key).await?;
-        }
-        for k in keys {
-            let row = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n, MAX(at) AS latest FROM login_failures WHERE key = ")
-                .bind(k.key.as_str())
-                .push(" AND at >= ")
-                .bind(k.since)
-                .fetch_one(&mut *tx)
-                .await?;
-            let latest = row.opt_int("latest")?.unwrap_or(now);
-            if let Some(at) = k.backoff.next_try_at(row.int("n")?, latest)
-                && at > now
-            {
-                return Ok(Err(at));
-            }
-        }
-        let mut ids = Vec::new();
-        for k in keys {
-            let id = new_id("att");
-            Sql::new("INSERT INTO login_failures (id, key, at) VALUES (")
-                .bind(id.as_str())
-                .push(", ")
-                .bind(k.key.as_str())
-                .push(", ")
-                .bind(now)
-                .push(")")
-                .execute(&mut *tx)
-                .await?;
-            ids.push(id);
-        }
-        // Attempts older than a day no longer count for anything.
-        Sql::new("DELETE FROM login_failures WHERE at < ")
-            .bind(now - 86_400_000_000)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Ok(ids))
     }
 
     async fn release_sign_in(&self, attempt_ids: &[String]) -> StoreResult<()> {
@@ -554,5 +460,81 @@ impl SessionStore for SqlStore {
         self.get_dealer(scope, scope.dealer_id())
             .await?
             .ok_or(StoreError::NotFound)
+    }
+}
+
+impl WriteTx {
+    /// The provider (the root of the tree), locked until commit.
+    pub async fn lock_provider(&mut self) -> StoreResult<DealerHead> {
+        let root_id = Sql::new("SELECT id FROM dealers WHERE parent_id IS NULL")
+            .fetch_one(&mut *self.tx)
+            .await?
+            .text("id")?;
+        self.lock_dealer(None, &root_id).await
+    }
+
+    /// Sets the provider's package (its minimum per tenant is not the configuration's to set);
+    /// bumps its version.
+    pub async fn set_provider_package(&mut self, id: &str, p: &Package) -> StoreResult<()> {
+        let mut s = Sql::new("UPDATE dealers SET pkg_max_tenants = ");
+        s.bind(p.max_tenants)
+            .push(", pkg_extensions = ")
+            .bind(p.extensions)
+            .push(", pkg_concurrent_calls = ")
+            .bind(p.concurrent_calls)
+            .push(", pkg_recording_minutes = ")
+            .bind(p.recording_minutes)
+            .push(", pkg_high_availability = ")
+            .bind(p.high_availability)
+            .push(", version = version + 1 WHERE id = ")
+            .bind(id);
+        s.execute(&mut *self.tx).await?;
+        Ok(())
+    }
+
+    /// Holds a lock on each throttle key (in a fixed order, so that no two requests deadlock)
+    /// until commit.
+    pub async fn lock_throttle_keys(&mut self, keys: &[ThrottleKey]) -> StoreResult<()> {
+        let mut sorted: Vec<&str> = keys.iter().map(|k| k.key.as_str()).collect();
+        sorted.sort();
+        for key in sorted {
+            self.store.lock_name(&mut self.tx, key).await?;
+        }
+        Ok(())
+    }
+
+    /// How many attempts count against a key since its window began, and when the last was.
+    pub async fn failures(&mut self, key: &ThrottleKey) -> StoreResult<(i64, Option<i64>)> {
+        let row = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n, MAX(at) AS latest FROM login_failures WHERE key = ")
+            .bind(key.key.as_str())
+            .push(" AND at >= ")
+            .bind(key.since)
+            .fetch_one(&mut *self.tx)
+            .await?;
+        Ok((row.int("n")?, row.opt_int("latest")?))
+    }
+
+    /// Counts an attempt against a key at `now`; returns its id (to release it on success).
+    pub async fn add_attempt(&mut self, key: &ThrottleKey, now: i64) -> StoreResult<String> {
+        let id = new_id("att");
+        Sql::new("INSERT INTO login_failures (id, key, at) VALUES (")
+            .bind(id.as_str())
+            .push(", ")
+            .bind(key.key.as_str())
+            .push(", ")
+            .bind(now)
+            .push(")")
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(id)
+    }
+
+    /// Forgets attempts made before `before`.
+    pub async fn forget_attempts(&mut self, before: i64) -> StoreResult<()> {
+        Sql::new("DELETE FROM login_failures WHERE at < ")
+            .bind(before)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
     }
 }

@@ -9,25 +9,35 @@ pub mod rates;
 
 use serde_json::json;
 
-use super::{Acting, Paging, visible};
+use super::audited::{Audited, commit_created, commit_deleted, commit_updated};
+use super::{Acting, Paging, authorized, page_of, visible};
 use crate::domain::validate::{self, FieldError};
 use crate::model::*;
 use crate::server::auth::Caller;
 use crate::server::error::ApiResult;
 use crate::server::state::AppState;
 use crate::server::store::{
-    CardInsert, CardRow, Event, Refusal, Scope, StoreError, StoreResult, WriteTx, check_version,
+    CardInsert, CardRow, Refusal, Scope, StoreError, StoreResult, WriteTx, check_version,
     markup_rule,
 };
 use pricing::{check_cost, check_downstream, currency, parse_markup};
 
-/// The audit snapshot of a card.
-fn snapshot(c: &CardRow) -> serde_json::Value {
-    json!({
-        "name": c.card.name, "currency": c.card.currency, "dealer_id": c.owner_id,
-        "parent_card_id": c.parent_id, "markup": c.markup.map(markup_rule),
-        "allow_below_cost": c.card.allow_below_cost,
-    })
+impl Audited for CardRow {
+    const KIND: &'static str = "rate_card";
+    fn audit_id(&self) -> &str {
+        &self.card.id
+    }
+    fn audit_name(&self) -> &str {
+        &self.card.name
+    }
+    fn snapshot(&self) -> serde_json::Value {
+        let c = self;
+        json!({
+            "name": c.card.name, "currency": c.card.currency, "dealer_id": c.owner_id,
+            "parent_card_id": c.parent_id, "markup": c.markup.map(markup_rule),
+            "allow_below_cost": c.card.allow_below_cost,
+        })
+    }
 }
 
 /// A card of the caller's own subtree, locked until commit: 404 when not visible, 403 for a
@@ -56,21 +66,15 @@ pub async fn list(
     filter: RateCardFilter,
     paging: Paging,
 ) -> ApiResult<Page<RateCard>> {
-    if let Some(d) = &filter.dealer_id {
-        visible::dealer(st, caller, d).await?;
-    }
-    caller.authorize()?;
-    let page = paging.check()?;
-    Ok(st
-        .store
-        .list_rate_cards(&caller.scope, &filter, &page)
-        .await?)
+    visible::filter_dealer(st, caller, filter.dealer_id.as_deref()).await?;
+    page_of(caller, paging, async |page| {
+        st.store.list_rate_cards(&caller.scope, &filter, page).await
+    })
+    .await
 }
 
 pub async fn get(st: &AppState, caller: &Caller, id: &str) -> ApiResult<RateCard> {
-    let c = visible::rate_card(st, caller, id).await?;
-    caller.authorize()?;
-    Ok(c)
+    visible::seen(caller, visible::rate_card(st, caller, id).await)
 }
 
 /// Creates a carrier card (provider only) or derives a customer card from a parent card that
@@ -80,8 +84,7 @@ pub async fn create(st: &AppState, caller: &Caller, new: NewRateCard) -> ApiResu
     if let Some(p) = &new.parent_card_id {
         visible::rate_card(st, caller, p).await?;
     }
-    caller.authorize()?;
-    Ok(create_in(Acting::caller(st, caller), new).await?)
+    Ok(create_in(authorized(st, caller)?, new).await?)
 }
 
 /// Creates a card under the rules, as `at.actor` in `at.scope`.
@@ -138,14 +141,7 @@ pub async fn create_in(at: Acting<'_>, new: NewRateCard) -> StoreResult<RateCard
         markup,
     };
     let card = tx.insert_card(at.scope, &row).await?;
-    let event = Event::new(
-        "rate_card.create",
-        "rate_card",
-        &card.card.id,
-        &card.card.name,
-    )
-    .after(snapshot(&card));
-    tx.commit_with(at.actor, &dealer.path, event).await?;
+    commit_created(tx, at.actor, &dealer.path, "rate_card.create", &card).await?;
     at.store.complete(card).await
 }
 
@@ -159,8 +155,7 @@ pub async fn update(
     patch: RateCardPatch,
 ) -> ApiResult<RateCard> {
     visible::rate_card(st, caller, id).await?;
-    caller.authorize()?;
-    let at = Acting::caller(st, caller);
+    let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
     let before = owned_card(&mut tx, at.scope, id).await?;
     check_version(if_version, before.card.version)?;
@@ -193,10 +188,7 @@ pub async fn update(
     }
     let after = reload(&mut tx, at.scope, id).await?;
     let path = tx.dealer_path(&before.owner_id).await?;
-    let event = Event::new("rate_card.update", "rate_card", id, &after.card.name)
-        .before(snapshot(&before))
-        .after(snapshot(&after));
-    tx.commit_with(at.actor, &path, event).await?;
+    commit_updated(tx, at.actor, &path, "rate_card.update", &before, &after).await?;
     Ok(at.store.complete(after).await?)
 }
 
@@ -208,8 +200,7 @@ pub async fn delete(
     if_version: Option<i64>,
 ) -> ApiResult<()> {
     visible::rate_card(st, caller, id).await?;
-    caller.authorize()?;
-    let at = Acting::caller(st, caller);
+    let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
     let before = owned_card(&mut tx, at.scope, id).await?;
     check_version(if_version, before.card.version)?;
@@ -223,8 +214,6 @@ pub async fn delete(
     }
     tx.delete_card(id).await?;
     let path = tx.dealer_path(&before.owner_id).await?;
-    let event = Event::new("rate_card.delete", "rate_card", id, &before.card.name)
-        .before(snapshot(&before));
-    tx.commit_with(at.actor, &path, event).await?;
+    commit_deleted(tx, at.actor, &path, "rate_card.delete", &before).await?;
     Ok(())
 }

@@ -1,0 +1,59 @@
+//! The audit event that ends every create, update and delete: the object named by its kind, id
+//! and name, with its state before and after, recorded in the change's transaction as it commits.
+
+use serde_json::Value;
+
+use crate::server::store::{Actor, Event, StoreResult, WriteTx};
+
+/// An object whose changes are audited.
+pub trait Audited {
+    /// The `object_type` of its events.
+    const KIND: &'static str;
+    fn audit_id(&self) -> &str;
+    fn audit_name(&self) -> &str;
+    /// The state an event records before or after a change.
+    fn snapshot(&self) -> Value;
+}
+
+fn event<'a, T: Audited>(action: &'a str, object: &'a T) -> Event<'a> {
+    Event::new(action, T::KIND, object.audit_id(), object.audit_name())
+}
+
+/// Records the creation of `after` (by `actor`, readable from `path` up) and commits.
+pub async fn commit_created<T: Audited>(
+    tx: WriteTx,
+    actor: &Actor,
+    path: &str,
+    action: &str,
+    after: &T,
+) -> StoreResult<()> {
+    let e = event(action, after).after(after.snapshot());
+    tx.commit_with(actor, path, e).await
+}
+
+/// Records a change from `before` to `after` and commits.
+pub async fn commit_updated<T: Audited>(
+    tx: WriteTx,
+    actor: &Actor,
+    path: &str,
+    action: &str,
+    before: &T,
+    after: &T,
+) -> StoreResult<()> {
+    let e = event(action, after)
+        .before(before.snapshot())
+        .after(after.snapshot());
+    tx.commit_with(actor, path, e).await
+}
+
+/// Records the deletion of `before` and commits.
+pub async fn commit_deleted<T: Audited>(
+    tx: WriteTx,
+    actor: &Actor,
+    path: &str,
+    action: &str,
+    before: &T,
+) -> StoreResult<()> {
+    let e = event(action, before).before(before.snapshot());
+    tx.commit_with(actor, path, e).await
+}
