@@ -1,10 +1,13 @@
-//! Storage behind traits, one per resource; `SqlStore` implements them over SQLite (and, through
-//! the same SQL, PostgreSQL). Every query on dealer-owned rows takes a [`Scope`] and filters in SQL.
+//! Storage, SQL only: reads behind traits, one per resource, and writes as primitives on a
+//! [`WriteTx`] that the operations (`server::ops`) open, check and commit. `SqlStore` implements
+//! them over SQLite (and, through the same SQL, PostgreSQL). Every query on dealer-owned rows takes
+//! a [`Scope`] and filters in SQL.
 
 mod audit;
 mod common;
 mod copy;
 mod db;
+mod dealer_writes;
 mod dealers;
 mod generate;
 mod groups;
@@ -13,6 +16,7 @@ mod rows;
 mod sessions;
 mod sql;
 mod tenants;
+mod throttle;
 mod tree;
 mod users;
 mod write_tx;
@@ -27,7 +31,7 @@ pub use audit::Event;
 pub use common::{DealerHead, check_version};
 pub use copy::CopyReport;
 pub use db::{Backend, SqlStore, redact_url};
-pub use dealers::{Belongings, ContactChange, DealerRow};
+pub use dealer_writes::{Belongings, ContactChange, DealerRow};
 pub use generate::Shape;
 pub use groups::GroupChange;
 pub use rate_cards::{CardInsert, CardRow, CardUses, FamilyCard, PricedRate, markup_rule};
