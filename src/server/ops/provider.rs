@@ -21,6 +21,7 @@ pub async fn set_package(store: &dyn Store, p: Package) -> StoreResult<()> {
         .await?
         .check_shrink(&new)
         .map_err(Refusal::BelowCommitted)?;
+    // The minimum per tenant is the provider's own to set: `new` keeps it as it is.
     tx.set_provider_package(&root.id, &new).await?;
     let actor = Actor {
         email: Some("server configuration".into()),

@@ -264,19 +264,8 @@ impl WriteTx {
 
     /// Sets a dealer's package, bumps its version, and reads it back.
     pub async fn set_package(&mut self, id: &str, p: &Package) -> StoreResult<Dealer> {
-        let mut s = Sql::new("UPDATE dealers SET pkg_max_tenants = ");
-        s.bind(p.max_tenants)
-            .push(", pkg_extensions = ")
-            .bind(p.extensions)
-            .push(", pkg_concurrent_calls = ")
-            .bind(p.concurrent_calls)
-            .push(", pkg_recording_minutes = ")
-            .bind(p.recording_minutes)
-            .push(", pkg_high_availability = ")
-            .bind(p.high_availability)
-            .push(", pkg_min_extensions_per_tenant = ")
-            .bind(p.min_extensions_per_tenant)
-            .push(", version = version + 1, updated_at = ")
+        let mut s = package_update(p);
+        s.push(", updated_at = ")
             .bind(now_micros())
             .push(" WHERE id = ")
             .bind(id);
@@ -293,22 +282,29 @@ impl WriteTx {
         self.lock_dealer(None, &root_id).await
     }
 
-    /// Sets the provider's package (its minimum per tenant is not the configuration's to set);
-    /// bumps its version.
+    /// Sets the provider's package from the configuration; bumps its version.
     pub async fn set_provider_package(&mut self, id: &str, p: &Package) -> StoreResult<()> {
-        let mut s = Sql::new("UPDATE dealers SET pkg_max_tenants = ");
-        s.bind(p.max_tenants)
-            .push(", pkg_extensions = ")
-            .bind(p.extensions)
-            .push(", pkg_concurrent_calls = ")
-            .bind(p.concurrent_calls)
-            .push(", pkg_recording_minutes = ")
-            .bind(p.recording_minutes)
-            .push(", pkg_high_availability = ")
-            .bind(p.high_availability)
-            .push(", version = version + 1 WHERE id = ")
-            .bind(id);
+        let mut s = package_update(p);
+        s.push(" WHERE id = ").bind(id);
         s.execute(&mut *self.tx).await?;
         Ok(())
     }
+}
+
+/// `UPDATE dealers SET` every column of the package and the next version.
+fn package_update(p: &Package) -> Sql {
+    let mut s = Sql::new("UPDATE dealers SET pkg_max_tenants = ");
+    s.bind(p.max_tenants)
+        .push(", pkg_extensions = ")
+        .bind(p.extensions)
+        .push(", pkg_concurrent_calls = ")
+        .bind(p.concurrent_calls)
+        .push(", pkg_recording_minutes = ")
+        .bind(p.recording_minutes)
+        .push(", pkg_high_availability = ")
+        .bind(p.high_availability)
+        .push(", pkg_min_extensions_per_tenant = ")
+        .bind(p.min_extensions_per_tenant)
+        .push(", version = version + 1");
+    s
 }
