@@ -162,7 +162,9 @@ fn code_paths(text: &str, imported: &BTreeMap<String, String>) -> Vec<String> {
         }
         let path: String = bytes[i..j].iter().collect();
         let path = path.trim_end_matches(':').to_string();
-        if path.contains("::") {
+        // `a::b::{c, d}` is a `use` group: `use_paths` reads it whole.
+        let group = bytes.get(j) == Some(&'{');
+        if path.contains("::") && !group {
             let first = path.split("::").next().unwrap();
             if first == "crate" || first == "super" || first == "self" {
                 out.push(path);

@@ -34,7 +34,7 @@ pub enum Msg {
     /// Typing in a filter paused (the id of the pause).
     FilterSettled(u64),
     /// An export got another page.
-    ExportProgress(crate::console::export::requests::Progress),
+    ExportProgress(crate::console::export::state::Progress),
     /// Stop (a signal arrived).
     Quit,
 }
@@ -232,7 +232,7 @@ pub enum Command {
         id: u64,
         list: ListKind,
         query: ListQuery,
-        format: crate::console::export::requests::Format,
+        format: crate::console::export::state::Format,
         path: String,
     },
     /// Talk to another profile's server from now on.

@@ -145,7 +145,7 @@ pub struct App {
     pub goto_target: Option<crate::console::goto::state::Target>,
     pub(crate) search_gen: u64,
     /// An export running, how far it got; and the id of the latest.
-    pub exporting: Option<crate::console::export::requests::Progress>,
+    pub exporting: Option<crate::console::export::state::Progress>,
     pub(crate) export_gen: u64,
     /// The profiles `:profile` can switch to: name, server, production.
     pub profiles: Vec<(String, String, bool)>,

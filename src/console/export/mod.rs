@@ -2,10 +2,11 @@
 //! text), every page of it, written to a file, with a progress line while it runs.
 
 pub mod requests;
+pub mod state;
 
 use crate::console::app::App;
 use crate::console::msg::Command;
-use requests::{Format, Progress};
+use state::{Format, Progress};
 
 impl App {
     /// `:export FORMAT PATH`.

@@ -6,6 +6,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::client::{ApiClient, ClientError};
 use crate::console::columns::headers;
+use crate::console::export::state::{Format, Progress};
 use crate::console::lists::Row;
 use crate::console::msg::{ListQuery, Msg, ReplyBody};
 use crate::console::packages::rows::PackageRow;
@@ -14,23 +15,8 @@ use crate::console::{audit, packages};
 use crate::domain::rates::csv_cell;
 use crate::model::*;
 
-/// The two formats `:export` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Csv,
-    Json,
-}
-
 /// Rows per request while exporting (the API's largest page).
 const PAGE: i64 = 1000;
-
-/// What an export reports: rows so far, of how many.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Progress {
-    pub id: u64,
-    pub done: usize,
-    pub total: i64,
-}
 
 /// Fetches every page of `list` and writes it to `path`; says how far it got after each page.
 pub async fn export(
