@@ -25,6 +25,7 @@ mod races;
 mod rate_cards;
 mod review;
 mod scope;
+mod search;
 mod sessions;
 mod tenants;
 mod view_as;

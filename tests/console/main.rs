@@ -728,3 +728,74 @@ async fn the_dealers_next_to_the_selection_are_fetched_ahead_so_a_move_draws_onc
     );
     c.finish(cmds).await;
 }
+
+#[tokio::test]
+async fn goto_opens_the_tree_down_to_a_tenant_that_was_never_loaded() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    c.keys("3").await;
+    assert!(
+        !c.app
+            .tree
+            .rows
+            .iter()
+            .any(|r| r.name == "Southgate Schools"),
+        "not loaded yet"
+    );
+    c.keys(":goto southgate sch<enter>").await;
+    let pick = c.screen(W, H);
+    assert!(
+        pick.contains("Southgate Schools") && pick.contains("tenant"),
+        "{pick}"
+    );
+    assert!(
+        pick.contains("Southgate Partners"),
+        "the path shows: {pick}"
+    );
+    c.keys("<enter>").await;
+    assert_eq!(c.app.tab, Tab::Dealers);
+    let row = c.app.tree.selected_row().unwrap();
+    assert_eq!(row.name, "Southgate Schools", "{}", c.screen(W, H));
+    // Nothing in scope: said so, and any key closes.
+    c.keys(":goto zzzz-none<enter>").await;
+    assert!(c.screen(W, H).contains("nothing in your scope matches"));
+    c.keys("<esc>").await;
+    assert!(c.app.goto.is_none());
+}
+
+#[tokio::test]
+async fn the_trees_filter_searches_the_server_and_esc_restores_the_tree() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    let before: Vec<String> = c.app.tree.rows.iter().map(|r| r.id.clone()).collect();
+    c.keys("/southgate sch").await;
+    c.until(std::time::Duration::from_secs(10), |app| {
+        app.tree.rows.iter().any(|r| r.name == "Southgate Schools")
+    })
+    .await;
+    let found = c.screen(W, H);
+    assert!(found.contains("Southgate Schools"), "{found}");
+    // esc: the tree as it was, selection included.
+    c.keys("<esc>").await;
+    let after: Vec<String> = c.app.tree.rows.iter().map(|r| r.id.clone()).collect();
+    assert_eq!(after, before);
+    // Enter keeps the tree opened at the match.
+    c.keys("/southgate sch").await;
+    c.until(std::time::Duration::from_secs(10), |app| {
+        app.tree.rows.iter().any(|r| r.name == "Southgate Schools")
+    })
+    .await;
+    let at = c
+        .app
+        .tree
+        .rows
+        .iter()
+        .position(|r| r.name == "Southgate Schools")
+        .unwrap();
+    c.app.tree.move_to(at);
+    c.keys("<enter>").await;
+    assert!(c.app.tree.filter().is_empty());
+    assert_eq!(c.app.tree.selected_row().unwrap().name, "Southgate Schools");
+    assert!(
+        c.app.tree.rows.len() > before.len(),
+        "the whole tree, opened there"
+    );
+}

@@ -21,6 +21,7 @@ pub mod dealers;
 pub mod groups;
 pub mod provider;
 pub mod rate_cards;
+pub mod search;
 pub mod sessions;
 pub mod sign_in;
 pub mod tenant_moves;

@@ -6,6 +6,7 @@ pub mod dealers;
 pub mod groups;
 pub mod health;
 pub mod rate_cards;
+pub mod search;
 pub mod tenants;
 pub mod tree;
 pub mod users;
@@ -62,6 +63,8 @@ pub fn api() -> OpenApiRouter<AppState> {
             vec![put(may(Packages, Update))],
         ))
         .routes(r(routes!(tree::tree), vec![get(may(Dealers, Read))]))
+        // Each kind is searched only if the caller may read it (`ops::search`).
+        .routes(r(routes!(search::search), vec![get(Need::SignedIn)]))
         .routes(r(
             routes!(tenants::list, tenants::create),
             vec![get(may(Tenants, Read)), post(may(Tenants, Create))],

@@ -69,12 +69,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("migrations/postgres/0002_rate_cards.sql")),
     (3, include_str!("migrations/postgres/0003_tenant_usage.sql")),
     (4, include_str!("migrations/postgres/0004_hardening.sql")),
+    (5, include_str!("migrations/postgres/0005_search.sql")),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/sqlite/0001_init.sql")),
     (2, include_str!("migrations/sqlite/0002_rate_cards.sql")),
     (3, include_str!("migrations/sqlite/0003_tenant_usage.sql")),
     (4, include_str!("migrations/sqlite/0004_hardening.sql")),
+    (5, include_str!("migrations/sqlite/0005_search.sql")),
 ];
 
 impl SqlStore {

@@ -13,6 +13,7 @@ mod generate;
 mod groups;
 mod rate_cards;
 mod rows;
+mod search;
 mod sessions;
 mod sql;
 mod tenants;
@@ -36,6 +37,7 @@ pub use generate::Shape;
 pub use groups::GroupChange;
 pub use rate_cards::{CardInsert, CardRow, CardUses, FamilyCard, PricedRate, markup_rule};
 pub use rows::{format_time, now_micros};
+pub use search::SearchRow;
 pub use tenants::{Allocation, TenantChange, TenantRow};
 pub use write_tx::WriteTx;
 
@@ -385,6 +387,25 @@ pub trait AuditStore: Send + Sync {
     ) -> StoreResult<Page<AuditEvent>>;
 }
 
+/// Substring search across kinds, in a scope.
+#[async_trait]
+pub trait SearchStore: Send + Sync {
+    /// Up to `limit` objects of each of `kinds` whose text contains `q`, in `scope`.
+    async fn search(
+        &self,
+        scope: &Scope,
+        q: &str,
+        kinds: &[ObjectKind],
+        limit: i64,
+    ) -> StoreResult<Vec<SearchRow>>;
+    /// For each dealer, its ancestors in `scope` from the top down, itself last.
+    async fn paths(
+        &self,
+        scope: &Scope,
+        dealer_ids: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, Vec<PathStep>>>;
+}
+
 /// Everything the server needs from storage.
 pub trait Store:
     SessionStore
@@ -394,6 +415,7 @@ pub trait Store:
     + GroupStore
     + RateCardStore
     + AuditStore
+    + SearchStore
     + Writes
 {
 }
@@ -406,6 +428,7 @@ impl<
         + GroupStore
         + RateCardStore
         + AuditStore
+        + SearchStore
         + Writes,
 > Store for T
 {

@@ -1,0 +1,200 @@
+//! Substring search over the objects of a scope. On SQLite the text goes through the trigram
+//! index `search_index` (three characters or more; shorter texts scan); on PostgreSQL the same
+//! `lower(column) LIKE` the lists use is served by the pg_trgm indexes. Both are kept in step
+//! with every write in its own transaction (migration 0005).
+
+use async_trait::async_trait;
+use std::collections::HashMap;
+
+use super::common::push_in_scope;
+use super::rows::{RowExt, like_pattern};
+use super::sql::Sql;
+use super::{Backend, Scope, SearchStore, SqlStore, StoreResult};
+use crate::model::{ObjectKind, PathStep};
+
+/// One match as the store finds it: what and where.
+#[derive(Debug, Clone)]
+pub struct SearchRow {
+    pub kind: ObjectKind,
+    pub id: String,
+    pub name: String,
+    pub detail: Option<String>,
+    /// The dealer whose path leads to it: its owner (a dealer's parent, for a dealer).
+    pub under: Option<String>,
+}
+
+/// Where each kind lives and what of it is searched.
+struct Searched {
+    kind: ObjectKind,
+    table: &'static str,
+    /// The name shown, and what else is shown beside it.
+    name: &'static str,
+    detail: Option<&'static str>,
+    /// The columns the text may be in.
+    columns: &'static [&'static str],
+    /// The dealer that decides the scope, and the one the path leads to.
+    scope: &'static str,
+    under: &'static str,
+}
+
+const SEARCHED: [Searched; 5] = [
+    Searched {
+        kind: ObjectKind::Dealer,
+        table: "dealers x",
+        name: "x.name",
+        detail: Some("x.display_name"),
+        columns: &["x.name", "x.display_name"],
+        scope: "x.id",
+        under: "x.parent_id",
+    },
+    Searched {
+        kind: ObjectKind::Tenant,
+        table: "tenants x",
+        name: "x.name",
+        detail: Some("x.domain"),
+        columns: &["x.name", "x.domain"],
+        scope: "x.dealer_id",
+        under: "x.dealer_id",
+    },
+    Searched {
+        kind: ObjectKind::User,
+        table: "users x",
+        name: "x.email",
+        detail: Some("x.display_name"),
+        columns: &["x.email", "x.display_name"],
+        scope: "x.dealer_id",
+        under: "x.dealer_id",
+    },
+    Searched {
+        kind: ObjectKind::Group,
+        table: "perm_groups x",
+        name: "x.name",
+        detail: None,
+        columns: &["x.name"],
+        scope: "x.dealer_id",
+        under: "x.dealer_id",
+    },
+    Searched {
+        kind: ObjectKind::RateCard,
+        table: "rate_cards x",
+        name: "x.name",
+        detail: None,
+        columns: &["x.name"],
+        scope: "x.dealer_id",
+        under: "x.dealer_id",
+    },
+];
+
+/// The trigram index matches a text of three characters or more.
+const TRIGRAM: usize = 3;
+
+#[async_trait]
+impl SearchStore for SqlStore {
+    async fn search(
+        &self,
+        scope: &Scope,
+        q: &str,
+        kinds: &[ObjectKind],
+        limit: i64,
+    ) -> StoreResult<Vec<SearchRow>> {
+        let q = q.trim().to_lowercase();
+        let mut found = Vec::new();
+        for s in SEARCHED.iter().filter(|s| kinds.contains(&s.kind)) {
+            let mut sql = Sql::new(&format!(
+                "SELECT x.id AS id, {} AS name, {} AS detail, {} AS under FROM {} WHERE ",
+                s.name,
+                s.detail.unwrap_or("NULL"),
+                s.under,
+                s.table
+            ));
+            push_in_scope(&mut sql, scope, s.scope);
+            sql.push(" AND ");
+            self.push_match(&mut sql, s, &q);
+            sql.push(" ORDER BY ")
+                .push(s.name)
+                .push(", x.id LIMIT ")
+                .bind(limit);
+            for r in sql.fetch_all(&self.read).await? {
+                found.push(SearchRow {
+                    kind: s.kind,
+                    id: r.text("id")?,
+                    name: r.text("name")?,
+                    detail: r.opt_text("detail")?.filter(|d| !d.is_empty()),
+                    under: r.opt_text("under")?,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    async fn paths(
+        &self,
+        scope: &Scope,
+        dealer_ids: &[String],
+    ) -> StoreResult<HashMap<String, Vec<PathStep>>> {
+        let mut out = HashMap::new();
+        for id in dealer_ids {
+            if out.contains_key(id) {
+                continue;
+            }
+            // The dealer's ancestors (itself included) that are in scope, from the top down.
+            let mut sql = Sql::new(
+                "SELECT a.id AS id, a.name AS name FROM dealer_tree t \
+                 JOIN dealers a ON a.id = t.ancestor WHERE t.descendant = ",
+            );
+            sql.bind(id).push(" AND ");
+            push_in_scope(&mut sql, scope, "t.ancestor");
+            sql.push(" ORDER BY t.depth DESC");
+            let steps = sql
+                .fetch_all(&self.read)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(PathStep {
+                        id: r.text("id")?,
+                        name: r.text("name")?,
+                    })
+                })
+                .collect::<StoreResult<Vec<_>>>()?;
+            out.insert(id.clone(), steps);
+        }
+        Ok(out)
+    }
+}
+
+impl SqlStore {
+    /// The condition that `s`'s text contains `q` (already lowercased).
+    fn push_match(&self, sql: &mut Sql, s: &Searched, q: &str) {
+        if self.backend() == Backend::Sqlite && q.chars().count() >= TRIGRAM {
+            // A quoted phrase: with the trigram tokenizer, a substring anywhere in the text.
+            let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+            sql.push(
+                "x.id IN (SELECT k.object_id FROM search_index i JOIN search_keys k \
+                 ON k.id = i.rowid WHERE search_index MATCH ",
+            )
+            .bind(phrase)
+            .push(" AND k.kind = ")
+            .bind(kind_key(s.kind))
+            .push(")");
+            return;
+        }
+        let pattern = like_pattern(q);
+        sql.push("(");
+        for (i, c) in s.columns.iter().enumerate() {
+            if i > 0 {
+                sql.push(" OR ");
+            }
+            sql.push("lower(")
+                .push(c)
+                .push(") LIKE ")
+                .bind(pattern.as_str())
+                .push(" ESCAPE '\\'");
+        }
+        sql.push(")");
+    }
+}
+
+/// The kind as `search_keys` records it.
+fn kind_key(kind: ObjectKind) -> &'static str {
+    kind.audit_type()
+}
