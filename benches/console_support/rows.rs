@@ -90,7 +90,7 @@ fn words(i: usize) -> (&'static str, &'static str) {
     )
 }
 
-const AT: &str = "2026-11-23T10:15:00Z";
+const AT: time::OffsetDateTime = time::macros::datetime!(2026-11-23 10:15:00 UTC);
 
 /// A tenant's name, e.g. "Cedar Pharmacy 4711".
 pub fn tenant_name(i: usize) -> String {
@@ -119,8 +119,8 @@ pub fn tenant(i: usize) -> Tenant {
         effective_enabled: h % 50 != 0,
         rate_card_id: (h % 3 == 0).then(|| "card-1".into()),
         rate_card_name: (h % 3 == 0).then(|| "Retail standard".into()),
-        created_at: AT.into(),
-        updated_at: AT.into(),
+        created_at: AT,
+        updated_at: AT,
         version: 1,
     }
 }
@@ -164,8 +164,8 @@ pub fn dealer(i: usize) -> Dealer {
         groups_count: 1,
         path: None,
         capacity: None,
-        created_at: AT.into(),
-        updated_at: AT.into(),
+        created_at: AT,
+        updated_at: AT,
         version: 1,
     }
 }
@@ -206,9 +206,9 @@ pub fn user(i: usize) -> User {
         status: UserStatus::Active,
         enabled: true,
         group_ids: vec!["group-1".into()],
-        last_sign_in_at: Some(AT.into()),
-        created_at: AT.into(),
-        updated_at: AT.into(),
+        last_sign_in_at: Some(AT),
+        created_at: AT,
+        updated_at: AT,
         version: 1,
     }
 }
@@ -224,8 +224,8 @@ pub fn group(i: usize) -> Group {
         permissions: Permission::all().into_iter().take(12).collect(),
         inherited: false,
         members_count: (mix(i) % 9) as i64,
-        created_at: AT.into(),
-        updated_at: AT.into(),
+        created_at: AT,
+        updated_at: AT,
         version: 1,
     }
 }
@@ -233,7 +233,7 @@ pub fn group(i: usize) -> Group {
 pub fn audit(i: usize) -> AuditEvent {
     AuditEvent {
         id: format!("event-{i}"),
-        at: AT.into(),
+        at: AT,
         actor_id: Some("user-1".into()),
         actor_email: Some(user(i % 500).email),
         impersonator_id: None,
@@ -272,8 +272,8 @@ pub fn rate_card(i: usize) -> RateCard {
         rate_count: 100_000,
         assigned_dealers: vec![],
         tenant_count: (mix(i) % 20) as i64,
-        created_at: AT.into(),
-        updated_at: AT.into(),
+        created_at: AT,
+        updated_at: AT,
         version: 1,
     }
 }

@@ -1,6 +1,6 @@
 //! What a request can end in, other than success.
 
-use crate::model::{ErrorBody, ErrorDetail};
+use crate::model::{ErrorBody, ErrorDetail, Refusal};
 
 /// Why a request failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -89,22 +89,48 @@ impl ClientError {
                 status,
                 body: ErrorBody {
                     error: ErrorDetail {
-                        code: "unexpected_response".into(),
+                        refusal: Refusal::UnexpectedResponse,
                         message: format!(
                             "the server answered {status} without an error description"
                         ),
                         field: None,
-                        details: serde_json::json!({}),
                     },
                 },
             },
         }
     }
 
+    /// A refusal made on this side, in the server's terms (so that it reads like one).
+    pub fn refused(
+        status: u16,
+        refusal: Refusal,
+        message: impl Into<String>,
+        field: Option<&str>,
+    ) -> ClientError {
+        ClientError::Api {
+            status,
+            body: ErrorBody {
+                error: ErrorDetail {
+                    refusal,
+                    message: message.into(),
+                    field: field.map(str::to_string),
+                },
+            },
+        }
+    }
+
+    /// Why the server refused, when it answered with a refusal.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            ClientError::Api { body, .. } => Some(&body.error.refusal),
+            _ => None,
+        }
+    }
+
     /// The stable error code, when the server sent one.
     pub fn code(&self) -> Option<&str> {
         match self {
-            ClientError::Api { body, .. } => Some(&body.error.code),
+            ClientError::Api { body, .. } => Some(body.error.refusal.code()),
             _ => None,
         }
     }
@@ -125,9 +151,10 @@ impl ClientError {
         }
     }
 
-    pub fn details(&self) -> Option<&serde_json::Value> {
+    /// The refusal's details as they travel (read [`ClientError::refusal`] for them typed).
+    pub fn details(&self) -> Option<serde_json::Value> {
         match self {
-            ClientError::Api { body, .. } => Some(&body.error.details),
+            ClientError::Api { body, .. } => Some(body.error.refusal.details()),
             _ => None,
         }
     }

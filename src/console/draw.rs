@@ -200,7 +200,10 @@ fn draw_banner(
             )
         })
         .unwrap_or_default();
-    let until = view.expires_at.get(11..16).unwrap_or("");
+    let until = super::widgets::cells::utc_text(
+        &view.expires_at,
+        time::macros::format_description!("[hour]:[minute]"),
+    );
     let _ = &view.real_user;
     let text = format!("▌VIEWING AS {who} · read-only · until {until} UTC · ctrl-x returns ▐");
     let text = if theme.ascii {

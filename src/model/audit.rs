@@ -1,11 +1,14 @@
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 /// One entry of the audit trail. Never changed or removed through the API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AuditEvent {
     pub id: String,
-    pub at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String)]
+    pub at: OffsetDateTime,
     pub actor_id: Option<String>,
     pub actor_email: Option<String>,
     /// The real user when the change was made while viewing as `actor`.
@@ -40,4 +43,41 @@ pub struct AuditFilter {
     /// RFC 3339; events before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn event_at(at: &str) -> serde_json::Value {
+        serde_json::json!({
+            "id": "aud_1", "at": at, "actor_id": null, "actor_email": null,
+            "impersonator_id": null, "impersonator_email": null, "action": "tenant.create",
+            "object_type": "tenant", "object_id": null, "object_name": null, "before": null,
+            "after": null, "client_addr": null, "request_id": null
+        })
+    }
+
+    /// Timestamps travel as RFC 3339 UTC, as the server has always written them: `Z`, and the
+    /// fraction of a second only when there is one (microseconds as stored).
+    #[test]
+    fn timestamps_travel_as_rfc3339_utc() {
+        for (text, at) in [
+            (
+                "2026-11-23T18:56:58.123456Z",
+                datetime!(2026-11-23 18:56:58.123456 UTC),
+            ),
+            ("2026-11-23T18:56:58Z", datetime!(2026-11-23 18:56:58 UTC)),
+            (
+                "2026-11-23T18:56:58.5Z",
+                datetime!(2026-11-23 18:56:58.5 UTC),
+            ),
+        ] {
+            let event: AuditEvent = serde_json::from_value(event_at(text)).unwrap();
+            assert_eq!(event.at, at);
+            assert_eq!(serde_json::to_value(&event).unwrap(), event_at(text));
+        }
+        assert!(serde_json::from_value::<AuditEvent>(event_at("yesterday")).is_err());
+    }
 }

@@ -1,4 +1,5 @@
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use super::Permission;
@@ -16,8 +17,12 @@ pub struct Group {
     /// True when listed for a dealer below the owner (`GET /groups?dealer_id=`).
     pub inherited: bool,
     pub members_count: i64,
-    pub created_at: String,
-    pub updated_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String)]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String)]
+    pub updated_at: OffsetDateTime,
     pub version: i64,
 }
 

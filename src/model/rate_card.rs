@@ -1,4 +1,5 @@
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
 /// What a card is to the caller looking at it.
@@ -88,8 +89,12 @@ pub struct RateCard {
     pub assigned_dealers: Vec<super::NamedRef>,
     /// How many tenants in the caller's scope are billed with it.
     pub tenant_count: i64,
-    pub created_at: String,
-    pub updated_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String)]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String)]
+    pub updated_at: OffsetDateTime,
     pub version: i64,
 }
 

@@ -1,4 +1,5 @@
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use super::{Dealer, Group, Permission, PlatformPolicy, User};
@@ -14,7 +15,9 @@ pub struct LoginRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LoginResponse {
     pub token: String,
-    pub expires_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String)]
+    pub expires_at: OffsetDateTime,
     pub user: User,
 }
 
@@ -41,7 +44,9 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ImpersonateResponse {
     pub token: String,
-    pub expires_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String)]
+    pub expires_at: OffsetDateTime,
 }
 
 /// Who is really behind a session that views as someone else.
@@ -49,7 +54,9 @@ pub struct ImpersonateResponse {
 pub struct Impersonation {
     pub real_user: User,
     pub read_only: bool,
-    pub expires_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String)]
+    pub expires_at: OffsetDateTime,
 }
 
 /// `GET /me`: the signed-in user, its dealer, what it may do and from which groups.

@@ -1,4 +1,5 @@
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 /// A customer PBX owned by a dealer.
@@ -19,8 +20,12 @@ pub struct Tenant {
     pub rate_card_id: Option<String>,
     #[serde(default)]
     pub rate_card_name: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String)]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String)]
+    pub updated_at: OffsetDateTime,
     pub version: i64,
 }
 

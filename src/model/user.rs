@@ -1,4 +1,5 @@
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 /// Where a login stands: invited (link not used yet), active, or disabled.
@@ -32,9 +33,15 @@ pub struct User {
     pub enabled: bool,
     /// The groups of this user that the caller can see.
     pub group_ids: Vec<String>,
-    pub last_sign_in_at: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>)]
+    pub last_sign_in_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String)]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String)]
+    pub updated_at: OffsetDateTime,
     pub version: i64,
 }
 

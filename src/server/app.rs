@@ -1,7 +1,7 @@
 //! The HTTP application: API routes, OpenAPI document, health, the activation page, request ids,
 //! tracing, and error answers for unknown routes and methods.
 
-use axum::http::{Request, StatusCode};
+use axum::http::Request;
 use axum::routing::get;
 use axum::{Extension, Router};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -16,6 +16,7 @@ use super::error::ApiError;
 use super::guard::{self, Need};
 use super::routes::{self, health};
 use super::state::AppState;
+use crate::model::Refusal;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -122,13 +123,12 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 async fn unknown_route() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route")
+    ApiError::new(Refusal::NotFound, "no such route")
 }
 
 async fn wrong_method() -> ApiError {
     ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        Refusal::MethodNotAllowed,
         "this route does not take that method",
     )
 }

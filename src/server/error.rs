@@ -2,34 +2,73 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
 
-use super::store::{Refusal, StoreError};
+use super::store::{Refusal as StoreRefusal, StoreError};
 use crate::domain::validate::FieldError;
-use crate::model::{ErrorBody, ErrorDetail, Level};
+use crate::model::{
+    BadLine, BelowCostCard, CapacityExceeded, ErrorBody, ErrorDetail, Level, Permission, Refusal,
+};
 
-/// An error answer: status, stable code, sentence, field and details.
+/// An error answer: the refusal (its code and details), sentence and field, and how to send it.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    /// Boxed: an error stays small on the success path of every `Result`.
+    pub refusal: Box<Refusal>,
     pub message: String,
     pub field: Option<String>,
-    pub details: Value,
     pub retry_after: Option<u64>,
     /// The database rolled the transaction back (deadlock, serialization): the request may be
     /// run again as it is (see `server::retry`).
     pub retryable: bool,
 }
 
+/// The HTTP status of each refusal (API.md, "Errors").
+pub fn status_of(refusal: &Refusal) -> StatusCode {
+    match refusal {
+        Refusal::BadRequest => StatusCode::BAD_REQUEST,
+        Refusal::Unauthenticated | Refusal::InvalidCredentials => StatusCode::UNAUTHORIZED,
+        Refusal::Forbidden { .. } | Refusal::ReadOnlySession => StatusCode::FORBIDDEN,
+        Refusal::NotFound => StatusCode::NOT_FOUND,
+        Refusal::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        Refusal::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+        Refusal::LevelNotAllowed { .. }
+        | Refusal::CapacityExceeded(_)
+        | Refusal::PackageBelowUsage { .. }
+        | Refusal::HasChildren { .. }
+        | Refusal::NameTaken
+        | Refusal::DomainTaken
+        | Refusal::EmailTaken
+        | Refusal::BelowCostDownstream { .. }
+        | Refusal::CardInUse
+        | Refusal::NotActive
+        | Refusal::RateCardRequired { .. }
+        | Refusal::BelowMinimumExtensions { .. }
+        | Refusal::RateCardNotUsable { .. }
+        | Refusal::DestinationSuspended { .. }
+        | Refusal::MoveBlocked { .. } => StatusCode::CONFLICT,
+        Refusal::VersionMismatch { .. } => StatusCode::PRECONDITION_FAILED,
+        Refusal::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        Refusal::InvalidField { .. } | Refusal::BelowCost { .. } => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Refusal::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        Refusal::MailFailed => StatusCode::BAD_GATEWAY,
+        Refusal::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        Refusal::Internal | Refusal::UnexpectedResponse | Refusal::Other { .. } => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    }
+}
+
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    /// The answer to `refusal`, with its status, in the words of `message`.
+    pub fn new(refusal: Refusal, message: impl Into<String>) -> ApiError {
         ApiError {
-            status,
-            code,
+            status: status_of(&refusal),
+            refusal: Box::new(refusal),
             message: message.into(),
             field: None,
-            details: json!({}),
             retry_after: None,
             retryable: false,
         }
@@ -40,54 +79,77 @@ impl ApiError {
         self
     }
 
-    pub fn with_details(mut self, details: Value) -> ApiError {
-        self.details = details;
-        self
-    }
-
     pub fn not_found() -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such object")
+        ApiError::new(Refusal::NotFound, "no such object")
     }
 
     pub fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+        ApiError::new(Refusal::BadRequest, message)
     }
 
     pub fn unauthenticated(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+        ApiError::new(Refusal::Unauthenticated, message)
     }
 
+    /// 403 naming no permission (what no permission allows).
     pub fn forbidden(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
+        ApiError::new(
+            Refusal::Forbidden {
+                permission: None,
+                missing: vec![],
+            },
+            message,
+        )
+    }
+
+    /// 403 naming the permission a route needs (`details.permission`).
+    pub fn lacking(permission: Permission, message: impl Into<String>) -> ApiError {
+        ApiError::new(
+            Refusal::Forbidden {
+                permission: Some(permission),
+                missing: vec![],
+            },
+            message,
+        )
     }
 
     /// 403 naming the permissions the caller lacks (`details.missing`); `say` puts their list
     /// ("a, b") into the sentence. `Ok` when nothing is missing.
     pub fn unless_held(
-        missing: &[crate::model::Permission],
+        missing: &[Permission],
         say: impl FnOnce(&str) -> String,
     ) -> Result<(), ApiError> {
         if missing.is_empty() {
             return Ok(());
         }
         let names: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
-        Err(ApiError::forbidden(say(&names.join(", "))).with_details(json!({ "missing": names })))
+        Err(ApiError::new(
+            Refusal::Forbidden {
+                permission: None,
+                missing: missing.to_vec(),
+            },
+            say(&names.join(", ")),
+        ))
     }
 
     pub fn invalid_field(field: &str, message: impl Into<String>) -> ApiError {
         let message = message.into();
         ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_field",
+            Refusal::InvalidField { lines: vec![] },
             format!("{field} {message}"),
         )
         .with_field(field)
     }
 
+    /// An `invalid_field` refusal of a file: the lines at fault (`details.lines`).
+    pub fn with_bad_lines(mut self, lines: Vec<BadLine>) -> ApiError {
+        self.refusal = Box::new(Refusal::InvalidField { lines });
+        self
+    }
+
     pub fn internal() -> ApiError {
         ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            Refusal::Internal,
             "the server failed; the request id is in the logs",
         )
     }
@@ -95,10 +157,9 @@ impl ApiError {
     pub fn body(&self) -> ErrorBody {
         ErrorBody {
             error: ErrorDetail {
-                code: self.code.to_string(),
+                refusal: (*self.refusal).clone(),
                 message: self.message.clone(),
                 field: self.field.clone(),
-                details: self.details.clone(),
             },
         }
     }
@@ -137,100 +198,116 @@ fn level_list(levels: &[Level]) -> String {
     }
 }
 
-impl From<Refusal> for ApiError {
-    fn from(r: Refusal) -> Self {
-        let conflict = |code, msg: String| ApiError::new(StatusCode::CONFLICT, code, msg);
+impl From<StoreRefusal> for ApiError {
+    fn from(r: StoreRefusal) -> Self {
         match r {
-            Refusal::LevelNotAllowed { parent, child } => {
+            StoreRefusal::LevelNotAllowed { parent, child } => {
                 let allowed = crate::domain::level::creatable_levels(parent);
-                conflict(
-                    "level_not_allowed",
-                    format!("a {} cannot create a {}; it can create: {}", parent.label(), child.label(), level_list(&allowed)),
-                )
-                .with_field("level")
-                .with_details(json!({ "parent_level": parent, "level": child, "allowed": allowed }))
+                let message = format!(
+                    "a {} cannot create a {}; it can create: {}",
+                    parent.label(),
+                    child.label(),
+                    level_list(&allowed)
+                );
+                let refusal = Refusal::LevelNotAllowed {
+                    allowed,
+                    level: child,
+                    parent_level: parent,
+                };
+                ApiError::new(refusal, message).with_field("level")
             }
-            Refusal::Capacity { dealer_id, dealer_name, shortfall } => conflict(
-                "capacity_exceeded",
+            StoreRefusal::Capacity { dealer_id, dealer_name, shortfall } => ApiError::new(
+                Refusal::CapacityExceeded(Box::new(CapacityExceeded {
+                    asked: Some(shortfall.asked),
+                    free: Some(shortfall.free),
+                    dimension: Some(shortfall.dimension.as_str().into()),
+                    dealer_id: Some(dealer_id),
+                    dealer_name: Some(dealer_name.clone()),
+                    plan: None,
+                })),
                 format!(
                     "{}: asked {}, only {} free at {}",
                     shortfall.dimension, shortfall.asked, shortfall.free, dealer_name
                 ),
             )
-            .with_field(shortfall.dimension.as_str())
-            .with_details(json!({
-                "dimension": shortfall.dimension.as_str(), "asked": shortfall.asked, "free": shortfall.free,
-                "dealer_id": dealer_id, "dealer_name": dealer_name,
-            })),
-            Refusal::NoHighAvailability { dealer_id, dealer_name } => conflict(
-                "capacity_exceeded",
+            .with_field(shortfall.dimension.as_str()),
+            StoreRefusal::NoHighAvailability { dealer_id, dealer_name } => ApiError::new(
+                Refusal::CapacityExceeded(Box::new(CapacityExceeded {
+                    dimension: Some("high_availability".into()),
+                    dealer_id: Some(dealer_id),
+                    dealer_name: Some(dealer_name.clone()),
+                    ..CapacityExceeded::default()
+                })),
                 format!("high availability: {dealer_name} has none to give"),
             )
-            .with_field("high_availability")
-            .with_details(json!({ "dimension": "high_availability", "dealer_id": dealer_id, "dealer_name": dealer_name })),
-            Refusal::BelowCommitted(b) => conflict(
-                "package_below_usage",
+            .with_field("high_availability"),
+            StoreRefusal::BelowCommitted(b) => ApiError::new(
+                Refusal::PackageBelowUsage {
+                    allocated: b.allocated,
+                    dimension: b.dimension.as_str().into(),
+                    requested: b.requested,
+                    shortfall: b.shortfall(),
+                    used: b.used,
+                },
                 format!(
                     "{}: {} is below what is committed ({} allocated to sub-dealers + {} used by tenants); short by {}",
                     b.dimension, b.requested, b.allocated, b.used, b.shortfall()
                 ),
             )
-            .with_field(b.dimension.as_str())
-            .with_details(json!({
-                "dimension": b.dimension.as_str(), "requested": b.requested, "allocated": b.allocated,
-                "used": b.used, "shortfall": b.shortfall(),
-            })),
-            Refusal::HasChildren { sub_dealers, tenants } => conflict(
-                "has_children",
+            .with_field(b.dimension.as_str()),
+            StoreRefusal::HasChildren { sub_dealers, tenants } => ApiError::new(
+                Refusal::HasChildren { sub_dealers, tenants },
                 format!("still has {sub_dealers} sub-dealer(s) and {tenants} tenant(s): delete or move them first"),
-            )
-            .with_details(json!({ "sub_dealers": sub_dealers, "tenants": tenants })),
-            Refusal::Taken { field, value } => conflict(
+            ),
+            StoreRefusal::Taken { field, value } => ApiError::new(
                 match field {
-                    "domain" => "domain_taken",
-                    "email" => "email_taken",
-                    _ => "name_taken",
+                    "domain" => Refusal::DomainTaken,
+                    "email" => Refusal::EmailTaken,
+                    _ => Refusal::NameTaken,
                 },
                 format!("{field} `{value}` is already taken"),
             )
             .with_field(field),
-            Refusal::Invalid(e) => e.into(),
-            Refusal::Forbidden(m) => ApiError::forbidden(m),
-            Refusal::BelowCost { count, prefixes } => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "below_cost",
+            StoreRefusal::Invalid(e) => e.into(),
+            StoreRefusal::Forbidden(m) => ApiError::forbidden(m),
+            StoreRefusal::BelowCost { count, prefixes } => ApiError::new(
+                Refusal::BelowCost { count, prefixes: prefixes.clone() },
                 format!(
                     "this markup sells below cost on {count} prefix(es), first {}; set allow_below_cost to accept it",
                     prefixes.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
                 ),
             )
-            .with_field("markup")
-            .with_details(json!({ "count": count, "prefixes": prefixes })),
-            Refusal::DownstreamBelowCost(cards) => conflict(
-                "below_cost_downstream",
+            .with_field("markup"),
+            StoreRefusal::DownstreamBelowCost(cards) => ApiError::new(
+                Refusal::BelowCostDownstream {
+                    cards: cards
+                        .iter()
+                        .map(|c| BelowCostCard { id: c.id.clone(), name: c.name.clone(), why: c.why.clone() })
+                        .collect(),
+                },
                 format!(
                     "this change would make {} card(s) priced from it sell below cost: {}",
                     cards.len(),
                     cards.iter().take(5).map(|c| format!("{} ({})", c.name, c.why)).collect::<Vec<_>>().join("; ")
                 ),
-            )
-            .with_details(json!({
-                "cards": cards.iter().map(|c| json!({ "id": c.id, "name": c.name, "why": c.why })).collect::<Vec<_>>()
-            })),
-            Refusal::CardInUse(why) => conflict("card_in_use", format!("the card is still used by {why}")),
-            Refusal::MoveBlocked(plan) => {
-                let first = plan.blockers.first();
-                let code = match first.map(|b| b.code.as_str()) {
-                    Some("capacity_exceeded") => "capacity_exceeded",
-                    Some("rate_card_required") => "rate_card_required",
-                    Some("below_minimum_extensions") => "below_minimum_extensions",
-                    Some("rate_card_not_usable") => "rate_card_not_usable",
-                    Some("destination_suspended") => "destination_suspended",
-                    _ => "move_blocked",
+            ),
+            StoreRefusal::CardInUse(why) => ApiError::new(Refusal::CardInUse, format!("the card is still used by {why}")),
+            StoreRefusal::MoveBlocked(plan) => {
+                let first = plan.blockers.first().cloned();
+                let message = first.as_ref().map_or_else(|| "the move is blocked".to_string(), |b| b.message.clone());
+                let field = first.as_ref().and_then(|b| b.field.clone());
+                let refusal = match first.as_ref().map(|b| b.code.as_str()) {
+                    Some("capacity_exceeded") => Refusal::CapacityExceeded(Box::new(CapacityExceeded {
+                        plan: Some(plan),
+                        ..CapacityExceeded::default()
+                    })),
+                    Some("rate_card_required") => Refusal::RateCardRequired { plan },
+                    Some("below_minimum_extensions") => Refusal::BelowMinimumExtensions { plan },
+                    Some("rate_card_not_usable") => Refusal::RateCardNotUsable { plan },
+                    Some("destination_suspended") => Refusal::DestinationSuspended { plan },
+                    _ => Refusal::MoveBlocked { plan },
                 };
-                let message = first.map_or_else(|| "the move is blocked".to_string(), |b| b.message.clone());
-                let field = first.and_then(|b| b.field.clone());
-                let mut e = conflict(code, message).with_details(json!({ "plan": plan }));
+                let mut e = ApiError::new(refusal, message);
                 e.field = field;
                 e
             }
@@ -243,11 +320,13 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => ApiError::not_found(),
             StoreError::VersionMismatch { current } => ApiError::new(
-                StatusCode::PRECONDITION_FAILED,
-                "version_mismatch",
-                format!("changed by someone else since you loaded it (now at version {current}); reload and apply again"),
-            )
-            .with_details(json!({ "current_version": current })),
+                Refusal::VersionMismatch {
+                    current_version: current,
+                },
+                format!(
+                    "changed by someone else since you loaded it (now at version {current}); reload and apply again"
+                ),
+            ),
             StoreError::Refused(r) => r.into(),
             StoreError::Db(e) => {
                 // PostgreSQL's serialization_failure and deadlock_detected: rolled back whole.
@@ -255,8 +334,7 @@ impl From<StoreError> for ApiError {
                     && matches!(db.code().as_deref(), Some("40001" | "40P01"))
                 {
                     let mut busy = ApiError::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "busy",
+                        Refusal::Busy,
                         "the database was busy with a conflicting change; try again",
                     );
                     busy.retry_after = Some(1);
@@ -266,7 +344,10 @@ impl From<StoreError> for ApiError {
                 if let Some(db) = e.as_database_error()
                     && db.is_unique_violation()
                 {
-                    return ApiError::new(StatusCode::CONFLICT, "name_taken", "an object with that name already exists");
+                    return ApiError::new(
+                        Refusal::NameTaken,
+                        "an object with that name already exists",
+                    );
                 }
                 tracing::error!(error = %e, "database error");
                 ApiError::internal()

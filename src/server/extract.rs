@@ -17,8 +17,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(JsonRejection::JsonDataError(e)) => Err(ApiError::new(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_field",
+                crate::model::Refusal::InvalidField { lines: vec![] },
                 format!("the body does not fit: {}", e.body_text()),
             )),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::bad_request(

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode, header, request::Parts};
+use axum::http::{Method, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
@@ -25,7 +25,7 @@ use super::auth::Caller;
 use super::error::ApiError;
 use super::retry::with_retries;
 use super::state::AppState;
-use crate::model::{Action, Area, Permission};
+use crate::model::{Action, Area, Permission, Refusal};
 
 /// The largest body of a route that needs no session (sign-in, activation).
 pub const PUBLIC_BODY_LIMIT: usize = 16 * 1024;
@@ -276,11 +276,11 @@ fn too_large(limit: usize) -> ApiError {
         format!("{} KiB", limit / 1024)
     };
     ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
+        Refusal::PayloadTooLarge {
+            limit_bytes: limit as u64,
+        },
         format!("the request body is larger than this route takes ({size}); nothing was changed"),
     )
-    .with_details(serde_json::json!({ "limit_bytes": limit }))
 }
 
 /// Reads a body up to `limit` bytes within `timeout`: 413 as soon as it is longer (the rest is
@@ -301,8 +301,7 @@ pub async fn read_body(body: Body, limit: usize, timeout: Duration) -> Result<By
     match tokio::time::timeout(timeout, read).await {
         Ok(r) => r,
         Err(_) => Err(ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "request_timeout",
+            Refusal::RequestTimeout,
             format!(
                 "the request body did not arrive within {} seconds; nothing was changed",
                 timeout.as_secs()

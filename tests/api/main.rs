@@ -23,6 +23,7 @@ mod moves;
 mod openapi;
 mod races;
 mod rate_cards;
+mod refusals;
 mod review;
 mod scope;
 mod search;

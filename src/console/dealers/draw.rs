@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use crate::console::app::App;
 use crate::console::dealers::tree::DealerTree;
 use crate::console::theme::{Sym, Theme};
-use crate::console::widgets::cells::ratio;
+use crate::console::widgets::cells::{ratio, utc_text};
 use crate::model::{Capacity, Dealer, DimensionUsage, NodeKind};
 
 pub fn draw(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
@@ -136,7 +136,10 @@ fn dealer(f: &mut Frame, d: &Dealer, cap: Option<&Capacity>, theme: &Theme, area
         Line::raw(format!("contact  {}   {}", d.email, d.phone)),
         Line::raw(format!(
             "status   {status:<14} created {}",
-            d.created_at.get(..10).unwrap_or("")
+            utc_text(
+                &d.created_at,
+                time::macros::format_description!("[year]-[month]-[day]")
+            )
         )),
         Line::raw(format!(
             "users {}  groups {}  sub-dealers {}  tenants {}",

@@ -198,8 +198,8 @@ fn empty_dealer() -> Dealer {
         groups_count: 0,
         path: None,
         capacity: None,
-        created_at: String::new(),
-        updated_at: String::new(),
+        created_at: time::OffsetDateTime::UNIX_EPOCH,
+        updated_at: time::OffsetDateTime::UNIX_EPOCH,
         version: 0,
     }
 }

@@ -213,7 +213,8 @@ mod tests {
             "id": id, "kind": "carrier", "name": "Carrier", "currency": "USD",
             "dealer_id": "d", "dealer_name": "D", "parent_card_id": null,
             "parent_card_name": null, "markup": null, "allow_below_cost": false,
-            "rate_count": 1, "tenant_count": 0, "created_at": "", "updated_at": "",
+            "rate_count": 1, "tenant_count": 0, "created_at": "1970-01-01T00:00:00Z",
+            "updated_at": "1970-01-01T00:00:00Z",
             "version": 1
         }))
         .unwrap()

@@ -70,16 +70,9 @@ const MAX_CSV: u64 = 64 * 1024 * 1024;
 /// Reads a CSV file to import; a file that cannot be read is refused at the form's path field,
 /// as the server refuses a bad field, so the path typed stays for another try.
 async fn read_csv(path: &str) -> Result<String, ClientError> {
-    let refuse = |message: String| ClientError::Api {
-        status: 422,
-        body: ErrorBody {
-            error: ErrorDetail {
-                code: "invalid_field".into(),
-                message,
-                field: Some("path".into()),
-                details: serde_json::json!({}),
-            },
-        },
+    let refuse = |message: String| {
+        let refusal = Refusal::InvalidField { lines: vec![] };
+        ClientError::refused(422, refusal, message, Some("path"))
     };
     let expanded = crate::console::home::expand(path);
     let meta = tokio::fs::metadata(&expanded)

@@ -282,12 +282,8 @@ impl App {
                     return cmds;
                 }
                 m.error = Some(crate::console::refusal::refusal(&e));
-                if let Some(plan) = e
-                    .details()
-                    .and_then(|d| d.get("plan"))
-                    .and_then(|p| serde_json::from_value::<MovePlan>(p.clone()).ok())
-                {
-                    m.plan = Some(plan);
+                if let Some(plan) = e.refusal().and_then(Refusal::move_plan) {
+                    m.plan = Some(plan.clone());
                 }
                 if matches!(e, ClientError::Network(_)) {
                     self.online = false;

@@ -15,15 +15,8 @@ pub async fn find_user(c: &ApiClient, email: &str) -> Result<User, ClientError> 
         .items
         .into_iter()
         .find(|u| u.email.eq_ignore_ascii_case(email.trim()))
-        .ok_or_else(|| ClientError::Api {
-            status: 404,
-            body: ErrorBody {
-                error: ErrorDetail {
-                    code: "not_found".into(),
-                    message: format!("no login {email} in your scope"),
-                    field: None,
-                    details: serde_json::json!({}),
-                },
-            },
+        .ok_or_else(|| {
+            let message = format!("no login {email} in your scope");
+            ClientError::refused(404, Refusal::NotFound, message, None)
         })
 }

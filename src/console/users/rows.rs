@@ -29,7 +29,7 @@ impl Row for User {
                 format!("{}", self.group_ids.len())
             },
             self.last_sign_in_at
-                .as_deref()
+                .as_ref()
                 .map(short_time)
                 .unwrap_or_default(),
         ]

@@ -2,6 +2,9 @@
 
 use crate::console::lists::SortKey;
 use crate::model::DimensionUsage;
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::{OffsetDateTime, UtcOffset};
 
 /// The share of a dimension in use; None when unlimited.
 pub fn ratio(d: &DimensionUsage) -> Option<f64> {
@@ -28,7 +31,17 @@ pub fn text(s: &str) -> SortKey {
     SortKey::Text(s.to_lowercase())
 }
 
-/// `2026-11-23T18:56:58.123Z` as `2026-11-23 18:56:58`.
-pub fn short_time(t: &str) -> String {
-    t.get(..19).unwrap_or(t).replace('T', " ")
+/// A time as the console shows it, in UTC: `2026-11-23 18:56:58`.
+pub fn short_time(t: &OffsetDateTime) -> String {
+    utc_text(
+        t,
+        format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"),
+    )
+}
+
+/// A time in UTC, written as `format` says.
+pub fn utc_text(t: &OffsetDateTime, format: &[BorrowedFormatItem<'_>]) -> String {
+    t.to_offset(UtcOffset::UTC)
+        .format(format)
+        .unwrap_or_default()
 }

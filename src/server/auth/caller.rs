@@ -43,13 +43,14 @@ impl Caller {
         if self.permissions.contains(p) {
             Ok(())
         } else if self.permissions.is_empty() {
-            Err(ApiError::forbidden(format!(
-                "this login belongs to no permission group, so it may do nothing (needs {p}); ask an administrator to add it to a group"
+            Err(ApiError::lacking(
+                p,
+                format!(
+                    "this login belongs to no permission group, so it may do nothing (needs {p}); ask an administrator to add it to a group"
+                ),
             ))
-            .with_details(serde_json::json!({ "permission": p })))
         } else {
-            Err(ApiError::forbidden(format!("you lack the permission {p}"))
-                .with_details(serde_json::json!({ "permission": p })))
+            Err(ApiError::lacking(p, format!("you lack the permission {p}")))
         }
     }
 
@@ -186,8 +187,7 @@ impl Caller {
         }
         if session.read_only && is_write && !CHANGES_NOTHING.contains(&path.as_str()) {
             return Err(ApiError::new(
-                axum::http::StatusCode::FORBIDDEN,
-                "read_only_session",
+                crate::model::Refusal::ReadOnlySession,
                 format!(
                     "you are viewing as {} (read-only): return to your own login to make changes",
                     session.email

@@ -1,7 +1,5 @@
 //! Session operations: signing out, viewing as another user, and what the caller is.
 
-use axum::http::StatusCode;
-
 use super::visible;
 use crate::domain::permissions::view_as_missing;
 use crate::model::*;
@@ -9,7 +7,7 @@ use crate::server::auth::Caller;
 use crate::server::auth::token::{hash_token, new_token};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::state::AppState;
-use crate::server::store::{NewSession, format_time, now_micros};
+use crate::server::store::{NewSession, now_micros, time_of};
 
 const MICROS: i64 = 1_000_000;
 
@@ -56,8 +54,7 @@ pub async fn impersonate(
     })?;
     if target.status != UserStatus::Active {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_active",
+            Refusal::NotActive,
             format!(
                 "{} is {} and has no view to see",
                 target.email,
@@ -80,7 +77,7 @@ pub async fn impersonate(
         .await?;
     Ok(ImpersonateResponse {
         token,
-        expires_at: format_time(expires_at),
+        expires_at: time_of(expires_at)?,
     })
 }
 
@@ -111,7 +108,7 @@ pub async fn me(st: &AppState, caller: &Caller) -> ApiResult<Me> {
                 .await?
                 .ok_or_else(ApiError::not_found)?,
             read_only: caller.read_only,
-            expires_at: format_time(caller.expires_at),
+            expires_at: time_of(caller.expires_at)?,
         }),
         None => None,
     };

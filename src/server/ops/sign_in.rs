@@ -1,8 +1,6 @@
 //! Signing in and setting a password with a link: both throttled per address (and sign-in per
 //! account), with password hashing on a bounded pool.
 
-use axum::http::StatusCode;
-
 use crate::domain::throttle::Backoff;
 use crate::domain::validate;
 use crate::model::*;
@@ -11,7 +9,7 @@ use crate::server::auth::password;
 use crate::server::auth::token::{hash_token, new_token};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::state::AppState;
-use crate::server::store::{Actor, NewSession, StoreResult, ThrottleKey, format_time, now_micros};
+use crate::server::store::{Actor, NewSession, StoreResult, ThrottleKey, now_micros, time_of};
 
 const MICROS: i64 = 1_000_000;
 
@@ -19,8 +17,7 @@ const MICROS: i64 = 1_000_000;
 fn rate_limited(next_try_at: i64, now: i64, what: &str) -> ApiError {
     let retry = ((next_try_at - now).max(MICROS) + MICROS - 1) / MICROS;
     let mut e = ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
+        Refusal::RateLimited,
         format!("too many failed {what} from here: try again in {retry} seconds"),
     );
     e.retry_after = Some(retry as u64);
@@ -30,8 +27,7 @@ fn rate_limited(next_try_at: i64, now: i64, what: &str) -> ApiError {
 /// 503 while password hashing is at capacity.
 pub fn hashing_busy() -> ApiError {
     let mut e = ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "busy",
+        Refusal::Busy,
         "the server is busy checking other passwords: try again in a moment",
     );
     e.retry_after = Some(1);
@@ -82,11 +78,7 @@ async fn released_on_retry<T>(
 /// unknown, disabled, suspended or not yet activated login all look the same from outside (the
 /// audit says which it was).
 fn wrong_credentials() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "invalid_credentials",
-        "wrong e-mail or password",
-    )
+    ApiError::new(Refusal::InvalidCredentials, "wrong e-mail or password")
 }
 
 fn unusable_link() -> ApiError {
@@ -213,7 +205,7 @@ pub async fn login(st: &AppState, actor: Actor, req: LoginRequest) -> ApiResult<
             .ok_or_else(ApiError::internal)?;
         Ok(LoginResponse {
             token,
-            expires_at: format_time(expires_at),
+            expires_at: time_of(expires_at)?,
             user,
         })
     }

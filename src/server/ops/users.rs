@@ -119,8 +119,7 @@ async fn send_link(
     st.mailer.send(email, subject, body).await.map_err(|e| {
         tracing::error!(error = %e, "sending mail failed");
         ApiError::new(
-            axum::http::StatusCode::BAD_GATEWAY,
-            "mail_failed",
+            crate::model::Refusal::MailFailed,
             "the link could not be mailed; nothing was changed",
         )
     })?;

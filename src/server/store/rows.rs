@@ -17,11 +17,11 @@ pub trait RowExt {
     fn flag(&self, col: &str) -> Result<bool, StoreError> {
         Ok(self.int(col)? != 0)
     }
-    fn time(&self, col: &str) -> Result<String, StoreError> {
-        Ok(format_time(self.int(col)?))
+    fn time(&self, col: &str) -> Result<OffsetDateTime, StoreError> {
+        time_of(self.int(col)?)
     }
-    fn opt_time(&self, col: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.opt_int(col)?.map(format_time))
+    fn opt_time(&self, col: &str) -> Result<Option<OffsetDateTime>, StoreError> {
+        self.opt_int(col)?.map(time_of).transpose()
     }
 }
 
@@ -50,12 +50,13 @@ pub fn now_micros() -> i64 {
     (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1000) as i64
 }
 
-/// A stored timestamp as RFC 3339 UTC.
-pub fn format_time(micros: i64) -> String {
+/// A stored timestamp (microseconds since the Unix epoch, UTC) as a time; one that RFC 3339
+/// cannot write (outside the years 0 to 9999) is an inconsistency.
+pub fn time_of(micros: i64) -> Result<OffsetDateTime, StoreError> {
     OffsetDateTime::from_unix_timestamp_nanos(micros as i128 * 1000)
         .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
+        .filter(|t| (0..=9999).contains(&t.year()))
+        .ok_or_else(|| StoreError::Corrupt(format!("timestamp {micros} out of range")))
 }
 
 /// An RFC 3339 timestamp as stored microseconds.
@@ -110,7 +111,9 @@ mod tests {
     #[test]
     fn times_round_trip() {
         let t = now_micros();
-        assert_eq!(parse_time(&format_time(t)), Some(t));
+        let written = time_of(t).unwrap().format(&Rfc3339).unwrap();
+        assert_eq!(parse_time(&written), Some(t));
+        assert!(time_of(i64::MAX).is_err());
     }
 
     #[test]

@@ -102,9 +102,14 @@ pub async fn import(
                 first.unwrap_or_default()
             ),
         )
-        .with_details(json!({
-            "lines": bad.iter().map(|b| json!({ "line": b.line, "message": b.why })).collect::<Vec<_>>()
-        }))
+        .with_bad_lines(
+            bad.iter()
+                .map(|b| BadLine {
+                    line: b.line as u64,
+                    message: b.why.clone(),
+                })
+                .collect(),
+        )
     })?;
     let imported = new_rates.len() as i64;
     // The body is not kept for the guard's retries, so a rolled-back import is retried here.
