@@ -19,7 +19,8 @@ pub struct ErrorDetail {
     pub field: Option<String>,
 }
 
-/// [`ErrorDetail`] as it travels.
+// [`ErrorDetail`] as it travels; its doc comment is the schema's description.
+/// A stable machine `code`, a sentence for people, the field at fault and any structured details.
 #[derive(Serialize, Deserialize, ToSchema)]
 #[schema(as = ErrorDetail)]
 struct WireErrorDetail {
