@@ -67,6 +67,24 @@ impl Console {
         c
     }
 
+    /// Signed in as a demo login, asking for pages of `rows` (the demo has few rows: small pages
+    /// show paging).
+    pub async fn signed_in_paged(email: &str, rows: i64) -> Console {
+        let (server, dir) = demo_server().await;
+        let token = ApiClient::new(&server.url())
+            .unwrap()
+            .login(email, DEMO_PASSWORD)
+            .await
+            .unwrap()
+            .token;
+        let store = Arc::new(CredentialStore::memory());
+        let mut c = Console::attach(&server.url(), Some(email.to_string()), store, Some(rows));
+        c.server = Some(server);
+        c._dir = dir;
+        c.boot(Some(token)).await;
+        c
+    }
+
     /// The console at its sign-in screen (no stored session, no e-mail in the profile).
     pub async fn at_sign_in() -> Console {
         let (server, dir) = demo_server().await;

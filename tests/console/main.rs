@@ -311,21 +311,7 @@ async fn nothing_is_drawn_while_idle() {
 
 #[tokio::test]
 async fn tables_load_the_next_page_as_the_selection_moves_down() {
-    let (server, _dir) = harness::demo_server().await;
-    let token = dealerctl::client::ApiClient::new(&server.url())
-        .unwrap()
-        .login("admin@acme.example", "demo-password")
-        .await
-        .unwrap()
-        .token;
-    let store = std::sync::Arc::new(dealerctl::credentials::CredentialStore::memory());
-    let mut c = Console::attach(
-        &server.url(),
-        Some("admin@acme.example".into()),
-        store,
-        Some(10),
-    );
-    c.boot(Some(token)).await;
+    let mut c = Console::signed_in_paged("admin@acme.example", 10).await;
     c.keys("2").await;
     assert!(
         c.screen(W, H).contains("Tenants (10 of 33)"),
@@ -521,21 +507,7 @@ async fn the_audit_is_filtered_on_the_server_and_followed() {
 
 #[tokio::test]
 async fn a_table_filter_asks_the_server_for_rows_not_loaded_and_esc_restores_the_table() {
-    let (server, _dir) = harness::demo_server().await;
-    let token = dealerctl::client::ApiClient::new(&server.url())
-        .unwrap()
-        .login("admin@acme.example", "demo-password")
-        .await
-        .unwrap()
-        .token;
-    let store = std::sync::Arc::new(dealerctl::credentials::CredentialStore::memory());
-    let mut c = Console::attach(
-        &server.url(),
-        Some("admin@acme.example".into()),
-        store,
-        Some(5),
-    );
-    c.boot(Some(token)).await;
+    let mut c = Console::signed_in_paged("admin@acme.example", 5).await;
     c.keys("2").await;
     assert!(c.screen(W, H).contains("Tenants (5 of 33)"));
     let loaded: Vec<String> = c.app.tenants.items.iter().map(|t| t.name.clone()).collect();
@@ -646,22 +618,9 @@ async fn profile_lists_the_profiles_and_switches_to_another_server() {
 
 #[tokio::test]
 async fn export_writes_every_page_of_the_filtered_table() {
-    let (server, dir) = harness::demo_server().await;
-    let token = dealerctl::client::ApiClient::new(&server.url())
-        .unwrap()
-        .login("admin@acme.example", "demo-password")
-        .await
-        .unwrap()
-        .token;
-    let store = std::sync::Arc::new(dealerctl::credentials::CredentialStore::memory());
     // Pages of five on screen: the export still writes every row.
-    let mut c = Console::attach(
-        &server.url(),
-        Some("admin@acme.example".into()),
-        store,
-        Some(5),
-    );
-    c.boot(Some(token)).await;
+    let mut c = Console::signed_in_paged("admin@acme.example", 5).await;
+    let dir = tempfile::tempdir().unwrap();
     c.keys("2").await;
     let json = dir.path().join("tenants.json");
     c.keys(&format!(":export json {}<enter>", json.display()))
