@@ -179,7 +179,7 @@ pub enum Command {
     },
     /// A page of a card's rates, under a prefix.
     LoadRates {
-        card_id: String,
+        card_id: RateCardId,
         prefix: String,
         cursor: Option<String>,
         generation: u64,

@@ -7,46 +7,46 @@ use crate::model::*;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
     NewDealer {
-        parent_id: String,
+        parent_id: DealerId,
     },
     EditDealer {
-        id: String,
+        id: DealerId,
     },
     EditPackage {
-        id: String,
+        id: DealerId,
     },
     NewTenant {
-        dealer_id: String,
+        dealer_id: DealerId,
     },
     EditTenant {
-        id: String,
+        id: TenantId,
     },
     InviteUser {
-        dealer_id: String,
+        dealer_id: DealerId,
     },
     EditUser {
-        id: String,
+        id: UserId,
     },
     NewGroup {
-        dealer_id: String,
+        dealer_id: DealerId,
     },
     EditGroup {
-        id: String,
+        id: GroupId,
     },
     /// A customer card over a parent card, owned by `dealer_id` (both preselected).
     DeriveRateCard {
-        parent_id: Option<String>,
-        dealer_id: String,
+        parent_id: Option<RateCardId>,
+        dealer_id: DealerId,
     },
     EditRateCard {
-        id: String,
+        id: RateCardId,
     },
     ImportRates {
-        id: String,
+        id: RateCardId,
         name: String,
     },
     AssignRateCard {
-        id: String,
+        id: RateCardId,
     },
 }
 
@@ -76,89 +76,89 @@ pub struct FormData {
 pub enum Write {
     CreateDealer(NewDealer),
     UpdateDealer {
-        id: String,
+        id: DealerId,
         version: i64,
         patch: DealerPatch,
     },
     SetPackage {
-        id: String,
+        id: DealerId,
         version: i64,
         package: Package,
     },
     DeleteDealer {
-        id: String,
+        id: DealerId,
         name: String,
     },
     SuspendDealer {
-        id: String,
+        id: DealerId,
         name: String,
         resume: bool,
     },
     CreateTenant(NewTenant),
     UpdateTenant {
-        id: String,
+        id: TenantId,
         version: i64,
         patch: TenantPatch,
     },
     DeleteTenant {
-        id: String,
+        id: TenantId,
         name: String,
     },
     SuspendTenant {
-        id: String,
+        id: TenantId,
         name: String,
         resume: bool,
     },
     CreateUser(NewUser),
     UpdateUser {
-        id: String,
+        id: UserId,
         version: i64,
         patch: UserPatch,
     },
     DeleteUser {
-        id: String,
+        id: UserId,
         email: String,
     },
     ResetPassword {
-        id: String,
+        id: UserId,
         email: String,
     },
     CreateGroup(NewGroup),
     UpdateGroup {
-        id: String,
+        id: GroupId,
         version: i64,
         patch: GroupPatch,
     },
     DeleteGroup {
-        id: String,
+        id: GroupId,
         name: String,
     },
     CreateRateCard(NewRateCard),
     UpdateRateCard {
-        id: String,
+        id: RateCardId,
         version: i64,
         patch: RateCardPatch,
     },
     /// The console reads the file at `path` and replaces the card's rates with it.
     ImportRates {
-        id: String,
+        id: RateCardId,
         name: String,
         path: String,
     },
     AssignRateCard {
-        id: String,
+        id: RateCardId,
         to: RateCardAssignment,
         /// The dealer's or tenant's name, for the flash line.
         target: String,
     },
     DeleteRateCard {
-        id: String,
+        id: RateCardId,
         name: String,
     },
     /// Executes a tenant move (`request.dry_run` is false) exactly as planned: at the tenant's
     /// version the plan was made at.
     MoveTenant {
-        id: String,
+        id: TenantId,
         name: String,
         to_name: String,
         request: TenantMove,

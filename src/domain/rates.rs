@@ -88,6 +88,25 @@ pub fn price_through(rates: &[Rate], chain: &[Markup]) -> Vec<Rate> {
         .collect()
 }
 
+/// A carrier rate as a card down a chain of markups (outermost last) sells it, and, when
+/// `with_cost`, what it costs the card's seller: the rate priced through every markup but the
+/// card's own. The sell price derives from that cost, so the margin shown is the one applied.
+pub fn sell_and_cost(carrier: Rate, chain: &[Markup], with_cost: bool) -> (Rate, Option<Rate>) {
+    let cost = match chain.split_last() {
+        Some((_, above)) if with_cost => Some(
+            above
+                .iter()
+                .fold(carrier.clone(), |acc, m| m.derive(&acc)),
+        ),
+        _ => None,
+    };
+    let sell = match (&cost, chain.last()) {
+        (Some(c), Some(own)) => own.derive(c),
+        _ => chain.iter().fold(carrier, |acc, m| m.derive(&acc)),
+    };
+    (sell, cost)
+}
+
 /// The prefixes a markup would sell below cost, in order; empty when it never does.
 pub fn below_cost(parent: &[Rate], markup: Markup) -> Vec<String> {
     parent
@@ -348,6 +367,22 @@ mod tests {
             increment_first: 60,
             increment_next: 60,
         }
+    }
+
+    #[test]
+    fn a_chain_sells_through_every_markup_and_costs_through_all_but_its_own() {
+        let carrier = rate("44", 10_000);
+        let chain = [
+            Markup::parse("percent", "50").unwrap(),
+            Markup::parse("relative", "0.002").unwrap(),
+        ];
+        let (sell, cost) = sell_and_cost(carrier.clone(), &chain, true);
+        assert_eq!(cost.unwrap().rate, Money(15_000));
+        assert_eq!(sell.rate, Money(17_000));
+        let (sell_only, no_cost) = sell_and_cost(carrier.clone(), &chain, false);
+        assert_eq!((sell_only.rate, no_cost), (Money(17_000), None));
+        let (carrier_itself, none) = sell_and_cost(carrier.clone(), &[], true);
+        assert_eq!((carrier_itself, none), (carrier, None));
     }
 
     #[test]

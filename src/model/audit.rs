@@ -2,6 +2,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
+use super::DealerId;
+
 /// One entry of the audit trail. Never changed or removed through the API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AuditEvent {
@@ -37,12 +39,23 @@ pub struct AuditFilter {
     pub object_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// RFC 3339; events at or after.
+    /// Only events of this dealer's subtree (it must be in the caller's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub since: Option<String>,
-    /// RFC 3339; events before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub until: Option<String>,
+    pub dealer_id: Option<DealerId>,
+    /// Events at or after (RFC 3339 on the wire).
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub since: Option<OffsetDateTime>,
+    /// Events before (RFC 3339 on the wire).
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub until: Option<OffsetDateTime>,
 }
 
 #[cfg(test)]

@@ -1,4 +1,6 @@
 use serde::{Deserialize, Serialize};
+
+use super::ids::*;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
@@ -90,7 +92,7 @@ impl Package {
 /// An ancestor as shown in a dealer's `path`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DealerRef {
-    pub id: String,
+    pub id: DealerId,
     pub name: String,
     pub level: Level,
 }
@@ -98,8 +100,8 @@ pub struct DealerRef {
 /// A dealer of the channel (the provider included).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Dealer {
-    pub id: String,
-    pub parent_id: Option<String>,
+    pub id: DealerId,
+    pub parent_id: Option<DealerId>,
     pub level: Level,
     pub name: String,
     pub display_name: String,
@@ -133,7 +135,7 @@ pub struct Dealer {
 /// `POST /dealers`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewDealer {
-    pub parent_id: String,
+    pub parent_id: DealerId,
     pub level: Level,
     pub name: String,
     #[serde(default)]
@@ -171,7 +173,7 @@ pub struct DealerPatch {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DealerFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
+    pub parent_id: Option<DealerId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -199,7 +201,7 @@ pub struct DimensionUsage {
 /// `GET /dealers/{id}/capacity`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Capacity {
-    pub dealer_id: String,
+    pub dealer_id: DealerId,
     pub max_tenants: DimensionUsage,
     pub extensions: DimensionUsage,
     pub concurrent_calls: DimensionUsage,

@@ -1,4 +1,6 @@
 use serde::{Deserialize, Serialize};
+
+use super::ids::*;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
@@ -7,8 +9,8 @@ use super::Permission;
 /// A permission group, owned by a dealer and usable by its users and those of dealers below it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Group {
-    pub id: String,
-    pub dealer_id: String,
+    pub id: GroupId,
+    pub dealer_id: DealerId,
     /// The owner's name (empty when the owner lies outside the caller's scope).
     pub dealer_name: String,
     pub name: String,
@@ -29,7 +31,7 @@ pub struct Group {
 /// `POST /groups`. With `template`, missing permissions come from that template.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewGroup {
-    pub dealer_id: String,
+    pub dealer_id: DealerId,
     pub name: String,
     #[serde(default)]
     pub description: String,
@@ -63,5 +65,5 @@ pub struct GroupTemplate {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct GroupFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dealer_id: Option<String>,
+    pub dealer_id: Option<DealerId>,
 }

@@ -1,4 +1,6 @@
 use serde::{Deserialize, Serialize};
+
+use super::ids::*;
 use utoipa::ToSchema;
 
 /// The kinds of object a login can find, describe and open.
@@ -70,7 +72,7 @@ pub struct SearchHit {
 /// A dealer on a search hit's path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PathStep {
-    pub id: String,
+    pub id: DealerId,
     pub name: String,
 }
 

@@ -1,4 +1,6 @@
 use serde::{Deserialize, Serialize};
+
+use super::ids::*;
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
@@ -71,14 +73,14 @@ pub struct MarkupRule {
 /// dealer it was handed to may know.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RateCard {
-    pub id: String,
+    pub id: RateCardId,
     pub kind: RateCardKind,
     pub name: String,
     pub currency: String,
     /// The owning dealer; null on a provider card.
-    pub dealer_id: Option<String>,
+    pub dealer_id: Option<DealerId>,
     pub dealer_name: Option<String>,
-    pub parent_card_id: Option<String>,
+    pub parent_card_id: Option<RateCardId>,
     pub parent_card_name: Option<String>,
     pub markup: Option<MarkupRule>,
     pub allow_below_cost: bool,
@@ -102,7 +104,7 @@ pub struct RateCard {
 /// (`parent_card_id` and `markup`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewRateCard {
-    pub dealer_id: String,
+    pub dealer_id: DealerId,
     pub name: String,
     /// Carrier cards only (ISO 4217); a derived card keeps its parent's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,7 +112,7 @@ pub struct NewRateCard {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<RateCardKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_card_id: Option<String>,
+    pub parent_card_id: Option<RateCardId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub markup: Option<MarkupRule>,
     /// Accept a markup that sells below cost on some prefixes.
@@ -160,9 +162,9 @@ pub struct RateImport {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RateCardAssignment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dealer_id: Option<String>,
+    pub dealer_id: Option<DealerId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_id: Option<String>,
+    pub tenant_id: Option<TenantId>,
     #[serde(default)]
     pub unassign: bool,
 }
@@ -170,7 +172,7 @@ pub struct RateCardAssignment {
 /// `POST /rate-cards/preview`: what a markup over a parent card would do, before it is saved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MarkupPreviewRequest {
-    pub parent_card_id: String,
+    pub parent_card_id: RateCardId,
     pub markup: MarkupRule,
 }
 
@@ -204,7 +206,7 @@ pub struct CallQuote {
 pub struct RateCardFilter {
     /// Cards owned by or handed to this dealer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dealer_id: Option<String>,
+    pub dealer_id: Option<DealerId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<RateCardKind>,
 }

@@ -4,6 +4,8 @@
 //! [`Refusal::Other`].
 
 use serde::{Deserialize, Serialize};
+
+use super::ids::*;
 use serde_json::Value;
 
 use super::{Level, MovePlan, Permission};
@@ -111,7 +113,7 @@ pub struct CapacityExceeded {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asked: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dealer_id: Option<String>,
+    pub dealer_id: Option<DealerId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dealer_name: Option<String>,
     /// `extensions`, `concurrent_calls`, …, or `high_availability`.
@@ -126,7 +128,7 @@ pub struct CapacityExceeded {
 /// A card priced from the one changed that the change would make sell below cost, and how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BelowCostCard {
-    pub id: String,
+    pub id: RateCardId,
     pub name: String,
     pub why: String,
 }

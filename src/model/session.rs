@@ -1,4 +1,6 @@
 use serde::{Deserialize, Serialize};
+
+use super::ids::*;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
@@ -31,7 +33,7 @@ pub struct ActivateRequest {
 /// `POST /auth/impersonate`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ImpersonateRequest {
-    pub user_id: String,
+    pub user_id: UserId,
     #[serde(default = "yes")]
     pub read_only: bool,
 }

@@ -1,12 +1,14 @@
 use serde::{Deserialize, Serialize};
+
+use super::ids::*;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 /// A customer PBX owned by a dealer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Tenant {
-    pub id: String,
-    pub dealer_id: String,
+    pub id: TenantId,
+    pub dealer_id: DealerId,
     pub dealer_name: String,
     pub name: String,
     pub domain: String,
@@ -17,7 +19,7 @@ pub struct Tenant {
     pub enabled: bool,
     /// False when the tenant or any dealer above it is suspended.
     pub effective_enabled: bool,
-    pub rate_card_id: Option<String>,
+    pub rate_card_id: Option<RateCardId>,
     #[serde(default)]
     pub rate_card_name: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
@@ -32,7 +34,7 @@ pub struct Tenant {
 /// `POST /tenants`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewTenant {
-    pub dealer_id: String,
+    pub dealer_id: DealerId,
     pub name: String,
     pub domain: String,
     #[serde(default)]
@@ -44,7 +46,7 @@ pub struct NewTenant {
     #[serde(default)]
     pub high_availability: bool,
     #[serde(default)]
-    pub rate_card_id: Option<String>,
+    pub rate_card_id: Option<RateCardId>,
 }
 
 /// `PATCH /tenants/{id}`.
@@ -64,14 +66,14 @@ pub struct TenantPatch {
     pub high_availability: Option<bool>,
     /// The card billing the tenant; `""` removes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate_card_id: Option<String>,
+    pub rate_card_id: Option<RateCardId>,
 }
 
 /// Filters of `GET /tenants`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TenantFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dealer_id: Option<String>,
+    pub dealer_id: Option<DealerId>,
     /// With `dealer_id`: include the tenants of dealers below it (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtree: Option<bool>,
@@ -82,11 +84,11 @@ pub struct TenantFilter {
 /// `POST /tenants/{id}/move`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TenantMove {
-    pub to_dealer_id: String,
+    pub to_dealer_id: DealerId,
     /// The card to bill the tenant with at the destination; omitted keeps the current card when
     /// the destination may use it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate_card_id: Option<String>,
+    pub rate_card_id: Option<RateCardId>,
     /// True (the default) only plans; false executes.
     #[serde(default = "default_true")]
     pub dry_run: bool,
@@ -128,7 +130,7 @@ pub struct MoveBlocker {
 /// What a move does, planned or done.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MovePlan {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub tenant_name: String,
     /// The tenant's version the plan was made at: send it as `If-Match` to execute exactly this
     /// plan (412 if the tenant changed since).

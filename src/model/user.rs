@@ -1,4 +1,6 @@
 use serde::{Deserialize, Serialize};
+
+use super::ids::*;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
@@ -24,15 +26,15 @@ impl UserStatus {
 /// A login of a dealer account. The password never leaves the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct User {
-    pub id: String,
-    pub dealer_id: String,
+    pub id: UserId,
+    pub dealer_id: DealerId,
     pub dealer_name: String,
     pub email: String,
     pub display_name: String,
     pub status: UserStatus,
     pub enabled: bool,
     /// The groups of this user that the caller can see.
-    pub group_ids: Vec<String>,
+    pub group_ids: Vec<GroupId>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>)]
     pub last_sign_in_at: Option<OffsetDateTime>,
@@ -48,12 +50,12 @@ pub struct User {
 /// `POST /users`: invites a user; the server mails the activation link.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewUser {
-    pub dealer_id: String,
+    pub dealer_id: DealerId,
     pub email: String,
     #[serde(default)]
     pub display_name: String,
     #[serde(default)]
-    pub group_ids: Vec<String>,
+    pub group_ids: Vec<GroupId>,
 }
 
 /// `PATCH /users/{id}`.
@@ -62,7 +64,7 @@ pub struct UserPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_ids: Option<Vec<String>>,
+    pub group_ids: Option<Vec<GroupId>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
@@ -71,9 +73,9 @@ pub struct UserPatch {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UserFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dealer_id: Option<String>,
+    pub dealer_id: Option<DealerId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<GroupId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UserStatus>,
 }

@@ -143,7 +143,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
                 .list_groups(
                     &scope,
                     &GroupFilter {
-                        dealer_id: Some(dealer_id),
+                        dealer_id: Some(dealer_id.into()),
                     },
                     &page,
                 )
@@ -174,7 +174,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
         let dealer = dealers::create_in(
             at,
             NewDealer {
-                parent_id: parent,
+                parent_id: parent.into(),
                 level: d.level,
                 name: d.name.clone(),
                 display_name: d.name.clone(),
@@ -186,7 +186,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
             },
         )
         .await?;
-        ids.insert(d.name.clone(), dealer.id.clone());
+        ids.insert(d.name.clone(), dealer.id.to_string());
         for g in &d.groups {
             let t = crate::domain::permissions::template(&g.template)
                 .ok_or_else(|| anyhow::anyhow!("no template {}", g.template))?;
@@ -205,7 +205,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
         for t in &d.tenants {
             add_tenant(store, &scope, &actor, &dealer.id, t).await?;
         }
-        let groups = all_groups(dealer.id.clone()).await?;
+        let groups = all_groups(dealer.id.to_string()).await?;
         for u in &d.users {
             add_user(store, &scope, &actor, &dealer.id, u, &groups.items, &hash).await?;
         }
@@ -249,11 +249,11 @@ async fn add_rate_cards(
         let card = rate_cards::create_in(
             at,
             NewRateCard {
-                dealer_id: dealer(&c.owner)?,
+                dealer_id: dealer(&c.owner)?.into(),
                 name: c.name.clone(),
                 currency: c.currency.clone(),
                 kind: parent_card_id.is_none().then_some(RateCardKind::Carrier),
-                parent_card_id,
+                parent_card_id: parent_card_id.map(Into::into),
                 markup: c.markup.clone(),
                 allow_below_cost: false,
             },
@@ -266,14 +266,14 @@ async fn add_rate_cards(
         }
         for to in &c.handed_to {
             let to = RateCardAssignment {
-                dealer_id: Some(dealer(to)?),
+                dealer_id: Some(dealer(to)?.into()),
                 ..RateCardAssignment::default()
             };
             rate_cards::assign::assign_in(at, &card.id, &to).await?;
         }
         if let Some(owner) = &c.bills_tenants_of {
             let filter = TenantFilter {
-                dealer_id: Some(dealer(owner)?),
+                dealer_id: Some(dealer(owner)?.into()),
                 subtree: Some(false),
                 enabled: None,
             };
@@ -290,7 +290,7 @@ async fn add_rate_cards(
                 rate_cards::assign::assign_in(at, &card.id, &to).await?;
             }
         }
-        card_ids.insert(c.name.clone(), card.id);
+        card_ids.insert(c.name.clone(), card.id.to_string());
     }
     Ok(())
 }
@@ -310,7 +310,7 @@ async fn add_tenant(
     let tenant = tenants::create_in(
         at,
         NewTenant {
-            dealer_id: dealer_id.to_string(),
+            dealer_id: dealer_id.into(),
             name: t.name.clone(),
             domain: t.domain.clone(),
             extensions: t.extensions,
@@ -362,14 +362,15 @@ async fn add_user(
         actor,
     };
     let new = NewUser {
-        dealer_id: dealer_id.to_string(),
+        dealer_id: dealer_id.into(),
         email: u.email.clone(),
         display_name: u.display_name.clone(),
         group_ids,
     };
     users::create_in(at, new, link).await?;
-    store
+    let used = store
         .use_link_token(&hash_token(&token), password_hash, now_micros())
         .await?;
+    anyhow::ensure!(used, "the demo login {} could not be activated", u.email);
     Ok(())
 }

@@ -221,7 +221,7 @@ impl From<StoreRefusal> for ApiError {
                     asked: Some(shortfall.asked),
                     free: Some(shortfall.free),
                     dimension: Some(shortfall.dimension.as_str().into()),
-                    dealer_id: Some(dealer_id),
+                    dealer_id: Some(dealer_id.into()),
                     dealer_name: Some(dealer_name.clone()),
                     plan: None,
                 })),
@@ -234,7 +234,7 @@ impl From<StoreRefusal> for ApiError {
             StoreRefusal::NoHighAvailability { dealer_id, dealer_name } => ApiError::new(
                 Refusal::CapacityExceeded(Box::new(CapacityExceeded {
                     dimension: Some("high_availability".into()),
-                    dealer_id: Some(dealer_id),
+                    dealer_id: Some(dealer_id.into()),
                     dealer_name: Some(dealer_name.clone()),
                     ..CapacityExceeded::default()
                 })),
@@ -282,7 +282,7 @@ impl From<StoreRefusal> for ApiError {
                 Refusal::BelowCostDownstream {
                     cards: cards
                         .iter()
-                        .map(|c| BelowCostCard { id: c.id.clone(), name: c.name.clone(), why: c.why.clone() })
+                        .map(|c| BelowCostCard { id: c.id.clone().into(), name: c.name.clone(), why: c.why.clone() })
                         .collect(),
                 },
                 format!(

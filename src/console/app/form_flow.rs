@@ -66,11 +66,11 @@ impl App {
             .unwrap_or_default();
         match self.tab {
             Tab::Dealers => self.on_dealers_write_key(a),
-            Tab::Tenants => self.on_tenants_write_key(a, own),
+            Tab::Tenants => self.on_tenants_write_key(a, own.to_string()),
             Tab::Packages => self.on_packages_write_key(a),
-            Tab::Users => self.on_users_write_key(a, own),
-            Tab::Groups => self.on_groups_write_key(a, own),
-            Tab::RateCards => self.on_rate_card_action(a, own),
+            Tab::Users => self.on_users_write_key(a, own.to_string()),
+            Tab::Groups => self.on_groups_write_key(a, own.to_string()),
+            Tab::RateCards => self.on_rate_card_action(a, own.to_string()),
             Tab::Audit => self.nothing_to("change"),
         }
     }

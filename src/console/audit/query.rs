@@ -1,5 +1,6 @@
 //! The Audit tab's server-side filter, as typed on the command line:
-//! `:audit actor=EMAIL|ID action=ACTION object=ID type=KIND since=WHEN until=WHEN`, where WHEN is
+//! `:audit actor=EMAIL|ID dealer=NAME|ID action=ACTION object=ID type=KIND since=WHEN until=WHEN`
+//! (`dealer` keeps the events of that dealer's subtree), where WHEN is
 //! RFC 3339, a date (`2026-12-01`), or an age (`15m`, `2h`, `3d` ago). `:audit follow` shows new
 //! events as they come; `:audit clear` drops the filter.
 
@@ -13,7 +14,10 @@ use crate::model::AuditFilter;
 pub struct AuditQuery {
     /// A login's e-mail (looked up when the page is asked for) or id.
     pub actor: Option<String>,
-    /// Everything else, as the API takes it (`actor_id` stays empty: `actor` fills it).
+    /// A dealer's name or id (looked up when the page is asked for): its subtree's events only.
+    pub dealer: Option<String>,
+    /// Everything else, as the API takes it (`actor_id` and `dealer_id` stay empty: `actor` and
+    /// `dealer` fill them).
     pub filter: AuditFilter,
     /// Ask again every few seconds, so new events appear.
     pub follow: bool,
@@ -22,21 +26,23 @@ pub struct AuditQuery {
 impl AuditQuery {
     /// True when anything narrows the events.
     pub fn narrows(&self) -> bool {
-        self.actor.is_some() || self.filter != AuditFilter::default()
+        self.actor.is_some() || self.dealer.is_some() || self.filter != AuditFilter::default()
     }
 
     /// The filter in the words it was typed, for the tab's title.
     pub fn describe(&self) -> String {
         let f = &self.filter;
+        let time = |t: Option<OffsetDateTime>| t.and_then(|t| t.format(&Rfc3339).ok());
         [
-            ("actor", self.actor.as_ref()),
-            ("action", f.action.as_ref()),
-            ("type", f.object_type.as_ref()),
-            ("object", f.object_id.as_ref()),
-            ("since", f.since.as_ref()),
-            ("until", f.until.as_ref()),
+            ("actor", self.actor.clone()),
+            ("dealer", self.dealer.clone()),
+            ("action", f.action.clone()),
+            ("type", f.object_type.clone()),
+            ("object", f.object_id.clone()),
+            ("since", time(f.since)),
+            ("until", time(f.until)),
         ]
-        .iter()
+        .into_iter()
         .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
         .collect::<Vec<_>>()
         .join(" ")
@@ -63,12 +69,13 @@ pub fn parse(args: &str, current: &AuditQuery, now: OffsetDateTime) -> Result<Au
     for w in words {
         let Some((key, value)) = w.split_once('=').filter(|(_, v)| !v.is_empty()) else {
             return Err(format!(
-                "`{w}`: write key=value (actor, action, object, type, since, until), or follow, or clear"
+                "`{w}`: write key=value (actor, dealer, action, object, type, since, until), or follow, or clear"
             ));
         };
         let value = value.to_string();
         match key {
             "actor" => q.actor = Some(value),
+            "dealer" => q.dealer = Some(value),
             "action" => q.filter.action = Some(value),
             "object" => q.filter.object_id = Some(value),
             "type" => q.filter.object_type = Some(value),
@@ -76,7 +83,7 @@ pub fn parse(args: &str, current: &AuditQuery, now: OffsetDateTime) -> Result<Au
             "until" => q.filter.until = Some(when(&value, now)?),
             other => {
                 return Err(format!(
-                    "unknown filter `{other}`: actor, action, object, type, since or until"
+                    "unknown filter `{other}`: actor, dealer, action, object, type, since or until"
                 ));
             }
         }
@@ -84,34 +91,34 @@ pub fn parse(args: &str, current: &AuditQuery, now: OffsetDateTime) -> Result<Au
     Ok(q)
 }
 
-/// A moment as RFC 3339: typed so, as a date (midnight UTC), or as an age before `now`.
-fn when(typed: &str, now: OffsetDateTime) -> Result<String, String> {
+/// A moment typed as RFC 3339, as a date (midnight UTC), or as an age before `now`.
+fn when(typed: &str, now: OffsetDateTime) -> Result<OffsetDateTime, String> {
     let bad =
         || format!("`{typed}`: a time is 2026-12-01, 2026-12-01T08:00:00Z, or an age: 15m, 2h, 3d");
     if let Ok(t) = OffsetDateTime::parse(typed, &Rfc3339) {
-        return t.format(&Rfc3339).map_err(|_| bad());
+        return Ok(t);
     }
     let format = time::macros::format_description!("[year]-[month]-[day]");
     if let Ok(d) = Date::parse(typed, &format) {
-        return d
-            .with_time(Time::MIDNIGHT)
-            .assume_utc()
-            .format(&Rfc3339)
-            .map_err(|_| bad());
+        return Ok(d.with_time(Time::MIDNIGHT).assume_utc());
     }
-    let (n, unit) = typed.split_at(typed.len().saturating_sub(1));
+    // Split before the last character (not byte), and keep the number small enough that no
+    // duration built from it can overflow.
+    let cut = typed.char_indices().last().map_or(0, |(i, _)| i);
+    let (n, unit) = typed.split_at(cut);
     let n: i64 = n.parse().map_err(|_| bad())?;
+    if !(0..=1_000_000).contains(&n) {
+        return Err(bad());
+    }
     let age = match unit {
         "m" => Duration::minutes(n),
         "h" => Duration::hours(n),
         "d" => Duration::days(n),
         _ => return Err(bad()),
     };
-    (now - age)
-        .replace_nanosecond(0)
-        .map_err(|_| bad())?
-        .format(&Rfc3339)
-        .map_err(|_| bad())
+    now.checked_sub(age)
+        .and_then(|t| t.replace_nanosecond(0).ok())
+        .ok_or_else(bad)
 }
 
 #[cfg(test)]
@@ -124,19 +131,20 @@ mod tests {
     #[test]
     fn filters_read_as_typed() {
         let q = parse(
-            "actor=ops@acme.example action=tenant.update since=2h until=2026-12-06",
+            "actor=ops@acme.example dealer=Acme action=tenant.update since=2h until=2026-12-06",
             &AuditQuery::default(),
             NOW,
         )
         .unwrap();
         assert_eq!(q.actor.as_deref(), Some("ops@acme.example"));
         assert_eq!(q.filter.action.as_deref(), Some("tenant.update"));
-        assert_eq!(q.filter.since.as_deref(), Some("2026-12-06T06:30:00Z"));
-        assert_eq!(q.filter.until.as_deref(), Some("2026-12-06T00:00:00Z"));
+        assert_eq!(q.dealer.as_deref(), Some("Acme"));
+        assert_eq!(q.filter.since, Some(datetime!(2026-12-06 06:30:00 UTC)));
+        assert_eq!(q.filter.until, Some(datetime!(2026-12-06 00:00:00 UTC)));
         assert!(q.narrows());
         assert_eq!(
             q.describe(),
-            "actor=ops@acme.example action=tenant.update since=2026-12-06T06:30:00Z until=2026-12-06T00:00:00Z"
+            "actor=ops@acme.example dealer=Acme action=tenant.update since=2026-12-06T06:30:00Z until=2026-12-06T00:00:00Z"
         );
     }
 
@@ -164,6 +172,9 @@ mod tests {
                 .unwrap_err()
                 .contains("an age")
         );
+        for odd in ["since=2hé", "since=é", "since=99999999999999d", "until=-5m"] {
+            assert!(parse(odd, &AuditQuery::default(), NOW).is_err(), "{odd}");
+        }
         assert!(
             parse("actor", &AuditQuery::default(), NOW)
                 .unwrap_err()

@@ -40,11 +40,11 @@ impl Ahead {
         if epoch != self.epoch {
             return;
         }
-        self.asked.remove(&d.0.id);
+        self.asked.remove(d.0.id.as_str());
         if self.details.len() >= KEPT {
             self.details.clear();
         }
-        self.details.insert(d.0.id.clone(), d);
+        self.details.insert(d.0.id.to_string(), d);
     }
 
     /// Forgets everything (the tree changed); answers on their way are dropped.

@@ -65,7 +65,7 @@ pub fn edit_package(data: &FormData) -> Form {
 pub fn create_write(parent_id: &str, form: &Form) -> Write {
     let v = |k: &str| form.value(k);
     Write::CreateDealer(NewDealer {
-        parent_id: parent_id.to_string(),
+        parent_id: parent_id.into(),
         level: Level::parse(&v("level")).unwrap_or_default(),
         name: v("name"),
         display_name: v("display_name"),
@@ -81,7 +81,7 @@ pub fn create_write(parent_id: &str, form: &Form) -> Write {
 pub fn edit_write(id: &str, form: &Form, version: i64) -> Write {
     let v = |k: &str| form.value(k);
     Write::UpdateDealer {
-        id: id.to_string(),
+        id: id.into(),
         version,
         patch: DealerPatch {
             name: None,
@@ -97,7 +97,7 @@ pub fn edit_write(id: &str, form: &Form, version: i64) -> Write {
 /// The package a filled form saves.
 pub fn package_write(id: &str, form: &Form, version: i64) -> Write {
     Write::SetPackage {
-        id: id.to_string(),
+        id: id.into(),
         version,
         package: package_of(form),
     }
@@ -180,7 +180,7 @@ fn package_of(form: &Form) -> Package {
 
 fn empty_dealer() -> Dealer {
     Dealer {
-        id: String::new(),
+        id: String::new().into(),
         parent_id: None,
         level: Level::Reseller,
         name: "?".into(),

@@ -29,26 +29,26 @@ impl App {
             Tab::Tenants => self
                 .tenants
                 .selected_item()
-                .map(|t| (ObjectKind::Tenant, t.id.clone(), t.name.clone())),
+                .map(|t| (ObjectKind::Tenant, t.id.to_string(), t.name.clone())),
             Tab::Packages => self.packages.selected_item().map(|p| {
                 (
                     ObjectKind::Dealer,
-                    p.dealer.id.clone(),
+                    p.dealer.id.to_string(),
                     p.dealer.name.clone(),
                 )
             }),
             Tab::Users => self
                 .users
                 .selected_item()
-                .map(|u| (ObjectKind::User, u.id.clone(), u.email.clone())),
+                .map(|u| (ObjectKind::User, u.id.to_string(), u.email.clone())),
             Tab::Groups => self
                 .groups
                 .selected_item()
-                .map(|g| (ObjectKind::Group, g.id.clone(), g.name.clone())),
+                .map(|g| (ObjectKind::Group, g.id.to_string(), g.name.clone())),
             Tab::RateCards => self
                 .rate_cards
                 .selected()
-                .map(|c| (ObjectKind::RateCard, c.id.clone(), c.name.clone())),
+                .map(|c| (ObjectKind::RateCard, c.id.to_string(), c.name.clone())),
             Tab::Audit => None,
         }
     }

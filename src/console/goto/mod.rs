@@ -104,7 +104,7 @@ impl App {
             ObjectKind::Dealer | ObjectKind::Tenant => {
                 self.tab = Tab::Dealers;
                 self.tree.set_filter("");
-                let path: Vec<String> = hit.path.iter().map(|p| p.id.clone()).collect();
+                let path: Vec<String> = hit.path.iter().map(|p| p.id.to_string()).collect();
                 let load = self.tree.reveal(&path);
                 self.tree.keep_revealed();
                 self.load_tree_levels(load)
@@ -145,7 +145,7 @@ impl App {
             .iter()
             .filter(|h| matches!(h.kind, ObjectKind::Dealer | ObjectKind::Tenant))
         {
-            let path: Vec<String> = h.path.iter().map(|p| p.id.clone()).collect();
+            let path: Vec<String> = h.path.iter().map(|p| p.id.to_string()).collect();
             load.extend(self.tree.reveal(&path));
         }
         self.load_tree_levels(load)

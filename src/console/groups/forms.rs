@@ -59,7 +59,7 @@ pub fn edit_group(data: &FormData, held: &[Permission]) -> Form {
 pub fn create_write(dealer_id: &str, form: &Form) -> Write {
     let v = |k: &str| form.value(k);
     Write::CreateGroup(NewGroup {
-        dealer_id: dealer_id.to_string(),
+        dealer_id: dealer_id.into(),
         name: v("name"),
         description: v("description"),
         permissions: permissions_of(form),
@@ -71,7 +71,7 @@ pub fn create_write(dealer_id: &str, form: &Form) -> Write {
 pub fn edit_write(id: &str, form: &Form, version: i64) -> Write {
     let v = |k: &str| form.value(k);
     Write::UpdateGroup {
-        id: id.to_string(),
+        id: id.into(),
         version,
         patch: GroupPatch {
             name: Some(v("name")),

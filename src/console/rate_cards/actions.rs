@@ -14,7 +14,7 @@ impl App {
             // The card's owner derives from it; a card handed to the caller is its own to use.
             (Action::New, card) => self.prepare(Purpose::DeriveRateCard {
                 parent_id: card.as_ref().map(|c| c.id.clone()),
-                dealer_id: card.and_then(|c| c.dealer_id).unwrap_or(own),
+                dealer_id: card.and_then(|c| c.dealer_id).unwrap_or(own.into()),
             }),
             (Action::Edit, Some(c)) if c.kind == RateCardKind::Provider => self.flash(
                 format!(

@@ -63,7 +63,7 @@ fn trim_zeros(v: &str) -> String {
 fn owner_options(data: &FormData) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     if let Some(own) = &data.dealer {
-        out.push((own.id.clone(), own.name.clone()));
+        out.push((own.id.to_string(), own.name.clone()));
     }
     let mut rest: Vec<&Dealer> = data
         .dealers
@@ -71,7 +71,7 @@ fn owner_options(data: &FormData) -> Vec<(String, String)> {
         .filter(|d| Some(&d.id) != data.dealer.as_ref().map(|o| &o.id))
         .collect();
     rest.sort_by_key(|d| d.name.to_lowercase());
-    out.extend(rest.into_iter().map(|d| (d.id.clone(), d.name.clone())));
+    out.extend(rest.into_iter().map(|d| (d.id.to_string(), d.name.clone())));
     out
 }
 
@@ -86,7 +86,7 @@ pub fn derive_form(parent_id: Option<&str>, dealer_id: &str, data: &FormData) ->
     let parents: Vec<(String, String)> = data
         .rate_cards
         .iter()
-        .map(|c| (c.id.clone(), format!("{} ({})", c.name, c.kind.as_str())))
+        .map(|c| (c.id.to_string(), format!("{} ({})", c.name, c.kind.as_str())))
         .collect();
     let owners = owner_options(data);
     Form::new(
@@ -164,7 +164,7 @@ pub fn import_form(name: &str) -> Form {
 /// The import a filled form asks for: the console reads the file when it sends it.
 pub fn import_write(id: &str, name: &str, form: &Form) -> Write {
     Write::ImportRates {
-        id: id.to_string(),
+        id: id.into(),
         name: name.to_string(),
         path: form.value("path"),
     }
@@ -193,8 +193,8 @@ fn assign_options(card: Option<&RateCard>, data: &FormData) -> Vec<(String, Stri
         .dealer_id
         .clone()
         .or_else(|| data.dealer.as_ref().map(|d| d.id.clone()));
-    let mut billing: Vec<String> = owner.iter().cloned().collect();
-    billing.extend(card.assigned_dealers.iter().map(|d| d.id.clone()));
+    let mut billing: Vec<DealerId> = owner.iter().cloned().collect();
+    billing.extend(card.assigned_dealers.iter().map(|d| d.id.clone().into()));
     let mut out = Vec::new();
     if card.kind != RateCardKind::Provider {
         let mut kids: Vec<&Dealer> = data
@@ -248,11 +248,11 @@ fn chosen_label(form: &Form, key: &str) -> String {
 /// The card a filled derive form creates.
 pub fn derive_write(form: &Form) -> Write {
     Write::CreateRateCard(NewRateCard {
-        dealer_id: form.value("dealer_id"),
+        dealer_id: form.value("dealer_id").into(),
         name: form.value("name"),
         currency: None,
         kind: None,
-        parent_card_id: Some(form.value("parent_card_id")),
+        parent_card_id: Some(form.value("parent_card_id").into()),
         markup: Some(markup_of(form)),
         allow_below_cost: checked(form, "allow_below_cost"),
     })
@@ -262,7 +262,7 @@ pub fn derive_write(form: &Form) -> Write {
 pub fn edit_write(id: &str, form: &Form, version: i64) -> Write {
     let customer = form.field("markup").is_some();
     Write::UpdateRateCard {
-        id: id.to_string(),
+        id: id.into(),
         version,
         patch: RateCardPatch {
             name: Some(form.value("name")),
@@ -281,13 +281,13 @@ pub fn assign_write(id: &str, form: &Form) -> Write {
         ..RateCardAssignment::default()
     };
     match target.split_once(':') {
-        Some(("dealer", d)) => to.dealer_id = Some(d.to_string()),
-        Some(("tenant", t)) => to.tenant_id = Some(t.to_string()),
+        Some(("dealer", d)) => to.dealer_id = Some(d.into()),
+        Some(("tenant", t)) => to.tenant_id = Some(t.into()),
         _ => {}
     }
     let label = chosen_label(form, "target");
     Write::AssignRateCard {
-        id: id.to_string(),
+        id: id.into(),
         to,
         target: label.split(" · ").nth(1).unwrap_or(&label).to_string(),
     }
@@ -302,7 +302,7 @@ pub fn preview_request(
 ) -> Option<MarkupPreviewRequest> {
     let parent = match purpose {
         Purpose::DeriveRateCard { .. } => form.value("parent_card_id"),
-        Purpose::EditRateCard { .. } => data.rate_card.as_ref()?.parent_card_id.clone()?,
+        Purpose::EditRateCard { .. } => data.rate_card.as_ref()?.parent_card_id.clone()?.into(),
         _ => return None,
     };
     let field = form.field("markup")?;
@@ -310,7 +310,7 @@ pub fn preview_request(
         return None;
     }
     Some(MarkupPreviewRequest {
-        parent_card_id: parent,
+        parent_card_id: parent.into(),
         markup: markup_of(form),
     })
 }

@@ -10,7 +10,7 @@ pub struct RateCardsView {
     pub cards: ListState<RateCard>,
     pub rates: ListState<RateRow>,
     /// The card whose rates are shown (or on their way).
-    pub rates_of: Option<String>,
+    pub rates_of: Option<RateCardId>,
     /// The prefix search sent with every rates request.
     pub prefix: String,
     /// The rates take the movement keys (after enter), else the cards do.

@@ -217,7 +217,7 @@ impl Runner {
                 let page = self.page(cursor);
                 self.spawn(
                     generation,
-                    rate_cards::requests::rates(c, card_id, prefix, page),
+                    rate_cards::requests::rates(c, card_id.to_string(), prefix, page),
                 )
             }
             Command::PreviewMarkup {

@@ -22,7 +22,7 @@ fn or_none<T>(r: Result<Page<T>, ClientError>) -> Result<Vec<T>, ClientError> {
 pub async fn prepare(c: &ApiClient, purpose: &Purpose) -> Result<FormData, ClientError> {
     let mut d = FormData::default();
     let capacity = |id: String| async move { unless_forbidden(c.capacity(&id).await) };
-    let groups_for = |dealer_id: String| async move {
+    let groups_for = |dealer_id: DealerId| async move {
         let filter = GroupFilter {
             dealer_id: Some(dealer_id),
         };
@@ -41,12 +41,12 @@ pub async fn prepare(c: &ApiClient, purpose: &Purpose) -> Result<FormData, Clien
     match purpose {
         Purpose::NewDealer { parent_id: id } | Purpose::NewTenant { dealer_id: id } => {
             d.dealer = Some(c.get_dealer(id).await?);
-            d.capacity = capacity(id.clone()).await?;
+            d.capacity = capacity(id.to_string()).await?;
         }
         Purpose::EditDealer { id } => d.dealer = Some(c.get_dealer(id).await?),
         Purpose::EditPackage { id } => {
             d.dealer = Some(c.get_dealer(id).await?);
-            d.capacity = capacity(id.clone()).await?;
+            d.capacity = capacity(id.to_string()).await?;
         }
         Purpose::EditTenant { id } => d.tenant = Some(c.get_tenant(id).await?),
         Purpose::InviteUser { dealer_id } => {

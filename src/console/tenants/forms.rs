@@ -113,7 +113,7 @@ pub fn create_write(dealer_id: &str, form: &Form) -> Write {
     let n = |k: &str| form.number(k).unwrap_or(0);
     let checked = |k: &str| form.field(k).is_some_and(Field::checked);
     Write::CreateTenant(NewTenant {
-        dealer_id: dealer_id.to_string(),
+        dealer_id: dealer_id.into(),
         name: v("name"),
         domain: v("domain"),
         extensions: n("extensions"),
@@ -130,7 +130,7 @@ pub fn edit_write(id: &str, form: &Form, version: i64) -> Write {
     let n = |k: &str| form.number(k).unwrap_or(0);
     let checked = |k: &str| form.field(k).is_some_and(Field::checked);
     Write::UpdateTenant {
-        id: id.to_string(),
+        id: id.into(),
         version,
         patch: TenantPatch {
             name: Some(v("name")),

@@ -11,7 +11,7 @@ impl App {
         let selected = self.tenants.selected_item().cloned();
         match (a, selected) {
             (Action::New, t) => self.prepare(Purpose::NewTenant {
-                dealer_id: t.map(|t| t.dealer_id).unwrap_or(own),
+                dealer_id: t.map(|t| t.dealer_id).unwrap_or(own.into()),
             }),
             (Action::Edit, Some(t)) => self.prepare(Purpose::EditTenant { id: t.id }),
             (Action::Suspend, Some(t)) => self.send_write(Write::SuspendTenant {
@@ -29,7 +29,7 @@ impl App {
                     name: t.name,
                 },
             ),
-            (Action::Move, Some(t)) => self.open_mover(t.id, t.name),
+            (Action::Move, Some(t)) => self.open_mover(t.id.to_string(), t.name),
             _ => self.nothing_to("do that to"),
         }
     }

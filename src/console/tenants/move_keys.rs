@@ -137,7 +137,7 @@ impl App {
         vec![Command::PlanMove {
             tenant_id: m.tenant_id.clone(),
             request: TenantMove {
-                to_dealer_id: to,
+                to_dealer_id: to.into(),
                 rate_card_id: m.chosen_card().map(|c| c.id.clone()),
                 dry_run: true,
             },
@@ -160,11 +160,11 @@ impl App {
             return vec![];
         };
         let write = Write::MoveTenant {
-            id: m.tenant_id.clone(),
+            id: m.tenant_id.clone().into(),
             name: m.tenant_name.clone(),
             to_name,
             request: TenantMove {
-                to_dealer_id: to,
+                to_dealer_id: to.into(),
                 rate_card_id: m.chosen_card().map(|c| c.id.clone()),
                 dry_run: false,
             },

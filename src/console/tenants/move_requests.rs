@@ -14,7 +14,7 @@ pub async fn picker_tree(c: ApiClient, under: Option<String>) -> ReplyBody {
 /// The cards usable at the destination.
 pub async fn cards(c: ApiClient, dealer_id: String) -> ReplyBody {
     let filter = RateCardFilter {
-        dealer_id: Some(dealer_id),
+        dealer_id: Some(dealer_id.into()),
         kind: None,
     };
     let all = PageParams {

@@ -30,7 +30,10 @@ pub fn invite_user(data: &FormData, held: &[Permission]) -> Form {
 /// A login's name, groups and status.
 pub fn edit_user(data: &FormData, held: &[Permission]) -> Form {
     let u = data.user.clone();
-    let chosen = u.as_ref().map(|u| u.group_ids.clone()).unwrap_or_default();
+    let chosen: Vec<String> = u
+        .iter()
+        .flat_map(|u| u.group_ids.iter().map(GroupId::to_string))
+        .collect();
     Form::new(
         format!(
             "Edit {}",
@@ -59,13 +62,10 @@ pub fn edit_user(data: &FormData, held: &[Permission]) -> Form {
 pub fn invite_write(dealer_id: &str, form: &Form) -> Write {
     let v = |k: &str| form.value(k);
     Write::CreateUser(NewUser {
-        dealer_id: dealer_id.to_string(),
+        dealer_id: dealer_id.into(),
         email: v("email"),
         display_name: v("display_name"),
-        group_ids: form
-            .field("group_ids")
-            .map(Field::chosen)
-            .unwrap_or_default(),
+        group_ids: chosen_groups(form),
     })
 }
 
@@ -74,18 +74,20 @@ pub fn edit_write(id: &str, form: &Form, version: i64) -> Write {
     let v = |k: &str| form.value(k);
     let checked = |k: &str| form.field(k).is_some_and(Field::checked);
     Write::UpdateUser {
-        id: id.to_string(),
+        id: id.into(),
         version,
         patch: UserPatch {
             display_name: Some(v("display_name")),
-            group_ids: Some(
-                form.field("group_ids")
-                    .map(Field::chosen)
-                    .unwrap_or_default(),
-            ),
+            group_ids: Some(chosen_groups(form)),
             enabled: Some(checked("enabled")),
         },
     }
+}
+
+/// The groups ticked on the form.
+fn chosen_groups(form: &Form) -> Vec<GroupId> {
+    let chosen = form.field("group_ids").map(Field::chosen);
+    chosen.into_iter().flatten().map(GroupId::from).collect()
 }
 
 fn group_options(groups: &[Group], held: &[Permission]) -> Vec<(String, String, bool)> {
@@ -98,7 +100,7 @@ fn group_options(groups: &[Group], held: &[Permission]) -> Vec<(String, String, 
             } else {
                 String::new()
             };
-            (g.id.clone(), format!("{}{owner}", g.name), grantable)
+            (g.id.to_string(), format!("{}{owner}", g.name), grantable)
         })
         .collect()
 }

@@ -12,7 +12,7 @@ impl App {
         let selected = self.users.selected_item().cloned();
         match (a, selected) {
             (Action::New, u) => self.prepare(Purpose::InviteUser {
-                dealer_id: u.map(|u| u.dealer_id).unwrap_or(own),
+                dealer_id: u.map(|u| u.dealer_id).unwrap_or(own.into()),
             }),
             (Action::Edit, Some(u)) => self.prepare(Purpose::EditUser { id: u.id }),
             (Action::Suspend, Some(u)) => self.send_write(Write::UpdateUser {

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::audited::{Audited, commit_created, commit_updated};
-use super::{Acting, Paging, authorized, page_of, visible};
+use super::{Acting, Paging, authorized, page_of, unless_taken, visible};
 use crate::domain::capacity::{Amounts, check_package_shape};
 use crate::domain::level::may_create;
 use crate::domain::validate::{self, FieldError};
@@ -96,14 +96,8 @@ async fn check_name_free(
     name: &str,
     except_id: Option<&str>,
 ) -> StoreResult<()> {
-    if tx.sibling_name_taken(parent_id, name, except_id).await? {
-        return Err(Refusal::Taken {
-            field: "name",
-            value: name.to_string(),
-        }
-        .into());
-    }
-    Ok(())
+    let taken = tx.sibling_name_taken(parent_id, name, except_id).await?;
+    unless_taken(taken, "name", name)
 }
 
 /// Lists the dealers of the caller's subtree; with `with_capacity`, each with its package's

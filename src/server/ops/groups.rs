@@ -4,14 +4,14 @@
 use serde_json::json;
 
 use super::audited::{Audited, commit_created, commit_deleted, commit_updated};
-use super::{Acting, Paging, authorized, page_of, visible};
+use super::{Acting, Paging, authorized, page_of, unless_taken, visible};
 use crate::domain::permissions::{self as rules, catalogue, template};
 use crate::domain::validate;
 use crate::model::*;
 use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::state::AppState;
-use crate::server::store::{GroupChange, Refusal, StoreResult, WriteTx, check_version};
+use crate::server::store::{GroupChange, StoreResult, WriteTx, check_version};
 
 impl Audited for Group {
     const KIND: &'static str = "group";
@@ -42,14 +42,8 @@ async fn check_name_free(
     name: &str,
     except: Option<&str>,
 ) -> StoreResult<()> {
-    if tx.group_name_taken(dealer_id, name, except).await? {
-        return Err(Refusal::Taken {
-            field: "name",
-            value: name.to_string(),
-        }
-        .into());
-    }
-    Ok(())
+    let taken = tx.group_name_taken(dealer_id, name, except).await?;
+    unless_taken(taken, "name", name)
 }
 
 /// Every permission with what it allows.

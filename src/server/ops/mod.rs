@@ -34,7 +34,7 @@ use crate::model::Page;
 use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::state::AppState;
-use crate::server::store::{Actor, PageRequest, Scope, Store, StoreResult};
+use crate::server::store::{Actor, PageRequest, Refusal, Scope, Store, StoreResult};
 
 /// Who acts, and on what: the store, the scope the actor sees and the actor for the audit trail.
 #[derive(Clone, Copy)]
@@ -104,4 +104,16 @@ impl Paging {
             q: self.q,
         })
     }
+}
+
+/// Refuses `value` for `field` (a name, a domain, an e-mail) when another object holds it.
+pub(crate) fn unless_taken(taken: bool, field: &'static str, value: &str) -> StoreResult<()> {
+    if taken {
+        return Err(Refusal::Taken {
+            field,
+            value: value.to_string(),
+        }
+        .into());
+    }
+    Ok(())
 }

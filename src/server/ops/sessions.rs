@@ -66,7 +66,7 @@ pub async fn impersonate(
     let expires_at = now_micros() + st.config.impersonation_minutes as i64 * 60 * MICROS;
     let session = NewSession {
         token_hash: hash_token(&token),
-        user_id: target.id.clone(),
+        user_id: target.id.to_string(),
         impersonator_id: Some(caller.user_id.clone()),
         parent_session_id: Some(caller.session_id.clone()),
         read_only: true,
@@ -93,7 +93,7 @@ pub async fn me(st: &AppState, caller: &Caller) -> ApiResult<Me> {
     let mut groups = Vec::with_capacity(caller.groups.len());
     for mut g in caller.groups.clone() {
         if st.store.get_group(&caller.scope, &g.id).await?.is_none() {
-            g.dealer_id = String::new();
+            g.dealer_id = String::new().into();
             g.dealer_name = String::new();
             g.members_count = 0;
             g.inherited = true;

@@ -252,7 +252,9 @@ pub async fn set_password(
                 return Err(hashing_busy());
             }
         };
-        st.store.use_link_token(&token_hash, &hash, now).await?;
+        if !st.store.use_link_token(&token_hash, &hash, now).await? {
+            return Err(unusable_link());
+        }
         st.store.release_sign_in(&attempts).await?;
         Ok(())
     }

@@ -181,7 +181,7 @@ async fn plan_move(
     };
     let named = |c: &Option<CardRow>| {
         c.as_ref().map(|c| NamedRef {
-            id: c.card.id.clone(),
+            id: c.card.id.to_string(),
             name: c.card.name.clone(),
         })
     };

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::audited::{Audited, commit_created, commit_deleted, commit_updated};
 use super::dealers::check_take;
-use super::{Acting, Paging, authorized, page_of, visible};
+use super::{Acting, Paging, authorized, page_of, unless_taken, visible};
 use crate::domain::capacity::Amounts;
 use crate::domain::policy::PlatformPolicy;
 use crate::domain::validate::{self, FieldError};
@@ -94,14 +94,8 @@ async fn check_domain_free(
     domain: &str,
     except: Option<&str>,
 ) -> StoreResult<()> {
-    if tx.domain_taken(domain, except).await? {
-        return Err(Refusal::Taken {
-            field: "domain",
-            value: domain.to_string(),
-        }
-        .into());
-    }
-    Ok(())
+    let taken = tx.domain_taken(domain, except).await?;
+    unless_taken(taken, "domain", domain)
 }
 
 /// A card the caller may bill a tenant of `dealer` with: 404 when not visible, 422 when the

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::audited::{Audited, commit_created, commit_deleted, commit_updated};
-use super::{Acting, Paging, page_of, visible};
+use super::{Acting, Paging, page_of, unless_taken, visible};
 use crate::domain::validate;
 use crate::model::*;
 use crate::server::auth::Caller;
@@ -12,7 +12,7 @@ use crate::server::auth::token::{hash_token, new_token};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::state::AppState;
 use crate::server::store::{
-    Event, NewLinkToken, Refusal, StoreError, StoreResult, WriteTx, check_version, now_micros,
+    Event, NewLinkToken, StoreError, StoreResult, WriteTx, check_version, now_micros,
 };
 
 impl Audited for User {
@@ -66,7 +66,7 @@ async fn check_groups_usable(
     tx: &mut WriteTx,
     at: Acting<'_>,
     dealer_id: &str,
-    group_ids: &[String],
+    group_ids: &[GroupId],
 ) -> StoreResult<()> {
     if tx.groups_usable(at.scope, dealer_id, group_ids).await? {
         Ok(())
@@ -157,13 +157,7 @@ pub async fn create(st: &AppState, caller: &Caller, new: NewUser) -> ApiResult<U
     // The link is stored with the user in one transaction; the mail goes out first so that a
     // user is never created with a link nobody received.
     let email = new.email.trim().to_lowercase();
-    if st.store.login_record(&email).await?.is_some() {
-        return Err(Refusal::Taken {
-            field: "email",
-            value: email,
-        }
-        .into());
-    }
+    unless_taken(st.store.login_record(&email).await?.is_some(), "email", &email)?;
     let link = send_link(
         st,
         &email,
@@ -181,13 +175,7 @@ pub async fn create_in(at: Acting<'_>, new: NewUser, link: NewLinkToken) -> Stor
     let mut tx = at.store.write().await?;
     let dealer = tx.dealer(Some(at.scope), &new.dealer_id).await?;
     check_groups_usable(&mut tx, at, &dealer.id, &new.group_ids).await?;
-    if tx.email_taken(&email).await? {
-        return Err(Refusal::Taken {
-            field: "email",
-            value: email,
-        }
-        .into());
-    }
+    unless_taken(tx.email_taken(&email).await?, "email", &email)?;
     let id = tx.insert_user(&dealer.id, &email, &display).await?;
     tx.add_memberships(&id, &new.group_ids).await?;
     tx.insert_link(&id, &link).await?;

@@ -53,7 +53,7 @@ pub async fn user(st: &AppState, caller: &Caller, id: &str) -> ApiResult<User> {
 }
 
 /// The groups a body names, each visible in the caller's scope (404 otherwise).
-pub async fn groups(st: &AppState, caller: &Caller, ids: &[String]) -> ApiResult<Vec<Group>> {
+pub async fn groups(st: &AppState, caller: &Caller, ids: &[GroupId]) -> ApiResult<Vec<Group>> {
     let mut groups = Vec::with_capacity(ids.len());
     for id in ids {
         groups.push(group(st, caller, id).await?);

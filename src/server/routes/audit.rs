@@ -3,11 +3,14 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use utoipa::IntoParams;
 
 use crate::model::*;
 use crate::server::auth::Caller;
-use crate::server::error::ApiResult;
+use crate::domain::validate::FieldError;
+use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::ApiQuery;
 use crate::server::ops::{Paging, audit};
 use crate::server::state::AppState;
@@ -25,6 +28,8 @@ pub struct AuditQuery {
     pub object_type: Option<String>,
     pub object_id: Option<String>,
     pub action: Option<String>,
+    /// Only the events of this dealer's subtree.
+    pub dealer_id: Option<String>,
     /// RFC 3339: events at or after.
     pub since: Option<String>,
     /// RFC 3339: events before.
@@ -43,9 +48,20 @@ pub async fn list(
         object_type: q.object_type,
         object_id: q.object_id,
         action: q.action,
-        since: q.since,
-        until: q.until,
+        dealer_id: q.dealer_id.map(DealerId::from),
+        since: time_param("since", q.since)?,
+        until: time_param("until", q.until)?,
     };
     let paging = Paging::new(q.limit, q.cursor, q.q);
     Ok(Json(audit::list(&st, &caller, filter, paging).await?))
+}
+
+/// An RFC 3339 query parameter, or the refusal that names it.
+fn time_param(field: &'static str, value: Option<String>) -> ApiResult<Option<OffsetDateTime>> {
+    value
+        .map(|v| {
+            OffsetDateTime::parse(&v, &Rfc3339)
+                .map_err(|_| ApiError::from(FieldError::new(field, "must be an RFC 3339 time")))
+        })
+        .transpose()
 }

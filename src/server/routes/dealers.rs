@@ -40,7 +40,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<DealerQuery>,
 ) -> ApiResult<Json<Page<Dealer>>> {
     let filter = DealerFilter {
-        parent_id: q.parent_id,
+        parent_id: q.parent_id.map(Into::into),
         level: q.level,
         enabled: q.enabled,
         with_capacity: q.with_capacity.unwrap_or(false),

@@ -47,7 +47,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<GroupQuery>,
 ) -> ApiResult<Json<Page<Group>>> {
     let filter = GroupFilter {
-        dealer_id: q.dealer_id,
+        dealer_id: q.dealer_id.map(Into::into),
     };
     let paging = Paging::new(q.limit, q.cursor, q.q);
     Ok(Json(groups::list(&st, &caller, filter, paging).await?))

@@ -67,7 +67,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<RateCardQuery>,
 ) -> ApiResult<Json<Page<RateCard>>> {
     let filter = RateCardFilter {
-        dealer_id: q.dealer_id,
+        dealer_id: q.dealer_id.map(Into::into),
         kind: q.kind,
     };
     let paging = Paging::new(q.limit, q.cursor, q.q);

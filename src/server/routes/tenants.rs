@@ -37,7 +37,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<TenantQuery>,
 ) -> ApiResult<Json<Page<Tenant>>> {
     let filter = TenantFilter {
-        dealer_id: q.dealer_id,
+        dealer_id: q.dealer_id.map(Into::into),
         subtree: q.subtree,
         enabled: q.enabled,
     };

@@ -36,8 +36,8 @@ pub async fn list(
     ApiQuery(q): ApiQuery<UserQuery>,
 ) -> ApiResult<Json<Page<User>>> {
     let filter = UserFilter {
-        dealer_id: q.dealer_id,
-        group_id: q.group_id,
+        dealer_id: q.dealer_id.map(Into::into),
+        group_id: q.group_id.map(Into::into),
         status: q.status,
     };
     let paging = Paging::new(q.limit, q.cursor, q.q);

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use serde_json::Value;
 use sqlx::{Any, Transaction};
 
-use super::common::dealer_path;
-use super::rows::{RowExt, decode_cursor, encode_cursor, new_id, now_micros, parse_time};
+use super::common::{dealer_path, push_in_scope};
+use super::rows::{RowExt, decode_cursor, encode_cursor, new_id, micros_of, now_micros};
 use super::sql::Sql;
 use super::{Actor, AuditStore, PageRequest, Refusal, Scope, SqlStore, StoreError, StoreResult};
 use crate::domain::validate::FieldError;
@@ -140,8 +140,12 @@ impl AuditStore for SqlStore {
         f: &AuditFilter,
         page: &PageRequest,
     ) -> StoreResult<Page<AuditEvent>> {
-        let path_row = Sql::new("SELECT path FROM dealers WHERE id = ")
-            .bind(scope.dealer_id())
+        // The caller's subtree, or the asked dealer's when that is inside it (else not found).
+        let top = f.dealer_id.as_deref().unwrap_or(scope.dealer_id());
+        let mut s = Sql::new("SELECT d.path FROM dealers d WHERE d.id = ");
+        s.bind(top).push(" AND ");
+        push_in_scope(&mut s, scope, "d.id");
+        let path_row = s
             .fetch_optional(&self.read)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -161,15 +165,9 @@ impl AuditStore for SqlStore {
                 filter.push(" AND ").push(col).push(" = ").bind(v);
             }
         }
-        for (op, v, field) in [(">=", &f.since, "since"), ("<", &f.until, "until")] {
-            if let Some(v) = v {
-                let t = parse_time(v).ok_or_else(|| {
-                    StoreError::Refused(Refusal::Invalid(FieldError::new(
-                        field,
-                        "must be an RFC 3339 time",
-                    )))
-                })?;
-                filter.push(" AND e.at ").push(op).push(" ").bind(t);
+        for (op, t) in [(">=", f.since), ("<", f.until)] {
+            if let Some(t) = t {
+                filter.push(" AND e.at ").push(op).push(" ").bind(micros_of(t));
             }
         }
         if let Some(q) = page.q.as_deref() {

@@ -36,8 +36,8 @@ fn within(scope: &Scope, mut d: Dealer) -> Dealer {
 pub(super) fn dealer_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Dealer> {
     let level = row.text("level")?;
     Ok(Dealer {
-        id: row.text("id")?,
-        parent_id: row.opt_text("parent_id")?,
+        id: row.text("id")?.into(),
+        parent_id: row.opt_text("parent_id")?.map(Into::into),
         level: Level::parse(&level).ok_or_else(|| StoreError::Corrupt(format!("level {level}")))?,
         name: row.text("name")?,
         display_name: row.text("display_name")?,
@@ -119,7 +119,7 @@ impl DealerStore for SqlStore {
         for r in p.fetch_all(&self.read).await? {
             let level = r.text("level")?;
             path.push(DealerRef {
-                id: r.text("id")?,
+                id: r.text("id")?.into(),
                 name: r.text("name")?,
                 level: Level::parse(&level).ok_or_else(|| StoreError::Corrupt(level.clone()))?,
             });
@@ -158,7 +158,7 @@ impl DealerStore for SqlStore {
             subtree_used: subtree.get(d),
         };
         Ok(Some(Capacity {
-            dealer_id: head.id.clone(),
+            dealer_id: head.id.clone().into(),
             max_tenants: dim(Dimension::MaxTenants),
             extensions: dim(Dimension::Extensions),
             concurrent_calls: dim(Dimension::ConcurrentCalls),

@@ -27,8 +27,8 @@ pub(super) fn group_from_row(row: &sqlx::any::AnyRow, inherited: bool) -> StoreR
     // Migrations may append a permission; what is shown is always in catalogue order.
     let permissions = normalize(&permissions);
     Ok(Group {
-        id: row.text("id")?,
-        dealer_id: row.text("dealer_id")?,
+        id: row.text("id")?.into(),
+        dealer_id: row.text("dealer_id")?.into(),
         dealer_name: row.text("dealer_name")?,
         name: row.text("name")?,
         description: row.text("description")?,

@@ -4,7 +4,6 @@ use base64::Engine;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::StoreError;
 
@@ -47,7 +46,7 @@ pub fn new_id(prefix: &str) -> String {
 
 /// Now, in microseconds since the Unix epoch (how timestamps are stored).
 pub fn now_micros() -> i64 {
-    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1000) as i64
+    micros_of(OffsetDateTime::now_utc())
 }
 
 /// A stored timestamp (microseconds since the Unix epoch, UTC) as a time; one that RFC 3339
@@ -59,11 +58,9 @@ pub fn time_of(micros: i64) -> Result<OffsetDateTime, StoreError> {
         .ok_or_else(|| StoreError::Corrupt(format!("timestamp {micros} out of range")))
 }
 
-/// An RFC 3339 timestamp as stored microseconds.
-pub fn parse_time(s: &str) -> Option<i64> {
-    OffsetDateTime::parse(s, &Rfc3339)
-        .ok()
-        .map(|t| (t.unix_timestamp_nanos() / 1000) as i64)
+/// A time as stored microseconds.
+pub fn micros_of(t: OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1000) as i64
 }
 
 /// A keyset cursor: the sort key and id of the last row of a page, opaque to clients.
@@ -97,6 +94,7 @@ pub fn like_pattern(q: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::format_description::well_known::Rfc3339;
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
@@ -112,7 +110,8 @@ mod tests {
     fn times_round_trip() {
         let t = now_micros();
         let written = time_of(t).unwrap().format(&Rfc3339).unwrap();
-        assert_eq!(parse_time(&written), Some(t));
+        let read = OffsetDateTime::parse(&written, &Rfc3339).unwrap();
+        assert_eq!(micros_of(read), t);
         assert!(time_of(i64::MAX).is_err());
     }
 

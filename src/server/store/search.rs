@@ -151,7 +151,7 @@ impl SearchStore for SqlStore {
                 .iter()
                 .map(|r| {
                     Ok(PathStep {
-                        id: r.text("id")?,
+                        id: r.text("id")?.into(),
                         name: r.text("name")?,
                     })
                 })

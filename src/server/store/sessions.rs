@@ -1,146 +1,21 @@
-//! Sessions, sign-in throttling, one-use link tokens, and the bootstrap of an empty store.
+//! Sessions: opening, finding (with the sliding expiry), closing, and the failed sign-ins they
+//! audit.
 
 use async_trait::async_trait;
-use sqlx::Executor;
 
 use super::audit::{Event, record, record_for_dealer};
 use super::common::*;
-use super::groups::{GROUP_SELECT, group_from_row, stored_permissions};
+use super::groups::{GROUP_SELECT, group_from_row};
 use super::rows::{RowExt, new_id, now_micros};
 use super::sql::Sql;
 use super::users::{USER_SELECT, user_from_row};
 use super::*;
-use crate::domain::permissions::templates;
-use crate::domain::validate::FieldError;
 
 /// The sliding expiry is written back at most once a minute per session.
 const SLIDE_GRANULARITY_MICROS: i64 = 60_000_000;
 
 #[async_trait]
 impl SessionStore for SqlStore {
-    async fn ping(&self) -> StoreResult<()> {
-        self.read.execute("SELECT 1").await?;
-        Ok(())
-    }
-
-    async fn is_empty(&self) -> StoreResult<bool> {
-        Ok(Sql::new("SELECT id FROM dealers LIMIT 1")
-            .fetch_optional(&self.read)
-            .await?
-            .is_none())
-    }
-
-    async fn provider_id(&self) -> StoreResult<Option<String>> {
-        Sql::new("SELECT id FROM dealers WHERE parent_id IS NULL")
-            .fetch_optional(&self.read)
-            .await?
-            .map(|r| r.text("id"))
-            .transpose()
-    }
-
-    async fn bootstrap(&self, b: Bootstrap) -> StoreResult<User> {
-        let mut tx = self.begin_write().await?;
-        if Sql::new("SELECT id FROM dealers LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some()
-        {
-            return Err(StoreError::Corrupt(
-                "the store already has a provider".into(),
-            ));
-        }
-        let now = now_micros();
-        let dealer_id = new_id("dlr");
-        let path = format!("/{dealer_id}/");
-        let p = b.provider_package;
-        let mut s = Sql::new(
-            "INSERT INTO dealers (id, parent_id, path, level, name, display_name, enabled, pkg_max_tenants, pkg_extensions, \
-             pkg_concurrent_calls, pkg_recording_minutes, pkg_high_availability, pkg_min_extensions_per_tenant, \
-             created_at, updated_at, version) VALUES (",
-        );
-        s.bind(dealer_id.as_str())
-            .push(", NULL, ")
-            .bind(path.as_str())
-            .push(", 'provider', ")
-            .bind(b.provider_name.as_str())
-            .push(", ")
-            .bind(b.provider_name.as_str())
-            .push(", 1");
-        for v in [
-            p.max_tenants,
-            p.extensions,
-            p.concurrent_calls,
-            p.recording_minutes,
-        ] {
-            s.push(", ").bind(v);
-        }
-        s.push(", ")
-            .bind(p.high_availability)
-            .push(", ")
-            .bind(p.min_extensions_per_tenant)
-            .push(", ")
-            .bind(now)
-            .push(", ")
-            .bind(now)
-            .push(", 1)");
-        s.execute(&mut *tx).await?;
-        Sql::new("INSERT INTO dealer_tree (ancestor, descendant, depth) VALUES (")
-            .bind(dealer_id.as_str())
-            .push(", ")
-            .bind(dealer_id.as_str())
-            .push(", 0)")
-            .execute(&mut *tx)
-            .await?;
-        let mut admin_group = None;
-        for t in templates() {
-            let gid = new_id("grp");
-            Sql::new("INSERT INTO perm_groups (id, dealer_id, name, description, permissions, created_at, updated_at, version) VALUES (")
-                .bind(gid.as_str()).push(", ").bind(dealer_id.as_str()).push(", ").bind(t.name.as_str())
-                .push(", ").bind(t.description.as_str()).push(", ").bind(stored_permissions(&t.permissions))
-                .push(", ").bind(now).push(", ").bind(now).push(", 1)")
-                .execute(&mut *tx).await?;
-            if t.key == "dealer_admin" {
-                admin_group = Some(gid);
-            }
-        }
-        let user_id = new_id("usr");
-        Sql::new("INSERT INTO users (id, dealer_id, email, display_name, password_hash, enabled, activated_at, created_at, updated_at, version) VALUES (")
-            .bind(user_id.as_str()).push(", ").bind(dealer_id.as_str()).push(", ").bind(b.admin_email.as_str())
-            .push(", 'Administrator', ").bind(b.admin_password_hash.clone()).push(", 1, ")
-            .bind(b.admin_password_hash.as_ref().map(|_| now)).push(", ").bind(now).push(", ").bind(now).push(", 1)")
-            .execute(&mut *tx).await?;
-        if let Some(g) = admin_group {
-            Sql::new("INSERT INTO group_members (user_id, group_id) VALUES (")
-                .bind(user_id.as_str())
-                .push(", ")
-                .bind(g)
-                .push(")")
-                .execute(&mut *tx)
-                .await?;
-        }
-        if let Some(link) = &b.admin_link {
-            Sql::new("INSERT INTO link_tokens (token_hash, user_id, expires_at, used_at, created_at) VALUES (")
-                .bind(link.token_hash.as_str()).push(", ").bind(user_id.as_str()).push(", ").bind(link.expires_at)
-                .push(", NULL, ").bind(now).push(")").execute(&mut *tx).await?;
-        }
-        record(
-            &mut tx,
-            &Actor::default(),
-            &path,
-            Event::new("store.bootstrap", "dealer", &dealer_id, &b.provider_name)
-                .after(serde_json::json!({ "provider": b.provider_name, "admin": b.admin_email })),
-        )
-        .await?;
-        let row = Sql::new(USER_SELECT)
-            .push(" WHERE u.id = ")
-            .bind(user_id.as_str())
-            .fetch_one(&mut *tx)
-            .await?;
-        let user = user_from_row(&row, Vec::new())?;
-        tx.commit().await?;
-        Ok(user)
-    }
-
     async fn login_record(&self, email: &str) -> StoreResult<Option<LoginRecord>> {
         let mut s = Sql::new("SELECT u.id, u.email, u.dealer_id, u.password_hash, u.enabled, ");
         s.push(&effective_enabled("u.dealer_id"))
@@ -346,73 +221,6 @@ impl SessionStore for SqlStore {
             .bind(key)
             .execute(&self.write)
             .await?;
-        Ok(())
-    }
-
-    async fn link_token_usable(&self, token_hash: &str, now: i64) -> StoreResult<bool> {
-        Ok(
-            Sql::new("SELECT token_hash FROM link_tokens WHERE token_hash = ")
-                .bind(token_hash)
-                .push(" AND used_at IS NULL AND expires_at > ")
-                .bind(now)
-                .fetch_optional(&self.read)
-                .await?
-                .is_some(),
-        )
-    }
-
-    async fn use_link_token(
-        &self,
-        token_hash: &str,
-        password_hash: &str,
-        now: i64,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let row = Sql::new("SELECT t.user_id, u.email, u.dealer_id FROM link_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ")
-            .bind(token_hash).push(" AND t.used_at IS NULL AND t.expires_at > ").bind(now)
-            .fetch_optional(&mut *tx).await?
-            .ok_or_else(|| Refusal::Invalid(FieldError::new("token", "this link is invalid, already used, or expired: ask for a new one")))?;
-        let (user_id, email) = (row.text("user_id")?, row.text("email")?);
-        // Consumed only if still unused and unexpired, so two uses can never both succeed.
-        let consumed = Sql::new("UPDATE link_tokens SET used_at = ")
-            .bind(now)
-            .push(" WHERE token_hash = ")
-            .bind(token_hash)
-            .push(" AND used_at IS NULL AND expires_at > ")
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        if consumed != 1 {
-            return Err(Refusal::Invalid(FieldError::new(
-                "token",
-                "this link is invalid, already used, or expired: ask for a new one",
-            ))
-            .into());
-        }
-        Sql::new("UPDATE users SET password_hash = ")
-            .bind(password_hash)
-            .push(", activated_at = COALESCE(activated_at, ")
-            .bind(now)
-            .push("), version = version + 1, updated_at = ")
-            .bind(now)
-            .push(" WHERE id = ")
-            .bind(user_id.as_str())
-            .execute(&mut *tx)
-            .await?;
-        self.revoke_sessions(&mut tx, &user_id).await?;
-        let actor = Actor {
-            user_id: Some(user_id.clone()),
-            email: Some(email.clone()),
-            ..Actor::default()
-        };
-        record_for_dealer(
-            &mut tx,
-            &actor,
-            &row.text("dealer_id")?,
-            Event::new("auth.set_password", "user", &user_id, &email),
-        )
-        .await?;
-        tx.commit().await?;
         Ok(())
     }
 

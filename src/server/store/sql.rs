@@ -6,6 +6,8 @@ use sqlx::query::Query;
 use sqlx::{Any, Executor};
 use std::fmt::Write;
 
+use crate::model::{DealerId, GroupId, RateCardId, TenantId, UserId};
+
 /// A value bound to a placeholder.
 #[derive(Debug, Clone)]
 pub enum Arg {
@@ -55,6 +57,28 @@ impl From<Option<&str>> for Arg {
         v.map_or(Arg::NullText, |s| Arg::Text(s.to_string()))
     }
 }
+
+/// Typed ids bind as their text.
+macro_rules! id_args {
+    ($($id:ty),*) => {$(
+        impl From<&$id> for Arg {
+            fn from(v: &$id) -> Self {
+                Arg::Text(v.to_string())
+            }
+        }
+        impl From<$id> for Arg {
+            fn from(v: $id) -> Self {
+                Arg::Text(v.into_string())
+            }
+        }
+        impl From<Option<$id>> for Arg {
+            fn from(v: Option<$id>) -> Self {
+                v.map_or(Arg::NullText, |id| Arg::Text(id.into_string()))
+            }
+        }
+    )*};
+}
+id_args!(DealerId, TenantId, UserId, GroupId, RateCardId);
 
 /// SQL text with its bound values.
 #[derive(Debug, Clone, Default)]
@@ -161,6 +185,23 @@ impl Sql {
     }
 }
 
+/// One row's INSERT, each value bound beside its column's name.
+pub fn insert_row(table: &str, row: Vec<(&str, Arg)>) -> Sql {
+    let columns: Vec<&str> = row.iter().map(|(c, _)| *c).collect();
+    let mut s = Sql::new(&format!(
+        "INSERT INTO {table} ({}) VALUES (",
+        columns.join(", ")
+    ));
+    for (i, (_, v)) in row.into_iter().enumerate() {
+        if i > 0 {
+            s.push(", ");
+        }
+        s.bind(v);
+    }
+    s.push(")");
+    s
+}
+
 /// Values bound per INSERT (PostgreSQL takes at most 65,535).
 const VALUES_PER_INSERT: usize = 20_000;
 
@@ -195,6 +236,12 @@ pub async fn insert_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_row_binds_each_value_beside_its_column() {
+        let s = insert_row("t", vec![("a", Arg::from(1)), ("b", Arg::from("x"))]);
+        assert_eq!(s.text(), "INSERT INTO t (a, b) VALUES ($1, $2)");
+    }
 
     #[test]
     fn append_renumbers_placeholders() {

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 
 use super::common::*;
 use super::rows::{RowExt, new_id, now_micros};
-use super::sql::Sql;
+use super::sql::{Sql, insert_row};
 use super::write_tx::WriteTx;
 use super::{PageRequest, Scope, SqlStore, StoreError, StoreResult, TenantStore};
 use crate::model::*;
@@ -24,8 +24,8 @@ fn tenant_select() -> String {
 
 fn tenant_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Tenant> {
     Ok(Tenant {
-        id: row.text("id")?,
-        dealer_id: row.text("dealer_id")?,
+        id: row.text("id")?.into(),
+        dealer_id: row.text("dealer_id")?.into(),
         dealer_name: row.text("dealer_name")?,
         name: row.text("name")?,
         domain: row.text("domain")?,
@@ -35,7 +35,7 @@ fn tenant_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Tenant> {
         high_availability: row.flag("high_availability")?,
         enabled: row.flag("enabled")?,
         effective_enabled: row.flag("effective_enabled")?,
-        rate_card_id: row.opt_text("rate_card_id")?,
+        rate_card_id: row.opt_text("rate_card_id")?.map(Into::into),
         rate_card_name: row.opt_text("rate_card_name")?,
         created_at: row.time("created_at")?,
         updated_at: row.time("updated_at")?,
@@ -70,7 +70,7 @@ pub struct TenantRow {
     pub name: String,
     pub domain: String,
     pub allocation: Allocation,
-    pub rate_card_id: Option<String>,
+    pub rate_card_id: Option<RateCardId>,
 }
 
 /// A checked change of a tenant: the fields to set (`rate_card_id: Some(None)` clears the
@@ -79,7 +79,7 @@ pub struct TenantRow {
 pub struct TenantChange {
     pub name: Option<String>,
     pub domain: Option<String>,
-    pub rate_card_id: Option<Option<String>>,
+    pub rate_card_id: Option<Option<RateCardId>>,
     pub allocation: Allocation,
 }
 
@@ -154,32 +154,24 @@ impl WriteTx {
         let id = new_id("tnt");
         let now = now_micros();
         let a = &t.allocation;
-        let mut s = Sql::new(
-            "INSERT INTO tenants (id, dealer_id, name, domain, extensions, concurrent_calls, recording_minutes, \
-             high_availability, enabled, rate_card_id, created_at, updated_at, version) VALUES (",
+        let s = insert_row(
+            "tenants",
+            vec![
+                ("id", id.as_str().into()),
+                ("dealer_id", t.dealer_id.as_str().into()),
+                ("name", t.name.as_str().into()),
+                ("domain", t.domain.as_str().into()),
+                ("extensions", a.extensions.into()),
+                ("concurrent_calls", a.concurrent_calls.into()),
+                ("recording_minutes", a.recording_minutes.into()),
+                ("high_availability", a.high_availability.into()),
+                ("enabled", true.into()),
+                ("rate_card_id", t.rate_card_id.clone().into()),
+                ("created_at", now.into()),
+                ("updated_at", now.into()),
+                ("version", 1.into()),
+            ],
         );
-        s.bind(id.as_str())
-            .push(", ")
-            .bind(t.dealer_id.as_str())
-            .push(", ")
-            .bind(t.name.as_str())
-            .push(", ")
-            .bind(t.domain.as_str())
-            .push(", ")
-            .bind(a.extensions)
-            .push(", ")
-            .bind(a.concurrent_calls)
-            .push(", ")
-            .bind(a.recording_minutes)
-            .push(", ")
-            .bind(a.high_availability)
-            .push(", 1, ")
-            .bind(t.rate_card_id.clone())
-            .push(", ")
-            .bind(now)
-            .push(", ")
-            .bind(now)
-            .push(", 1)");
         s.execute(&mut *self.tx).await?;
         self.tenant(scope, &id).await
     }
@@ -255,7 +247,7 @@ impl WriteTx {
         scope: &Scope,
         id: &str,
         to_dealer_id: &str,
-        card: Option<String>,
+        card: Option<RateCardId>,
     ) -> StoreResult<Tenant> {
         Sql::new("UPDATE tenants SET dealer_id = ")
             .bind(to_dealer_id)

@@ -15,7 +15,7 @@ pub(super) const USER_SELECT: &str = "SELECT u.id, u.dealer_id, d.name AS dealer
     u.enabled, (CASE WHEN u.password_hash IS NULL AND u.activated_at IS NULL THEN 1 ELSE 0 END) AS invited, \
     u.last_sign_in_at, u.created_at, u.updated_at, u.version FROM users u JOIN dealers d ON d.id = u.dealer_id";
 
-pub(super) fn user_from_row(row: &sqlx::any::AnyRow, group_ids: Vec<String>) -> StoreResult<User> {
+pub(super) fn user_from_row(row: &sqlx::any::AnyRow, group_ids: Vec<GroupId>) -> StoreResult<User> {
     let enabled = row.flag("enabled")?;
     let status = if !enabled {
         UserStatus::Disabled
@@ -25,8 +25,8 @@ pub(super) fn user_from_row(row: &sqlx::any::AnyRow, group_ids: Vec<String>) -> 
         UserStatus::Active
     };
     Ok(User {
-        id: row.text("id")?,
-        dealer_id: row.text("dealer_id")?,
+        id: row.text("id")?.into(),
+        dealer_id: row.text("dealer_id")?.into(),
         dealer_name: row.text("dealer_name")?,
         email: row.text("email")?,
         display_name: row.text("display_name")?,
@@ -49,11 +49,11 @@ impl SqlStore {
         e: E,
         scope: Option<&Scope>,
         user_ids: &[String],
-    ) -> StoreResult<HashMap<String, Vec<String>>>
+    ) -> StoreResult<HashMap<String, Vec<GroupId>>>
     where
         E: sqlx::Executor<'e, Database = sqlx::Any>,
     {
-        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        let mut map: HashMap<String, Vec<GroupId>> = HashMap::new();
         if user_ids.is_empty() {
             return Ok(map);
         }
@@ -75,7 +75,7 @@ impl SqlStore {
         for row in s.fetch_all(e).await? {
             map.entry(row.text("user_id")?)
                 .or_default()
-                .push(row.text("group_id")?);
+                .push(row.text("group_id")?.into());
         }
         Ok(map)
     }
@@ -120,7 +120,7 @@ impl WriteTx {
         &mut self,
         scope: &Scope,
         dealer_id: &str,
-        group_ids: &[String],
+        group_ids: &[GroupId],
     ) -> StoreResult<bool> {
         for g in group_ids {
             let mut s = Sql::new(
@@ -168,7 +168,7 @@ impl WriteTx {
     pub async fn add_memberships(
         &mut self,
         user_id: &str,
-        group_ids: &[String],
+        group_ids: &[GroupId],
     ) -> StoreResult<()> {
         for g in group_ids {
             Sql::new("INSERT INTO group_members (user_id, group_id) VALUES (")

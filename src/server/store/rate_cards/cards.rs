@@ -18,8 +18,8 @@ pub struct CardRow {
     /// Owned inside the caller's scope (else handed to the caller's dealer from above).
     pub owned: bool,
     pub owner_id: String,
-    pub root_id: String,
-    pub parent_id: Option<String>,
+    pub root_id: RateCardId,
+    pub parent_id: Option<RateCardId>,
     pub markup: Option<Markup>,
 }
 
@@ -99,13 +99,13 @@ pub(in crate::server::store) fn card_from_row(row: &sqlx::any::AnyRow) -> StoreR
         RateCardKind::Customer
     };
     let card = RateCard {
-        id: row.text("id")?,
+        id: row.text("id")?.into(),
         kind,
         name: row.text("name")?,
         currency: row.text("currency")?,
-        dealer_id: owned.then(|| row.text("dealer_id")).transpose()?,
+        dealer_id: owned.then(|| row.text("dealer_id")).transpose()?.map(Into::into),
         dealer_name: owned.then(|| row.text("dealer_name")).transpose()?,
-        parent_card_id: if owned { parent_id.clone() } else { None },
+        parent_card_id: if owned { parent_id.clone() .map(Into::into)} else { None },
         parent_card_name: if owned {
             row.opt_text("parent_name")?
         } else {
@@ -124,8 +124,8 @@ pub(in crate::server::store) fn card_from_row(row: &sqlx::any::AnyRow) -> StoreR
         card,
         owned,
         owner_id: row.text("dealer_id")?,
-        root_id: row.text("root_id")?,
-        parent_id,
+        root_id: row.text("root_id")?.into(),
+        parent_id: parent_id.map(Into::into),
         markup,
     })
 }

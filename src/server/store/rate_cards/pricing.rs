@@ -77,17 +77,7 @@ pub(in crate::server::store) struct Chain {
 
 impl Chain {
     fn price(&self, carrier: Rate, with_cost: bool) -> PricedRate {
-        let n = self.markups.len();
-        let cost = (n > 0 && with_cost)
-            .then(|| rates::price_through(std::slice::from_ref(&carrier), &self.markups[..n - 1]))
-            .and_then(|v| v.into_iter().next());
-        let sell = match (&cost, self.markups.last()) {
-            (Some(c), Some(m)) => m.derive(c),
-            _ => rates::price_through(std::slice::from_ref(&carrier), &self.markups)
-                .into_iter()
-                .next()
-                .unwrap_or(carrier),
-        };
+        let (sell, cost) = rates::sell_and_cost(carrier, &self.markups, with_cost);
         PricedRate { sell, cost }
     }
 }
@@ -112,7 +102,7 @@ impl SqlStore {
                     .await?;
             if let Some(pm) = markup_of(row.opt_text("markup_type")?, row.opt_int("markup_value")?)?
             {
-                next = Some((pm, row.opt_text("parent_id")?));
+                next = Some((pm, row.opt_text("parent_id")?.map(Into::into)));
             }
             if markups.len() > 64 {
                 return Err(StoreError::Corrupt(
@@ -122,7 +112,7 @@ impl SqlStore {
         }
         markups.reverse();
         Ok(Chain {
-            root_id: card.root_id.clone(),
+            root_id: card.root_id.to_string(),
             markups,
         })
     }

@@ -2,9 +2,10 @@
 //! the rules: who may use a card, the below-cost checks, what a card may be handed to).
 
 use crate::domain::rates::{Markup, Rate};
+use crate::model::RateCardId;
 use crate::server::store::Scope;
 use crate::server::store::rows::{RowExt, new_id, now_micros};
-use crate::server::store::sql::{Arg, Sql, insert_rows};
+use crate::server::store::sql::{Arg, Sql, insert_row, insert_rows};
 use crate::server::store::{StoreError, StoreResult, WriteTx};
 
 use super::cards::*;
@@ -16,7 +17,7 @@ pub struct CardInsert {
     pub dealer_id: String,
     pub name: String,
     pub currency: String,
-    pub parent: Option<(String, String)>,
+    pub parent: Option<(RateCardId, RateCardId)>,
     pub markup: Option<Markup>,
     pub allow_below_cost: bool,
 }
@@ -109,39 +110,31 @@ impl WriteTx {
         let id = new_id("rc");
         let (parent_id, root_id) = match &c.parent {
             Some((parent, root)) => (Some(parent.clone()), root.clone()),
-            None => (None, id.clone()),
+            None => (None, RateCardId::from(id.as_str())),
         };
         let (mtype, mvalue) = match c.markup.map(markup_columns) {
             Some((t, v)) => (Some(t), Some(v)),
             None => (None, None),
         };
         let now = now_micros();
-        let mut s = Sql::new(
-            "INSERT INTO rate_cards (id, dealer_id, name, currency, parent_id, root_id, rate_count, \
-             markup_type, markup_value, allow_below_cost, created_at, updated_at, version) VALUES (",
+        let s = insert_row(
+            "rate_cards",
+            vec![
+                ("id", id.as_str().into()),
+                ("dealer_id", c.dealer_id.as_str().into()),
+                ("name", c.name.as_str().into()),
+                ("currency", c.currency.as_str().into()),
+                ("parent_id", parent_id.into()),
+                ("root_id", root_id.into()),
+                ("rate_count", 0.into()),
+                ("markup_type", mtype.into()),
+                ("markup_value", mvalue.into()),
+                ("allow_below_cost", c.allow_below_cost.into()),
+                ("created_at", now.into()),
+                ("updated_at", now.into()),
+                ("version", 1.into()),
+            ],
         );
-        s.bind(id.as_str())
-            .push(", ")
-            .bind(c.dealer_id.as_str())
-            .push(", ")
-            .bind(c.name.as_str())
-            .push(", ")
-            .bind(c.currency.as_str())
-            .push(", ")
-            .bind(parent_id)
-            .push(", ")
-            .bind(root_id)
-            .push(", 0, ")
-            .bind(mtype)
-            .push(", ")
-            .bind(mvalue)
-            .push(", ")
-            .bind(c.allow_below_cost)
-            .push(", ")
-            .bind(now)
-            .push(", ")
-            .bind(now)
-            .push(", 1)");
         s.execute(&mut *self.tx).await?;
         self.card(scope, &id).await?.ok_or(StoreError::NotFound)
     }
