@@ -347,7 +347,7 @@ struct DealerState {
 impl From<&Dealer> for DealerState {
     fn from(d: &Dealer) -> Self {
         DealerState {
-            parent_id: d.parent_id.clone(),
+            parent_id: d.parent_id.clone().map(Into::into),
             level: d.level,
             name: d.name.clone(),
             package: d.package,
@@ -368,7 +368,7 @@ struct TenantState {
 impl From<&Tenant> for TenantState {
     fn from(t: &Tenant) -> Self {
         TenantState {
-            dealer_id: t.dealer_id.clone(),
+            dealer_id: t.dealer_id.to_string(),
             domain: t.domain.clone(),
             extensions: t.extensions,
             concurrent_calls: t.concurrent_calls,
@@ -442,7 +442,7 @@ struct World {
 async fn setup(admin: &ApiClient, world: &Mutex<World>) {
     let me = admin.me().await.unwrap();
     let provider_id = me.user.dealer_id.clone();
-    world.lock().unwrap().provider_id = provider_id.clone();
+    world.lock().unwrap().provider_id = provider_id.to_string();
     for i in 0..3 {
         let d = admin
             .create_dealer(&NewDealer {
@@ -465,7 +465,7 @@ async fn setup(admin: &ApiClient, world: &Mutex<World>) {
             .lock()
             .unwrap()
             .dealers
-            .insert(d.id.clone(), Tracked::new(d.version, (&d).into(), 0));
+            .insert(d.id.to_string(), Tracked::new(d.version, (&d).into(), 0));
     }
 }
 
@@ -555,7 +555,7 @@ impl Worker {
                     Level::Reseller
                 };
                 return Plan::CreateDealer(NewDealer {
-                    parent_id: (*parent_id).clone(),
+                    parent_id: (*parent_id).clone().into(),
                     level,
                     name: format!("crash-{}-{n}", self.tag),
                     package: Some(Package {
@@ -606,7 +606,7 @@ impl Worker {
         };
         let domain = format!("{}-{n}.crash.example", self.tag.to_lowercase());
         Plan::CreateTenant(NewTenant {
-            dealer_id,
+            dealer_id: dealer_id.into(),
             name: format!("Crash tenant {}-{n}", self.tag),
             domain,
             extensions: rng.random_range(1..=40),
@@ -625,7 +625,7 @@ impl Worker {
                 match outcome {
                     Outcome::Acked(t) => {
                         w.tenants
-                            .insert(t.id.clone(), Tracked::new(t.version, (&t).into(), 1));
+                            .insert(t.id.to_string(), Tracked::new(t.version, (&t).into(), 1));
                     }
                     Outcome::InFlight => {
                         w.in_flight_tenants.insert(new.domain);
@@ -639,7 +639,7 @@ impl Worker {
                 match outcome {
                     Outcome::Acked(d) => {
                         w.dealers
-                            .insert(d.id.clone(), Tracked::new(d.version, (&d).into(), 1));
+                            .insert(d.id.to_string(), Tracked::new(d.version, (&d).into(), 1));
                     }
                     Outcome::InFlight => {
                         w.in_flight_dealers.insert(new.name);
@@ -763,11 +763,11 @@ async fn verify(client: &ApiClient, world: &Mutex<World>) -> Report {
     let listed_dealers: BTreeMap<String, (i64, DealerState)> = dealers
         .iter()
         .filter(|d| d.id != provider_id)
-        .map(|d| (d.id.clone(), (d.version, d.into())))
+        .map(|d| (d.id.to_string(), (d.version, d.into())))
         .collect();
     let listed_tenants: BTreeMap<String, (i64, TenantState)> = tenants
         .iter()
-        .map(|t| (t.id.clone(), (t.version, t.into())))
+        .map(|t| (t.id.to_string(), (t.version, t.into())))
         .collect();
     let in_flight_dealers = std::mem::take(&mut w.in_flight_dealers);
     let in_flight_tenants = std::mem::take(&mut w.in_flight_tenants);

@@ -66,7 +66,7 @@ fn answer(cmd: &Command, n: usize) -> Option<(u64, ReplyBody)> {
         Command::LoadDetails { id, generation } | Command::LoadDetailsAhead { id, generation } => {
             let i = id.rsplit('-').next()?.parse().unwrap_or(0);
             let mut d = rows::dealer(i);
-            d.id = id.clone();
+            d.id = id.clone().into();
             let found = Ok((d, Some(rows::capacity(i))));
             let body = match cmd {
                 Command::LoadDetails { .. } => ReplyBody::Details(found),

@@ -106,8 +106,8 @@ pub fn tenant(i: usize) -> Tenant {
     let (a, b) = words(i);
     let h = mix(i);
     Tenant {
-        id: format!("tenant-{i}"),
-        dealer_id: format!("dealer-{}", i % 10_000),
+        id: format!("tenant-{i}").into(),
+        dealer_id: format!("dealer-{}", i % 10_000).into(),
         dealer_name: format!("Reseller {}", i % 10_000),
         name: tenant_name(i),
         domain: format!("{}-{}-{i}.pbx.example", slug(a), slug(b)),
@@ -139,7 +139,7 @@ pub fn dealer(i: usize) -> Dealer {
     let (a, b) = words(i);
     let level = [Level::Distributor, Level::SubDistributor, Level::Reseller][i % 3];
     Dealer {
-        id: format!("dealer-{i}"),
+        id: format!("dealer-{i}").into(),
         parent_id: Some("dealer-root".into()),
         level,
         name: format!("{a} {b} Comms {i}"),
@@ -173,7 +173,7 @@ pub fn dealer(i: usize) -> Dealer {
 pub fn capacity(i: usize) -> Capacity {
     let h = (mix(i) % 40) as i64;
     Capacity {
-        dealer_id: format!("dealer-{i}"),
+        dealer_id: format!("dealer-{i}").into(),
         max_tenants: usage(100, 40 + h, 3),
         extensions: usage(5_000, 3_000, 80 + h),
         concurrent_calls: usage(400, 250, 20 + h),
@@ -198,8 +198,8 @@ pub fn provider() -> Dealer {
 pub fn user(i: usize) -> User {
     let (a, b) = words(i);
     User {
-        id: format!("user-{i}"),
-        dealer_id: format!("dealer-{}", i % 10_000),
+        id: format!("user-{i}").into(),
+        dealer_id: format!("dealer-{}", i % 10_000).into(),
         dealer_name: format!("Reseller {}", i % 10_000),
         email: format!("{}.{}{i}@{}.example", slug(b), i % 97, slug(a)),
         display_name: format!("{a} {b} staff"),
@@ -216,8 +216,8 @@ pub fn user(i: usize) -> User {
 pub fn group(i: usize) -> Group {
     let (a, b) = words(i);
     Group {
-        id: format!("group-{i}"),
-        dealer_id: format!("dealer-{}", i % 10_000),
+        id: format!("group-{i}").into(),
+        dealer_id: format!("dealer-{}", i % 10_000).into(),
         dealer_name: format!("Reseller {}", i % 10_000),
         name: format!("{a} {b} admins {i}"),
         description: "Runs the dealer's tenants and users".into(),
@@ -252,7 +252,7 @@ pub fn audit(i: usize) -> AuditEvent {
 pub fn rate_card(i: usize) -> RateCard {
     let (a, b) = words(i);
     RateCard {
-        id: format!("card-{i}"),
+        id: format!("card-{i}").into(),
         kind: if i == 0 {
             RateCardKind::Carrier
         } else {
@@ -260,7 +260,7 @@ pub fn rate_card(i: usize) -> RateCard {
         },
         name: format!("{a} {b} retail {i}"),
         currency: "USD".into(),
-        dealer_id: Some(format!("dealer-{}", i % 10_000)),
+        dealer_id: Some(format!("dealer-{}", i % 10_000).into()),
         dealer_name: Some(format!("Reseller {}", i % 10_000)),
         parent_card_id: (i > 0).then(|| "card-0".into()),
         parent_card_name: (i > 0).then(|| "Wholesale carrier".into()),

@@ -93,11 +93,9 @@ pub fn price_through(rates: &[Rate], chain: &[Markup]) -> Vec<Rate> {
 /// card's own. The sell price derives from that cost, so the margin shown is the one applied.
 pub fn sell_and_cost(carrier: Rate, chain: &[Markup], with_cost: bool) -> (Rate, Option<Rate>) {
     let cost = match chain.split_last() {
-        Some((_, above)) if with_cost => Some(
-            above
-                .iter()
-                .fold(carrier.clone(), |acc, m| m.derive(&acc)),
-        ),
+        Some((_, above)) if with_cost => {
+            Some(above.iter().fold(carrier.clone(), |acc, m| m.derive(&acc)))
+        }
         _ => None,
     };
     let sell = match (&cost, chain.last()) {

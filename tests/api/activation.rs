@@ -11,7 +11,7 @@ async fn an_activation_link_works_once() {
     let u = app
         .admin
         .create_user(&NewUser {
-            dealer_id: app.provider_id.clone(),
+            dealer_id: app.provider_id.clone().into(),
             email: "New.Hire@Example.net".into(),
             display_name: "New".into(),
             group_ids: vec![g.id],
@@ -73,7 +73,7 @@ async fn an_expired_link_is_refused() {
     let u = app
         .admin
         .create_user(&NewUser {
-            dealer_id: app.provider_id.clone(),
+            dealer_id: app.provider_id.clone().into(),
             email: "late@example.net".into(),
             display_name: String::new(),
             group_ids: vec![],
@@ -98,7 +98,7 @@ async fn the_link_opens_a_page_that_sets_the_password() {
     let u = app
         .admin
         .create_user(&NewUser {
-            dealer_id: app.provider_id.clone(),
+            dealer_id: app.provider_id.clone().into(),
             email: "web@example.net".into(),
             display_name: String::new(),
             group_ids: vec![],

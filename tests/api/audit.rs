@@ -22,7 +22,7 @@ async fn changes_are_recorded_with_before_and_after() {
         .unwrap();
     assert_eq!(updated.version, res.version + 1);
     let f = AuditFilter {
-        object_id: Some(res.id.clone()),
+        object_id: Some(res.id.to_string()),
         ..AuditFilter::default()
     };
     let events = app.admin.audit(&f, &page()).await.unwrap();
@@ -111,7 +111,7 @@ async fn sign_ins_and_failures_are_recorded_and_the_trail_is_scoped() {
         .admin
         .audit(
             &AuditFilter {
-                object_id: Some(b.id.clone()),
+                object_id: Some(b.id.to_string()),
                 ..AuditFilter::default()
             },
             &page(),
@@ -127,7 +127,7 @@ async fn sign_ins_and_failures_are_recorded_and_the_trail_is_scoped() {
     );
     // Audit needs audit:read.
     let g = app.group(&a.id, "default_reseller").await;
-    let (_, staff) = app.user(&a.id, vec![g.id]).await;
+    let (_, staff) = app.user(&a.id, vec![g.id.to_string()]).await;
     expect_err(
         staff.audit(&AuditFilter::default(), &page()).await,
         403,

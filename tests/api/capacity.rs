@@ -190,7 +190,7 @@ async fn a_page_of_dealers_comes_with_their_capacity_in_one_request() {
         })
         .await
         .unwrap();
-    let (_, reader) = app.user(&dist.id, vec![readers.id]).await;
+    let (_, reader) = app.user(&dist.id, vec![readers.id.to_string()]).await;
     let seen = reader.list_dealers(&filter, &page()).await.unwrap();
     assert_eq!(seen.items.len(), 2);
     assert!(seen.items.iter().all(|d| d.capacity.is_none()));

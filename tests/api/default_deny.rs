@@ -148,7 +148,7 @@ async fn a_user_without_a_group_may_do_nothing_but_see_itself_and_sign_out() {
     let res = app.dealer(&app.provider_id, Level::Reseller, 100).await;
     let t = app.tenant(&res.id, 5).await;
     let g = app.group(&res.id, "default_reseller").await;
-    let (other, _) = app.user(&res.id, vec![g.id.clone()]).await;
+    let (other, _) = app.user(&res.id, vec![g.id.to_string()]).await;
     let (nobody, client) = app.user(&res.id, vec![]).await;
     for (call, status) in every_call(&client, &res.id, &t.id, &other.id, &g.id).await {
         assert_eq!(
@@ -197,7 +197,7 @@ async fn nobody_grants_what_it_does_not_hold() {
         })
         .await
         .unwrap();
-    let (me, client) = app.user(&res.id, vec![narrow.id.clone()]).await;
+    let (me, client) = app.user(&res.id, vec![narrow.id.to_string()]).await;
     // Creating a group with a permission it lacks.
     let r = client
         .create_group(&NewGroup {

@@ -46,7 +46,7 @@ async fn post_json(
 async fn carrier_card(app: &TestApp) -> RateCard {
     app.admin
         .create_rate_card(&NewRateCard {
-            dealer_id: app.provider_id.clone(),
+            dealer_id: app.provider_id.clone().into(),
             name: "Carrier".into(),
             currency: Some("EUR".into()),
             kind: Some(RateCardKind::Carrier),
@@ -275,13 +275,13 @@ async fn a_view_ends_with_its_viewer() {
     let auditors = app.group(&dist.id, "auditor").await;
 
     // Sign-out.
-    let (_, viewer) = app.user(&dist.id, vec![auditors.id.clone()]).await;
+    let (_, viewer) = app.user(&dist.id, vec![auditors.id.to_string()]).await;
     let view = open_view(viewer.clone()).await;
     viewer.logout().await.unwrap();
     expect_err(view.me().await, 401, "unauthenticated");
 
     // Disablement.
-    let (v_user, viewer) = app.user(&dist.id, vec![auditors.id.clone()]).await;
+    let (v_user, viewer) = app.user(&dist.id, vec![auditors.id.to_string()]).await;
     let view = open_view(viewer).await;
     app.admin
         .update_user(&v_user.id, None, &UserPatch { enabled: Some(false), ..UserPatch::default() })
@@ -290,7 +290,7 @@ async fn a_view_ends_with_its_viewer() {
     expect_err(view.me().await, 401, "unauthenticated");
 
     // Password reset.
-    let (v_user, viewer) = app.user(&dist.id, vec![auditors.id.clone()]).await;
+    let (v_user, viewer) = app.user(&dist.id, vec![auditors.id.to_string()]).await;
     let view = open_view(viewer).await;
     app.admin.reset_password(&v_user.id).await.unwrap();
     expect_err(view.me().await, 401, "unauthenticated");
@@ -306,7 +306,7 @@ async fn a_view_ends_with_its_viewer() {
         })
         .await
         .unwrap();
-    let (_, viewer) = app.user(&dist.id, vec![custom.id.clone()]).await;
+    let (_, viewer) = app.user(&dist.id, vec![custom.id.to_string()]).await;
     let view = open_view(viewer.clone()).await;
     let mut fewer = custom.permissions.clone();
     fewer.retain(|p| *p != Permission::Crud(Area::Audit, Action::Read));
@@ -334,7 +334,7 @@ async fn a_view_ends_with_its_viewer() {
     expect_err(view.me().await, 401, "unauthenticated");
 
     // Suspension of the viewer's own dealer, last (it ends every session there).
-    let (_, viewer) = app.user(&dist.id, vec![auditors.id.clone()]).await;
+    let (_, viewer) = app.user(&dist.id, vec![auditors.id.to_string()]).await;
     let view = open_view(viewer).await;
     app.admin.suspend_dealer(&dist.id).await.unwrap();
     expect_err(view.me().await, 401, "unauthenticated");
@@ -349,7 +349,7 @@ async fn nobody_acts_on_a_more_powerful_login() {
     let managers = app
         .admin
         .create_group(&NewGroup {
-            dealer_id: app.provider_id.clone(),
+            dealer_id: app.provider_id.clone().into(),
             name: "User managers".into(),
             permissions: vec![
                 Permission::Crud(Area::Users, Action::Read),
@@ -361,7 +361,7 @@ async fn nobody_acts_on_a_more_powerful_login() {
         })
         .await
         .unwrap();
-    let (_, manager) = app.user(&app.provider_id, vec![managers.id.clone()]).await;
+    let (_, manager) = app.user(&app.provider_id, vec![managers.id.to_string()]).await;
     let disable = UserPatch { enabled: Some(false), ..UserPatch::default() };
     let e = expect_err(manager.update_user(&root.id, None, &disable).await, 403, "forbidden");
     assert!(e.to_string().contains("dealers:create"), "{e}");
@@ -376,14 +376,14 @@ async fn nobody_acts_on_a_more_powerful_login() {
     let readers = app
         .admin
         .create_group(&NewGroup {
-            dealer_id: app.provider_id.clone(),
+            dealer_id: app.provider_id.clone().into(),
             name: "Readers".into(),
             permissions: vec![Permission::Crud(Area::Users, Action::Read)],
             ..NewGroup::default()
         })
         .await
         .unwrap();
-    let (reader, _) = app.user(&app.provider_id, vec![readers.id]).await;
+    let (reader, _) = app.user(&app.provider_id, vec![readers.id.to_string()]).await;
     manager.update_user(&reader.id, None, &disable).await.unwrap();
     manager.reset_password(&reader.id).await.unwrap();
     manager.delete_user(&reader.id, None).await.unwrap();
@@ -447,7 +447,7 @@ async fn roles_do_what_their_names_say() {
     let (admin, _) = app.dealer_admin(&res.id).await;
     // The auditor views as a dealer administrator, whose writes it lacks.
     let auditors = app.group(&dist.id, "auditor").await;
-    let (_, auditor) = app.user(&dist.id, vec![auditors.id]).await;
+    let (_, auditor) = app.user(&dist.id, vec![auditors.id.to_string()]).await;
     let report = auditor.scope_report(&admin.id).await.unwrap();
     assert_eq!((report.view_as.allowed, report.view_as.missing.len()), (true, 0));
     auditor.impersonate(&admin.id).await.expect("an auditor views as an administrator");
@@ -462,7 +462,7 @@ async fn roles_do_what_their_names_say() {
         })
         .await
         .unwrap();
-    let (_, narrow) = app.user(&dist.id, vec![tenant_readers.id]).await;
+    let (_, narrow) = app.user(&dist.id, vec![tenant_readers.id.to_string()]).await;
     let e = expect_err(narrow.impersonate(&admin.id).await, 403, "forbidden");
     assert!(e.to_string().contains("dealers:read") && !e.to_string().contains("tenants:update"), "{e}");
     let report = narrow.scope_report(&admin.id).await.unwrap();
@@ -470,7 +470,7 @@ async fn roles_do_what_their_names_say() {
     assert!(report.view_as.missing.contains(&Permission::Crud(Area::Dealers, Action::Read)));
     // NOC suspends and resumes, and edits nothing.
     let nocs = app.group(&dist.id, "noc_operator").await;
-    let (_, noc) = app.user(&dist.id, vec![nocs.id]).await;
+    let (_, noc) = app.user(&dist.id, vec![nocs.id.to_string()]).await;
     noc.suspend_tenant(&t.id).await.unwrap();
     noc.resume_tenant(&t.id).await.unwrap();
     noc.suspend_dealer(&res.id).await.unwrap();
@@ -488,7 +488,7 @@ async fn roles_do_what_their_names_say() {
         })
         .await
         .unwrap();
-    let (_, editor) = app.user(&dist.id, vec![editors.id]).await;
+    let (_, editor) = app.user(&dist.id, vec![editors.id.to_string()]).await;
     editor.update_tenant(&t.id, None, &rename).await.unwrap();
     let e = expect_err(editor.suspend_tenant(&t.id).await, 403, "forbidden");
     assert!(e.to_string().contains("tenants:suspend"), "{e}");
@@ -597,7 +597,7 @@ async fn the_migration_keeps_every_suspend_power() {
     let editors = app
         .admin
         .create_group(&NewGroup {
-            dealer_id: app.provider_id.clone(),
+            dealer_id: app.provider_id.clone().into(),
             name: "Old editors".into(),
             permissions: vec![
                 Permission::Crud(Area::Dealers, Action::Update),
@@ -621,7 +621,7 @@ async fn the_migration_keeps_every_suspend_power() {
     sqlx::query(
         "UPDATE perm_groups SET permissions = 'dealers:update tenants:update' WHERE id = ?",
     )
-    .bind(&editors.id)
+    .bind(&*editors.id)
     .execute(&mut db)
     .await
     .unwrap();

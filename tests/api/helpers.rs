@@ -54,7 +54,7 @@ impl TestApp {
         TestApp {
             server,
             admin,
-            provider_id,
+            provider_id: provider_id.to_string(),
             outbox,
             config,
             _dir: dir,
@@ -138,7 +138,7 @@ impl TestApp {
                 dealer_id: dealer.into(),
                 email: email.clone(),
                 display_name: "Test".into(),
-                group_ids: groups,
+                group_ids: groups.into_iter().map(Into::into).collect(),
             })
             .await
             .expect("user invited");
@@ -170,7 +170,7 @@ impl TestApp {
     /// A signed-in dealer administrator of `dealer`.
     pub async fn dealer_admin(&self, dealer: &str) -> (User, ApiClient) {
         let g = self.group(dealer, "dealer_admin").await;
-        self.user(dealer, vec![g.id]).await
+        self.user(dealer, vec![g.id.to_string()]).await
     }
 }
 

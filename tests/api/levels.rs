@@ -27,10 +27,10 @@ async fn each_level_creates_exactly_the_levels_the_rule_allows() {
     let sub = app.dealer(&dist.id, Level::SubDistributor, 500).await;
     let res = app.dealer(&sub.id, Level::Reseller, 100).await;
     let parents = [
-        (&app.provider_id, Level::Provider),
-        (&dist.id, Level::Distributor),
-        (&sub.id, Level::SubDistributor),
-        (&res.id, Level::Reseller),
+        (app.provider_id.as_str(), Level::Provider),
+        (dist.id.as_str(), Level::Distributor),
+        (sub.id.as_str(), Level::SubDistributor),
+        (res.id.as_str(), Level::Reseller),
     ];
     for (parent, parent_level) in parents {
         // Signed in as an administrator of the parent itself, as a real dealer would be.
@@ -43,7 +43,7 @@ async fn each_level_creates_exactly_the_levels_the_rule_allows() {
                     r.unwrap_or_else(|e| panic!("{parent_level:?} should create {child:?}: {e}"));
                 assert_eq!(
                     (d.level, d.parent_id.as_deref()),
-                    (child, Some(parent.as_str()))
+                    (child, Some(parent))
                 );
             } else {
                 let e = expect_err(r, 409, "level_not_allowed");

@@ -95,7 +95,7 @@ async fn setup(to_extensions: i64) -> Setup {
 fn mv(to: &str, card: Option<&str>, dry_run: bool) -> TenantMove {
     TenantMove {
         to_dealer_id: to.into(),
-        rate_card_id: card.map(str::to_string),
+        rate_card_id: card.map(Into::into),
         dry_run,
     }
 }
@@ -243,8 +243,8 @@ async fn a_move_is_made_at_once_and_audited_on_both_sides() {
         ["tenant.move_out"]
     );
     let out_text = serde_json::to_string(&out).unwrap();
-    for other in [&s.to.0.id, &s.to.0.name, &s.to_card.id] {
-        assert!(!out_text.contains(other.as_str()), "the source saw {other}");
+    for other in [s.to.0.id.as_str(), s.to.0.name.as_str(), s.to_card.id.as_str()] {
+        assert!(!out_text.contains(other), "the source saw {other}");
     }
     let into = actions(&s.to.1).await;
     assert_eq!(
@@ -252,9 +252,9 @@ async fn a_move_is_made_at_once_and_audited_on_both_sides() {
         ["tenant.move_in"]
     );
     let into_text = serde_json::to_string(&into).unwrap();
-    for other in [&s.from.0.id, &s.from.0.name, &s.from_card.id] {
+    for other in [s.from.0.id.as_str(), s.from.0.name.as_str(), s.from_card.id.as_str()] {
         assert!(
-            !into_text.contains(other.as_str()),
+            !into_text.contains(other),
             "the destination saw {other}"
         );
     }
@@ -282,7 +282,7 @@ async fn only_holders_of_tenants_move_whose_scope_covers_both_dealers_may_move()
     );
     // A NOC operator at the distributor covers both, but lacks tenants:move.
     let noc = s.app.group(&s.dist.0.id, "noc_operator").await;
-    let (_, noc_client) = s.app.user(&s.dist.0.id, vec![noc.id]).await;
+    let (_, noc_client) = s.app.user(&s.dist.0.id, vec![noc.id.to_string()]).await;
     expect_err(
         noc_client
             .move_tenant(&s.tenant.id, &mv(&s.to.0.id, Some(&s.to_card.id), true))

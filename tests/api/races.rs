@@ -47,11 +47,11 @@ async fn racing_capacity_operations_leave_every_count_exact() {
         for _ in 0..2 {
             let s = app.dealer(&d.id, Level::SubDistributor, 150).await;
             for _ in 0..3 {
-                resellers.push((app.dealer(&s.id, Level::Reseller, 40).await.id, d.id.clone()));
+                resellers.push((app.dealer(&s.id, Level::Reseller, 40).await.id.to_string(), d.id.to_string()));
             }
-            subs.push((s.id.clone(), app.dealer_admin(&s.id).await.1));
+            subs.push((s.id.to_string(), app.dealer_admin(&s.id).await.1));
         }
-        dists.push((d.id.clone(), app.dealer_admin(&d.id).await.1));
+        dists.push((d.id.to_string(), app.dealer_admin(&d.id).await.1));
     }
     let admin_of_dist: HashMap<String, ApiClient> = dists.iter().cloned().collect();
     let mut tenants = Vec::new();
@@ -77,7 +77,7 @@ async fn racing_capacity_operations_leave_every_count_exact() {
             let r: Result<(), ClientError> = match kind {
                 0 => admin
                     .create_tenant(&NewTenant {
-                        dealer_id: reseller,
+                        dealer_id: reseller.into(),
                         name: format!("storm {n}"),
                         domain: format!("storm{n}.race.example"),
                         extensions: ext,
@@ -88,13 +88,13 @@ async fn racing_capacity_operations_leave_every_count_exact() {
                     .map(drop),
                 1 => admin.delete_tenant(&tenant.id, None).await,
                 2 => dist_admin
-                    .move_tenant(&tenant.id, &TenantMove { to_dealer_id: to, rate_card_id: None, dry_run: false })
+                    .move_tenant(&tenant.id, &TenantMove { to_dealer_id: to.into(), rate_card_id: None, dry_run: false })
                     .await
                     .map(drop),
                 3 => {
                     // A sub-distributor raises or cuts one of its resellers.
                     let mine = admin
-                        .list_dealers(&DealerFilter { parent_id: Some(sub.clone()), ..DealerFilter::default() }, &PageParams::default())
+                        .list_dealers(&DealerFilter { parent_id: Some(sub.clone().into()), ..DealerFilter::default() }, &PageParams::default())
                         .await;
                     match mine {
                         Ok(list) => match list.items.first() {
@@ -106,7 +106,7 @@ async fn racing_capacity_operations_leave_every_count_exact() {
                 }
                 _ => sub_admin
                     .create_dealer(&NewDealer {
-                        parent_id: sub,
+                        parent_id: sub.into(),
                         level: Level::Reseller,
                         name: format!("Storm reseller {n}"),
                         package: Some(package(size / 5)),

@@ -296,7 +296,7 @@ async fn a_reseller_never_sees_the_carrier_card_or_any_field_of_it() {
         expect_err(res.quote(id, "44", 60).await, 404, "not_found");
         expect_err(
             res.preview_markup(&MarkupPreviewRequest {
-                parent_card_id: id.to_string(),
+                parent_card_id: id.to_string().into(),
                 markup: markup(MarkupType::Percent, "10"),
             })
             .await,
@@ -307,7 +307,7 @@ async fn a_reseller_never_sees_the_carrier_card_or_any_field_of_it() {
             res.create_rate_card(&NewRateCard {
                 dealer_id: c.reseller.0.id.clone(),
                 name: "Sneaky".into(),
-                parent_card_id: Some(id.to_string()),
+                parent_card_id: Some(id.to_string().into()),
                 markup: Some(markup(MarkupType::Percent, "1")),
                 ..NewRateCard::default()
             })
@@ -399,7 +399,7 @@ async fn a_markup_below_cost_is_refused_with_the_prefixes_unless_allowed() {
     let c = chain().await;
     let admin = &c.app.admin;
     let new = |m: MarkupRule, allow: bool| NewRateCard {
-        dealer_id: c.app.provider_id.clone(),
+        dealer_id: c.app.provider_id.clone().into(),
         name: format!("Cheap {}", m.value),
         parent_card_id: Some(c.carrier.id.clone()),
         markup: Some(m),
@@ -716,7 +716,7 @@ async fn cards_are_handed_one_level_down_and_deleted_only_when_unused() {
             &t.id,
             Some(t.version),
             &TenantPatch {
-                rate_card_id: Some(String::new()),
+                rate_card_id: Some(String::new().into()),
                 ..TenantPatch::default()
             },
         )
@@ -896,7 +896,7 @@ async fn carrier_cards_are_never_handed_down_or_billed_and_prices_never_go_below
     let e = expect_err(
         admin
             .create_rate_card(&NewRateCard {
-                dealer_id: c.app.provider_id.clone(),
+                dealer_id: c.app.provider_id.clone().into(),
                 name: "Negative".into(),
                 parent_card_id: Some(c.carrier.id.clone()),
                 markup: Some(markup(MarkupType::Relative, "-0.05")),
@@ -915,7 +915,7 @@ async fn carrier_cards_are_never_handed_down_or_billed_and_prices_never_go_below
             .assign_rate_card(
                 &c.sub_card.id,
                 &RateCardAssignment {
-                    dealer_id: Some(sub_of(&c).await),
+                    dealer_id: Some(sub_of(&c).await.into()),
                     unassign: true,
                     ..RateCardAssignment::default()
                 },

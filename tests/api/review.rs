@@ -95,7 +95,7 @@ async fn actors_above_the_reader_stay_unnamed_in_its_audit_trail() {
     let events = client
         .audit(
             &AuditFilter {
-                object_id: Some(res.id.clone()),
+                object_id: Some(res.id.to_string()),
                 ..AuditFilter::default()
             },
             &page(),
@@ -132,7 +132,7 @@ async fn me_names_groups_from_above_without_revealing_their_owner() {
     let app = TestApp::start().await;
     let res = app.dealer(&app.provider_id, Level::Reseller, 10).await;
     let above = app.group(&app.provider_id, "noc_operator").await;
-    let (_, client) = app.user(&res.id, vec![above.id.clone()]).await;
+    let (_, client) = app.user(&res.id, vec![above.id.to_string()]).await;
     let me = client.me().await.unwrap();
     let g = &me.groups[0];
     assert_eq!(
@@ -200,7 +200,7 @@ async fn absurd_packages_and_unknown_rate_cards_are_refused() {
     let r = app
         .admin
         .create_dealer(&NewDealer {
-            parent_id: app.provider_id.clone(),
+            parent_id: app.provider_id.clone().into(),
             level: Level::Reseller,
             name: "Huge".into(),
             package: Some(package(i64::MAX)),

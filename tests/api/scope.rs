@@ -15,8 +15,8 @@ async fn a_dealer_sees_its_subtree_and_nothing_beside_or_above() {
     let parent_tenant = app.tenant(&dist.id, 10).await;
     let sibling_group = app.group(&sibling.id, "default_reseller").await;
     let parent_group = app.group(&dist.id, "noc_operator").await;
-    let (sibling_user, _) = app.user(&sibling.id, vec![sibling_group.id.clone()]).await;
-    let (parent_user, _) = app.user(&dist.id, vec![parent_group.id.clone()]).await;
+    let (sibling_user, _) = app.user(&sibling.id, vec![sibling_group.id.to_string()]).await;
+    let (parent_user, _) = app.user(&dist.id, vec![parent_group.id.to_string()]).await;
     let (me, client) = app.dealer_admin(&mine.id).await;
 
     // Lists hold only the subtree.
@@ -68,10 +68,10 @@ async fn a_dealer_sees_its_subtree_and_nothing_beside_or_above() {
 
     // By id, a sibling's and a parent's objects are as missing as ids that never existed.
     for id in [
-        &sibling.id,
-        &dist.id,
-        &app.provider_id,
-        &"dlr_nope".to_string(),
+        sibling.id.as_str(),
+        dist.id.as_str(),
+        app.provider_id.as_str(),
+        "dlr_nope",
     ] {
         expect_err(client.get_dealer(id).await, 404, "not_found");
         expect_err(client.capacity(id).await, 404, "not_found");
@@ -125,7 +125,7 @@ async fn a_dealer_sees_its_subtree_and_nothing_beside_or_above() {
             .iter()
             .map(|p| p.id.clone())
             .collect::<Vec<_>>(),
-        [app.provider_id.clone(), dist.id.clone()]
+        [app.provider_id.clone(), dist.id.to_string()]
     );
 }
 }

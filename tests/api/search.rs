@@ -42,7 +42,7 @@ async fn search_finds_every_kind_in_scope_with_its_path_and_follows_writes() {
 
     // Case does not matter, a substring is enough, and only the caller's scope answers.
     let found = client.search("BOURSIDE", 20).await.unwrap();
-    assert_eq!(kinds(&found), vec![(ObjectKind::Tenant, my_tenant.id.clone())]);
+    assert_eq!(kinds(&found), vec![(ObjectKind::Tenant, my_tenant.id.to_string())]);
     let hit = &found.items[0];
     assert_eq!(hit.name, "Harbourside Dental");
     assert_eq!(hit.detail.as_deref(), Some(my_tenant.domain.as_str()));
@@ -61,9 +61,9 @@ async fn search_finds_every_kind_in_scope_with_its_path_and_follows_writes() {
     );
     // Logins by e-mail, dealers by name.
     let by_email = client.search(&me.email[..8], 20).await.unwrap();
-    assert!(kinds(&by_email).contains(&(ObjectKind::User, me.id.clone())));
+    assert!(kinds(&by_email).contains(&(ObjectKind::User, me.id.to_string())));
     let dealers = app.admin.search(&mine.name, 20).await.unwrap();
-    assert!(kinds(&dealers).contains(&(ObjectKind::Dealer, mine.id.clone())));
+    assert!(kinds(&dealers).contains(&(ObjectKind::Dealer, mine.id.to_string())));
 
     // The index follows a rename, a move and a delete in the same transaction.
     rename(&my_tenant.id, "Quayside Dental").await;
@@ -96,7 +96,7 @@ async fn search_leaves_out_kinds_the_caller_may_not_read_and_needs_a_session() {
         })
         .await
         .unwrap();
-    let (_, reader) = app.user(&mine.id, vec![g.id]).await;
+    let (_, reader) = app.user(&mine.id, vec![g.id.to_string()]).await;
     assert!(reader.search(&t.name, 20).await.unwrap().items.is_empty());
     // No group at all: refused, as every read is.
     let (_, nobody) = app.user(&mine.id, vec![]).await;

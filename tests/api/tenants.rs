@@ -23,7 +23,7 @@ async fn the_platform_policy_and_the_dealer_minimum_bind_every_tenant() {
     let res = app
         .admin
         .create_dealer(&NewDealer {
-            parent_id: app.provider_id.clone(),
+            parent_id: app.provider_id.clone().into(),
             level: Level::Reseller,
             name: "R".into(),
             package: Some(p),
@@ -228,7 +228,7 @@ async fn wide_and_narrow_scopes_page_through_every_tenant_once_in_order() {
     let read_all = |client: dealerctl::client::ApiClient| async move {
         let first = client.list_tenants(&TenantFilter::default(), &page()).await.unwrap();
         let all = crate::paging::every_page(|p| { let c = client.clone(); async move { c.list_tenants(&TenantFilter::default(), &p).await } }).await.unwrap();
-        let keys: Vec<(String, String)> = all.into_iter().map(|t| (t.name, t.id)).collect();
+        let keys: Vec<(String, String)> = all.into_iter().map(|t| (t.name, t.id.into_string())).collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "in order, each once");
         assert_eq!(keys.len() as i64, first.total);
         keys

@@ -13,7 +13,7 @@ async fn view_as_has_the_targets_scope_is_read_only_and_audited_with_both_identi
     let sibling = app.dealer(&dist.id, Level::Reseller, 100).await;
     let t = app.tenant(&res.id, 5).await;
     let g = app.group(&res.id, "default_reseller").await;
-    let (staff, _) = app.user(&res.id, vec![g.id.clone()]).await;
+    let (staff, _) = app.user(&res.id, vec![g.id.to_string()]).await;
 
     let view = app.admin.impersonate(&staff.id).await.unwrap();
     let as_staff = app.anon().with_token(view.token.clone());
@@ -129,7 +129,7 @@ async fn view_as_is_only_for_holders_of_impersonate_and_only_inside_the_scope() 
     let (a_admin, a_client) = app.dealer_admin(&a.id).await;
     let (b_admin, _) = app.dealer_admin(&b.id).await;
     let g = app.group(&a.id, "default_reseller").await;
-    let (a_staff, a_staff_client) = app.user(&a.id, vec![g.id]).await;
+    let (a_staff, a_staff_client) = app.user(&a.id, vec![g.id.to_string()]).await;
     // Outside the scope: as missing as anything else.
     expect_err(a_client.impersonate(&b_admin.id).await, 404, "not_found");
     // Without the permission: forbidden.
@@ -284,7 +284,7 @@ async fn view_as_never_shows_more_than_the_viewer_may_see_and_ends_with_the_view
     let dist = app.dealer(&app.provider_id, Level::Distributor, 100).await;
     let res = app.dealer(&dist.id, Level::Reseller, 10).await;
     let auditors = app.group(&app.provider_id, "auditor").await;
-    let (_, auditor_client) = app.user(&app.provider_id, vec![auditors.id.clone()]).await;
+    let (_, auditor_client) = app.user(&app.provider_id, vec![auditors.id.to_string()]).await;
     let (res_admin, _) = app.dealer_admin(&res.id).await;
     // The reseller's administrator may create and delete; an auditor reads all it reads, and a
     // view cannot write, so the auditor may view as it.
@@ -293,7 +293,7 @@ async fn view_as_never_shows_more_than_the_viewer_may_see_and_ends_with_the_view
     let narrow = app
         .admin
         .create_group(&NewGroup {
-            dealer_id: app.provider_id.clone(),
+            dealer_id: app.provider_id.clone().into(),
             name: "Narrow viewers".into(),
             permissions: vec![
                 Permission::Impersonate,
@@ -303,7 +303,7 @@ async fn view_as_never_shows_more_than_the_viewer_may_see_and_ends_with_the_view
         })
         .await
         .unwrap();
-    let (_, narrow_client) = app.user(&app.provider_id, vec![narrow.id]).await;
+    let (_, narrow_client) = app.user(&app.provider_id, vec![narrow.id.to_string()]).await;
     let e = expect_err(
         narrow_client.impersonate(&res_admin.id).await,
         403,
@@ -314,7 +314,7 @@ async fn view_as_never_shows_more_than_the_viewer_may_see_and_ends_with_the_view
     // view-as session ends with it.
     let (dist_admin, dist_client) = app.dealer_admin(&dist.id).await;
     let staff_group = app.group(&res.id, "default_reseller").await;
-    let (staff, _) = app.user(&res.id, vec![staff_group.id]).await;
+    let (staff, _) = app.user(&res.id, vec![staff_group.id.to_string()]).await;
     let view = dist_client.impersonate(&staff.id).await.unwrap();
     let as_staff = app.anon().with_token(view.token);
     as_staff.me().await.unwrap();

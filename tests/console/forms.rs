@@ -356,7 +356,11 @@ async fn deleting_the_selected_dealer_leaves_a_clean_screen() {
     let row = c.app.tree.selected_row().unwrap().clone();
     let shown = c.app.details.as_ref().map(|(d, _)| d.id.clone());
     match row.kind {
-        NodeKind::Dealer => assert_eq!(shown, Some(row.id), "details follow the new selection"),
+        NodeKind::Dealer => assert_eq!(
+            shown,
+            Some(row.id.into()),
+            "details follow the new selection"
+        ),
         NodeKind::Tenant => assert_eq!(shown, None, "no stale dealer beside a tenant"),
     }
 }

@@ -683,7 +683,7 @@ async fn the_dealers_next_to_the_selection_are_fetched_ahead_so_a_move_draws_onc
     );
     assert_eq!(
         c.app.details.as_ref().map(|(d, _)| d.id.clone()),
-        Some(next.id.clone())
+        Some(next.id.clone().into())
     );
     c.finish(cmds).await;
 }

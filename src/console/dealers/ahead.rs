@@ -70,7 +70,7 @@ mod tests {
             "updated_at": "2026-01-01T00:00:00Z", "version": 1
         }))
         .unwrap();
-        d.id = id.to_string();
+        d.id = id.into();
         (d, None)
     }
 

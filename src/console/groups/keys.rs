@@ -10,7 +10,9 @@ impl App {
     pub(crate) fn on_groups_write_key(&mut self, a: Action, own: String) -> Vec<Command> {
         let selected = self.groups.selected_item().cloned();
         match (a, selected) {
-            (Action::New, _) => self.prepare(Purpose::NewGroup { dealer_id: own .into()}),
+            (Action::New, _) => self.prepare(Purpose::NewGroup {
+                dealer_id: own.into(),
+            }),
             (Action::Edit, Some(g)) => self.prepare(Purpose::EditGroup { id: g.id }),
             (Action::Delete, Some(g)) => self.ask(
                 format!(

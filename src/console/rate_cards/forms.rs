@@ -86,7 +86,12 @@ pub fn derive_form(parent_id: Option<&str>, dealer_id: &str, data: &FormData) ->
     let parents: Vec<(String, String)> = data
         .rate_cards
         .iter()
-        .map(|c| (c.id.to_string(), format!("{} ({})", c.name, c.kind.as_str())))
+        .map(|c| {
+            (
+                c.id.to_string(),
+                format!("{} ({})", c.name, c.kind.as_str()),
+            )
+        })
         .collect();
     let owners = owner_options(data);
     Form::new(

@@ -4,8 +4,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-pub use super::form_field::{Check, Field, Kind};
 use super::form_field::edit;
+pub use super::form_field::{Check, Field, Kind};
 
 /// Where a form stands.
 #[derive(Debug, Clone, PartialEq)]

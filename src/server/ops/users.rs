@@ -157,7 +157,11 @@ pub async fn create(st: &AppState, caller: &Caller, new: NewUser) -> ApiResult<U
     // The link is stored with the user in one transaction; the mail goes out first so that a
     // user is never created with a link nobody received.
     let email = new.email.trim().to_lowercase();
-    unless_taken(st.store.login_record(&email).await?.is_some(), "email", &email)?;
+    unless_taken(
+        st.store.login_record(&email).await?.is_some(),
+        "email",
+        &email,
+    )?;
     let link = send_link(
         st,
         &email,

@@ -7,9 +7,9 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use utoipa::IntoParams;
 
+use crate::domain::validate::FieldError;
 use crate::model::*;
 use crate::server::auth::Caller;
-use crate::domain::validate::FieldError;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::ApiQuery;
 use crate::server::ops::{Paging, audit};

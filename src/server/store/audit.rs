@@ -5,7 +5,7 @@ use serde_json::Value;
 use sqlx::{Any, Transaction};
 
 use super::common::{dealer_path, push_in_scope};
-use super::rows::{RowExt, decode_cursor, encode_cursor, new_id, micros_of, now_micros};
+use super::rows::{RowExt, decode_cursor, encode_cursor, micros_of, new_id, now_micros};
 use super::sql::Sql;
 use super::{Actor, AuditStore, PageRequest, Refusal, Scope, SqlStore, StoreError, StoreResult};
 use crate::domain::validate::FieldError;
@@ -167,7 +167,11 @@ impl AuditStore for SqlStore {
         }
         for (op, t) in [(">=", f.since), ("<", f.until)] {
             if let Some(t) = t {
-                filter.push(" AND e.at ").push(op).push(" ").bind(micros_of(t));
+                filter
+                    .push(" AND e.at ")
+                    .push(op)
+                    .push(" ")
+                    .bind(micros_of(t));
             }
         }
         if let Some(q) = page.q.as_deref() {

@@ -25,7 +25,6 @@ mod tree;
 mod users;
 mod write_tx;
 
-
 use crate::domain::capacity::{BelowCommitted, Shortfall};
 use crate::domain::validate::FieldError;
 use crate::model::*;

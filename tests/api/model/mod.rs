@@ -40,20 +40,25 @@ async fn lists(c: &ApiClient) -> Lists {
         every_page(|p| async move { c.list_groups(&GroupFilter::default(), &p).await }),
     );
     Lists {
-        tenants: tenants.map(|v| v.into_iter().map(|t| t.id).collect()),
+        tenants: tenants.map(|v| v.into_iter().map(|t| t.id.into_string()).collect()),
         dealers: dealers.map(|v| {
             v.into_iter()
-                .map(|d| (d.id, d.package.extensions))
+                .map(|d| (d.id.into_string(), d.package.extensions))
                 .collect()
         }),
         users: users.map(|v| {
             v.into_iter()
-                .map(|u| (u.id, u.group_ids.into_iter().collect()))
+                .map(|u| {
+                    (
+                        u.id.into_string(),
+                        u.group_ids.into_iter().map(String::from).collect(),
+                    )
+                })
                 .collect()
         }),
         groups: groups.map(|v| {
             v.into_iter()
-                .map(|g| (g.id, g.permissions.into_iter().collect()))
+                .map(|g| (g.id.into_string(), g.permissions.into_iter().collect()))
                 .collect()
         }),
     }
@@ -193,7 +198,7 @@ async fn fixture(app: &TestApp, rng: StdRng) -> Run {
         actors.push(Actor {
             client,
             who: Who {
-                user: user.id,
+                user: user.id.to_string(),
                 read_only: false,
                 viewer: None,
             },
@@ -226,18 +231,18 @@ async fn fixture(app: &TestApp, rng: StdRng) -> Run {
     let volatile_group = app
         .admin
         .create_group(&NewGroup {
-            dealer_id: d1.clone(),
+            dealer_id: d1.clone().into(),
             name: "Volatile".into(),
             permissions: Permission::all().into_iter().step_by(2).collect(),
             ..NewGroup::default()
         })
         .await
         .unwrap();
-    let (volatile, c) = app.user(&d1, vec![volatile_group.id.clone()]).await;
+    let (volatile, c) = app.user(&d1, vec![volatile_group.id.to_string()]).await;
     let volatile_id = volatile.id.clone();
     add_admin(c, volatile);
     let auditors = app.group(&d1, "auditor").await;
-    let (auditor, c) = app.user(&d1, vec![auditors.id]).await;
+    let (auditor, c) = app.user(&d1, vec![auditors.id.to_string()]).await;
     add_admin(c, auditor);
     let target = actors[3].who.user.clone();
     let view = app.admin.impersonate(&target).await.unwrap();
@@ -255,9 +260,9 @@ async fn fixture(app: &TestApp, rng: StdRng) -> Run {
         .unwrap()
     {
         model.groups.insert(
-            g.id,
+            g.id.to_string(),
             MGroup {
-                dealer: g.dealer_id,
+                dealer: g.dealer_id.to_string(),
                 perms: g.permissions.into_iter().collect(),
             },
         );
@@ -268,17 +273,17 @@ async fn fixture(app: &TestApp, rng: StdRng) -> Run {
     {
         let active = u.status == UserStatus::Active;
         model.users.insert(
-            u.id,
+            u.id.to_string(),
             MUser {
-                dealer: u.dealer_id,
-                groups: u.group_ids.into_iter().collect(),
+                dealer: u.dealer_id.to_string(),
+                groups: u.group_ids.into_iter().map(String::from).collect(),
                 active,
             },
         );
     }
     let mut run = Run::new(model, actors, rng, app.anon());
-    run.editable_users.push(volatile_id);
-    run.editable_groups.push(volatile_group.id);
+    run.editable_users.push(volatile_id.to_string());
+    run.editable_groups.push(volatile_group.id.to_string());
     run
 }
 

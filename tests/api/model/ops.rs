@@ -222,7 +222,7 @@ impl Run {
         let name = self.unique("m");
         let r = client
             .create_tenant(&NewTenant {
-                dealer_id: dealer.clone(),
+                dealer_id: dealer.clone().into(),
                 name: name.clone(),
                 domain: format!("{name}.model.example"),
                 extensions: ext,
@@ -232,8 +232,8 @@ impl Run {
         self.checked("create tenant", expect, &r);
         if let Ok(t) = r {
             assert_eq!((t.dealer_id.as_str(), t.extensions), (dealer.as_str(), ext));
-            self.model.tenants.insert(t.id.clone(), (dealer, ext));
-            self.tenants.push(t.id);
+            self.model.tenants.insert(t.id.to_string(), (dealer, ext));
+            self.tenants.push(t.id.to_string());
         }
     }
 
@@ -293,7 +293,7 @@ impl Run {
             need(ft >= 1 && fe >= *ext, CAPACITY)
         });
         let mv = TenantMove {
-            to_dealer_id: to.clone(),
+            to_dealer_id: to.clone().into(),
             rate_card_id: None,
             dry_run: false,
         };
@@ -317,7 +317,10 @@ impl Run {
         let m = &self.model;
         if let Ok(got) = r {
             let (dealer, ext) = &m.tenants[&t];
-            assert_eq!((&got.dealer_id, got.extensions), (dealer, *ext));
+            assert_eq!(
+                (got.dealer_id.as_str(), got.extensions),
+                (dealer.as_str(), *ext)
+            );
         }
     }
 
@@ -351,7 +354,7 @@ impl Run {
         let name = self.unique("Model dealer ");
         let r = client
             .create_dealer(&NewDealer {
-                parent_id: parent.clone(),
+                parent_id: parent.clone().into(),
                 level,
                 name,
                 package: Some(crate::helpers::package(n)),
@@ -362,7 +365,7 @@ impl Run {
         if let Ok(d) = r {
             assert_eq!((d.level, d.package.extensions), (level, Some(n)));
             self.model.add_dealer(&d.id, &parent, level, n);
-            self.dealers.push(d.id);
+            self.dealers.push(d.id.to_string());
         }
     }
 
@@ -495,27 +498,27 @@ impl Run {
         let email = format!("{}@model.example", self.unique("u"));
         let r = client
             .create_user(&NewUser {
-                dealer_id: dealer.clone(),
+                dealer_id: dealer.clone().into(),
                 email,
                 display_name: "Model".into(),
-                group_ids: groups.clone(),
+                group_ids: groups.iter().map(Into::into).collect(),
             })
             .await;
         self.checked("create user", expect, &r);
         if let Ok(u) = r {
             let groups: BTreeSet<String> = groups.into_iter().collect();
-            let seen: BTreeSet<String> = u.group_ids.iter().cloned().collect();
+            let seen: BTreeSet<String> = u.group_ids.iter().map(|g| g.to_string()).collect();
             assert_eq!(seen, groups);
             self.model.users.insert(
-                u.id.clone(),
+                u.id.to_string(),
                 MUser {
                     dealer,
                     groups,
                     active: false,
                 },
             );
-            self.users.push(u.id.clone());
-            self.editable_users.push(u.id);
+            self.users.push(u.id.to_string());
+            self.editable_users.push(u.id.to_string());
         }
     }
 
@@ -537,7 +540,7 @@ impl Run {
             )
         });
         let patch = UserPatch {
-            group_ids: Some(groups.clone()),
+            group_ids: Some(groups.iter().map(Into::into).collect()),
             ..UserPatch::default()
         };
         let r = client.update_user(&target, None, &patch).await;
@@ -596,7 +599,7 @@ impl Run {
         self.checked("get user", expect, &r);
         let m = &self.model;
         if let Ok(u) = r {
-            let seen: BTreeSet<String> = u.group_ids.into_iter().collect();
+            let seen: BTreeSet<String> = u.group_ids.into_iter().map(String::from).collect();
             assert_eq!(seen, m.groups_seen(&who, &target), "step {}", self.step);
         }
     }
@@ -624,7 +627,7 @@ impl Run {
         let name = self.unique("Model group ");
         let r = client
             .create_group(&NewGroup {
-                dealer_id: dealer.clone(),
+                dealer_id: dealer.clone().into(),
                 name,
                 permissions: perms.clone(),
                 ..NewGroup::default()
@@ -636,9 +639,9 @@ impl Run {
             assert_eq!(g.permissions.iter().copied().collect::<Perms>(), perms);
             self.model
                 .groups
-                .insert(g.id.clone(), MGroup { dealer, perms });
-            self.groups.push(g.id.clone());
-            self.editable_groups.push(g.id);
+                .insert(g.id.to_string(), MGroup { dealer, perms });
+            self.groups.push(g.id.to_string());
+            self.editable_groups.push(g.id.to_string());
         }
     }
 

@@ -103,9 +103,16 @@ pub(in crate::server::store) fn card_from_row(row: &sqlx::any::AnyRow) -> StoreR
         kind,
         name: row.text("name")?,
         currency: row.text("currency")?,
-        dealer_id: owned.then(|| row.text("dealer_id")).transpose()?.map(Into::into),
+        dealer_id: owned
+            .then(|| row.text("dealer_id"))
+            .transpose()?
+            .map(Into::into),
         dealer_name: owned.then(|| row.text("dealer_name")).transpose()?,
-        parent_card_id: if owned { parent_id.clone() .map(Into::into)} else { None },
+        parent_card_id: if owned {
+            parent_id.clone().map(Into::into)
+        } else {
+            None
+        },
         parent_card_name: if owned {
             row.opt_text("parent_name")?
         } else {
