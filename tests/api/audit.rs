@@ -135,3 +135,40 @@ async fn sign_ins_and_failures_are_recorded_and_the_trail_is_scoped() {
     );
 }
 }
+
+on_both_backends! {
+#[tokio::test]
+async fn the_trail_narrows_to_a_dealer_subtree_inside_the_callers_only() {
+    let app = TestApp::start().await;
+    let dist = app.dealer(&app.provider_id, Level::Distributor, 100).await;
+    let below = app.dealer(&dist.id, Level::Reseller, 50).await;
+    let other = app.dealer(&app.provider_id, Level::Reseller, 50).await;
+    let deep = app.tenant(&below.id, 5).await;
+    let outside = app.tenant(&other.id, 5).await;
+    let everything = PageParams {
+        limit: Some(1000),
+        ..PageParams::default()
+    };
+
+    let f = AuditFilter {
+        dealer_id: Some(dist.id.clone()),
+        ..AuditFilter::default()
+    };
+    let events = app.admin.audit(&f, &everything).await.unwrap();
+    let objects: Vec<&str> = events.items.iter().filter_map(|e| e.object_id.as_deref()).collect();
+    assert!(objects.contains(&deep.id.as_str()), "{objects:?}");
+    assert!(objects.contains(&below.id.as_str()), "{objects:?}");
+    assert!(!objects.contains(&outside.id.as_str()), "{objects:?}");
+    assert!(!objects.contains(&other.id.as_str()), "{objects:?}");
+
+    // A dealer outside the caller's own subtree is as missing as one that never existed.
+    let (_, reseller) = app.dealer_admin(&below.id).await;
+    for id in [other.id.clone(), dist.id.clone(), DealerId::from("dlr_nope")] {
+        let f = AuditFilter {
+            dealer_id: Some(id),
+            ..AuditFilter::default()
+        };
+        expect_err(reseller.audit(&f, &everything).await, 404, "not_found");
+    }
+}
+}
