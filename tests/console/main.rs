@@ -146,6 +146,15 @@ async fn the_help_overlay_lists_the_key_map() {
         "{screen}"
     );
     snapshot!("help", screen);
+    // Every command of the `:` line is named, at the smallest terminal too.
+    for size in [(W, H), (80, 24)] {
+        let screen = c.screen(size.0, size.1);
+        for command in [
+            ":goto", ":audit", ":export", ":profile", ":as", ":scope", ":refresh",
+        ] {
+            assert!(screen.contains(command), "{command} at {size:?}\n{screen}");
+        }
+    }
     c.keys("x").await;
     assert!(matches!(c.app.mode, Mode::Normal));
 }

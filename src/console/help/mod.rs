@@ -23,25 +23,27 @@ pub fn draw(f: &mut Frame, theme: &Theme, area: Rect) {
             Span::raw(format!("{what}{scope}")),
         ])
     };
-    let commands = Line::styled(
-        ":dealers :tenants :packages :users :groups :rate-cards :audit :refresh :logout :q",
-        theme.dim(),
-    );
+    // The commands, two short lines so that they fit 80 columns.
+    let commands = [
+        ":dealers :tenants :packages :users :groups :rate-cards :refresh :logout :q",
+        ":goto TEXT :audit k=v :export csv|json PATH :profile [NAME] :as LOGIN :scope",
+    ]
+    .map(|text| Line::styled(text, theme.dim()));
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" keys (any key closes) ");
     // One column when it fits, else two side by side (24 rows is the smallest terminal).
-    if entries.len() as u16 + 4 <= area.height {
+    if entries.len() as u16 + 5 <= area.height {
         let mut lines: Vec<Line> = entries.iter().map(|e| line(e, 22)).collect();
         lines.push(Line::raw(""));
-        lines.push(commands);
+        lines.extend(commands);
         let rect = popup(area, 88, lines.len() as u16 + 2, Anchor::Middle);
         f.render_widget(Clear, rect);
         f.render_widget(Paragraph::new(lines).block(block), rect);
         return;
     }
     let half = entries.len().div_ceil(2);
-    let rect = popup(area, area.width, half as u16 + 4, Anchor::Middle);
+    let rect = popup(area, area.width, half as u16 + 5, Anchor::Middle);
     f.render_widget(Clear, rect);
     f.render_widget(block, rect);
     let inner = Rect {
@@ -60,9 +62,9 @@ pub fn draw(f: &mut Frame, theme: &Theme, area: Rect) {
     right_lines.push(Line::raw(""));
     f.render_widget(Paragraph::new(right_lines), right);
     let bottom = Rect {
-        y: inner.y + inner.height.saturating_sub(1),
-        height: 1,
+        y: inner.y + inner.height.saturating_sub(2),
+        height: 2.min(inner.height),
         ..inner
     };
-    f.render_widget(Paragraph::new(commands), bottom);
+    f.render_widget(Paragraph::new(commands.to_vec()), bottom);
 }
