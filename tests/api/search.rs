@@ -64,6 +64,11 @@ async fn search_finds_every_kind_in_scope_with_its_path_and_follows_writes() {
     assert!(kinds(&by_email).contains(&(ObjectKind::User, me.id.to_string())));
     let dealers = app.admin.search(&mine.name, 20).await.unwrap();
     assert!(kinds(&dealers).contains(&(ObjectKind::Dealer, mine.id.to_string())));
+    // A pasted id finds its object, in scope only.
+    let by_id = client.search(my_tenant.id.as_str(), 20).await.unwrap();
+    assert_eq!(kinds(&by_id), vec![(ObjectKind::Tenant, my_tenant.id.to_string())]);
+    let by_id = client.search(sibling_tenant.id.as_str(), 20).await.unwrap();
+    assert!(by_id.items.is_empty(), "{by_id:?}");
 
     // The index follows a rename, a move and a delete in the same transaction.
     rename(&my_tenant.id, "Quayside Dental").await;

@@ -723,6 +723,13 @@ async fn goto_opens_the_tree_down_to_a_tenant_that_was_never_loaded() {
     assert_eq!(c.app.tab, Tab::Dealers);
     let row = c.app.tree.selected_row().unwrap();
     assert_eq!(row.name, "Southgate Schools", "{}", c.screen(W, H));
+    // A pasted id opens the same tenant at once, from another tab.
+    let id = row.id.clone();
+    c.keys("2").await;
+    c.keys(&format!(":goto {id}<enter>")).await;
+    assert!(c.app.goto.is_none(), "no pick list for an exact id");
+    assert_eq!(c.app.tab, Tab::Dealers);
+    assert_eq!(c.app.tree.selected_row().unwrap().id, id);
     // Nothing in scope: said so, and any key closes.
     c.keys(":goto zzzz-none<enter>").await;
     assert!(c.screen(W, H).contains("nothing in your scope matches"));

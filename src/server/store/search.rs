@@ -1,7 +1,7 @@
 //! Substring search over the objects of a scope. On SQLite the text goes through the trigram
 //! index `search_index` (three characters or more; shorter texts scan); on PostgreSQL the same
 //! `lower(column) LIKE` the lists use is served by the pg_trgm indexes. Both are kept in step
-//! with every write in its own transaction (migration 0005).
+//! with every write in its own transaction (migration 0005). An exact id finds its object too.
 
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -163,8 +163,15 @@ impl SearchStore for SqlStore {
 }
 
 impl SqlStore {
-    /// The condition that `s`'s text contains `q` (already lowercased).
+    /// The condition that `s`'s text contains `q` (already lowercased), or that `q` is its id
+    /// (ids are lowercase), so that a pasted id finds its object too.
     fn push_match(&self, sql: &mut Sql, s: &Searched, q: &str) {
+        sql.push("(x.id = ").bind(q).push(" OR ");
+        self.push_text_match(sql, s, q);
+        sql.push(")");
+    }
+
+    fn push_text_match(&self, sql: &mut Sql, s: &Searched, q: &str) {
         if self.backend() == Backend::Sqlite && q.chars().count() >= TRIGRAM {
             // A quoted phrase: with the trigram tokenizer, a substring anywhere in the text.
             let phrase = format!("\"{}\"", q.replace('"', "\"\""));
