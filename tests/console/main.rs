@@ -607,8 +607,19 @@ async fn profile_lists_the_profiles_and_switches_to_another_server() {
         c.screen(W, H)
             .contains("no profile `nope` (known: lab-a, lab-b)")
     );
+    // An audit filter on the first server's objects does not carry over to the second.
+    c.keys(":audit action=tenant.create<enter>").await;
+    assert_eq!(
+        c.app.audit_query.filter.action.as_deref(),
+        Some("tenant.create")
+    );
     // Switching: the other server's sign-in (no session stored for it yet), then its data.
     c.keys(":profile lab-b<enter>").await;
+    assert_eq!(
+        c.app.audit_query,
+        Default::default(),
+        "the audit filter is cleared"
+    );
     assert_eq!(c.app.profile.name, "lab-b");
     assert_eq!(c.app.profile.server, b.url());
     assert!(c.app.signin.is_some(), "{}", c.screen(W, H));

@@ -5,6 +5,7 @@
 pub mod info;
 
 use crate::console::app::App;
+use crate::console::audit::query::AuditQuery;
 use crate::console::msg::Command;
 use info::ProfileInfo;
 
@@ -80,6 +81,8 @@ impl App {
         self.me = None;
         self.online = true;
         self.reset_views();
+        // An audit filter names actors and dealers of the old server: it does not carry over.
+        self.audit_query = AuditQuery::default();
         let said = format!("profile {} ({})", info.name, info.server);
         self.profile = info;
         cmds.extend(self.start(None));
