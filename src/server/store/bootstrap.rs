@@ -5,9 +5,10 @@ use async_trait::async_trait;
 use sqlx::Executor;
 
 use super::audit::{Event, record};
+use super::dealer_writes::new_dealer_columns;
 use super::groups::stored_permissions;
 use super::rows::{RowExt, new_id, now_micros};
-use super::sql::Sql;
+use super::sql::{Arg, Sql, insert_row};
 use super::users::{USER_SELECT, user_from_row};
 use super::*;
 use crate::domain::permissions::templates;
@@ -49,36 +50,16 @@ impl BootstrapStore for SqlStore {
         let dealer_id = new_id("dlr");
         let path = format!("/{dealer_id}/");
         let p = b.provider_package;
-        let mut s = Sql::new(
-            "INSERT INTO dealers (id, parent_id, path, level, name, display_name, enabled, pkg_max_tenants, pkg_extensions, \
-             pkg_concurrent_calls, pkg_recording_minutes, pkg_high_availability, pkg_min_extensions_per_tenant, \
-             created_at, updated_at, version) VALUES (",
-        );
-        s.bind(dealer_id.as_str())
-            .push(", NULL, ")
-            .bind(path.as_str())
-            .push(", 'provider', ")
-            .bind(b.provider_name.as_str())
-            .push(", ")
-            .bind(b.provider_name.as_str())
-            .push(", 1");
-        for v in [
-            p.max_tenants,
-            p.extensions,
-            p.concurrent_calls,
-            p.recording_minutes,
-        ] {
-            s.push(", ").bind(v);
-        }
-        s.push(", ")
-            .bind(p.high_availability)
-            .push(", ")
-            .bind(p.min_extensions_per_tenant)
-            .push(", ")
-            .bind(now)
-            .push(", ")
-            .bind(now)
-            .push(", 1)");
+        let mut row: Vec<(&str, Arg)> = vec![
+            ("id", dealer_id.as_str().into()),
+            ("parent_id", None::<&str>.into()),
+            ("path", path.as_str().into()),
+            ("level", "provider".into()),
+            ("name", b.provider_name.as_str().into()),
+            ("display_name", b.provider_name.as_str().into()),
+        ];
+        row.extend(new_dealer_columns(&p, now));
+        let s = insert_row("dealers", row);
         s.execute(&mut *tx).await?;
         Sql::new("INSERT INTO dealer_tree (ancestor, descendant, depth) VALUES (")
             .bind(dealer_id.as_str())

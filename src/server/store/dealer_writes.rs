@@ -4,7 +4,7 @@
 use super::common::*;
 use super::dealers::{dealer_from_row, dealer_select};
 use super::rows::{RowExt, new_id, now_micros};
-use super::sql::Sql;
+use super::sql::{Arg, Sql, insert_row};
 use super::write_tx::WriteTx;
 use super::{StoreError, StoreResult};
 use crate::model::*;
@@ -79,46 +79,20 @@ impl WriteTx {
         let now = now_micros();
         let path = format!("{}{}/", parent.path, id);
         let package = &d.package;
-        let mut s = Sql::new(
-            "INSERT INTO dealers (id, parent_id, path, level, name, display_name, email, phone, address, notes, \
-             enabled, pkg_max_tenants, pkg_extensions, pkg_concurrent_calls, pkg_recording_minutes, \
-             pkg_high_availability, pkg_min_extensions_per_tenant, created_at, updated_at, version) VALUES (",
-        );
-        s.bind(id.as_str())
-            .push(", ")
-            .bind(parent.id.as_str())
-            .push(", ")
-            .bind(path.as_str())
-            .push(", ")
-            .bind(d.level.as_str());
-        for v in [
-            &d.name,
-            &d.display_name,
-            &d.email,
-            &d.phone,
-            &d.address,
-            &d.notes,
-        ] {
-            s.push(", ").bind(v);
-        }
-        s.push(", 1");
-        for v in [
-            package.max_tenants,
-            package.extensions,
-            package.concurrent_calls,
-            package.recording_minutes,
-        ] {
-            s.push(", ").bind(v);
-        }
-        s.push(", ")
-            .bind(package.high_availability)
-            .push(", ")
-            .bind(package.min_extensions_per_tenant)
-            .push(", ")
-            .bind(now)
-            .push(", ")
-            .bind(now)
-            .push(", 1)");
+        let mut row: Vec<(&str, Arg)> = vec![
+            ("id", id.as_str().into()),
+            ("parent_id", parent.id.as_str().into()),
+            ("path", path.as_str().into()),
+            ("level", d.level.as_str().into()),
+            ("name", (&d.name).into()),
+            ("display_name", (&d.display_name).into()),
+            ("email", (&d.email).into()),
+            ("phone", (&d.phone).into()),
+            ("address", (&d.address).into()),
+            ("notes", (&d.notes).into()),
+        ];
+        row.extend(new_dealer_columns(package, now));
+        let s = insert_row("dealers", row);
         s.execute(&mut *self.tx).await?;
         Sql::new("INSERT INTO dealer_tree (ancestor, descendant, depth) SELECT ancestor, ")
             .bind(id.as_str())
@@ -307,4 +281,24 @@ fn package_update(p: &Package) -> Sql {
         .bind(p.min_extensions_per_tenant)
         .push(", version = version + 1");
     s
+}
+
+/// The columns every new dealer row has beside its identity: enabled, its package, its times and
+/// its first version (the provider's first start and every later dealer share them).
+pub(super) fn new_dealer_columns(p: &Package, now: i64) -> Vec<(&'static str, Arg)> {
+    vec![
+        ("enabled", true.into()),
+        ("pkg_max_tenants", p.max_tenants.into()),
+        ("pkg_extensions", p.extensions.into()),
+        ("pkg_concurrent_calls", p.concurrent_calls.into()),
+        ("pkg_recording_minutes", p.recording_minutes.into()),
+        ("pkg_high_availability", p.high_availability.into()),
+        (
+            "pkg_min_extensions_per_tenant",
+            p.min_extensions_per_tenant.into(),
+        ),
+        ("created_at", now.into()),
+        ("updated_at", now.into()),
+        ("version", 1i64.into()),
+    ]
 }
