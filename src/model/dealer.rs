@@ -181,6 +181,62 @@ pub struct DealerFilter {
     /// Each dealer with its package's use (one request for a whole page of packages).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub with_capacity: bool,
+    /// The order of the list (by name when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<DealerSort>,
+    /// The order reversed: the fullest first, for a usage column.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub desc: bool,
+}
+
+/// The orders of `GET /dealers`: by name (the default), by level, or by how full the package
+/// is in one dimension (tenants, extensions, calls, recording minutes) or in the fullest of
+/// them. Fullness is (allocated to sub-dealers + used by own tenants) / package; an unlimited
+/// package is the emptiest, a zero package with something taken the fullest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DealerSort {
+    Name,
+    Level,
+    Tenants,
+    Extensions,
+    Calls,
+    Recording,
+    Fullest,
+}
+
+impl DealerSort {
+    pub const ALL: [DealerSort; 7] = [
+        DealerSort::Name,
+        DealerSort::Level,
+        DealerSort::Tenants,
+        DealerSort::Extensions,
+        DealerSort::Calls,
+        DealerSort::Recording,
+        DealerSort::Fullest,
+    ];
+
+    /// The word of the query string (`sort=fullest`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DealerSort::Name => "name",
+            DealerSort::Level => "level",
+            DealerSort::Tenants => "tenants",
+            DealerSort::Extensions => "extensions",
+            DealerSort::Calls => "calls",
+            DealerSort::Recording => "recording",
+            DealerSort::Fullest => "fullest",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<DealerSort> {
+        DealerSort::ALL.into_iter().find(|s| s.as_str() == word)
+    }
+
+    /// Whether the order reads the package's use (and so needs `packages:read`).
+    pub fn reads_usage(self) -> bool {
+        !matches!(self, DealerSort::Name | DealerSort::Level)
+    }
 }
 
 /// One numeric dimension of a capacity report.

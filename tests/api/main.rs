@@ -28,6 +28,7 @@ mod review;
 mod scope;
 mod search;
 mod sessions;
+mod sorting;
 mod tenants;
 mod view_as;
 

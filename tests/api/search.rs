@@ -110,3 +110,44 @@ async fn search_leaves_out_kinds_the_caller_may_not_read_and_needs_a_session() {
     expect_err(app.admin.search("", 5).await, 422, "invalid_field");
 }
 }
+
+on_both_backends! {
+#[tokio::test]
+async fn a_lists_search_finds_by_name_or_domain_but_not_across_the_two() {
+    let app = TestApp::start().await;
+    let mine = app.dealer(&app.provider_id, Level::Reseller, 100).await;
+    let t = app.tenant(&mine.id, 5).await;
+    let t = app
+        .admin
+        .update_tenant(
+            &t.id,
+            Some(t.version),
+            &TenantPatch {
+                name: Some("Harbourside Dental".into()),
+                ..TenantPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let list = |q: &str| {
+        let admin = app.admin.clone();
+        let page = PageParams {
+            q: Some(q.to_string()),
+            ..PageParams::default()
+        };
+        async move {
+            let got = admin
+                .list_tenants(&TenantFilter::default(), &page)
+                .await
+                .unwrap();
+            got.items.into_iter().map(|t| t.id.to_string()).collect::<Vec<_>>()
+        }
+    };
+    let me = vec![t.id.to_string()];
+    assert_eq!(list("BOURSIDE DEN").await, me, "any case, inside the name");
+    assert_eq!(list(&t.domain.to_uppercase()[2..]).await, me, "inside the domain");
+    // The name's end and the domain's start are neighbours in the index, but no column holds both.
+    let across = format!("dental {}", &t.domain[..4]);
+    assert!(list(&across).await.is_empty(), "{across}");
+}
+}

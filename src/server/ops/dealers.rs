@@ -109,6 +109,10 @@ pub async fn list(
     paging: Paging,
 ) -> ApiResult<Page<Dealer>> {
     visible::filter_dealer(st, caller, filter.parent_id.as_deref()).await?;
+    if filter.sort.is_some_and(DealerSort::reads_usage) {
+        // The order would tell how full packages are.
+        caller.require(Permission::Crud(Area::Packages, Action::Read))?;
+    }
     let mut dealers = page_of(caller, paging, async |page| {
         st.store.list_dealers(&caller.scope, &filter, page).await
     })

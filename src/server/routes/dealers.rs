@@ -29,6 +29,12 @@ pub struct DealerQuery {
     pub enabled: Option<bool>,
     /// Each dealer with its package's use (`capacity`), when the caller may read packages.
     pub with_capacity: Option<bool>,
+    /// The order: `name` (default), `level`, or how full the package is (`tenants`,
+    /// `extensions`, `calls`, `recording`, `fullest`; these need `packages:read`). A sorted list
+    /// other than by name pages by position.
+    pub sort: Option<DealerSort>,
+    /// Reverses the order (`sort=fullest&desc=true`: the fullest first).
+    pub desc: Option<bool>,
 }
 
 /// Lists the dealers of the caller's subtree.
@@ -44,6 +50,8 @@ pub async fn list(
         level: q.level,
         enabled: q.enabled,
         with_capacity: q.with_capacity.unwrap_or(false),
+        sort: q.sort,
+        desc: q.desc.unwrap_or(false),
     };
     let paging = Paging::new(q.limit, q.cursor, q.q);
     Ok(Json(dealers::list(&st, &caller, filter, paging).await?))

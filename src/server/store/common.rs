@@ -145,9 +145,19 @@ pub fn subtree_used(dealer_id: &str, policy: &PlatformPolicy) -> Sql {
 }
 
 fn tenant_sums(from_where: &str, dealer_id: &str, policy: &PlatformPolicy) -> Sql {
+    let mut s = Sql::new("SELECT ");
+    s.append(&used_by_tenant_columns(policy))
+        .push(from_where)
+        .bind(dealer_id);
+    s
+}
+
+/// The four sums `a`, `b`, `c`, `d` over tenants `t` as capacity counts them: tenants,
+/// extensions, calls, and recording minutes beyond the free ones.
+pub fn used_by_tenant_columns(policy: &PlatformPolicy) -> Sql {
     let free = policy.free_recording_minutes_per_tenant;
     let mut s = Sql::new(
-        "SELECT CAST(COUNT(*) AS BIGINT) AS a, \
+        "CAST(COUNT(*) AS BIGINT) AS a, \
          CAST(COALESCE(SUM(t.extensions), 0) AS BIGINT) AS b, \
          CAST(COALESCE(SUM(t.concurrent_calls), 0) AS BIGINT) AS c, \
          CAST(COALESCE(SUM(CASE WHEN t.recording_minutes > ",
@@ -155,9 +165,7 @@ fn tenant_sums(from_where: &str, dealer_id: &str, policy: &PlatformPolicy) -> Sq
     s.bind(free)
         .push(" THEN t.recording_minutes - ")
         .bind(free)
-        .push(" ELSE 0 END), 0) AS BIGINT) AS d")
-        .push(from_where)
-        .bind(dealer_id);
+        .push(" ELSE 0 END), 0) AS BIGINT) AS d");
     s
 }
 
@@ -189,24 +197,24 @@ pub async fn dealer_path(tx: &mut Transaction<'static, Any>, id: &str) -> StoreR
     row.text("path")
 }
 
-/// Appends a `q` search over the given lower-cased columns.
+/// Appends a `q` search over the given columns (case-insensitive substring).
 pub fn push_search(s: &mut Sql, q: Option<&str>, columns: &[&str]) {
+    push_search_indexed(s, q, columns, None);
+}
+
+/// Appends a `q` search over the given columns, through the trigram index where `index` says
+/// the row's text is in it (see [`super::search::push_contains`]).
+pub fn push_search_indexed(
+    s: &mut Sql,
+    q: Option<&str>,
+    columns: &[&str],
+    index: Option<&super::search::TextIndex>,
+) {
     let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
         return;
     };
-    let pattern = super::rows::like_pattern(q);
-    s.push(" AND (");
-    for (i, c) in columns.iter().enumerate() {
-        if i > 0 {
-            s.push(" OR ");
-        }
-        s.push("lower(")
-            .push(c)
-            .push(") LIKE ")
-            .bind(pattern.as_str())
-            .push(" ESCAPE '\\'");
-    }
-    s.push(")");
+    s.push(" AND ");
+    super::search::push_contains(s, index, columns, q);
 }
 
 /// Appends the keyset condition for a page sorted by (`key`, `id`) ascending.

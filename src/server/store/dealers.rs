@@ -85,6 +85,21 @@ impl DealerStore for SqlStore {
             &["d.name", "d.display_name", "d.email"],
         );
         let select = dealer_select();
+        if f.desc || f.sort.is_some_and(|s| s != DealerSort::Name) {
+            let sort = f.sort.unwrap_or(DealerSort::Name);
+            let (rows, total, next_cursor) = self
+                .fetch_dealers_ordered(scope, &select, &filter, sort, f.desc, page)
+                .await?;
+            let items = rows
+                .iter()
+                .map(|r| dealer_from_row(r).map(|d| within(scope, d)))
+                .collect::<StoreResult<Vec<_>>>()?;
+            return Ok(Page {
+                items,
+                next_cursor,
+                total,
+            });
+        }
         let listing = Listing {
             select: Sql::new(&select),
             count_from: "dealers d",

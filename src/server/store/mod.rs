@@ -8,6 +8,7 @@ mod bootstrap;
 mod common;
 mod copy;
 mod db;
+mod dealer_order;
 mod dealer_writes;
 mod dealers;
 mod generate;

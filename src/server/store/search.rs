@@ -107,7 +107,7 @@ impl SearchStore for SqlStore {
                 s.under,
                 s.table
             ));
-            push_in_scope(&mut sql, scope, s.scope);
+            self.push_search_scope(&mut sql, scope, s.scope, &q);
             sql.push(" AND ");
             self.push_match(&mut sql, s, &q);
             sql.push(" ORDER BY ")
@@ -167,38 +167,80 @@ impl SqlStore {
     /// (ids are lowercase), so that a pasted id finds its object too.
     fn push_match(&self, sql: &mut Sql, s: &Searched, q: &str) {
         sql.push("(x.id = ").bind(q).push(" OR ");
-        self.push_text_match(sql, s, q);
+        let index = TextIndex {
+            backend: self.backend(),
+            kind: s.kind,
+            id: "x.id",
+        };
+        push_contains(sql, Some(&index), s.columns, q);
         sql.push(")");
     }
 
-    fn push_text_match(&self, sql: &mut Sql, s: &Searched, q: &str) {
-        if self.backend() == Backend::Sqlite && q.chars().count() >= TRIGRAM {
-            // A quoted phrase: with the trigram tokenizer, a substring anywhere in the text.
-            let phrase = format!("\"{}\"", q.replace('"', "\"\""));
-            sql.push(
-                "x.id IN (SELECT k.object_id FROM search_index i JOIN search_keys k \
+    /// The condition that the dealer in `column` lies inside `scope`, for a search. On SQLite a
+    /// text of three characters or more is answered by the trigram index, which yields few rows:
+    /// checking each of them against the scope (one primary-key probe) beats building the list
+    /// of every dealer in a wide scope. Otherwise the list's own form, which walks the scope.
+    fn push_search_scope(&self, sql: &mut Sql, scope: &Scope, column: &str, q: &str) {
+        if uses_trigram_index(self.backend(), q) {
+            sql.push("EXISTS (SELECT 1 FROM dealer_tree st WHERE st.ancestor = ")
+                .bind(scope.dealer_id())
+                .push(" AND st.descendant = ")
+                .push(column)
+                .push(")");
+        } else {
+            push_in_scope(sql, scope, column);
+        }
+    }
+}
+
+/// Whether a search for `q` goes through the trigram index (SQLite, three characters or more).
+fn uses_trigram_index(backend: Backend, q: &str) -> bool {
+    backend == Backend::Sqlite && q.chars().count() >= TRIGRAM
+}
+
+/// Where the trigram index holds a row's searched text: the row's kind and its id column.
+/// Only for columns the index joins for that kind (migration 0005): tenants' name and domain,
+/// logins' e-mail and display name, dealers' name and display name, groups' and cards' names.
+pub struct TextIndex<'a> {
+    pub backend: Backend,
+    pub kind: ObjectKind,
+    pub id: &'a str,
+}
+
+/// The condition that one of `columns` contains `q` (trimmed), case-insensitively. Given the
+/// row's [`TextIndex`] on SQLite, a text of three characters or more first narrows the rows
+/// through the trigram index, then checks the columns themselves, so that a text spanning two
+/// columns does not match; shorter texts, and PostgreSQL (whose pg_trgm indexes serve the
+/// `LIKE` directly), check the columns.
+pub fn push_contains(sql: &mut Sql, index: Option<&TextIndex>, columns: &[&str], q: &str) {
+    let q = q.to_lowercase();
+    let pattern = like_pattern(&q);
+    sql.push("(");
+    if let Some(TextIndex { kind, id, .. }) = index.filter(|i| uses_trigram_index(i.backend, &q)) {
+        // A quoted phrase: with the trigram tokenizer, a substring anywhere in the text.
+        let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+        sql.push(id)
+            .push(
+                " IN (SELECT k.object_id FROM search_index i JOIN search_keys k \
                  ON k.id = i.rowid WHERE search_index MATCH ",
             )
             .bind(phrase)
             .push(" AND k.kind = ")
-            .bind(kind_key(s.kind))
-            .push(")");
-            return;
-        }
-        let pattern = like_pattern(q);
-        sql.push("(");
-        for (i, c) in s.columns.iter().enumerate() {
-            if i > 0 {
-                sql.push(" OR ");
-            }
-            sql.push("lower(")
-                .push(c)
-                .push(") LIKE ")
-                .bind(pattern.as_str())
-                .push(" ESCAPE '\\'");
-        }
-        sql.push(")");
+            .bind(kind_key(*kind))
+            .push(") AND ");
     }
+    sql.push("(");
+    for (i, c) in columns.iter().enumerate() {
+        if i > 0 {
+            sql.push(" OR ");
+        }
+        sql.push("lower(")
+            .push(c)
+            .push(") LIKE ")
+            .bind(pattern.as_str())
+            .push(" ESCAPE '\\'");
+    }
+    sql.push("))");
 }
 
 /// The kind as `search_keys` records it.

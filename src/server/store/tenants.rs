@@ -5,6 +5,7 @@ use async_trait::async_trait;
 
 use super::common::*;
 use super::rows::{RowExt, new_id, now_micros};
+use super::search::TextIndex;
 use super::sql::{Sql, insert_row};
 use super::write_tx::WriteTx;
 use super::{PageRequest, Scope, SqlStore, StoreError, StoreResult, TenantStore};
@@ -292,7 +293,17 @@ impl TenantStore for SqlStore {
             if let Some(e) = f.enabled {
                 filter.push(" AND t.enabled = ").bind(e);
             }
-            push_search(&mut filter, page.q.as_deref(), &["t.name", "t.domain"]);
+            let index = TextIndex {
+                backend: self.backend(),
+                kind: ObjectKind::Tenant,
+                id: "t.id",
+            };
+            push_search_indexed(
+                &mut filter,
+                page.q.as_deref(),
+                &["t.name", "t.domain"],
+                Some(&index),
+            );
             filter
         };
         let select = tenant_select();

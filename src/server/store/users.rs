@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::common::*;
 use super::rows::{RowExt, new_id, now_micros};
+use super::search::TextIndex;
 use super::sql::Sql;
 use super::write_tx::WriteTx;
 use super::{NewLinkToken, PageRequest, Scope, SqlStore, StoreError, StoreResult, UserStore};
@@ -291,10 +292,16 @@ impl UserStore for SqlStore {
             }
             None => {}
         }
-        push_search(
+        let index = TextIndex {
+            backend: self.backend(),
+            kind: ObjectKind::User,
+            id: "u.id",
+        };
+        push_search_indexed(
             &mut filter,
             page.q.as_deref(),
             &["u.email", "u.display_name"],
+            Some(&index),
         );
         let listing = Listing {
             select: Sql::new(USER_SELECT),
