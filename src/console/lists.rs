@@ -238,6 +238,13 @@ impl<T: Row> ListState<T> {
         self.refresh_view();
     }
 
+    /// Sorts by column `col` in the given direction.
+    pub fn sort_by(&mut self, col: usize, desc: bool) {
+        self.sort_col = col;
+        self.sort_desc = desc;
+        self.refresh_view();
+    }
+
     pub fn set_filter(&mut self, filter: &str) {
         if self.filter.is_empty() && !filter.is_empty() {
             self.unfiltered_selection = self.view.get(self.selected).copied();
@@ -251,6 +258,9 @@ impl<T: Row> ListState<T> {
 pub trait AnyList {
     fn sort_next(&mut self, columns: usize);
     fn sort_flip(&mut self);
+    fn sort_by(&mut self, col: usize, desc: bool);
+    /// The rows held, and how many the server has.
+    fn extent(&self) -> (usize, i64);
     fn move_rows(&mut self, delta: isize);
     fn wants_more(&self) -> bool;
     fn begin_more(&mut self) -> Option<(String, u64)>;
@@ -269,6 +279,12 @@ impl<T: Row> AnyList for ListState<T> {
     }
     fn sort_flip(&mut self) {
         ListState::sort_flip(self)
+    }
+    fn sort_by(&mut self, col: usize, desc: bool) {
+        ListState::sort_by(self, col, desc)
+    }
+    fn extent(&self) -> (usize, i64) {
+        (self.items.len(), self.total)
     }
     fn move_rows(&mut self, delta: isize) {
         self.move_by(delta)

@@ -25,6 +25,7 @@ pub mod refusal;
 pub mod runner;
 pub mod session;
 pub mod signin;
+pub mod sort;
 pub mod tab;
 pub mod tenants;
 pub mod theme;

@@ -17,6 +17,8 @@ pub struct ListQuery {
     pub q: Option<String>,
     /// The Audit tab's filter (other lists ignore it).
     pub audit: AuditQuery,
+    /// The Packages tab's order and direction (other lists ignore it).
+    pub packages_order: Option<(DealerSort, bool)>,
 }
 
 /// Everything the UI task reacts to.

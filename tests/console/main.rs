@@ -150,7 +150,7 @@ async fn the_help_overlay_lists_the_key_map() {
     for size in [(W, H), (80, 24)] {
         let screen = c.screen(size.0, size.1);
         for command in [
-            ":goto", ":audit", ":export", ":profile", ":as", ":scope", ":refresh",
+            ":goto", ":audit", ":sort", ":export", ":profile", ":as", ":scope", ":refresh",
         ] {
             assert!(screen.contains(command), "{command} at {size:?}\n{screen}");
         }
@@ -783,5 +783,77 @@ async fn the_trees_filter_searches_the_server_and_esc_restores_the_tree() {
     assert!(
         c.app.tree.rows.len() > before.len(),
         "the whole tree, opened there"
+    );
+}
+
+#[tokio::test]
+async fn sort_orders_the_packages_at_the_server_and_says_what_a_partial_table_sorted() {
+    use dealerctl::model::{DealerFilter, DealerSort, PageParams};
+    let mut c = Console::signed_in_paged("admin@acme.example", 5).await;
+    let api = c.client_as("admin@acme.example").await;
+    let first_five = |sort: Option<DealerSort>| {
+        let api = api.clone();
+        async move {
+            let filter = DealerFilter {
+                sort,
+                desc: sort.is_some(),
+                ..DealerFilter::default()
+            };
+            let page = PageParams {
+                limit: Some(5),
+                ..PageParams::default()
+            };
+            let got = api.list_dealers(&filter, &page).await.unwrap();
+            got.items.into_iter().map(|d| d.name).collect::<Vec<_>>()
+        }
+    };
+    let fullest = first_five(Some(DealerSort::Fullest)).await;
+    assert_ne!(
+        fullest,
+        first_five(None).await,
+        "the demo's fullest dealers are not its first names"
+    );
+    c.keys("3").await;
+    assert!(
+        c.screen(W, H).contains("Packages (5 of 9)"),
+        "{}",
+        c.screen(W, H)
+    );
+    // Completion names the tab's columns; the order comes from the server, fullest first.
+    c.keys(":sort ful<tab>").await;
+    assert!(
+        c.screen(W, H).contains(":sort fullest"),
+        "{}",
+        c.screen(W, H)
+    );
+    c.keys("<enter>").await;
+    let shown: Vec<String> = c
+        .app
+        .packages
+        .view
+        .iter()
+        .map(|i| c.app.packages.items[*i].dealer.name.clone())
+        .collect();
+    assert_eq!(
+        shown, fullest,
+        "the five fullest of all nine, not of the five loaded"
+    );
+    assert!(
+        c.screen(W, H).contains("sorted by fullest desc"),
+        "{}",
+        c.screen(W, H)
+    );
+    // A table the server does not order sorts what it holds, and says it is not everything.
+    c.keys("2:sort ext<enter>").await;
+    assert_eq!(
+        c.app.flash.as_ref().map(|f| f.text.as_str()),
+        Some("sorted the 5 loaded of 33 by ext; only the Packages tab is sorted by the server")
+    );
+    c.keys(":sort nope<enter>").await;
+    let f = c.app.flash.as_ref().unwrap();
+    assert!(
+        f.error && f.text.starts_with("no column `nope` here"),
+        "{}",
+        f.text
     );
 }

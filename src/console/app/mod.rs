@@ -137,6 +137,8 @@ pub struct App {
     pub(crate) describe_gen: u64,
     /// The Audit tab's server-side filter, and the id of the follow timer that counts.
     pub audit_query: AuditQuery,
+    /// The Packages tab's order at the server (`:sort`), by name when none.
+    pub packages_order: Option<(DealerSort, bool)>,
     pub(crate) follow_gen: u64,
     /// The id of the latest pause in typing a filter (only the latest asks the server).
     pub(crate) filter_gen: u64,
@@ -204,6 +206,7 @@ impl App {
             search_gen: 0,
             export_gen: 0,
             audit_query: AuditQuery::default(),
+            packages_order: None,
             follow_gen: 0,
             filter_gen: 0,
         }

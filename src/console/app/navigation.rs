@@ -26,6 +26,8 @@ impl App {
         self.ahead.clear();
         self.tenants = fresh(&self.tenants);
         self.packages = fresh(&self.packages);
+        // The fresh list sorts by name: so does the server again.
+        self.packages_order = None;
         self.users = fresh(&self.users);
         self.groups = fresh(&self.groups);
         self.audit = newest_first();
@@ -168,6 +170,7 @@ impl App {
                 ListKind::Audit => self.audit_query.clone(),
                 _ => AuditQuery::default(),
             },
+            packages_order: self.packages_order,
         };
         Command::LoadPage {
             list,

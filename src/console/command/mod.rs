@@ -1,5 +1,5 @@
 //! The command line (`:`): tab switches, `:as` and `:scope` with completion of the logins in
-//! scope, `:refresh`, `:logout`, `:help`, `:quit`.
+//! scope, `:sort` with completion of the tab's columns, `:refresh`, `:logout`, `:help`, `:quit`.
 
 pub mod draw;
 
@@ -28,6 +28,7 @@ pub const COMMANDS: &[&str] = &[
     "rate-cards",
     "refresh",
     "scope",
+    "sort",
     "tenants",
     "users",
 ];
@@ -90,6 +91,9 @@ impl App {
                 .map(|u| format!("{cmd} {}", u.email))
                 .collect();
         }
+        if let Some(("sort", rest)) = typed.split_once(' ') {
+            return self.sort_completions(rest);
+        }
         if let Some(("profile", rest)) = typed.split_once(' ') {
             return self
                 .profiles
@@ -117,6 +121,10 @@ impl App {
         }
         if word == "profile" {
             return self.run_profile_command(line.split_whitespace().nth(1));
+        }
+        if word == "sort" {
+            let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+            return self.run_sort_command(&args);
         }
         if word == "audit"
             && let Some((_, args)) = line.split_once(' ')

@@ -75,6 +75,7 @@ pub async fn export(
             .await
         }
         ListKind::Packages => {
+            let order = query.packages_order;
             write(
                 &c,
                 &query,
@@ -84,7 +85,7 @@ pub async fn export(
                 Tab::Packages,
                 |c, p| {
                     Box::pin(async move {
-                        let page = packages::requests::page(&c, &p).await?;
+                        let page = packages::requests::page(&c, &p, order).await?;
                         Ok(Page {
                             items: page.items.into_iter().map(PackageRow::from).collect(),
                             next_cursor: page.next_cursor,

@@ -23,17 +23,18 @@ pub fn draw(f: &mut Frame, theme: &Theme, area: Rect) {
             Span::raw(format!("{what}{scope}")),
         ])
     };
-    // The commands, two short lines so that they fit 80 columns.
+    // The commands, in short lines so that they fit 80 columns.
     let commands = [
         ":dealers :tenants :packages :users :groups :rate-cards :refresh :logout :q",
-        ":goto TEXT :audit k=v :export csv|json PATH :profile [NAME] :as LOGIN :scope",
+        ":goto TEXT :audit k=v :sort COLUMN [asc|desc] :export csv|json PATH",
+        ":profile [NAME] :as LOGIN :scope LOGIN",
     ]
     .map(|text| Line::styled(text, theme.dim()));
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" keys (any key closes) ");
     // One column when it fits, else two side by side (24 rows is the smallest terminal).
-    if entries.len() as u16 + 5 <= area.height {
+    if entries.len() as u16 + 4 + commands.len() as u16 <= area.height {
         let mut lines: Vec<Line> = entries.iter().map(|e| line(e, 22)).collect();
         lines.push(Line::raw(""));
         lines.extend(commands);
@@ -43,7 +44,12 @@ pub fn draw(f: &mut Frame, theme: &Theme, area: Rect) {
         return;
     }
     let half = entries.len().div_ceil(2);
-    let rect = popup(area, area.width, half as u16 + 5, Anchor::Middle);
+    let rect = popup(
+        area,
+        area.width,
+        half as u16 + 3 + commands.len() as u16,
+        Anchor::Middle,
+    );
     f.render_widget(Clear, rect);
     f.render_widget(block, rect);
     let inner = Rect {
@@ -62,8 +68,8 @@ pub fn draw(f: &mut Frame, theme: &Theme, area: Rect) {
     right_lines.push(Line::raw(""));
     f.render_widget(Paragraph::new(right_lines), right);
     let bottom = Rect {
-        y: inner.y + inner.height.saturating_sub(2),
-        height: 2.min(inner.height),
+        y: inner.y + inner.height.saturating_sub(commands.len() as u16),
+        height: (commands.len() as u16).min(inner.height),
         ..inner
     };
     f.render_widget(Paragraph::new(commands.to_vec()), bottom);

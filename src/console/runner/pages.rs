@@ -28,7 +28,7 @@ pub async fn load(c: ApiClient, list: ListKind, page: PageParams, query: ListQue
         },
         ListKind::Packages => ReplyBody::Packages {
             append,
-            result: packages::requests::page(&c, &page).await,
+            result: packages::requests::page(&c, &page, query.packages_order).await,
         },
         ListKind::RateCards => ReplyBody::RateCards {
             append,
