@@ -5,6 +5,8 @@
 //!
 //! `cargo bench --bench server` (first run builds the store: `benches/make-store`).
 //! `DEALERCTL_BENCH_TENANTS` (default 1,000,000) and `DEALERCTL_BENCH_SECONDS` (per rate, default 5).
+//! Words after `--` run only the operations whose names hold one of them
+//! (`cargo bench --bench server -- search`).
 
 mod load;
 mod raw;
@@ -86,6 +88,12 @@ async fn main() -> anyhow::Result<()> {
     if std::env::args().any(|a| a == "--list") {
         return Ok(());
     }
+    // `cargo bench` passes `--bench`; other words choose operations.
+    let chosen: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let wanted = |name: &str| chosen.is_empty() || chosen.iter().any(|w| name.contains(w.as_str()));
     let tenants = env_or("DEALERCTL_BENCH_TENANTS", 1_000_000);
     let seconds = env_or("DEALERCTL_BENCH_SECONDS", 5) as u32;
     let dir = tempfile::tempdir()?;
@@ -107,93 +115,142 @@ async fn main() -> anyhow::Result<()> {
     );
     let mut sql = raw::connect(&store).await?;
     let mut lines = Vec::new();
+    let mut ceiling = None;
 
-    eprintln!("scoped tenant read by id (reseller)");
-    let reference = raw::tenant_by_id(&mut sql, 20_000, r, t).await;
-    let url = format!("{api}/tenants/{t}");
-    let runs = at_rates(&[1_000, 3_000, 10_000], seconds, |_| {
-        as_reseller(http.get(&url))
-    })
-    .await;
-    lines.push(Line {
-        name: "scoped tenant read by id",
-        reference,
-        runs,
-    });
-    let ceiling = wrk::ceiling(&url, &cast.reseller_token, 32, seconds);
+    if wanted("scoped tenant read by id") {
+        eprintln!("scoped tenant read by id (reseller)");
+        let reference = raw::tenant_by_id(&mut sql, 20_000, r, t).await;
+        let url = format!("{api}/tenants/{t}");
+        let runs = at_rates(&[1_000, 3_000, 10_000], seconds, |_| {
+            as_reseller(http.get(&url))
+        })
+        .await;
+        lines.push(Line {
+            name: "scoped tenant read by id",
+            reference,
+            runs,
+        });
+        ceiling = wrk::ceiling(&url, &cast.reseller_token, 32, seconds);
+    }
 
-    eprintln!("a page of a reseller's tenants");
-    let reference = raw::tenant_page(&mut sql, 2_000, r).await;
-    let url = format!("{api}/tenants?limit=100");
-    let runs = at_rates(&[500, 2_000], seconds, |_| as_reseller(http.get(&url))).await;
-    lines.push(Line {
-        name: "page of a reseller's tenants (100)",
-        reference,
-        runs,
-    });
+    if wanted("page of a reseller's tenants") {
+        eprintln!("a page of a reseller's tenants");
+        let reference = raw::tenant_page(&mut sql, 2_000, r).await;
+        let url = format!("{api}/tenants?limit=100");
+        let runs = at_rates(&[500, 2_000], seconds, |_| as_reseller(http.get(&url))).await;
+        lines.push(Line {
+            name: "page of a reseller's tenants (100)",
+            reference,
+            runs,
+        });
+    }
 
-    eprintln!("a page of a distributor's subtree");
-    let reference = raw::tenant_page(&mut sql, 50, d).await;
-    let runs = at_rates(&[20, 100], seconds, |_| as_distributor(http.get(&url))).await;
-    lines.push(Line {
-        name: "page of a distributor's subtree (100 of 50,000)",
-        reference,
-        runs,
-    });
+    if wanted("page of a distributor's subtree") {
+        eprintln!("a page of a distributor's subtree");
+        let reference = raw::tenant_page(&mut sql, 50, d).await;
+        let url = format!("{api}/tenants?limit=100");
+        let runs = at_rates(&[20, 100], seconds, |_| as_distributor(http.get(&url))).await;
+        lines.push(Line {
+            name: "page of a distributor's subtree (100 of 50,000)",
+            reference,
+            runs,
+        });
+    }
 
-    eprintln!("capacity roll-up of a 50,000-tenant subtree");
-    let reference = raw::capacity(&mut sql, 50, d).await;
-    let url = format!("{api}/dealers/{d}/capacity");
-    let runs = at_rates(&[20, 100], seconds, |_| as_distributor(http.get(&url))).await;
-    lines.push(Line {
-        name: "capacity roll-up (distributor, 50,520 nodes)",
-        reference,
-        runs,
-    });
+    if wanted("capacity roll-up") {
+        eprintln!("capacity roll-up of a 50,000-tenant subtree");
+        let reference = raw::capacity(&mut sql, 50, d).await;
+        let url = format!("{api}/dealers/{d}/capacity");
+        let runs = at_rates(&[20, 100], seconds, |_| as_distributor(http.get(&url))).await;
+        lines.push(Line {
+            name: "capacity roll-up (distributor, 50,520 nodes)",
+            reference,
+            runs,
+        });
+    }
 
-    eprintln!("tree expansion");
-    let reference = raw::tree_level(&mut sql, 2_000, s).await;
-    let url = format!("{api}/tree?root={s}&depth=1");
-    let runs = at_rates(&[500, 2_000], seconds, |_| as_distributor(http.get(&url))).await;
-    lines.push(Line {
-        name: "tree expansion (a sub-distributor's 25 resellers)",
-        reference,
-        runs,
-    });
+    if wanted("tree expansion") {
+        eprintln!("tree expansion");
+        let reference = raw::tree_level(&mut sql, 2_000, s).await;
+        let url = format!("{api}/tree?root={s}&depth=1");
+        let runs = at_rates(&[500, 2_000], seconds, |_| as_distributor(http.get(&url))).await;
+        lines.push(Line {
+            name: "tree expansion (a sub-distributor's 25 resellers)",
+            reference,
+            runs,
+        });
+    }
 
-    eprintln!("tenant creation");
-    let url = format!("{api}/tenants");
-    let stamp = std::process::id();
-    let made = std::sync::atomic::AtomicU64::new(0);
-    let runs = at_rates(&[100, 300, 1_000], seconds, |_| {
-        let i = made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        as_reseller(http.post(&url)).json(&serde_json::json!({
-            "dealer_id": r, "name": format!("load {stamp} {i}"),
-            "domain": format!("load{stamp}-{i}.bench.example"), "extensions": 4, "concurrent_calls": 2,
-        }))
-    })
-    .await;
-    let creation_runs = runs;
+    if wanted("search") {
+        // A different tenant each time (`Tenant N` is the generator's naming), as typed: the
+        // channel-wide search and a table's `/` at the server, both as the provider.
+        let as_admin = |r: reqwest::RequestBuilder| r.bearer_auth(&cast.admin_token);
+        let typed = |i: u64| format!("tenant {}", 100_000 + (i * 7_919) % 900_000);
+        eprintln!("search");
+        let reference =
+            raw::tenant_search(&mut sql, 200, &cast.admin.me().await?.dealer.id, &typed(1)).await;
+        let runs = at_rates(&[20, 100], seconds, |i| {
+            as_admin(
+                http.get(format!("{api}/search"))
+                    .query(&[("q", typed(i)), ("limit", "20".into())]),
+            )
+        })
+        .await;
+        lines.push(Line {
+            name: "search, every kind, provider scope (GET /search)",
+            reference,
+            runs,
+        });
+        eprintln!("tenant list search");
+        let runs = at_rates(&[20, 100], seconds, |i| {
+            as_admin(
+                http.get(format!("{api}/tenants"))
+                    .query(&[("q", typed(i)), ("limit", "100".into())]),
+            )
+        })
+        .await;
+        lines.push(Line {
+            name: "search of the tenant list, provider scope (GET /tenants?q=)",
+            reference,
+            runs,
+        });
+    }
 
-    eprintln!("sign-in");
-    let url = format!("{api}/auth/login");
-    let body = serde_json::json!({ "email": cast.reseller_email, "password": setup::PASSWORD });
-    let sign_in_runs = at_rates(&[10, 30], seconds, |_| http.post(&url).json(&body)).await;
-    drop(server);
+    if wanted("creation") || wanted("sign-in") {
+        eprintln!("tenant creation");
+        let url = format!("{api}/tenants");
+        let stamp = std::process::id();
+        let made = std::sync::atomic::AtomicU64::new(0);
+        let creation_runs = at_rates(&[100, 300, 1_000], seconds, |_| {
+            let i = made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            as_reseller(http.post(&url)).json(&serde_json::json!({
+                "dealer_id": r, "name": format!("load {stamp} {i}"),
+                "domain": format!("load{stamp}-{i}.bench.example"), "extensions": 4, "concurrent_calls": 2,
+            }))
+        })
+        .await;
 
-    // The writers' references run with the server stopped, as the only writer.
-    let reference = raw::tenant_inserts(&mut sql, 2_000, r).await;
-    lines.push(Line {
-        name: "tenant creation (single-row insert per transaction)",
-        reference,
-        runs: creation_runs,
-    });
-    let reference = raw::password_checks(&mut sql, 20, &cast.reseller_email, setup::PASSWORD).await;
-    lines.push(Line {
-        name: "sign-in (argon2id check alone)",
-        reference,
-        runs: sign_in_runs,
-    });
+        eprintln!("sign-in");
+        let url = format!("{api}/auth/login");
+        let body = serde_json::json!({ "email": cast.reseller_email, "password": setup::PASSWORD });
+        let sign_in_runs = at_rates(&[10, 30], seconds, |_| http.post(&url).json(&body)).await;
+        drop(server);
+
+        // The writers' references run with the server stopped, as the only writer.
+        let reference = raw::tenant_inserts(&mut sql, 2_000, r).await;
+        lines.push(Line {
+            name: "tenant creation (single-row insert per transaction)",
+            reference,
+            runs: creation_runs,
+        });
+        let reference =
+            raw::password_checks(&mut sql, 20, &cast.reseller_email, setup::PASSWORD).await;
+        lines.push(Line {
+            name: "sign-in (argon2id check alone)",
+            reference,
+            runs: sign_in_runs,
+        });
+    }
 
     let mut text = table(&lines);
     if let Some((rate, p50, p99)) = ceiling {

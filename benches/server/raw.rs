@@ -170,3 +170,14 @@ pub async fn password_checks(
     }
     w.figures()
 }
+
+/// The tenants whose name or domain holds `q`, through the trigram index, each checked against
+/// the scope: what `GET /search` asks for its tenant matches.
+pub async fn tenant_search(c: &mut SqliteConnection, n: usize, scope: &str, q: &str) -> Figures {
+    let sql = "SELECT t.id, t.name, t.domain, t.dealer_id FROM tenants t WHERE t.id IN \
+         (SELECT k.object_id FROM search_index i JOIN search_keys k ON k.id = i.rowid \
+         WHERE search_index MATCH ?1 AND k.kind = 'tenant') AND EXISTS (SELECT 1 FROM dealer_tree st \
+         WHERE st.ancestor = ?2 AND st.descendant = t.dealer_id) ORDER BY t.name LIMIT 20";
+    let phrase = format!("\"{q}\"");
+    each(c, n, sql, &[&phrase, scope]).await
+}

@@ -77,6 +77,7 @@ pub async fn serve(store: &Path, dir: &Path) -> anyhow::Result<Server> {
 /// sub-distributors, a reseller under that, a tenant of the reseller, and signed-in tokens.
 pub struct Cast {
     pub admin: ApiClient,
+    pub admin_token: String,
     pub distributor: Dealer,
     pub sub_distributor: Dealer,
     pub reseller: Dealer,
@@ -100,7 +101,8 @@ async fn first(c: &ApiClient, filter: DealerFilter) -> anyhow::Result<Dealer> {
 
 pub async fn cast(server: &Server) -> anyhow::Result<Cast> {
     let anon = ApiClient::new(&server.url)?;
-    let admin = anon.with_token(anon.login(ADMIN_EMAIL, ADMIN_PASSWORD).await?.token);
+    let admin_token = anon.login(ADMIN_EMAIL, ADMIN_PASSWORD).await?.token;
+    let admin = anon.with_token(admin_token.clone());
     let distributor = first(
         &admin,
         DealerFilter {
@@ -143,6 +145,7 @@ pub async fn cast(server: &Server) -> anyhow::Result<Cast> {
     let (reseller_token, reseller_email) = login_at(&admin, server, &reseller.id).await?;
     Ok(Cast {
         admin,
+        admin_token,
         distributor,
         sub_distributor,
         reseller,
