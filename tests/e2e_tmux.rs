@@ -1,109 +1,12 @@
 //! End to end: the real `dealerctl demo` binary in a real terminal (tmux), driven with
 //! send-keys and read with capture-pane.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Duration;
+#[path = "support/tmux.rs"]
+mod tmux;
+
+use tmux::{Tmux, skip_without_tmux};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dealerctl");
-
-/// A private tmux server running one session.
-struct Tmux {
-    socket: PathBuf,
-}
-
-impl Tmux {
-    fn start(dir: &Path, command: &str) -> Tmux {
-        let socket = dir.join("tmux.sock");
-        let home = dir.join("home");
-        std::fs::create_dir_all(&home).unwrap();
-        let script = format!("{command}; echo EXITED $?; sleep 600");
-        let ok = Command::new("tmux")
-            .arg("-S")
-            .arg(&socket)
-            .args([
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-s",
-                "e2e",
-                "-x",
-                "110",
-                "-y",
-                "30",
-            ])
-            .arg("-e")
-            .arg(format!("HOME={}", home.display()))
-            .args(["-e", "NO_COLOR=", "sh", "-c", &script])
-            .status()
-            .unwrap();
-        assert!(ok.success(), "tmux starts");
-        Tmux { socket }
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "e2e"])
-    }
-
-    /// Sends keys one by one, each a separate write (so Escape is never read as Alt).
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", "-t", "e2e", k]);
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    /// Waits (a bounded number of looks) until the screen shows `text`.
-    fn wait_for(&self, text: &str) -> String {
-        let mut screen = String::new();
-        for _ in 0..300 {
-            screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("the screen never showed {text:?}; last screen:\n{screen}");
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .status();
-    }
-}
-
-/// True (after saying so) when tmux is missing; under CI a missing tmux is a failure.
-fn skip_without_tmux() -> bool {
-    if Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        return false;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI must run the tmux end-to-end test: install tmux"
-    );
-    eprintln!("skipped: tmux is not installed");
-    true
-}
 
 #[test]
 fn the_demo_signs_in_browses_every_tab_filters_and_quits_cleanly() {
