@@ -99,6 +99,7 @@ impl App {
         self.goto_target = Some(Target {
             kind: hit.kind,
             id: hit.id.clone(),
+            for_filter: false,
         });
         let mut cmds = match hit.kind {
             ObjectKind::Dealer | ObjectKind::Tenant => {
@@ -135,20 +136,31 @@ impl App {
         cmds
     }
 
-    /// The tree's `/` found these: open the tree at the dealers and tenants among them.
+    /// The tree's `/` found these: open the tree at the dealers and tenants among them, and
+    /// select the first once it shows. The keys go to the filter while it is typed, so without
+    /// that the selection would stay on the root above the matches and enter would keep the
+    /// tree opened there instead of at a match (as a table's filter selects its first match).
     fn reveal_in_tree(&mut self, hits: &[SearchHit]) -> Vec<Command> {
         if self.tab != Tab::Dealers || self.tree.filter().is_empty() {
             return vec![];
         }
         let mut load = Vec::new();
-        for h in hits
+        let in_tree: Vec<&SearchHit> = hits
             .iter()
             .filter(|h| matches!(h.kind, ObjectKind::Dealer | ObjectKind::Tenant))
-        {
+            .collect();
+        for h in &in_tree {
             let path: Vec<String> = h.path.iter().map(|p| p.id.to_string()).collect();
             load.extend(self.tree.reveal(&path));
         }
-        self.load_tree_levels(load)
+        self.goto_target = in_tree.first().map(|h| Target {
+            kind: h.kind,
+            id: h.id.clone(),
+            for_filter: true,
+        });
+        let mut cmds = self.load_tree_levels(load);
+        cmds.extend(self.seek_goto_target());
+        cmds
     }
 
     /// Asks for the children of these dealers (one tree generation: all of them count).
@@ -171,6 +183,11 @@ impl App {
         let Some(t) = self.goto_target.clone() else {
             return vec![];
         };
+        if t.for_filter && self.tree.filter().is_empty() {
+            // The filter ended before its match showed: the tree is the user's again.
+            self.goto_target = None;
+            return vec![];
+        }
         let found = match t.kind {
             ObjectKind::Dealer | ObjectKind::Tenant => self.tree.select_id(&t.id),
             ObjectKind::User => select(&mut self.users, |u| u.id == t.id),

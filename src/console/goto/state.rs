@@ -21,9 +21,11 @@ pub enum SearchFor {
     Tree,
 }
 
-/// An object `:goto` is opening, selected as soon as it shows.
+/// An object `:goto` is opening (or the tree's `/` found first), selected as soon as it shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
     pub kind: ObjectKind,
     pub id: String,
+    /// Found by the tree's `/`: wanted only while that filter is on (esc or enter ends it).
+    pub for_filter: bool,
 }
