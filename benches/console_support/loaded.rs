@@ -45,7 +45,9 @@ fn me() -> Me {
 fn answer(cmd: &Command, n: usize) -> Option<(u64, ReplyBody)> {
     let body = match cmd {
         Command::LoadMe { generation } => (*generation, ReplyBody::Me(Box::new(Ok(me())))),
-        Command::LoadTree { under, generation } => {
+        Command::LoadTree {
+            under, generation, ..
+        } => {
             let node = match under {
                 None => rows::tree(n),
                 // Nothing below the made-up dealers: only the root level is loaded.

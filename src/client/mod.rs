@@ -229,11 +229,24 @@ impl ApiClient {
 
     /// A tree node with `depth` levels of children; `root` defaults to the caller's dealer.
     pub async fn tree(&self, root: Option<&str>, depth: u32) -> Result<TreeNode> {
+        self.tree_showing(root, depth, None).await
+    }
+
+    /// [`Self::tree`] with the tenant `show` among the root's leaves even beyond the first ones.
+    pub async fn tree_showing(
+        &self,
+        root: Option<&str>,
+        depth: u32,
+        show: Option<&str>,
+    ) -> Result<TreeNode> {
         let mut rb = self
             .request(Method::GET, "/tree")
             .query(&[("depth", depth.to_string())]);
         if let Some(r) = root {
             rb = rb.query(&[("root", r)]);
+        }
+        if let Some(s) = show {
+            rb = rb.query(&[("show", s)]);
         }
         Self::json(rb).await
     }

@@ -161,6 +161,8 @@ pub enum Command {
     },
     LoadTree {
         under: Option<String>,
+        /// A tenant of `under` to list even beyond its first leaves (a search match).
+        show: Option<String>,
         generation: u64,
     },
     LoadDetails {

@@ -157,3 +157,30 @@ async fn the_tree_loads_lazily_within_scope() {
     assert_eq!(own.id, res.id, "a reseller's tree starts at itself");
 }
 }
+
+on_both_backends! {
+#[tokio::test]
+async fn the_tree_shows_a_named_tenant_beyond_its_dealers_first_leaves_only_its_own() {
+    let app = TestApp::start().await;
+    let res = app.dealer(&app.provider_id, Level::Reseller, 1000).await;
+    let other = app.dealer(&app.provider_id, Level::Reseller, 10).await;
+    let strangers = app.tenant(&other.id, 1).await;
+    // One more tenant than a dealer lists as leaves; the last by name is left out.
+    let made = futures::future::join_all((0..501).map(|_| app.tenant(&res.id, 1))).await;
+    let last = made.iter().max_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id))).unwrap();
+    let leaves = |node: &TreeNode| node.children.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    let plain = app.admin.tree(Some(&res.id), 1).await.unwrap();
+    assert_eq!((plain.tenants_count, plain.children.len()), (501, 500));
+    assert!(!leaves(&plain).contains(&last.id.to_string()));
+    // Named, it is listed too, once, in its place after the others.
+    let shown = app.admin.tree_showing(Some(&res.id), 1, Some(&last.id)).await.unwrap();
+    assert_eq!(leaves(&shown).len(), 501);
+    assert_eq!(leaves(&shown).last(), Some(&last.id.to_string()));
+    // A tenant of another dealer is not smuggled in, and one already listed is not doubled.
+    let smuggled = app.admin.tree_showing(Some(&res.id), 1, Some(&strangers.id)).await.unwrap();
+    assert_eq!(leaves(&smuggled), leaves(&plain));
+    let first = &plain.children[0].id;
+    let again = app.admin.tree_showing(Some(&res.id), 1, Some(first)).await.unwrap();
+    assert_eq!(leaves(&again), leaves(&plain));
+}
+}

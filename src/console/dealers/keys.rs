@@ -18,6 +18,7 @@ impl App {
             Some(id) => {
                 self.tree_gen += 1;
                 vec![Command::LoadTree {
+                    show: None,
                     under: Some(id),
                     generation: self.tree_gen,
                 }]
@@ -76,6 +77,7 @@ impl App {
         self.tree_gen += 1;
         let generation = self.tree_gen;
         let mut cmds = vec![Command::LoadTree {
+            show: None,
             under: None,
             generation,
         }];
@@ -84,6 +86,7 @@ impl App {
                 .expanded_ids()
                 .into_iter()
                 .map(|id| Command::LoadTree {
+                    show: None,
                     under: Some(id),
                     generation,
                 }),

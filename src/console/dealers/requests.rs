@@ -4,9 +4,10 @@ use crate::client::{ApiClient, ClientError, unless_forbidden};
 use crate::console::msg::ReplyBody;
 use crate::model::{Capacity, Dealer};
 
-/// The children of `under` (the caller's own dealer when None), one level deep.
-pub async fn tree(c: ApiClient, under: Option<String>) -> ReplyBody {
-    let result = c.tree(under.as_deref(), 1).await;
+/// The children of `under` (the caller's own dealer when None), one level deep, with the
+/// tenant `show` among them even beyond the first leaves.
+pub async fn tree(c: ApiClient, under: Option<String>, show: Option<String>) -> ReplyBody {
+    let result = c.tree_showing(under.as_deref(), 1, show.as_deref()).await;
     ReplyBody::Tree { under, result }
 }
 

@@ -194,6 +194,13 @@ impl DealerTree {
         self.before_search = None;
     }
 
+    /// Whether `id` is among the loaded children of `parent`.
+    pub fn has_child(&self, parent: &str, id: &str) -> bool {
+        self.children
+            .get(parent)
+            .is_some_and(|kids| kids.iter().any(|k| k == id))
+    }
+
     /// Selects the row of `id` if it is shown; false when it is not (yet).
     pub fn select_id(&mut self, id: &str) -> bool {
         match self.rows.iter().position(|r| r.id == id) {

@@ -108,7 +108,7 @@ impl App {
                 let path: Vec<String> = hit.path.iter().map(|p| p.id.to_string()).collect();
                 let load = self.tree.reveal(&path);
                 self.tree.keep_revealed();
-                self.load_tree_levels(load)
+                self.load_tree_levels(load, Some(hit))
             }
             ObjectKind::User | ObjectKind::Group => {
                 let list = if hit.kind == ObjectKind::User {
@@ -158,24 +158,47 @@ impl App {
             id: h.id.clone(),
             for_filter: true,
         });
-        let mut cmds = self.load_tree_levels(load);
+        let mut cmds = self.load_tree_levels(load, in_tree.first().copied());
         cmds.extend(self.seek_goto_target());
         cmds
     }
 
-    /// Asks for the children of these dealers (one tree generation: all of them count).
-    fn load_tree_levels(&mut self, ids: Vec<String>) -> Vec<Command> {
-        if ids.is_empty() {
+    /// Asks for the children of these dealers (one tree generation: all of them count). A
+    /// tenant `target` is asked for by name under its dealer, which lists only its first
+    /// tenants: reloaded with it when the tenant is not among those already loaded.
+    fn load_tree_levels(
+        &mut self,
+        mut ids: Vec<String>,
+        target: Option<&SearchHit>,
+    ) -> Vec<Command> {
+        let show = target
+            .filter(|h| h.kind == ObjectKind::Tenant)
+            .and_then(|h| Some((h.path.last()?.id.to_string(), h.id.clone())))
+            .filter(|(dealer, tenant)| !self.tree.has_child(dealer, tenant));
+        if let Some((dealer, _)) = &show {
+            ids.retain(|id| id != dealer);
+        }
+        if ids.is_empty() && show.is_none() {
             return vec![];
         }
         self.tree_gen += 1;
         let generation = self.tree_gen;
-        ids.into_iter()
+        let mut cmds: Vec<Command> = ids
+            .into_iter()
             .map(|id| Command::LoadTree {
                 under: Some(id),
+                show: None,
                 generation,
             })
-            .collect()
+            .collect();
+        if let Some((dealer, tenant)) = show {
+            cmds.push(Command::LoadTree {
+                under: Some(dealer),
+                show: Some(tenant),
+                generation,
+            });
+        }
+        cmds
     }
 
     /// Selects the object `:goto` opened once it shows; until then, waits for the next answer.

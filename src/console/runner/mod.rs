@@ -187,9 +187,11 @@ impl Runner {
                     async move { ReplyBody::Me(Box::new(c.me().await)) },
                 )
             }
-            Command::LoadTree { under, generation } => {
-                self.spawn(generation, dealers::requests::tree(c, under))
-            }
+            Command::LoadTree {
+                under,
+                show,
+                generation,
+            } => self.spawn(generation, dealers::requests::tree(c, under, show)),
             Command::LoadDetails { id, generation } => {
                 self.spawn(generation, dealers::requests::details(c, id))
             }

@@ -142,12 +142,14 @@ pub async fn capacity(st: &AppState, caller: &Caller, id: &str) -> ApiResult<Cap
 }
 
 /// A dealer node with its sub-dealers (and, for a caller who may read tenants, its tenants)
-/// down to `depth` levels (1 by default, at most [`MAX_TREE_DEPTH`]).
+/// down to `depth` levels (1 by default, at most [`MAX_TREE_DEPTH`]); `show` names a tenant of
+/// the root to list even beyond the first leaves.
 pub async fn tree(
     st: &AppState,
     caller: &Caller,
     root: Option<&str>,
     depth: Option<u32>,
+    show: Option<&str>,
 ) -> ApiResult<TreeNode> {
     let depth = depth.unwrap_or(1).min(MAX_TREE_DEPTH);
     let root = root.filter(|r| !r.is_empty());
@@ -155,7 +157,7 @@ pub async fn tree(
         visible::dealer(st, caller, r).await?;
     }
     caller.authorize()?;
-    let mut node = visible::found(st.store.tree(&caller.scope, root, depth).await)?;
+    let mut node = visible::found(st.store.tree(&caller.scope, root, depth, show).await)?;
     if !caller
         .permissions
         .contains(Permission::Crud(Area::Tenants, Action::Read))

@@ -19,6 +19,9 @@ pub struct TreeQuery {
     pub root: Option<String>,
     /// Levels of children to load (default 1, at most 4).
     pub depth: Option<u32>,
+    /// A tenant of `root` listed among its leaves even when it is not among the first 500 by
+    /// name (the tree opened at a search match).
+    pub show: Option<String>,
 }
 
 /// A dealer node with its sub-dealers and tenants down to `depth`.
@@ -30,6 +33,6 @@ pub async fn tree(
     ApiQuery(q): ApiQuery<TreeQuery>,
 ) -> ApiResult<Json<TreeNode>> {
     Ok(Json(
-        dealers::tree(&st, &caller, q.root.as_deref(), q.depth).await?,
+        dealers::tree(&st, &caller, q.root.as_deref(), q.depth, q.show.as_deref()).await?,
     ))
 }

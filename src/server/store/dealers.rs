@@ -189,7 +189,8 @@ impl DealerStore for SqlStore {
         scope: &Scope,
         root: Option<&str>,
         depth: u32,
+        show: Option<&str>,
     ) -> StoreResult<Option<TreeNode>> {
-        super::tree::load(self, scope, root.unwrap_or(scope.dealer_id()), depth).await
+        super::tree::load(self, scope, root.unwrap_or(scope.dealer_id()), depth, show).await
     }
 }

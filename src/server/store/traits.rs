@@ -85,6 +85,7 @@ pub trait DealerStore: Send + Sync {
         scope: &Scope,
         root: Option<&str>,
         depth: u32,
+        show: Option<&str>,
     ) -> StoreResult<Option<TreeNode>>;
 }
 

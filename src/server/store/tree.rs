@@ -34,12 +34,14 @@ fn node_from_row(row: &sqlx::any::AnyRow) -> StoreResult<TreeNode> {
     })
 }
 
-/// Loads `root` (inside the scope) and its descendants down to `depth` levels.
+/// Loads `root` (inside the scope) and its descendants down to `depth` levels, with the tenant
+/// `show` among the root's leaves when it is one of the root's own.
 pub async fn load(
     store: &SqlStore,
     scope: &Scope,
     root: &str,
     depth: u32,
+    show: Option<&str>,
 ) -> StoreResult<Option<TreeNode>> {
     let mut s = Sql::new(&node_select());
     s.push(" WHERE d.id = ").bind(root).push(" AND ");
@@ -48,7 +50,7 @@ pub async fn load(
         return Ok(None);
     };
     let mut node = node_from_row(&row)?;
-    fill(store, &mut node, depth).await?;
+    fill(store, &mut node, depth, show).await?;
     Ok(Some(node))
 }
 
@@ -58,6 +60,7 @@ fn fill<'a>(
     store: &'a SqlStore,
     node: &'a mut TreeNode,
     depth: u32,
+    show: Option<&'a str>,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = StoreResult<()>> + Send + 'a>> {
     Box::pin(async move {
         if depth == 0 {
@@ -70,15 +73,30 @@ fn fill<'a>(
         let mut children = Vec::new();
         for row in s.fetch_all(&store.read).await? {
             let mut child = node_from_row(&row)?;
-            fill(store, &mut child, depth - 1).await?;
+            fill(store, &mut child, depth - 1, None).await?;
             children.push(child);
         }
-        let tenants = Sql::new("SELECT id, name, enabled FROM tenants WHERE dealer_id = ")
+        let mut tenants = Sql::new("SELECT id, name, enabled FROM tenants WHERE dealer_id = ")
             .bind(node.id.as_str())
             .push(" ORDER BY name, id LIMIT ")
             .bind(MAX_TENANT_LEAVES)
             .fetch_all(&store.read)
             .await?;
+        if let Some(id) = show
+            && tenants.len() as i64 == MAX_TENANT_LEAVES
+        {
+            // Beyond the first leaves by name, so it comes last in the same order.
+            let wanted = Sql::new("SELECT id, name, enabled FROM tenants WHERE dealer_id = ")
+                .bind(node.id.as_str())
+                .push(" AND id = ")
+                .bind(id)
+                .fetch_optional(&store.read)
+                .await?;
+            let listed = |r: &sqlx::any::AnyRow| r.text("id").is_ok_and(|t| t == id);
+            if let Some(row) = wanted.filter(|_| !tenants.iter().any(listed)) {
+                tenants.push(row);
+            }
+        }
         for row in tenants {
             let enabled = row.flag("enabled")?;
             children.push(TreeNode {
