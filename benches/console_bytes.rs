@@ -4,11 +4,12 @@
 //! frame's bytes are counted. 200×50, colours on, 100,000 rows loaded. Prints a table; counts
 //! bytes, not time.
 //!
-//! `cargo bench --bench console_bytes`
+//! `cargo bench --bench console_bytes`; `DEALERCTL_BENCH_SIZE=120x40` draws at another size (the
+//! "last row shown" cases are placed for 200×50).
 
 mod console_support;
 
-use console_support::loaded::{self, SIZE, serve};
+use console_support::loaded::{self, serve, size};
 use crossterm::event::KeyCode;
 use crossterm::queue;
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
@@ -43,7 +44,7 @@ type Term = Terminal<CrosstermBackend<Wire>>;
 
 fn terminal(wire: &Wire) -> Term {
     let backend = CrosstermBackend::new(wire.clone());
-    let viewport = Viewport::Fixed(Rect::new(0, 0, SIZE.0, SIZE.1));
+    let viewport = Viewport::Fixed(Rect::new(0, 0, size().0, size().1));
     Terminal::with_options(backend, TerminalOptions { viewport }).expect("a terminal in memory")
 }
 
@@ -126,6 +127,7 @@ const CASES: &[Case] = &[
 fn main() {
     // `cargo bench` passes --bench; a filter word limits the cases.
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    println!("At {}×{}:\n", size().0, size().1);
     println!("| case | bytes |");
     println!("|---|---|");
     let wire = Wire::default();

@@ -7,7 +7,7 @@
 
 mod console_support;
 
-use console_support::loaded::{self, SIZE, key};
+use console_support::loaded::{self, key, size};
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::KeyCode;
 use dealerctl::console::draw::draw;
@@ -20,7 +20,7 @@ const ROWS: usize = 100_000;
 
 fn frames(c: &mut Criterion) {
     let mut app = loaded::loaded(ROWS, true);
-    let mut term = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("a test terminal");
+    let mut term = Terminal::new(TestBackend::new(size().0, size().1)).expect("a test terminal");
     let mut group = c.benchmark_group("frame_200x50_100k_rows");
     // ratatui's own share of every frame: a frame that draws nothing (buffer reset and diff).
     group.bench_function("empty_frame", |b| {

@@ -11,8 +11,16 @@ use std::time::Duration;
 
 use super::rows;
 
-/// The size the frame benchmarks draw at.
-pub const SIZE: (u16, u16) = (200, 50);
+/// The size the frame benchmarks draw at: 200×50, or `DEALERCTL_BENCH_SIZE` (`120x40`).
+pub fn size() -> (u16, u16) {
+    std::env::var("DEALERCTL_BENCH_SIZE")
+        .ok()
+        .and_then(|s| {
+            let (w, h) = s.split_once('x')?;
+            Some((w.parse().ok()?, h.parse().ok()?))
+        })
+        .unwrap_or((200, 50))
+}
 
 /// What a page answer says when every row is there.
 fn page<T>(items: Vec<T>) -> Page<T> {
@@ -177,7 +185,7 @@ pub fn signed_in(n: usize, color: bool) -> App {
         show_latency: true,
     };
     let mut app = App::new(profile, options, "kernel keyring".into());
-    app.size = SIZE;
+    app.size = size();
     let first = app.start(Some("session-token".into()));
     serve(&mut app, first, n);
     app
