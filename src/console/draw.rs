@@ -13,9 +13,10 @@ use super::tab::Tab;
 use super::theme::{Sym, Theme};
 use super::widgets::table::table;
 use super::{
-    audit, command, dealers, describe, goto, help, packages, rate_cards, signin, tenants, users,
-    view_as,
+    allowed, audit, command, dealers, describe, goto, help, packages, rate_cards, signin, tenants,
+    users, view_as,
 };
+use crate::model::Permission;
 
 /// The smallest terminal the console draws in.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
@@ -52,7 +53,11 @@ pub fn draw(f: &mut Frame, app: &App) {
             app,
             &theme,
             footer,
-            &[("enter", "sign in"), ("tab", "next field"), ("esc", "quit")],
+            &[
+                ("enter", "sign in", None),
+                ("tab", "next field", None),
+                ("esc", "quit", None),
+            ],
         );
         return;
     }
@@ -91,7 +96,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Tab::RateCards => rate_cards::draw::draw(f, app, &theme, body),
         tab => draw_list(f, app, tab, &theme, body),
     }
-    let hints = footer_hints(app.tab);
+    let hints = offered_hints(app);
     draw_footer(f, app, &theme, footer, &hints);
     if let Some(open) = &app.form {
         form_popup::draw(f, open, &theme, body);
@@ -122,7 +127,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         return;
     }
     match &app.mode {
-        Mode::Help => help::draw(f, &theme, body),
+        Mode::Help => help::draw(f, &theme, app.tab, body),
         Mode::Command(input) => command::draw::draw(
             f,
             app,
@@ -234,11 +239,33 @@ fn draw_tabs(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_footer(f: &mut Frame, app: &App, theme: &Theme, area: Rect, hints: &[(&str, &str)]) {
+/// The tab's hints as this login may use them: no write hint in a read-only session, and the
+/// permission each lacking write needs (its hint is dimmed).
+fn offered_hints(app: &App) -> Vec<(&'static str, &'static str, Option<Permission>)> {
+    let read_only = app.read_only_reason().is_some();
+    footer_hints(app.tab)
+        .into_iter()
+        .filter(|(_, _, a)| !(read_only && allowed::writes(*a)))
+        .map(|(key, what, a)| (key, what, app.lacks(a).filter(|_| allowed::writes(a))))
+        .collect()
+}
+
+/// The footer: key hints (dimmed where the login lacks the permission) and the flash.
+fn draw_footer(
+    f: &mut Frame,
+    app: &App,
+    theme: &Theme,
+    area: Rect,
+    hints: &[(&str, &str, Option<Permission>)],
+) {
     let mut spans = vec![Span::raw(" ")];
-    for (key, what) in hints {
-        spans.push(Span::styled(key.to_string(), theme.key()));
-        spans.push(Span::raw(format!(" {what}  ")));
+    for (key, what, lacking) in hints {
+        let (key_style, text_style) = match lacking {
+            Some(_) => (theme.dim(), theme.dim()),
+            None => (theme.key(), Style::default()),
+        };
+        spans.push(Span::styled(key.to_string(), key_style));
+        spans.push(Span::styled(format!(" {what}  "), text_style));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
     // A running export's progress takes the flash's place until it ends.

@@ -2,6 +2,7 @@
 //! messages on one channel; `update` returns commands for the runner; `draw` is pure and runs only
 //! after something changed, inside a synchronized update.
 
+pub mod allowed;
 pub mod app;
 pub mod audit;
 pub mod columns;

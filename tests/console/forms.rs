@@ -218,8 +218,13 @@ async fn a_user_is_invited_into_a_group_and_a_group_is_made_from_a_template() {
 
 #[tokio::test]
 async fn permissions_the_user_lacks_are_shown_but_cannot_be_ticked() {
-    // Riverside staff hold the Default reseller permissions: no dealers:create, for one.
-    let mut c = Console::signed_in("staff@riverside.example").await;
+    // Riverside staff hold the Default reseller permissions (no dealers:create, for one), and
+    // here the right to make groups too.
+    let mut c = Console::signed_in_with(
+        "staff@riverside.example",
+        &[Permission::Crud(Area::Groups, Action::Create)],
+    )
+    .await;
     c.keys("5n").await;
     let screen = c.screen(W, H);
     assert!(

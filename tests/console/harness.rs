@@ -53,7 +53,49 @@ fn options() -> Options {
 impl Console {
     /// The console signed in as a demo login (as `dealerctl demo` opens it).
     pub async fn signed_in(email: &str) -> Console {
+        Console::signed_in_with(email, &[]).await
+    }
+
+    /// The same, the login first given a group of its own dealer holding `extra` too.
+    pub async fn signed_in_with(email: &str, extra: &[dealerctl::model::Permission]) -> Console {
+        use dealerctl::model::*;
         let (server, dir) = demo_server().await;
+        if !extra.is_empty() {
+            let anon = ApiClient::new(&server.url()).unwrap();
+            let admin = anon.with_token(
+                anon.login("admin@acme.example", DEMO_PASSWORD)
+                    .await
+                    .unwrap()
+                    .token,
+            );
+            let filter = UserFilter::default();
+            let page = PageParams {
+                q: Some(email.into()),
+                ..PageParams::default()
+            };
+            let user = admin
+                .list_users(&filter, &page)
+                .await
+                .unwrap()
+                .items
+                .remove(0);
+            let group = admin
+                .create_group(&NewGroup {
+                    dealer_id: user.dealer_id.clone(),
+                    name: "Extra for the test".into(),
+                    permissions: extra.to_vec(),
+                    ..NewGroup::default()
+                })
+                .await
+                .unwrap();
+            let mut groups = user.group_ids.clone();
+            groups.push(group.id);
+            let patch = UserPatch {
+                group_ids: Some(groups),
+                ..UserPatch::default()
+            };
+            admin.update_user(&user.id, None, &patch).await.unwrap();
+        }
         let token = ApiClient::new(&server.url())
             .unwrap()
             .login(email, DEMO_PASSWORD)

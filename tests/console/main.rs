@@ -140,13 +140,18 @@ async fn the_help_overlay_lists_the_key_map() {
     assert!(matches!(c.app.mode, Mode::Help));
     let screen = c.screen(W, H);
     assert!(
-        screen.contains("keys (any key closes)")
+        screen.contains("(any key closes)")
             && screen.contains("ctrl-c")
             && screen.contains("filter (fuzzy)"),
         "{screen}"
     );
     snapshot!("help", screen);
-    // Every command of the `:` line is named, at the smallest terminal too.
+    assert!(
+        screen.contains("keys of the Dealers tab") && !screen.contains("import a CSV"),
+        "only the tab's own keys: {screen}"
+    );
+    // On a table: every command of the `:` line is named, at the smallest terminal too.
+    c.keys("x2?").await;
     for size in [(W, H), (80, 24)] {
         let screen = c.screen(size.0, size.1);
         for command in [
@@ -856,4 +861,32 @@ async fn sort_orders_the_packages_at_the_server_and_says_what_a_partial_table_so
         "{}",
         f.text
     );
+}
+
+#[tokio::test]
+async fn a_write_the_login_lacks_is_refused_at_its_key_without_a_form() {
+    use dealerctl::console::keymap::Action as Key;
+    use dealerctl::model::{Action, Area, Permission};
+    // Default reseller permissions: tenants may be made, groups not.
+    let mut c = Console::signed_in("staff@riverside.example").await;
+    c.keys("5n").await;
+    assert!(
+        c.app.form.is_none(),
+        "no form the server would refuse at save"
+    );
+    assert_eq!(
+        c.app.flash.as_ref().map(|f| f.text.as_str()),
+        Some("needs groups:create: this login does not hold it")
+    );
+    assert_eq!(
+        c.app.lacks(Key::New),
+        Some(Permission::Crud(Area::Groups, Action::Create))
+    );
+    c.keys("2n").await;
+    assert!(
+        c.screen(W, H).contains("New tenant"),
+        "what it holds still opens:\n{}",
+        c.screen(W, H)
+    );
+    assert_eq!(c.app.lacks(Key::New), None);
 }

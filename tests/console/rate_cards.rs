@@ -398,8 +398,12 @@ async fn editing_a_derived_card_previews_at_once_and_saves_the_new_markup() {
     let card = card_named(&api, "Acme direct").await.unwrap();
     let value = card.markup.unwrap().value;
     assert!(value == "55" || value.starts_with("55."), "{value}");
-    // A card handed from above is not the caller's to edit.
-    let mut coastal = Console::signed_in("staff@coastal.example").await;
+    // A card handed from above is not the caller's to edit (even with the right to edit cards).
+    let mut coastal = Console::signed_in_with(
+        "staff@coastal.example",
+        &[Permission::Crud(Area::RateCards, Action::Update)],
+    )
+    .await;
     coastal.keys("6e").await;
     assert!(coastal.app.form.is_none());
     assert!(

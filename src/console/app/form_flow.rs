@@ -59,6 +59,9 @@ impl App {
         if let Some(reason) = self.read_only_reason() {
             return self.flash(reason, true);
         }
+        if let Some(p) = self.lacks(a) {
+            return self.flash(format!("needs {p}: this login does not hold it"), true);
+        }
         let own = self
             .me
             .as_ref()

@@ -162,6 +162,9 @@ impl App {
             Action::EndViewAs => self.end_view_as(None),
             Action::Describe => self.describe_selected(),
             Action::CopyId => self.copy_selected_id(),
+            Action::ViewAs if self.lacks(a).is_some() => {
+                self.flash("needs impersonate: this login may not view as others", true)
+            }
             Action::ViewAs => match (self.tab, self.users.selected_item()) {
                 (Tab::Users, Some(u)) => {
                     let email = u.email.clone();

@@ -279,6 +279,18 @@ impl App {
     }
 
     /// Why the console may not write now, in words; `None` when it may.
+    /// The permission `action` needs on this tab and selection that the login does not hold.
+    pub fn lacks(&self, action: crate::console::keymap::Action) -> Option<Permission> {
+        use crate::console::allowed::{Selected, needed};
+        let selected = match self.tree.selected_row() {
+            Some(r) if self.tab == Tab::Dealers && r.kind == NodeKind::Tenant => Selected::Tenant,
+            _ => Selected::Dealer,
+        };
+        let p = needed(self.tab, action, selected)?;
+        let held = self.me.as_ref().is_some_and(|m| m.permissions.contains(&p));
+        (!held).then_some(p)
+    }
+
     pub fn read_only_reason(&self) -> Option<String> {
         write_gate::read_only_reason(self.session())
     }

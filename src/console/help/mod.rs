@@ -1,4 +1,5 @@
-//! The help overlay (`?`): every key of the key map with where it applies, and the commands.
+//! The help overlay (`?`): every key that does something on the current tab, and the commands
+//! of the `:` line that apply there.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -6,33 +7,40 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::console::keymap::help_lines;
+use crate::console::tab::Tab;
 use crate::console::theme::Theme;
 use crate::console::widgets::popup::{Anchor, popup};
 
-/// Draws the help over `area`.
-pub fn draw(f: &mut Frame, theme: &Theme, area: Rect) {
-    let entries = help_lines();
-    let line = |(keys, what, scope): &(String, &str, &str), key_w: usize| {
-        let scope = if scope.is_empty() {
-            String::new()
-        } else {
-            format!(" ({scope})")
-        };
+/// The commands of the `:` line on `tab`, in short lines so that they fit 80 columns.
+pub fn commands(tab: Tab) -> Vec<&'static str> {
+    let mut lines =
+        vec![":dealers :tenants :packages :users :groups :rate-cards :refresh :logout :q"];
+    lines.push(if tab.list().is_some() {
+        ":goto TEXT :audit k=v :sort COLUMN [asc|desc] :export csv|json PATH"
+    } else {
+        ":goto TEXT :audit k=v (the tree: :sort and :export work on tables)"
+    });
+    lines.push(":profile [NAME] :as LOGIN :scope LOGIN");
+    lines
+}
+
+/// Draws the help of `tab` over `area`.
+pub fn draw(f: &mut Frame, theme: &Theme, tab: Tab, area: Rect) {
+    let entries = help_lines(tab);
+    let line = |(keys, what, _): &(String, &str, &str), key_w: usize| {
         Line::from(vec![
             Span::styled(format!("{keys:<key_w$} "), theme.key()),
-            Span::raw(format!("{what}{scope}")),
+            Span::raw(what.to_string()),
         ])
     };
-    // The commands, in short lines so that they fit 80 columns.
-    let commands = [
-        ":dealers :tenants :packages :users :groups :rate-cards :refresh :logout :q",
-        ":goto TEXT :audit k=v :sort COLUMN [asc|desc] :export csv|json PATH",
-        ":profile [NAME] :as LOGIN :scope LOGIN",
-    ]
-    .map(|text| Line::styled(text, theme.dim()));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" keys (any key closes) ");
+    let commands: Vec<Line> = commands(tab)
+        .into_iter()
+        .map(|text| Line::styled(text, theme.dim()))
+        .collect();
+    let block = Block::default().borders(Borders::ALL).title(format!(
+        " keys of the {} tab (any key closes) ",
+        tab.title()
+    ));
     // One column when it fits, else two side by side (24 rows is the smallest terminal).
     if entries.len() as u16 + 4 + commands.len() as u16 <= area.height {
         let mut lines: Vec<Line> = entries.iter().map(|e| line(e, 22)).collect();

@@ -211,7 +211,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "x",
         help: "send a new password link",
         action: Action::ResetPassword,
-        place: Where::Tables,
+        place: Where::Users,
         footer: false,
     },
     Binding {
@@ -219,7 +219,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "v",
         help: "view as the user, read-only",
         action: Action::ViewAs,
-        place: Where::Tables,
+        place: Where::Users,
         footer: false,
     },
     Binding {
@@ -227,7 +227,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "i",
         help: "the user's scope report",
         action: Action::ScopeReport,
-        place: Where::Tables,
+        place: Where::Users,
         footer: false,
     },
     Binding {
