@@ -348,6 +348,9 @@ async fn deleting_the_selected_dealer_leaves_a_clean_screen() {
     assert!(c.screen(W, H).contains("created Zeta Reseller"));
     c.keys("jjjj").await;
     assert_eq!(c.app.tree.selected_row().unwrap().name, "Zeta Reseller");
+    // Opened (nothing below it yet): a reload of it after the delete would find it gone.
+    c.keys("l").await;
+    let depth = c.app.tree.selected_row().unwrap().depth;
     c.keys("<C-d>y").await;
     let screen = c.screen(W, H);
     assert!(
@@ -359,6 +362,10 @@ async fn deleting_the_selected_dealer_leaves_a_clean_screen() {
         "gone from the tree:\n{screen}"
     );
     let row = c.app.tree.selected_row().unwrap().clone();
+    assert!(
+        row.depth == depth,
+        "the cursor stays in the same list, on a neighbour: {row:?}"
+    );
     let shown = c.app.details.as_ref().map(|(d, _)| d.id.clone());
     match row.kind {
         NodeKind::Dealer => assert_eq!(

@@ -169,6 +169,13 @@ impl App {
                 {
                     self.form = None;
                 }
+                // What was deleted leaves the tree at once, the selection on its neighbour; the
+                // reload then asks only for what still exists.
+                match &write {
+                    crate::console::writes::Write::DeleteDealer { id, .. } => self.tree.forget(id),
+                    crate::console::writes::Write::DeleteTenant { id, .. } => self.tree.forget(id),
+                    _ => {}
+                }
                 let mut cmds = self.flash(write.done(), false);
                 cmds.extend(self.refresh_after_write());
                 cmds

@@ -60,6 +60,10 @@ pub struct Flash {
 /// How long a success flash stays.
 pub const FLASH_TIME: Duration = Duration::from_secs(4);
 
+/// How long an error stays when no key clears it first: long enough to read twice, and then the
+/// footer is free again, so an old failure never hides what happens next.
+pub const ERROR_TIME: Duration = Duration::from_secs(12);
+
 /// A form on screen, with what it was opened with.
 #[derive(Debug)]
 pub struct OpenForm {
@@ -303,7 +307,8 @@ impl App {
         }
     }
 
-    /// Sets the footer's flash; successes expire, errors stay until the next key.
+    /// Sets the footer's flash (the newest wins); successes fade after a few seconds, errors at
+    /// the next key or after a while.
     pub fn flash(&mut self, text: impl Into<String>, error: bool) -> Vec<Command> {
         self.flash_seq += 1;
         self.flash = Some(Flash {
@@ -311,14 +316,10 @@ impl App {
             text: text.into(),
             error,
         });
-        if error {
-            vec![]
-        } else {
-            vec![Command::ExpireFlash {
-                id: self.flash_seq,
-                after: FLASH_TIME,
-            }]
-        }
+        vec![Command::ExpireFlash {
+            id: self.flash_seq,
+            after: if error { ERROR_TIME } else { FLASH_TIME },
+        }]
     }
 
     /// Handles one message.
@@ -348,7 +349,7 @@ impl App {
             }
             Msg::Reply(r) => self.on_reply(*r),
             Msg::FlashExpired(id) => {
-                if self.flash.as_ref().is_some_and(|f| f.id == id && !f.error) {
+                if self.flash.as_ref().is_some_and(|f| f.id == id) {
                     self.flash = None;
                 } else {
                     self.dirty = false;
@@ -403,4 +404,45 @@ pub(crate) fn accept<T: Row>(
 /// An error in words: the server's sentence, or what went wrong on the way.
 pub fn describe(e: &ClientError) -> String {
     e.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app() -> App {
+        let profile = ProfileInfo {
+            name: "test".into(),
+            server: "http://127.0.0.1:1".into(),
+            production: false,
+            email: None,
+        };
+        let options = Options {
+            color: false,
+            ascii: false,
+            show_latency: false,
+        };
+        App::new(profile, options, "memory only".into())
+    }
+
+    #[test]
+    fn the_newest_message_wins_and_errors_fade_too() {
+        let mut a = app();
+        let first = a.flash("loading the dealer tree: no such object", true);
+        assert!(
+            matches!(first.as_slice(), [Command::ExpireFlash { after, .. }] if *after == ERROR_TIME),
+            "{first:?}"
+        );
+        let Some(Flash { id: old, .. }) = a.flash.clone() else {
+            panic!("a flash")
+        };
+        a.flash("deleted Zeta Reseller", false);
+        // The old error's timer finds a newer message: it stays.
+        a.update(Msg::FlashExpired(old));
+        assert_eq!(a.flash.as_ref().unwrap().text, "deleted Zeta Reseller");
+        a.flash("saving: refused", true);
+        let id = a.flash.as_ref().unwrap().id;
+        a.update(Msg::FlashExpired(id));
+        assert!(a.flash.is_none(), "an error fades when its time is up");
+    }
 }

@@ -19,6 +19,12 @@ impl App {
                 // The selection may have moved (a deleted dealer is gone): details follow it.
                 self.select_details()
             }
+            // A node deleted meanwhile (by someone else): it leaves the tree, without a word in
+            // the footer, which belongs to what the operator does.
+            Err(ClientError::Api { status: 404, .. }) if under.is_some() => {
+                self.tree.forget(under.as_deref().unwrap_or_default());
+                self.select_details()
+            }
             Err(e) => {
                 self.tree.error = Some(describe(&e));
                 self.on_error(e, "loading the dealer tree")

@@ -194,6 +194,49 @@ impl DealerTree {
         self.before_search = None;
     }
 
+    /// Forgets a node that is gone (deleted here, or found missing by a reload) with what was
+    /// loaded below it, and selects its neighbour in the same list: the next sibling, else the
+    /// one before, else its parent. The selection never jumps into another dealer's rows.
+    pub fn forget(&mut self, id: &str) {
+        let Some(parent) = self
+            .children
+            .iter()
+            .find(|(_, kids)| kids.iter().any(|k| k == id))
+            .map(|(p, _)| p.clone())
+        else {
+            return;
+        };
+        let kids = self.children.get_mut(&parent).expect("found above");
+        let at = kids.iter().position(|k| k == id).expect("found above");
+        kids.remove(at);
+        let neighbour = kids
+            .get(at)
+            .or_else(|| at.checked_sub(1).and_then(|i| kids.get(i)))
+            .cloned()
+            .unwrap_or_else(|| parent.clone());
+        let kind = self.nodes.get(id).map(|n| n.kind);
+        if let Some(p) = self.nodes.get_mut(&parent) {
+            match kind {
+                Some(NodeKind::Dealer) => p.children_count = (p.children_count - 1).max(0),
+                Some(NodeKind::Tenant) => p.tenants_count = (p.tenants_count - 1).max(0),
+                None => {}
+            }
+        }
+        let selected = self.selected_row().map(|r| r.id.clone());
+        let mut gone = vec![id.to_string()];
+        while let Some(g) = gone.pop() {
+            self.nodes.remove(&g);
+            self.expanded.remove(&g);
+            self.loading.remove(&g);
+            gone.extend(self.children.remove(&g).unwrap_or_default());
+        }
+        self.flatten();
+        // The selection stays where it was unless it went with the node.
+        if !selected.is_some_and(|s| self.select_id(&s)) {
+            self.select_id(&neighbour);
+        }
+    }
+
     /// Whether `id` is among the loaded children of `parent`.
     pub fn has_child(&self, parent: &str, id: &str) -> bool {
         self.children
@@ -277,6 +320,60 @@ impl DealerTree {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_forgotten_node_leaves_the_selection_on_its_neighbour_in_the_same_list() {
+        let mut t = DealerTree::default();
+        let dealer = |id| node(id, NodeKind::Dealer, vec![], 1);
+        t.accept(
+            None,
+            node(
+                "root",
+                NodeKind::Dealer,
+                vec![dealer("a"), dealer("b"), dealer("c")],
+                3,
+            ),
+        );
+        t.accept(
+            Some("b"),
+            node(
+                "b",
+                NodeKind::Dealer,
+                vec![node("b-t", NodeKind::Tenant, vec![], 0)],
+                1,
+            ),
+        );
+        t.select_id("b");
+        t.expand_selected();
+        t.forget("b");
+        assert_eq!(
+            t.selected_row().unwrap().id,
+            "c",
+            "the next sibling, not b's tenant"
+        );
+        assert!(
+            t.rows.iter().all(|r| r.id != "b-t"),
+            "what was below it goes too"
+        );
+        assert_eq!(
+            t.expanded_ids(),
+            Vec::<String>::new(),
+            "nothing gone is reloaded"
+        );
+        t.forget("c");
+        assert_eq!(
+            t.selected_row().unwrap().id,
+            "a",
+            "the one before, at the end"
+        );
+        t.select_id("root");
+        t.forget("a");
+        assert_eq!(
+            t.selected_row().unwrap().id,
+            "root",
+            "another's removal leaves it be"
+        );
+    }
+
     use super::*;
     use crate::model::Level;
 
