@@ -177,6 +177,19 @@ async fn the_command_line_completes_and_switches_views() {
     c.keys(":nonsense<enter>").await;
     let screen = c.screen(W, H);
     assert!(screen.contains("unknown command `nonsense`"), "{screen}");
+    // Arguments complete too: :goto with the names of loaded dealers and tenants, any case.
+    c.keys(":goto north<tab>").await;
+    assert!(
+        c.screen(W, H).contains(":goto Northwind "),
+        "{}",
+        c.screen(W, H)
+    );
+    c.keys("<esc>:goto harb<tab>").await;
+    assert!(
+        c.screen(W, H).contains(":goto Harbor "),
+        "the part the candidates share:\n{}",
+        c.screen(W, H)
+    );
 }
 
 #[tokio::test]

@@ -91,6 +91,9 @@ impl App {
                 .map(|u| format!("{cmd} {}", u.email))
                 .collect();
         }
+        if let Some(("goto", rest)) = typed.split_once(' ') {
+            return self.goto_completions(rest);
+        }
         if let Some(("sort", rest)) = typed.split_once(' ') {
             return self.sort_completions(rest);
         }

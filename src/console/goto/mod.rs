@@ -39,6 +39,24 @@ impl App {
         }]
     }
 
+    /// What `:goto ` completes: the names of the dealers and tenants the console has loaded
+    /// (the tree, the Tenants and Packages tables) that start with what is typed, any case.
+    pub fn goto_completions(&self, rest: &str) -> Vec<String> {
+        let rest = rest.trim_start().to_lowercase();
+        let mut names: Vec<&str> = self
+            .tree
+            .rows
+            .iter()
+            .map(|r| r.name.as_str())
+            .chain(self.tenants.items.iter().map(|t| t.name.as_str()))
+            .chain(self.packages.items.iter().map(|p| p.dealer.name.as_str()))
+            .filter(|n| n.to_lowercase().starts_with(&rest))
+            .collect();
+        names.sort_by_key(|n| n.to_lowercase());
+        names.dedup();
+        names.into_iter().map(|n| format!("goto {n}")).collect()
+    }
+
     /// The server's matches, for the pick list or the tree.
     pub(crate) fn on_searched(
         &mut self,
