@@ -33,6 +33,16 @@ impl Dimension {
         }
     }
 
+    /// The dimension as a person says it ("3 concurrent calls").
+    pub fn words(self) -> &'static str {
+        match self {
+            Dimension::MaxTenants => "tenants",
+            Dimension::Extensions => "extensions",
+            Dimension::ConcurrentCalls => "concurrent calls",
+            Dimension::RecordingMinutes => "recording minutes",
+        }
+    }
+
     /// The package's limit in this dimension (`None` = unlimited).
     pub fn limit(self, p: &Package) -> Option<i64> {
         match self {
@@ -129,24 +139,29 @@ impl Ledger {
             .map(|limit| limit - self.allocated.get(d) - self.used.get(d))
     }
 
-    /// Checks that `asked` more fits, dimension by dimension.
+    /// Checks that `asked` more fits, dimension by dimension: the first shortfall.
     pub fn check_take(&self, asked: &Amounts) -> Result<(), Shortfall> {
-        for d in Dimension::ALL {
-            let want = asked.get(d);
-            if want <= 0 {
-                continue;
-            }
-            if let Some(free) = self.free(d)
-                && want > free
-            {
-                return Err(Shortfall {
+        match self.shortfalls(asked).first() {
+            Some(s) => Err(*s),
+            None => Ok(()),
+        }
+    }
+
+    /// Every dimension in which `asked` more does not fit, so that a refusal names them all
+    /// at once rather than one per attempt.
+    pub fn shortfalls(&self, asked: &Amounts) -> Vec<Shortfall> {
+        Dimension::ALL
+            .into_iter()
+            .filter_map(|d| {
+                let want = asked.get(d);
+                let free = self.free(d)?;
+                (want > 0 && want > free).then_some(Shortfall {
                     dimension: d,
                     asked: want,
                     free: free.max(0),
-                });
-            }
-        }
-        Ok(())
+                })
+            })
+            .collect()
     }
 
     /// Checks that `new` still covers what is allocated and used, dimension by dimension.
@@ -174,6 +189,29 @@ pub struct Shortfall {
     pub dimension: Dimension,
     pub asked: i64,
     pub free: i64,
+}
+
+impl Shortfall {
+    /// In words, at `dealer`: "Acme Reseller has 3 extensions free; this needs 5".
+    pub fn words(&self, dealer: &str) -> String {
+        format!(
+            "{dealer} has {} {} free; this needs {}",
+            self.free,
+            self.dimension.words(),
+            self.asked
+        )
+    }
+}
+
+/// Every shortfall at `dealer` in one sentence each: "Acme Reseller has 3 tenants free; this
+/// needs 5. It has 10 extensions free; this needs 20."
+pub fn shortfalls_in_words(dealer: &str, shortfalls: &[Shortfall]) -> String {
+    shortfalls
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.words(if i == 0 { dealer } else { "It" }))
+        .collect::<Vec<_>>()
+        .join(". ")
 }
 
 /// A package cut below what is already allocated and used.

@@ -123,6 +123,17 @@ pub struct CapacityExceeded {
     pub free: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<Box<MovePlan>>,
+    /// The other dimensions short as well (the first is above): every blocker at once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<DimensionShort>,
+}
+
+/// One more dimension of a capacity refusal: what was asked and what is free.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DimensionShort {
+    pub dimension: String,
+    pub asked: i64,
+    pub free: i64,
 }
 
 /// A card priced from the one changed that the change would make sell below cost, and how.
@@ -294,6 +305,7 @@ mod tests {
                 dimension: Some("extensions".into()),
                 free: Some(2),
                 plan: None,
+                also: vec![],
             })),
             Refusal::CapacityExceeded(Box::new(CapacityExceeded {
                 dealer_id: Some("dlr_1".into()),
@@ -436,6 +448,7 @@ mod tests {
                     dimension: Some("extensions".into()),
                     free: Some(2),
                     plan: None,
+                    also: vec![],
                 })),
                 message: "extensions: asked 5, only 2 free at Harbor".into(),
                 field: Some("extensions".into()),

@@ -6,7 +6,8 @@ use axum::response::{IntoResponse, Response};
 use super::store::{Refusal as StoreRefusal, StoreError};
 use crate::domain::validate::FieldError;
 use crate::model::{
-    BadLine, BelowCostCard, CapacityExceeded, ErrorBody, ErrorDetail, Level, Permission, Refusal,
+    BadLine, BelowCostCard, CapacityExceeded, DimensionShort, ErrorBody, ErrorDetail, Level,
+    Permission, Refusal,
 };
 
 /// An error answer: the refusal (its code and details), sentence and field, and how to send it.
@@ -216,7 +217,7 @@ impl From<StoreRefusal> for ApiError {
                 };
                 ApiError::new(refusal, message).with_field("level")
             }
-            StoreRefusal::Capacity { dealer_id, dealer_name, shortfall } => ApiError::new(
+            StoreRefusal::Capacity { dealer_id, dealer_name, shortfall, also } => ApiError::new(
                 Refusal::CapacityExceeded(Box::new(CapacityExceeded {
                     asked: Some(shortfall.asked),
                     free: Some(shortfall.free),
@@ -224,10 +225,18 @@ impl From<StoreRefusal> for ApiError {
                     dealer_id: Some(dealer_id.into()),
                     dealer_name: Some(dealer_name.clone()),
                     plan: None,
+                    also: also
+                        .iter()
+                        .map(|s| DimensionShort {
+                            dimension: s.dimension.as_str().into(),
+                            asked: s.asked,
+                            free: s.free,
+                        })
+                        .collect(),
                 })),
-                format!(
-                    "{}: asked {}, only {} free at {}",
-                    shortfall.dimension, shortfall.asked, shortfall.free, dealer_name
+                crate::domain::capacity::shortfalls_in_words(
+                    &dealer_name,
+                    &[&[shortfall][..], &also].concat(),
                 ),
             )
             .with_field(shortfall.dimension.as_str()),

@@ -50,7 +50,20 @@ async fn packages_are_carved_from_the_parent() {
         ),
         (Some(400), Some(399), Some(dist.id.as_str()))
     );
-    assert!(e.to_string().contains("asked 400"), "{e}");
+    // Every dimension short is named at once, in words, with the dealer's name.
+    let text = e.to_string();
+    assert!(
+        text.contains(&format!("{} has 399 tenants free; this needs 400", dist.name))
+            && text.contains("It has 300 extensions free; this needs 400"),
+        "{text}"
+    );
+    let also = d["also"].as_array().expect("the other dimensions short");
+    assert!(
+        also.iter().any(|s| s["dimension"] == "extensions"
+            && s["asked"] == 400
+            && s["free"] == 300),
+        "{also:?}"
+    );
 
     // Nothing changed.
     assert_eq!(app.admin.capacity(&dist.id).await.unwrap(), cap);

@@ -124,6 +124,7 @@ fn made_by_the_server() -> Vec<(ApiError, Refusal)> {
                     asked: 5,
                     free: 2,
                 },
+                also: vec![],
             }),
             capacity(Box::new(CapacityExceeded {
                 asked: Some(5),
@@ -132,6 +133,7 @@ fn made_by_the_server() -> Vec<(ApiError, Refusal)> {
                 dimension: Some("extensions".into()),
                 free: Some(2),
                 plan: None,
+                also: vec![],
             })),
         ),
         (
@@ -318,8 +320,9 @@ fn the_details_keep_their_wire_shape() {
                 asked: 5,
                 free: 2
             },
+            also: vec![],
         })),
-        r#"{"error":{"code":"capacity_exceeded","message":"extensions: asked 5, only 2 free at Harbor","field":"extensions","details":{"asked":5,"dealer_id":"dlr_1","dealer_name":"Harbor","dimension":"extensions","free":2}}}"#
+        r#"{"error":{"code":"capacity_exceeded","message":"Harbor has 2 extensions free; this needs 5","field":"extensions","details":{"asked":5,"dealer_id":"dlr_1","dealer_name":"Harbor","dimension":"extensions","free":2}}}"#
     );
     assert_eq!(
         body(ApiError::lacking(

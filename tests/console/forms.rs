@@ -74,7 +74,7 @@ async fn a_distributor_a_reseller_under_it_and_a_tenant_under_that() {
         .await;
     let refused = c.screen(W, H);
     assert!(
-        refused.contains("asked 500, only 100 free at Tidewater Resell"),
+        refused.contains("Tidewater Resell has 100 extensions free; this needs 500"),
         "{refused}"
     );
     assert!(

@@ -76,17 +76,17 @@ pub(super) async fn check_take(
     dealer: &DealerHead,
     asked: &Amounts,
 ) -> StoreResult<()> {
-    tx.ledger(dealer)
-        .await?
-        .check_take(asked)
-        .map_err(|shortfall| {
-            Refusal::Capacity {
-                dealer_id: dealer.id.clone(),
-                dealer_name: dealer.name.clone(),
-                shortfall,
-            }
-            .into()
-        })
+    let mut short = tx.ledger(dealer).await?.shortfalls(asked).into_iter();
+    match short.next() {
+        None => Ok(()),
+        Some(shortfall) => Err(Refusal::Capacity {
+            dealer_id: dealer.id.clone(),
+            dealer_name: dealer.name.clone(),
+            shortfall,
+            also: short.collect(),
+        }
+        .into()),
+    }
 }
 
 /// Refuses a name another child (than `except_id`) of `parent_id` has.

@@ -94,6 +94,8 @@ pub enum Refusal {
         dealer_id: String,
         dealer_name: String,
         shortfall: Shortfall,
+        /// The other dimensions short too, so that the refusal names every one at once.
+        also: Vec<Shortfall>,
     },
     NoHighAvailability {
         dealer_id: String,
