@@ -115,13 +115,10 @@ async fn plan_move(
     let to_ledger = tx.ledger(&to).await?;
     let from_ledger = tx.ledger(&from).await?;
     let mut blockers = Vec::new();
-    if let Err(short) = to_ledger.check_take(&used) {
+    for short in to_ledger.shortfalls(&used) {
         blockers.push(blocker(
             "capacity_exceeded",
-            format!(
-                "{}: the tenant uses {}, only {} free at {}",
-                short.dimension, short.asked, short.free, to.name
-            ),
+            short.words(&to.name),
             Some(short.dimension.as_str()),
         ));
     }
