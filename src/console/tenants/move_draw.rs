@@ -169,7 +169,7 @@ fn draw_plan(f: &mut Frame, m: &Mover, theme: &Theme, area: Rect) {
         }
         for b in &plan.blockers {
             lines.push(Line::styled(
-                format!(" {} {}: {}", theme.sym(Sym::Warning), b.code, b.message),
+                format!(" {} {}", theme.sym(Sym::Warning), b.message),
                 theme.error(),
             ));
         }
