@@ -133,7 +133,9 @@ pub fn draw(f: &mut Frame, open: &OpenForm, theme: &Theme, area: Rect) {
             cursor: at,
         } = &field.kind
         {
-            lines.extend(multi_lines(field.key, options, chosen, *at, focused, theme));
+            lines.extend(multi_lines(
+                field.key, options, chosen, *at, focused, theme, inner,
+            ));
             if let Some(e) = field.server_error.clone().or_else(|| field.problem()) {
                 lines.push(Line::styled(
                     format!("   {} {e}", theme.sym(Sym::Warning)),
@@ -216,6 +218,7 @@ fn multi_lines(
     at: usize,
     focused: bool,
     theme: &Theme,
+    width: usize,
 ) -> Vec<Line<'static>> {
     let chip = |i: usize| {
         let (_, label, allowed) = &options[i];
@@ -260,12 +263,32 @@ fn multi_lines(
             })
             .collect();
     }
-    let mut spans = vec![Span::raw("   ")];
-    spans.extend((0..options.len()).map(chip));
     if options.is_empty() {
-        spans.push(Span::styled("(none to choose from)", theme.dim()));
+        return vec![Line::styled("   (none to choose from)", theme.dim())];
     }
-    vec![Line::from(spans)]
+    // As many lines as the choices need, never cut at the edge: every option is seen before
+    // it is ticked; then how many are ticked.
+    let mut lines = Vec::new();
+    let mut spans = vec![Span::raw("   ")];
+    let mut used = 3;
+    for i in 0..options.len() {
+        let span = chip(i);
+        let w = span.content.chars().count();
+        if used + w > width && spans.len() > 1 {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            spans.push(Span::raw("   "));
+            used = 3;
+        }
+        used += w;
+        spans.push(span);
+    }
+    lines.push(Line::from(spans));
+    let ticked = chosen.iter().filter(|c| **c).count();
+    lines.push(Line::styled(
+        format!("   {ticked} of {} chosen", options.len()),
+        theme.dim(),
+    ));
+    lines
 }
 
 type Gauge = Box<dyn Fn(&Theme) -> Vec<Span<'static>>>;

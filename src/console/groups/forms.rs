@@ -106,12 +106,34 @@ pub fn apply_template(form: &mut Form, templates: &[GroupTemplate], held: &[Perm
 }
 
 fn permission_field(chosen: &[Permission], held: &[Permission]) -> Field {
-    let options = Permission::all()
+    let options = reading_order(Permission::all())
         .into_iter()
         .map(|p| (p.to_string(), p.to_string(), held.contains(&p)))
         .collect();
     let chosen: Vec<String> = chosen.iter().map(|p| p.to_string()).collect();
     Field::multi("permissions", "permissions", options, &chosen)
+}
+
+/// The permissions in the order the grid shows them: area by area (`dealers:suspend` beside
+/// `dealers:delete`, not after every area), so that moving along the grid moves along what is
+/// read, and a tick lands where the eye is.
+fn reading_order(all: Vec<Permission>) -> Vec<Permission> {
+    let area = |p: &Permission| {
+        p.to_string()
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut areas: Vec<String> = Vec::new();
+    for p in &all {
+        if !areas.contains(&area(p)) {
+            areas.push(area(p));
+        }
+    }
+    let mut ordered = all;
+    ordered.sort_by_key(|p| areas.iter().position(|a| *a == area(p)));
+    ordered
 }
 
 fn permissions_of(form: &Form) -> Vec<Permission> {
@@ -121,4 +143,23 @@ fn permissions_of(form: &Form) -> Vec<Permission> {
         .iter()
         .filter_map(|p| p.parse().ok())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_grid_runs_area_by_area_as_it_reads() {
+        let order: Vec<String> = reading_order(Permission::all())
+            .iter()
+            .map(Permission::to_string)
+            .collect();
+        let at = |p: &str| order.iter().position(|o| o == p).unwrap();
+        assert_eq!(at("dealers:suspend"), at("dealers:delete") + 1);
+        assert_eq!(at("tenants:read"), at("dealers:suspend") + 1);
+        assert_eq!(at("tenants:move"), at("tenants:suspend") + 1);
+        assert!(at("audit:read") > at("tenants:move"));
+        assert_eq!(order.len(), Permission::all().len());
+    }
 }

@@ -90,6 +90,9 @@ fn chosen_groups(form: &Form) -> Vec<GroupId> {
     chosen.into_iter().flatten().map(GroupId::from).collect()
 }
 
+/// The groups to pick from, each labelled with what it gives: its number of permissions, and
+/// whether it lets its members view as others or change anything, so that a powerful group is
+/// never ticked unseen.
 fn group_options(groups: &[Group], held: &[Permission]) -> Vec<(String, String, bool)> {
     groups
         .iter()
@@ -100,7 +103,24 @@ fn group_options(groups: &[Group], held: &[Permission]) -> Vec<(String, String, 
             } else {
                 String::new()
             };
-            (g.id.to_string(), format!("{}{owner}", g.name), grantable)
+            (
+                g.id.to_string(),
+                format!("{}{owner} {}", g.name, powers(&g.permissions)),
+                grantable,
+            )
         })
         .collect()
+}
+
+/// "[3, read only]", "[13, writes]", "[29, writes, impersonate]".
+fn powers(permissions: &[Permission]) -> String {
+    let mut words = vec![permissions.len().to_string()];
+    let writes = permissions
+        .iter()
+        .any(|p| !p.is_read() && *p != Permission::Impersonate);
+    words.push(if writes { "writes" } else { "read only" }.into());
+    if permissions.contains(&Permission::Impersonate) {
+        words.push("impersonate".into());
+    }
+    format!("[{}]", words.join(", "))
 }
