@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::audited::{Audited, commit_updated, with};
+use super::audited::{Audited, commit_created, commit_updated};
 use super::{Acting, Paging, authorized, page_of, unless_taken, visible};
 use crate::domain::capacity::{Amounts, check_package_shape};
 use crate::domain::level::may_create;
@@ -202,11 +202,9 @@ pub async fn create_in(at: Acting<'_>, new: NewDealer) -> StoreResult<Dealer> {
     check_take(&mut tx, &parent, &Amounts::claimed_by(&row.package)).await?;
     let dealer = tx.insert_dealer(&parent, &row).await?;
     let path = format!("{}{}/", parent.path, dealer.id);
-    let event = Event::new("dealer.create", "dealer", &dealer.id, &dealer.name).after(with(
-        dealer.snapshot(),
-        json!({ "parent_name": parent.name }),
-    ));
-    tx.commit_with(at.actor, &path, event).await?;
+    // No parent's name beside `parent_id`: the new dealer reads this event, and nothing above
+    // its scope is named to it.
+    commit_created(tx, at.actor, &path, "dealer.create", &dealer).await?;
     Ok(dealer)
 }
 
