@@ -10,11 +10,16 @@ use dealerctl::credentials::CredentialStore;
 use dealerctl::server;
 use dealerctl::server::config::ServerConfig;
 
+mod demo;
+
 #[derive(Parser)]
 #[command(
     name = "dealerctl",
     version,
-    about = "Console and management API server for the dealer channel of a cloud PBX"
+    about = "Console and management API server for the dealer channel of a cloud PBX",
+    // The console's flags belong to the console: `dealerctl --profile X` opens it, and a
+    // subcommand takes only its own flags (so its `--help` lists only those).
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]
@@ -23,33 +28,57 @@ struct Cli {
     console: ConsoleArgs,
 }
 
-/// How the console looks and which profile it opens.
+/// Which profile the console opens, and how it looks.
 #[derive(Args)]
 struct ConsoleArgs {
     /// The profile of config.toml to open.
-    #[arg(long, global = true, env = "DEALERCTL_PROFILE")]
+    #[arg(long, env = "DEALERCTL_PROFILE")]
     profile: Option<String>,
     /// The server's URL (overrides the profile's).
-    #[arg(long, global = true)]
+    #[arg(long)]
     server: Option<String>,
     /// The configuration file (default: the user's config directory).
-    #[arg(long, global = true, env = "DEALERCTL_CONFIG")]
+    #[arg(long, env = "DEALERCTL_CONFIG")]
     config: Option<PathBuf>,
+    #[command(flatten)]
+    look: LookArgs,
+    #[command(flatten)]
+    plain_http: PlainHttpArgs,
+}
+
+/// How the console draws and takes input (the console's and the demo's).
+#[derive(Args)]
+struct LookArgs {
     /// Draw the tree and gauges with ASCII only.
-    #[arg(long, global = true)]
+    #[arg(long)]
     ascii: bool,
     /// Turn the mouse on (off by default so text can be selected over SSH).
-    #[arg(long, global = true)]
+    #[arg(long)]
     mouse: bool,
+}
+
+/// The one way past the plain-HTTP refusal (the console's and `activate`'s).
+#[derive(Args)]
+struct PlainHttpArgs {
     /// Allow sending a password or token over plain HTTP to another machine.
-    #[arg(long, global = true)]
+    #[arg(long)]
     insecure: bool,
+}
+
+/// The server's configuration file (`serve`, `migrate-store`, `dev generate`).
+#[derive(Args, Default)]
+struct ServerFileArgs {
+    /// The server's configuration file (TOML).
+    #[arg(long, env = "DEALERCTL_CONFIG")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Open the console (what `dealerctl` does with no subcommand).
+    Console(ConsoleArgs),
     /// Run the management API server.
-    Serve(ServeArgs),
+    Serve(ServeCommandArgs),
     /// Start a local server on a throw-away database seeded with the demo tree.
     Demo(DemoArgs),
     /// Set a password with the token of an activation or reset link.
@@ -69,6 +98,16 @@ struct MigrateStoreArgs {
     /// The new store: it must hold no rows.
     #[arg(long)]
     to: String,
+    #[command(flatten)]
+    file: ServerFileArgs,
+}
+
+#[derive(Args)]
+struct ServeCommandArgs {
+    #[command(flatten)]
+    serve: ServeArgs,
+    #[command(flatten)]
+    file: ServerFileArgs,
 }
 
 #[derive(Subcommand)]
@@ -81,6 +120,8 @@ enum DevCommand {
 struct GenerateArgs {
     #[command(flatten)]
     serve: ServeArgs,
+    #[command(flatten)]
+    file: ServerFileArgs,
     #[arg(long, default_value_t = 20)]
     distributors: usize,
     #[arg(long, default_value_t = 400)]
@@ -130,6 +171,8 @@ struct DemoArgs {
     /// The demo login to open the console as (see the README for the others).
     #[arg(long, default_value = "admin@acme.example")]
     email: String,
+    #[command(flatten)]
+    look: LookArgs,
 }
 
 #[derive(Args)]
@@ -142,6 +185,8 @@ struct ActivateArgs {
     /// Read the new password from standard input instead of prompting.
     #[arg(long)]
     password_stdin: bool,
+    #[command(flatten)]
+    plain_http: PlainHttpArgs,
 }
 
 impl ServeArgs {
@@ -225,32 +270,43 @@ async fn console(args: ConsoleArgs) -> anyhow::Result<()> {
         None => dealerctl::config::ConsoleConfig::default(),
     };
     let (name, profile) = config.resolve(args.profile.as_deref(), args.server.as_deref())?;
-    dealerctl::client::transport::refuse_plain_http(&profile.server, args.insecure)?;
+    let insecure = args.plain_http.insecure;
+    dealerctl::client::transport::refuse_plain_http(&profile.server, insecure)?;
     init_file_logs()?;
     let choice = profile.credential_store;
     let store = tokio::task::spawn_blocking(move || CredentialStore::open(choice)).await?;
     dealerctl::console::run(Launch {
         profile_name: name,
         profile,
-        ascii: args.ascii,
-        mouse: args.mouse,
+        ascii: args.look.ascii,
+        mouse: args.look.mouse,
         color: color_wanted(),
         token: None,
         store,
         profiles: config.profiles.clone(),
-        insecure: args.insecure,
+        insecure,
+        notice: None,
     })
     .await
 }
 
 /// `dealerctl demo`: a seeded server on a throw-away database, and the console signed in to it.
-async fn demo(args: DemoArgs, console: ConsoleArgs) -> anyhow::Result<()> {
+/// The throw-away folder goes when the demo ends however it ends: quit, SIGTERM or SIGHUP (the
+/// console quits on either; before it runs, the signal ends the set-up here).
+async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     let log = init_file_logs()?;
-    let dir = tempfile_dir()?;
+    let stop = demo::stop_signals()?;
+    let dir = demo::TempFolder::create()?;
+    let outbox = dir.path().join("outbox");
+    // Before the console takes the screen, so it stays in the terminal's scrollback too.
+    eprintln!(
+        "dealerctl demo: its mail (activation and reset links) goes to {}",
+        outbox.display()
+    );
     let config = ServerConfig {
         listen: args.listen,
-        database: format!("sqlite://{}", dir.join("demo.db").display()),
-        mail_outbox: dir.join("outbox"),
+        database: format!("sqlite://{}", dir.path().join("demo.db").display()),
+        mail_outbox: outbox.clone(),
         provider_name: "Acme Telecom".into(),
         seed_demo: true,
         ..ServerConfig::default()
@@ -259,11 +315,18 @@ async fn demo(args: DemoArgs, console: ConsoleArgs) -> anyhow::Result<()> {
         email: "root@acme.example".into(),
         password: Some(server::demo::DEMO_PASSWORD.into()),
     };
-    let running = server::run::spawn(config, admin).await?;
     let email = args.email;
-    let login = ApiClient::new(&running.url())?
-        .login(&email, server::demo::DEMO_PASSWORD)
-        .await?;
+    let setup = async {
+        let running = server::run::spawn(config, admin).await?;
+        let login = ApiClient::new(&running.url())?
+            .login(&email, server::demo::DEMO_PASSWORD)
+            .await?;
+        anyhow::Ok((running, login))
+    };
+    let (running, login) = tokio::select! {
+        ready = setup => ready?,
+        _ = stop => anyhow::bail!("demo stopped by a signal before the console opened"),
+    };
     let profile = dealerctl::config::Profile {
         server: running.url(),
         email: Some(email),
@@ -273,34 +336,34 @@ async fn demo(args: DemoArgs, console: ConsoleArgs) -> anyhow::Result<()> {
     let result = dealerctl::console::run(Launch {
         profile_name: "demo".into(),
         profile,
-        ascii: console.ascii,
-        mouse: console.mouse,
+        ascii: args.look.ascii,
+        mouse: args.look.mouse,
         color: color_wanted(),
         token: Some(login.token),
         store: CredentialStore::memory(),
         profiles,
         insecure: false,
+        notice: Some(format!("demo mail goes to {}", outbox.display())),
     })
     .await;
-    running.stop().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    // A request still open (the audit's follow, say) must not keep the folder forever.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), running.stop()).await;
+    drop(dir);
     if result.is_ok() {
-        eprintln!("demo ended; its log is in {}", log.display());
+        // The terminal may be gone (a hang-up): nothing to say then, and nothing to fail on.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "demo ended; its log is in {}",
+            log.display()
+        );
     }
     result
 }
 
-/// A fresh private folder for the demo's database and outbox.
-fn tempfile_dir() -> anyhow::Result<PathBuf> {
-    let dir =
-        std::env::temp_dir().join(format!("dealerctl-demo-{}", uuid::Uuid::now_v7().simple()));
-    server::private_files::create_dir(&dir)?;
-    Ok(dir)
-}
-
-async fn activate(args: ActivateArgs, insecure: bool) -> anyhow::Result<()> {
+async fn activate(args: ActivateArgs) -> anyhow::Result<()> {
     // Before the password is even asked for.
-    dealerctl::client::transport::refuse_plain_http(&args.server, insecure)?;
+    dealerctl::client::transport::refuse_plain_http(&args.server, args.plain_http.insecure)?;
     let password = if args.password_stdin {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s)?;
@@ -320,9 +383,9 @@ async fn activate(args: ActivateArgs, insecure: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn migrate_store(args: MigrateStoreArgs, config: Option<PathBuf>) -> anyhow::Result<()> {
+async fn migrate_store(args: MigrateStoreArgs) -> anyhow::Result<()> {
     let policy = ServeArgs::default()
-        .into_config(config)
+        .into_config(args.file.config)
         .map(|c| c.policy)
         .unwrap_or_default();
     let report = server::tools::migrate_store(&args.from, &args.to, policy).await?;
@@ -331,8 +394,8 @@ async fn migrate_store(args: MigrateStoreArgs, config: Option<PathBuf>) -> anyho
     Ok(())
 }
 
-async fn generate(args: GenerateArgs, config: Option<PathBuf>) -> anyhow::Result<()> {
-    let config = args.serve.into_config(config)?;
+async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
+    let config = args.serve.into_config(args.file.config)?;
     let shape = server::store::Shape {
         distributors: args.distributors.max(1),
         sub_distributors: args.sub_distributors.max(1),
@@ -353,15 +416,16 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Some(Command::Serve(args)) => {
             init_server_logs();
-            match args.into_config(cli.console.config) {
+            match args.serve.into_config(args.file.config) {
                 Ok(config) => server::run::serve(config).await,
                 Err(e) => Err(e),
             }
         }
-        Some(Command::Demo(args)) => demo(args, cli.console).await,
-        Some(Command::Activate(args)) => activate(args, cli.console.insecure).await,
-        Some(Command::MigrateStore(args)) => migrate_store(args, cli.console.config).await,
-        Some(Command::Dev(DevCommand::Generate(args))) => generate(args, cli.console.config).await,
+        Some(Command::Demo(args)) => demo(args).await,
+        Some(Command::Activate(args)) => activate(args).await,
+        Some(Command::MigrateStore(args)) => migrate_store(args).await,
+        Some(Command::Dev(DevCommand::Generate(args))) => generate(args).await,
+        Some(Command::Console(args)) => console(args).await,
         None => console(cli.console).await,
     };
     match result {

@@ -263,3 +263,106 @@ fn make_certificates(
     ]);
     (p("ca.pem"), p("cert.pem"), p("key.pem"))
 }
+
+/// `dealerctl ARGS --help`'s text.
+fn help_of(args: &[&str]) -> String {
+    let out = Command::new(BIN).args(args).arg("--help").output().unwrap();
+    assert!(out.status.success(), "{args:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn each_subcommands_help_lists_only_its_own_flags() {
+    let console_only = ["--profile", "--server <SERVER>", "--ascii", "--mouse"];
+    let top = help_of(&[]);
+    for flag in console_only
+        .iter()
+        .chain(&["--config", "--insecure", "serve", "demo"])
+    {
+        assert!(top.contains(flag), "dealerctl --help lists {flag}:\n{top}");
+    }
+    let console = help_of(&["console"]);
+    for flag in console_only.iter().chain(&["--config", "--insecure"]) {
+        assert!(
+            console.contains(flag),
+            "console --help lists {flag}:\n{console}"
+        );
+    }
+    for (sub, own, foreign) in [
+        (
+            &["serve"][..],
+            &["--listen", "--database", "--config"][..],
+            &[
+                "--profile",
+                "--ascii",
+                "--mouse",
+                "--insecure",
+                "--server <SERVER>",
+            ][..],
+        ),
+        (
+            &["demo"],
+            &["--listen", "--email", "--ascii", "--mouse"],
+            &["--profile", "--config", "--insecure", "--server <SERVER>"],
+        ),
+        (
+            &["activate"],
+            &["--server", "--password-stdin", "--insecure"],
+            &["--profile", "--ascii", "--mouse", "--config"],
+        ),
+        (
+            &["migrate-store"],
+            &["--from", "--to", "--config"],
+            &["--profile", "--ascii", "--mouse", "--insecure"],
+        ),
+        (
+            &["dev", "generate"],
+            &["--tenants", "--database", "--config"],
+            &["--profile", "--ascii", "--mouse", "--insecure"],
+        ),
+    ] {
+        let help = help_of(sub);
+        for flag in own {
+            assert!(help.contains(flag), "{sub:?} --help lists {flag}:\n{help}");
+        }
+        for flag in foreign {
+            assert!(!help.contains(flag), "{sub:?} --help lists {flag}:\n{help}");
+        }
+    }
+}
+
+#[test]
+fn the_console_takes_its_profile_with_or_without_the_console_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[profiles.lab]\nserver = \"https://lab.example\"\n",
+    )
+    .unwrap();
+    for args in [&[][..], &["console"][..]] {
+        let out = Command::new(BIN)
+            .args(args)
+            .arg("--config")
+            .arg(&config)
+            .args(["--profile", "missing"])
+            .env("HOME", dir.path())
+            .env_remove("DEALERCTL_PROFILE")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("no profile `missing` (known: lab)"),
+            "{args:?}: {err}"
+        );
+    }
+    // A console flag is not a flag of another subcommand.
+    let out = Command::new(BIN)
+        .args(["serve", "--profile", "lab"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument '--profile'"));
+}

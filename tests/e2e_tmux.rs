@@ -173,3 +173,136 @@ fn an_administrator_views_as_a_reseller_sees_only_its_subtree_cannot_edit_and_re
     t.keys(&["q"]);
     t.wait_for("EXITED 0");
 }
+
+/// Starts the demo in tmux with its temporary folder under `tmp`; returns the terminal and the
+/// demo's process id once its console shows, having said where the demo's mail goes.
+fn demo_with_its_folder_in(dir: &std::path::Path, tmp: &std::path::Path) -> (Tmux, i32) {
+    std::fs::create_dir_all(tmp).unwrap();
+    let pid_file = dir.join("demo.pid");
+    let t = Tmux::start(
+        dir,
+        &format!(
+            "TMPDIR={} sh -c 'echo $$ > {}; exec {BIN} demo'",
+            tmp.display(),
+            pid_file.display()
+        ),
+    );
+    let screen = t.wait_for("demo mail goes to");
+    let folders = demo_folders(tmp);
+    assert_eq!(folders.len(), 1, "one demo folder: {folders:?}");
+    let outbox = folders[0].join("outbox").display().to_string();
+    assert!(
+        screen.contains(&format!("demo mail goes to {outbox}")),
+        "the status line names the outbox {outbox}:\n{screen}"
+    );
+    t.wait_for("Acme Telecom · provider");
+    let pid = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    (t, pid)
+}
+
+fn demo_folders(tmp: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(tmp)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("dealerctl-demo-"))
+        })
+        .collect()
+}
+
+/// Sends `signal` to the demo and waits (bounded) for its temporary folder to be gone.
+fn signal_removes_the_demo_folder(signal: i32, name: &str) {
+    if skip_without_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    let (t, pid) = demo_with_its_folder_in(dir.path(), &tmp);
+    // SAFETY: kill(2) on the demo process this test started; no memory is involved.
+    assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    let after = t.wait_for("EXITED");
+    for _ in 0..100 {
+        if demo_folders(&tmp).is_empty() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!(
+        "{name} left the demo folder behind: {:?}\n{after}",
+        demo_folders(&tmp)
+    );
+}
+
+#[test]
+fn the_demo_says_where_its_mail_goes_and_removes_its_folder_on_sighup() {
+    signal_removes_the_demo_folder(libc::SIGHUP, "SIGHUP");
+}
+
+#[test]
+fn the_demo_removes_its_folder_on_sigterm() {
+    signal_removes_the_demo_folder(libc::SIGTERM, "SIGTERM");
+}
+
+#[test]
+fn the_demo_removes_its_folder_when_its_terminal_hangs_up() {
+    if skip_without_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    let (t, _) = demo_with_its_folder_in(dir.path(), &tmp);
+    // Closing the terminal: the kernel hangs up on the demo.
+    t.tmux(&["kill-server"]);
+    for _ in 0..100 {
+        if demo_folders(&tmp).is_empty() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the hang-up left {:?} behind", demo_folders(&tmp));
+}
+
+#[test]
+fn the_demo_removes_its_folder_on_sigterm_while_it_is_still_starting() {
+    if skip_without_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let pid_file = dir.path().join("demo.pid");
+    let t = Tmux::start(
+        dir.path(),
+        &format!(
+            "TMPDIR={} sh -c 'echo $$ > {}; exec {BIN} demo'",
+            tmp.display(),
+            pid_file.display()
+        ),
+    );
+    // The folder exists from the start; the server is still being seeded then, the console
+    // (with its own signal handling) not yet open.
+    let mut waited = 0;
+    while demo_folders(&tmp).is_empty() {
+        assert!(waited < 1000, "the demo never made its folder");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        waited += 1;
+    }
+    let pid: i32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // SAFETY: kill(2) on the demo process this test started; no memory is involved.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let after = t.wait_for("EXITED");
+    assert!(
+        after.contains("demo stopped by a signal before the console opened"),
+        "{after}"
+    );
+    assert!(demo_folders(&tmp).is_empty(), "{:?}", demo_folders(&tmp));
+}

@@ -67,6 +67,8 @@ pub struct Launch {
     /// The profiles of `config.toml`, for `:profile`; and `--insecure`.
     pub profiles: std::collections::BTreeMap<String, Profile>,
     pub insecure: bool,
+    /// A word for the status line at start (the demo says where its mail goes).
+    pub notice: Option<String>,
 }
 
 /// Restores the terminal: leaves raw mode and the alternate screen, shows the cursor.
@@ -162,6 +164,8 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
     let mut first = app.start(launch.token);
     if let Some(note) = note {
         first.extend(app.flash(note, true));
+    } else if let Some(notice) = launch.notice {
+        first.extend(app.flash(notice, false));
     }
     let result = event_loop(&mut term, &mut app, rx, &mut runner, first, true).await;
     restore_terminal();

@@ -172,3 +172,136 @@ async fn the_trail_narrows_to_a_dealer_subtree_inside_the_callers_only() {
     }
 }
 }
+
+/// The newest event of `object_id` with `action`.
+async fn event_of(app: &TestApp, object_id: &str, action: &str) -> AuditEvent {
+    let f = AuditFilter {
+        object_id: Some(object_id.into()),
+        action: Some(action.into()),
+        ..AuditFilter::default()
+    };
+    let events = app.admin.audit(&f, &page()).await.unwrap();
+    events.items.into_iter().next().expect("an event")
+}
+
+on_both_backends! {
+#[tokio::test]
+async fn events_record_the_names_beside_the_ids_as_they_were() {
+    let app = TestApp::start().await;
+    let res = app.dealer(&app.provider_id, Level::Reseller, 100).await;
+    let t = app.tenant(&res.id, 1).await;
+    let created = event_of(&app, &t.id, "tenant.create").await;
+    let after = created.after.unwrap();
+    assert_eq!(
+        (after["dealer_id"].as_str(), after["dealer_name"].as_str()),
+        (Some(res.id.as_str()), Some(res.name.as_str()))
+    );
+    // The parent lies above the new dealer, which reads this event: it stays unnamed.
+    let dealer = event_of(&app, &res.id, "dealer.create").await.after.unwrap();
+    assert!(dealer.get("parent_name").is_none(), "{dealer}");
+    // A login's groups by name, before and after; the name as it was when recorded.
+    let a = app.group(&res.id, "default_reseller").await;
+    let b = app.group(&res.id, "auditor").await;
+    let (user, _) = app.user(&res.id, vec![a.id.to_string()]).await;
+    let user = app.admin.get_user(&user.id).await.unwrap();
+    app.admin
+        .update_user(
+            &user.id,
+            Some(user.version),
+            &UserPatch {
+                group_ids: Some(vec![b.id.clone()]),
+                ..UserPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.admin
+        .update_group(
+            &a.id,
+            None,
+            &GroupPatch {
+                name: Some("Renamed later".into()),
+                ..GroupPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let changed = event_of(&app, &user.id, "user.update").await;
+    let (before, after) = (changed.before.unwrap(), changed.after.unwrap());
+    assert_eq!(before["group_ids"], serde_json::json!([a.id]));
+    assert_eq!(before["group_names"], serde_json::json!([a.name]));
+    assert_eq!(after["group_names"], serde_json::json!([b.name]));
+    assert_eq!(after["dealer_name"], res.name.as_str());
+}
+}
+
+on_both_backends! {
+#[tokio::test]
+async fn group_events_record_the_permissions_given_and_changed() {
+    let app = TestApp::start().await;
+    let res = app.dealer(&app.provider_id, Level::Reseller, 100).await;
+    // From a template: the permissions it gave are on the record, not just the template's key.
+    let g = app.group(&res.id, "auditor").await;
+    assert!(!g.permissions.is_empty());
+    let created = event_of(&app, &g.id, "group.create").await.after.unwrap();
+    assert_eq!(created["permissions"], serde_json::json!(g.permissions));
+    assert_eq!(created["dealer_name"], res.name.as_str());
+    let fewer: Vec<Permission> = g.permissions[1..].to_vec();
+    app.admin
+        .update_group(
+            &g.id,
+            None,
+            &GroupPatch {
+                permissions: Some(fewer.clone()),
+                ..GroupPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let updated = event_of(&app, &g.id, "group.update").await;
+    assert_eq!(
+        updated.before.unwrap()["permissions"],
+        serde_json::json!(g.permissions)
+    );
+    assert_eq!(updated.after.unwrap()["permissions"], serde_json::json!(fewer));
+}
+}
+
+on_both_backends! {
+#[tokio::test]
+async fn the_trails_q_matches_the_status_an_event_left_its_object_in() {
+    let app = TestApp::start().await;
+    let res = app.dealer(&app.provider_id, Level::Reseller, 100).await;
+    let g = app.group(&res.id, "default_reseller").await;
+    let (user, _) = app.user(&res.id, vec![g.id.to_string()]).await;
+    let user = app.admin.get_user(&user.id).await.unwrap();
+    app.admin
+        .update_user(
+            &user.id,
+            Some(user.version),
+            &UserPatch {
+                enabled: Some(false),
+                ..UserPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let found = app
+        .admin
+        .audit(
+            &AuditFilter::default(),
+            &PageParams {
+                q: Some("disabled".into()),
+                ..PageParams::default()
+            },
+        )
+        .await
+        .unwrap();
+    let ids: Vec<(&str, Option<&str>)> = found
+        .items
+        .iter()
+        .map(|e| (e.action.as_str(), e.object_id.as_deref()))
+        .collect();
+    assert_eq!(ids, [("user.update", Some(user.id.as_str()))], "{ids:?}");
+}
+}

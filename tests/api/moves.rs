@@ -237,6 +237,17 @@ async fn a_move_is_made_at_once_and_audited_on_both_sides() {
     let mut names: Vec<&str> = whole.iter().map(|e| e.action.as_str()).collect();
     names.sort();
     assert_eq!(names, ["tenant.move", "tenant.move_in", "tenant.move_out"]);
+    // The mover's event names both dealers and both cards beside their ids.
+    let both = whole.iter().find(|e| e.action == "tenant.move").unwrap();
+    let (before, after) = (both.before.as_ref().unwrap(), both.after.as_ref().unwrap());
+    assert_eq!(
+        (&before["dealer_name"], &before["rate_card_name"]),
+        (&s.from.0.name.as_str().into(), &s.from_card.name.as_str().into())
+    );
+    assert_eq!(
+        (&after["dealer_name"], &after["rate_card_name"]),
+        (&s.to.0.name.as_str().into(), &s.to_card.name.as_str().into())
+    );
     let out = actions(&s.from.1).await;
     assert_eq!(
         out.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),

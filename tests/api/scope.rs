@@ -184,3 +184,43 @@ async fn the_tree_shows_a_named_tenant_beyond_its_dealers_first_leaves_only_its_
     assert_eq!(leaves(&again), leaves(&plain));
 }
 }
+
+on_both_backends! {
+#[tokio::test]
+async fn the_tree_lists_children_by_name_whatever_their_case() {
+    let app = TestApp::start().await;
+    let dist = app.dealer(&app.provider_id, Level::Distributor, 1000).await;
+    for name in ["beta Telecom", "Alpha Telecom", "charlie Telecom"] {
+        app.admin
+            .create_dealer(&NewDealer {
+                parent_id: dist.id.clone(),
+                level: Level::Reseller,
+                name: name.into(),
+                package: Some(package(10)),
+                ..NewDealer::default()
+            })
+            .await
+            .unwrap();
+    }
+    for name in ["bravo", "Able", "cobalt"] {
+        app.admin
+            .create_tenant(&NewTenant {
+                dealer_id: dist.id.clone(),
+                name: name.into(),
+                domain: format!("{}.pbx.example", name.to_lowercase()),
+                extensions: 1,
+                ..NewTenant::default()
+            })
+            .await
+            .unwrap();
+    }
+    let node = app.admin.tree(Some(&dist.id), 1).await.unwrap();
+    let names: Vec<&str> = node.children.iter().map(|c| c.name.as_str()).collect();
+    // Sub-dealers first, then tenants, each by name with case ignored (byte order would put
+    // every capital first).
+    assert_eq!(
+        names,
+        ["Alpha Telecom", "beta Telecom", "charlie Telecom", "Able", "bravo", "cobalt"]
+    );
+}
+}

@@ -58,37 +58,55 @@ async fn view_as_has_the_targets_scope_is_read_only_and_audited_with_both_identi
         "read_only_session",
     );
     assert_eq!(app.admin.get_tenant(&t.id).await.unwrap().name, t.name);
-    // Every request is audited with both identities.
-    let f = AuditFilter {
-        action: Some("view_as.request".into()),
-        ..AuditFilter::default()
-    };
-    let events = app
-        .admin
-        .audit(
-            &f,
-            &PageParams {
+    // The session is on the record once, with both identities, however many requests it made.
+    for _ in 0..3 {
+        as_staff.me().await.unwrap();
+    }
+    let recorded = |action: &str| {
+        let f = AuditFilter {
+            action: Some(action.into()),
+            ..AuditFilter::default()
+        };
+        let admin = app.admin.clone();
+        async move {
+            let limit = PageParams {
                 limit: Some(1000),
                 ..PageParams::default()
-            },
-        )
-        .await
-        .unwrap();
-    assert!(events.total >= 5, "{}", events.total);
+            };
+            admin.audit(&f, &limit).await.unwrap()
+        }
+    };
+    let events = recorded("view_as.request").await;
+    assert_eq!(events.total, 1, "{:?}", events.items);
+    let e = &events.items[0];
+    assert_eq!(
+        (e.actor_id.as_deref(), e.impersonator_email.as_deref()),
+        (Some(staff.id.as_str()), Some(ADMIN_EMAIL))
+    );
+    let first = e.after.as_ref().unwrap()["path"].as_str().unwrap().to_string();
+    assert!(first.ends_with("/me"), "{first}");
+    // Each write tried through the target's eyes is on the record, refused.
+    let refused = recorded("view_as.write_refused").await;
+    assert_eq!(refused.total, 2, "{:?}", refused.items);
     assert!(
-        events
+        refused
             .items
             .iter()
             .all(|e| e.actor_id.as_deref() == Some(staff.id.as_str())
                 && e.impersonator_email.as_deref() == Some(ADMIN_EMAIL))
     );
     assert!(
-        events
+        refused
             .items
             .iter()
             .any(|e| e.after.as_ref().is_some_and(|a| a["method"] == "PATCH")),
-        "refused writes are on the record too"
     );
+    // A second view-as session is on the record once more.
+    let again = app.admin.impersonate(&staff.id).await.unwrap();
+    let as_staff_again = app.anon().with_token(again.token.clone());
+    as_staff_again.me().await.unwrap();
+    as_staff_again.me().await.unwrap();
+    assert_eq!(recorded("view_as.request").await.total, 2);
     let start = app
         .admin
         .audit(

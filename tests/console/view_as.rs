@@ -192,3 +192,28 @@ async fn a_second_view_as_waits_for_the_first() {
         "ctrl-x returns to the real login"
     );
 }
+
+#[tokio::test]
+async fn a_view_as_session_is_on_the_record_once_however_often_the_console_refreshes() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    let real = c.client_as("admin@acme.example").await;
+    c.keys(":as staff@riverside.example<enter>").await;
+    for tab in ["1", "2", "3", "4", "5", "6", "7", "1"] {
+        c.keys(tab).await;
+        c.keys("<C-r>").await;
+    }
+    c.keys("<C-x>").await;
+    let filter = dealerctl::model::AuditFilter {
+        action: Some("view_as.request".into()),
+        ..Default::default()
+    };
+    let events = real
+        .audit(&filter, &dealerctl::model::PageParams::default())
+        .await
+        .unwrap();
+    assert_eq!(events.total, 1, "{:?}", events.items);
+    assert_eq!(
+        events.items[0].impersonator_email.as_deref(),
+        Some("admin@acme.example")
+    );
+}

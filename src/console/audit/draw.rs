@@ -7,9 +7,13 @@ use ratatui::widgets::{Block, Borders};
 
 use crate::console::theme::Theme;
 use crate::console::widgets::cells::short_time;
-use crate::console::widgets::fields::flatten;
 use crate::console::widgets::popup::{Anchor, popup, show};
+use crate::console::widgets::wrap::wrap;
 use crate::model::AuditEvent;
+
+use super::diff::changes;
+
+const POPUP_WIDTH: u16 = 100;
 
 /// An audit event: who, what, and the fields that changed.
 pub fn draw_event(f: &mut Frame, e: &AuditEvent, theme: &Theme, area: Rect) {
@@ -33,36 +37,33 @@ pub fn draw_event(f: &mut Frame, e: &AuditEvent, theme: &Theme, area: Rect) {
         )),
         Line::raw(""),
     ];
-    let before = flatten(e.before.as_ref());
-    let after = flatten(e.after.as_ref());
-    let mut keys: Vec<&String> = before.iter().chain(after.iter()).map(|(k, _)| k).collect();
-    keys.sort();
-    keys.dedup();
-    let mut changed = 0;
-    for k in keys {
-        let old = before.iter().find(|(b, _)| b == k).map(|(_, v)| v.as_str());
-        let new = after.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str());
-        if old == new {
-            continue;
-        }
-        changed += 1;
-        if let Some(o) = old {
-            lines.push(Line::from(vec![
-                Span::styled(format!(" - {k}: "), theme.error()),
-                Span::raw(o.to_string()),
-            ]));
-        }
-        if let Some(n) = new {
-            lines.push(Line::from(vec![
-                Span::styled(format!(" + {k}: "), theme.ok()),
-                Span::raw(n.to_string()),
-            ]));
+    // Long values (a group's permissions) wrap under their key, so the popup's height counts
+    // every line they take.
+    let width = usize::from(area.width.min(POPUP_WIDTH).saturating_sub(2)).max(20);
+    let changes = changes(e.before.as_ref(), e.after.as_ref());
+    for c in &changes {
+        for (sign, value, style) in [
+            ("-", c.old.as_deref(), theme.error()),
+            ("+", c.new.as_deref(), theme.ok()),
+        ] {
+            let Some(value) = value else { continue };
+            let head = format!(" {sign} {}: ", c.key);
+            let indent = head.chars().count();
+            let body = wrap(value, width.saturating_sub(indent).max(10));
+            for (i, part) in body.into_iter().enumerate() {
+                let lead = if i == 0 {
+                    Span::styled(head.clone(), style)
+                } else {
+                    Span::raw(" ".repeat(indent))
+                };
+                lines.push(Line::from(vec![lead, Span::raw(part)]));
+            }
         }
     }
-    if changed == 0 {
+    if changes.is_empty() {
         lines.push(Line::styled(" no field changes recorded", theme.dim()));
     }
-    let rect = popup(area, 100, lines.len() as u16 + 2, Anchor::Top);
+    let rect = popup(area, POPUP_WIDTH, lines.len() as u16 + 2, Anchor::Top);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" audit event (any key closes) ");

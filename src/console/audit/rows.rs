@@ -29,15 +29,17 @@ impl Row for AuditEvent {
         }
     }
     fn haystack(&self) -> String {
-        // Actor, viewer, action, object and time: what the audit filter is asked for.
+        // Actor, viewer, action, object and time: what the audit filter is asked for; and the
+        // status the object was left in (the server's `q` reads the after-state too).
         format!(
-            "{} {} {} {} {} {}",
+            "{} {} {} {} {} {} {}",
             short_time(&self.at),
             self.actor_email.clone().unwrap_or_default(),
             self.impersonator_email.clone().unwrap_or_default(),
             self.action,
             self.object_type,
-            self.object_name.clone().unwrap_or_default()
+            self.object_name.clone().unwrap_or_default(),
+            super::diff::status_of(self.after.as_ref()).unwrap_or_default()
         )
     }
 }

@@ -178,14 +178,28 @@ impl Caller {
                 state.store.close_session(&token_hash, &actor).await?;
                 return Err(session_ended());
             }
-            // Every request made while viewing as someone is on the record, with both identities.
+            // A view-as session is on the record once, with both identities and its first
+            // request: a console refreshing every few seconds would otherwise bury the trail.
             let details = serde_json::json!({ "method": parts.method.as_str(), "path": path });
             state
                 .store
-                .audit_user_event(&session.user_id, "view_as.request", &actor, Some(details))
+                .audit_view_as_once(&session.session_id, &session.user_id, &actor, details)
                 .await?;
         }
         if session.read_only && is_write && !CHANGES_NOTHING.contains(&path.as_str()) {
+            // A write tried through someone else's eyes stays on the record, each one.
+            if session.impersonator_id.is_some() {
+                let details = serde_json::json!({ "method": parts.method.as_str(), "path": path });
+                state
+                    .store
+                    .audit_user_event(
+                        &session.user_id,
+                        "view_as.write_refused",
+                        &actor,
+                        Some(details),
+                    )
+                    .await?;
+            }
             return Err(ApiError::new(
                 crate::model::Refusal::ReadOnlySession,
                 format!(

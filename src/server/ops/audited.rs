@@ -5,7 +5,9 @@ use serde_json::Value;
 
 use crate::server::store::{Actor, Event, StoreResult, WriteTx};
 
-/// An object whose changes are audited.
+/// An object whose changes are audited. Its snapshot names every object it refers to beside the
+/// id, as `X_name` next to `X_id` (and `group_names` next to `group_ids`): recorded at write time,
+/// so an event reads with the names as they were, even after a rename or a delete.
 pub trait Audited {
     /// The `object_type` of its events.
     const KIND: &'static str;
@@ -17,6 +19,17 @@ pub trait Audited {
 
 fn event<'a, T: Audited>(action: &'a str, object: &'a T) -> Event<'a> {
     Event::new(action, T::KIND, object.audit_id(), object.audit_name())
+}
+
+/// `snapshot` with more keys (names the object does not carry itself).
+pub fn with(snapshot: Value, more: Value) -> Value {
+    match (snapshot, more) {
+        (Value::Object(mut s), Value::Object(m)) => {
+            s.extend(m);
+            Value::Object(s)
+        }
+        (s, _) => s,
+    }
 }
 
 /// Records the creation of `after` (by `actor`, readable from `path` up) and commits.

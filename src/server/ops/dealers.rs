@@ -202,6 +202,8 @@ pub async fn create_in(at: Acting<'_>, new: NewDealer) -> StoreResult<Dealer> {
     check_take(&mut tx, &parent, &Amounts::claimed_by(&row.package)).await?;
     let dealer = tx.insert_dealer(&parent, &row).await?;
     let path = format!("{}{}/", parent.path, dealer.id);
+    // No parent's name beside `parent_id`: the new dealer reads this event, and nothing above
+    // its scope is named to it.
     commit_created(tx, at.actor, &path, "dealer.create", &dealer).await?;
     Ok(dealer)
 }

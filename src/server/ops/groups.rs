@@ -23,7 +23,10 @@ impl Audited for Group {
     }
     fn snapshot(&self) -> serde_json::Value {
         let g = self;
-        json!({ "dealer_id": g.dealer_id, "name": g.name, "description": g.description, "permissions": g.permissions })
+        json!({
+            "dealer_id": g.dealer_id, "dealer_name": g.dealer_name, "name": g.name,
+            "description": g.description, "permissions": g.permissions,
+        })
     }
 }
 

@@ -211,7 +211,12 @@ async fn plan_move(
     let moved = tx
         .move_tenant(at.scope, &tenant.id, &to.id, new_card)
         .await?;
-    let side = |t: &Tenant| json!({ "dealer_id": t.dealer_id, "rate_card_id": t.rate_card_id });
+    let side = |t: &Tenant| {
+        json!({
+            "dealer_id": t.dealer_id, "dealer_name": t.dealer_name,
+            "rate_card_id": t.rate_card_id, "rate_card_name": t.rate_card_name,
+        })
+    };
     // One event where both sides are seen, and one on each side for the dealers that see
     // only theirs.
     tx.record(

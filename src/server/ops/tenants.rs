@@ -32,6 +32,7 @@ impl Audited for Tenant {
         "dealer_id": t.dealer_id, "name": t.name, "domain": t.domain, "extensions": t.extensions,
         "concurrent_calls": t.concurrent_calls, "recording_minutes": t.recording_minutes,
         "high_availability": t.high_availability, "enabled": t.enabled, "rate_card_id": t.rate_card_id,
+        "dealer_name": t.dealer_name, "rate_card_name": t.rate_card_name,
         })
     }
 }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::audited::{Audited, commit_created, commit_deleted, commit_updated};
+use super::audited::{Audited, commit_deleted, with};
 use super::{Acting, Paging, page_of, unless_taken, visible};
 use crate::domain::validate;
 use crate::model::*;
@@ -28,6 +28,7 @@ impl Audited for User {
         json!({
             "dealer_id": u.dealer_id, "email": u.email, "display_name": u.display_name,
             "enabled": u.enabled, "status": u.status, "group_ids": u.group_ids,
+            "dealer_name": u.dealer_name,
         })
     }
 }
@@ -184,7 +185,10 @@ pub async fn create_in(at: Acting<'_>, new: NewUser, link: NewLinkToken) -> Stor
     tx.add_memberships(&id, &new.group_ids).await?;
     tx.insert_link(&id, &link).await?;
     let user = tx.user(at.scope, &id).await?;
-    commit_created(tx, at.actor, &dealer.path, "user.create", &user).await?;
+    let names = json!({ "group_names": tx.group_names(&user.group_ids).await? });
+    let event = Event::new("user.create", "user", &user.id, &user.email)
+        .after(with(user.snapshot(), names));
+    tx.commit_with(at.actor, &dealer.path, event).await?;
     Ok(user)
 }
 
@@ -229,7 +233,12 @@ pub async fn update(
     }
     let after = tx.user(at.scope, id).await?;
     let path = tx.dealer_path(&before.dealer_id).await?;
-    commit_updated(tx, at.actor, &path, "user.update", &before, &after).await?;
+    let names_before = json!({ "group_names": tx.group_names(&before.group_ids).await? });
+    let names_after = json!({ "group_names": tx.group_names(&after.group_ids).await? });
+    let event = Event::new("user.update", "user", &after.id, &after.email)
+        .before(with(before.snapshot(), names_before))
+        .after(with(after.snapshot(), names_after));
+    tx.commit_with(at.actor, &path, event).await?;
     Ok(after)
 }
 

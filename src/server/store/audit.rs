@@ -175,10 +175,12 @@ impl AuditStore for SqlStore {
             }
         }
         if let Some(q) = page.q.as_deref() {
+            // The after-state too: what the object became (a user's `status`, `enabled`) and
+            // the names recorded beside its ids.
             super::common::push_search(
                 &mut filter,
                 Some(q),
-                &["e.object_name", "e.actor_email", "e.action"],
+                &["e.object_name", "e.actor_email", "e.action", "e.after_json"],
             );
         }
         let total = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM audit_events e")

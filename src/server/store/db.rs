@@ -70,6 +70,10 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("migrations/postgres/0003_tenant_usage.sql")),
     (4, include_str!("migrations/postgres/0004_hardening.sql")),
     (5, include_str!("migrations/postgres/0005_search.sql")),
+    (
+        6,
+        include_str!("migrations/postgres/0006_audit_manners.sql"),
+    ),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/sqlite/0001_init.sql")),
@@ -77,6 +81,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("migrations/sqlite/0003_tenant_usage.sql")),
     (4, include_str!("migrations/sqlite/0004_hardening.sql")),
     (5, include_str!("migrations/sqlite/0005_search.sql")),
+    (6, include_str!("migrations/sqlite/0006_audit_manners.sql")),
 ];
 
 impl SqlStore {

@@ -59,6 +59,23 @@ pub struct GroupChange {
 }
 
 impl WriteTx {
+    /// The names of groups, in the order of `ids` (an audit event records them beside the ids:
+    /// names as they were). Unscoped: the ids are ones the caller already saw.
+    pub async fn group_names(&mut self, ids: &[GroupId]) -> StoreResult<Vec<String>> {
+        let mut names = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row = Sql::new("SELECT name FROM perm_groups WHERE id = ")
+                .bind(id.as_str())
+                .fetch_optional(&mut *self.tx)
+                .await?;
+            names.push(match row {
+                Some(r) => r.text("name")?,
+                None => String::new(),
+            });
+        }
+        Ok(names)
+    }
+
     /// A group in scope, as this transaction sees it.
     pub async fn group(&mut self, scope: &Scope, id: &str) -> StoreResult<Group> {
         let mut s = Sql::new(GROUP_SELECT);

@@ -216,6 +216,49 @@ impl SessionStore for SqlStore {
         Ok(())
     }
 
+    async fn audit_view_as_once(
+        &self,
+        session_id: &str,
+        user_id: &str,
+        actor: &Actor,
+        details: serde_json::Value,
+    ) -> StoreResult<()> {
+        // Every request checks this, so it reads first and writes only the session's first time;
+        // the guarded update decides between two first requests racing.
+        let recorded = Sql::new("SELECT view_as_recorded FROM sessions WHERE id = ")
+            .bind(session_id)
+            .fetch_optional(&self.read)
+            .await?
+            .map(|r| r.flag("view_as_recorded"))
+            .transpose()?
+            .unwrap_or(true);
+        if recorded {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        let first = Sql::new("UPDATE sessions SET view_as_recorded = 1 WHERE id = ")
+            .bind(session_id)
+            .push(" AND view_as_recorded = 0")
+            .execute(&mut *tx)
+            .await?;
+        if first == 0 {
+            return Ok(());
+        }
+        let row = Sql::new("SELECT email, dealer_id FROM users WHERE id = ")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let email = row.text("email")?;
+        let event = Event {
+            after: Some(details),
+            ..Event::new("view_as.request", "user", user_id, &email)
+        };
+        record_for_dealer(&mut tx, actor, &row.text("dealer_id")?, event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn clear_failures(&self, key: &str) -> StoreResult<()> {
         Sql::new("DELETE FROM login_failures WHERE key = ")
             .bind(key)

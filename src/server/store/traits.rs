@@ -58,6 +58,15 @@ pub trait SessionStore: Send + Sync {
         actor: &Actor,
         details: Option<serde_json::Value>,
     ) -> StoreResult<()>;
+    /// Audits a view-as session once, at its first request (`details` say which): later calls
+    /// for the same session record nothing.
+    async fn audit_view_as_once(
+        &self,
+        session_id: &str,
+        user_id: &str,
+        actor: &Actor,
+        details: serde_json::Value,
+    ) -> StoreResult<()>;
     async fn clear_failures(&self, key: &str) -> StoreResult<()>;
     /// How many unexpired sign-in sessions a user holds (view-as sessions of it not counted).
     async fn live_sessions(&self, user_id: &str, now: i64) -> StoreResult<i64>;

@@ -69,7 +69,7 @@ fn fill<'a>(
         let mut s = Sql::new(&node_select());
         s.push(" WHERE d.parent_id = ")
             .bind(node.id.as_str())
-            .push(" ORDER BY d.name, d.id");
+            .push(" ORDER BY lower(d.name), d.name, d.id");
         let mut children = Vec::new();
         for row in s.fetch_all(&store.read).await? {
             let mut child = node_from_row(&row)?;
@@ -78,14 +78,14 @@ fn fill<'a>(
         }
         let mut tenants = Sql::new("SELECT id, name, enabled FROM tenants WHERE dealer_id = ")
             .bind(node.id.as_str())
-            .push(" ORDER BY name, id LIMIT ")
+            .push(" ORDER BY lower(name), name, id LIMIT ")
             .bind(MAX_TENANT_LEAVES)
             .fetch_all(&store.read)
             .await?;
         if let Some(id) = show
             && tenants.len() as i64 == MAX_TENANT_LEAVES
         {
-            // Beyond the first leaves by name, so it comes last in the same order.
+            // Beyond the first leaves by name (any case), so it comes last in the same order.
             let wanted = Sql::new("SELECT id, name, enabled FROM tenants WHERE dealer_id = ")
                 .bind(node.id.as_str())
                 .push(" AND id = ")

@@ -113,17 +113,20 @@ async fn bill(
     unassign: bool,
 ) -> StoreResult<()> {
     let (dealer, tenant) = tx.lock_tenant(at.scope, tenant_id).await?;
-    let card_id = if unassign {
+    let card = if unassign {
         if tenant.rate_card_id.as_deref() != Some(id) {
             return Err(FieldError::new("tenant_id", "is not billed with this card").into());
         }
         None
     } else {
-        Some(card_for_tenant(tx, at.scope, id, &dealer).await?.card.id)
+        Some(card_for_tenant(tx, at.scope, id, &dealer).await?.card)
     };
+    let card_id = card.as_ref().map(|c| c.id.clone());
     tx.set_tenant_card(&tenant.id, card_id.as_deref()).await?;
     let event = Event::new("tenant.rate_card", "tenant", &tenant.id, &tenant.name)
-        .before(json!({ "rate_card_id": tenant.rate_card_id }))
-        .after(json!({ "rate_card_id": card_id }));
+        .before(
+            json!({ "rate_card_id": tenant.rate_card_id, "rate_card_name": tenant.rate_card_name }),
+        )
+        .after(json!({ "rate_card_id": card_id, "rate_card_name": card.map(|c| c.name) }));
     tx.record(at.actor, &dealer.path, event).await
 }

@@ -34,7 +34,8 @@ impl Audited for CardRow {
         let c = self;
         json!({
             "name": c.card.name, "currency": c.card.currency, "dealer_id": c.owner_id,
-            "parent_card_id": c.parent_id, "markup": c.markup.map(markup_rule),
+            "dealer_name": c.card.dealer_name, "parent_card_id": c.parent_id,
+            "parent_card_name": c.card.parent_card_name, "markup": c.markup.map(markup_rule),
             "allow_below_cost": c.card.allow_below_cost,
         })
     }
