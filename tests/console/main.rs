@@ -4,6 +4,7 @@
 mod forms;
 mod harness;
 mod hostile;
+mod layouts;
 mod moves;
 mod rate_cards;
 mod redraw;
