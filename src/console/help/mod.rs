@@ -6,21 +6,27 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::console::keymap::help_lines;
-use crate::console::theme::Theme;
+use crate::console::theme::{Sym, Theme};
+use crate::console::widgets::cells::cut;
 use crate::console::widgets::popup::{Anchor, popup};
 
 /// Draws the help over `area`.
 pub fn draw(f: &mut Frame, theme: &Theme, area: Rect) {
     let entries = help_lines();
-    let line = |(keys, what, scope): &(String, &str, &str), key_w: usize| {
+    // An entry in a column `col_w` wide: the keys whole, what they do cut with an ellipsis
+    // where the column ends, so the two columns never run into each other.
+    let ellipsis = theme.sym(Sym::Ellipsis);
+    let line = |(keys, what, scope): &(String, &str, &str), key_w: usize, col_w: usize| {
         let scope = if scope.is_empty() {
             String::new()
         } else {
             format!(" ({scope})")
         };
+        let key_w = key_w.max(keys.chars().count());
+        let text_w = col_w.saturating_sub(key_w + 2);
         Line::from(vec![
             Span::styled(format!("{keys:<key_w$} "), theme.key()),
-            Span::raw(format!("{what}{scope}")),
+            Span::raw(cut(&format!("{what}{scope}"), text_w, ellipsis)),
         ])
     };
     // The commands, in short lines so that they fit 80 columns.
@@ -35,7 +41,8 @@ pub fn draw(f: &mut Frame, theme: &Theme, area: Rect) {
         .title(" keys (any key closes) ");
     // One column when it fits, else two side by side (24 rows is the smallest terminal).
     if entries.len() as u16 + 4 + commands.len() as u16 <= area.height {
-        let mut lines: Vec<Line> = entries.iter().map(|e| line(e, 22)).collect();
+        let col_w = area.width.min(88).saturating_sub(2) as usize;
+        let mut lines: Vec<Line> = entries.iter().map(|e| line(e, 22, col_w)).collect();
         lines.push(Line::raw(""));
         lines.extend(commands);
         let rect = popup(area, 88, lines.len() as u16 + 2, Anchor::Middle);
@@ -61,7 +68,10 @@ pub fn draw(f: &mut Frame, theme: &Theme, area: Rect) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
     let col = |part: &[(String, &'static str, &'static str)]| -> Vec<Line> {
-        part.iter().map(|e| line(e, 16)).collect()
+        let key_w = part.iter().map(|e| e.0.chars().count()).max().unwrap_or(0);
+        part.iter()
+            .map(|e| line(e, key_w, left.width as usize))
+            .collect()
     };
     f.render_widget(Paragraph::new(col(&entries[..half])), left);
     let mut right_lines = col(&entries[half..]);
