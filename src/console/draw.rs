@@ -252,6 +252,7 @@ fn draw_banner(
     let width = area.width as usize;
     let text = [
         format!("▌VIEWING AS {who} · read-only · until {until} UTC · ctrl-x returns ▐"),
+        format!("▌VIEWING AS {who} · read-only · until {until} · ctrl-x returns ▐"),
         format!("▌VIEWING AS {email} · read-only · until {until} UTC · ctrl-x returns ▐"),
         format!("▌VIEWING AS {email} · read-only · ctrl-x returns ▐"),
     ]

@@ -162,8 +162,8 @@ pub fn grid<T: Row>(
 /// When every cell fits, each column gets what its widest cell `needs` and the room to spare is
 /// shared in proportion to those needs, so no single column takes a wide terminal's extra width.
 /// When they do not all fit, each column keeps its minimum (`mins`, less when its cells are
-/// narrower) and the rest is shared in proportion to what each still lacks; below the minimums
-/// the widest column gives way first.
+/// narrower) and the rest is shared evenly, a column that needs less than its share made whole
+/// first; below the minimums the widest column gives way first.
 pub fn fit_widths(mins: &[usize], needs: &[usize], room: usize) -> Vec<usize> {
     let total: usize = needs.iter().sum();
     if total <= room {
@@ -182,21 +182,31 @@ pub fn fit_widths(mins: &[usize], needs: &[usize], room: usize) -> Vec<usize> {
     let mut widths: Vec<usize> = mins.iter().zip(needs).map(|(m, n)| *m.min(n)).collect();
     let floor: usize = widths.iter().sum();
     if floor <= room {
-        let spare = room - floor;
-        let lack: Vec<usize> = needs.iter().zip(&widths).map(|(n, w)| n - w).collect();
-        let all_lack: usize = lack.iter().sum();
-        for (w, l) in widths.iter_mut().zip(&lack) {
-            *w += spare * l / all_lack.max(1);
-        }
-        let mut left = room - widths.iter().sum::<usize>();
-        for (w, n) in widths.iter_mut().zip(needs) {
-            if left == 0 {
-                break;
+        // Water-filling: the room left is shared evenly among the columns still cut, and a
+        // column that needs less than its share is made whole first, so short names are not cut
+        // to give a long description a few more characters.
+        let mut spare = room - floor;
+        let mut lacking: Vec<usize> = (0..widths.len())
+            .filter(|&i| widths[i] < needs[i])
+            .collect();
+        lacking.sort_by_key(|&i| needs[i] - widths[i]);
+        while let Some(&first) = lacking.first() {
+            let share = spare / lacking.len();
+            let lack = needs[first] - widths[first];
+            if lack <= share {
+                widths[first] = needs[first];
+                spare -= lack;
+                lacking.remove(0);
+                continue;
             }
-            if *w < *n {
-                *w += 1;
-                left -= 1;
+            for &i in &lacking {
+                widths[i] += share;
             }
+            spare -= share * lacking.len();
+            for &i in lacking.iter().take(spare) {
+                widths[i] += 1;
+            }
+            break;
         }
         return widths;
     }
@@ -223,12 +233,16 @@ mod tests {
     }
 
     #[test]
-    fn a_narrow_table_keeps_its_minimums_and_shares_the_rest_by_what_each_lacks() {
-        // Minimums 10 + 4 + 6 = 20, 10 to share: the name lacks 20, the domain 0, the dealer 10.
-        let w = fit_widths(&[10, 4, 6], &[30, 4, 16], 30);
-        assert_eq!(w.iter().sum::<usize>(), 30);
-        assert_eq!(w[1], 4, "a column whose cells fit is never cut");
-        assert!(w[0] > w[2] && w[2] > 6, "{w:?}");
+    fn a_narrow_table_keeps_its_minimums_and_makes_short_columns_whole_first() {
+        // Minimums 10 + 4 + 6 = 20, 10 to share: the description lacks 20, the dealer 4.
+        let w = fit_widths(&[10, 4, 6], &[30, 4, 10], 30);
+        assert_eq!(
+            w,
+            [16, 4, 10],
+            "the dealer is whole, the description takes the rest"
+        );
+        // Two long columns share evenly.
+        assert_eq!(fit_widths(&[5, 5], &[40, 30], 21), [10, 11]);
     }
 
     #[test]
