@@ -314,6 +314,7 @@ macro_rules! snapshot {
                 (r"\d{4}-\d{2}-\d{2}", "[date]"),
                 (r"\d{2}:\d{2}:\d{2}", "[time]"),
                 (r"\b\d{2}:\d{2}\b", "[time]"),
+                (r"\[time\]\.\d+Z", "[time]Z"),
             ],
             prepend_module_to_snapshot => false,
         }, {

@@ -37,8 +37,9 @@ async fn every_tab_fits_every_size() {
     );
     c.keys("2").await;
     let narrow = c.screen(80, 24);
+    let acme = narrow.lines().find(|l| l.contains("Acme HQ")).unwrap();
     assert!(
-        narrow.contains("hq.acme.pbx… Acme Tele…"),
+        acme.contains("hq.acme.pbx") && acme.contains('…') && !acme.contains("hq.acme.pbx.example"),
         "cut cells end with an ellipsis:\n{narrow}"
     );
     let wide = c.screen(200, 50);

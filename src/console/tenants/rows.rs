@@ -6,8 +6,8 @@ use crate::model::*;
 
 /// Column headers and minimum widths (in characters; a cut cell ends with an ellipsis).
 pub const HEADERS: &[(&str, u16)] = &[
-    ("name", 12),
-    ("domain", 10),
+    ("name", 11),
+    ("domain", 16),
     ("dealer", 8),
     ("ext", 4),
     ("calls", 5),
