@@ -3,7 +3,8 @@
 use super::tab::Tab;
 use super::{audit, groups, packages, rate_cards, tenants, users};
 
-/// Column headers and widths (in characters, 0 = the rest) of a tab's table.
+/// Column headers and minimum widths (in characters) of a tab's table: a column narrower than
+/// its cells gets at least its minimum, and the table shares the rest (`widgets::table`).
 pub fn headers(tab: Tab) -> &'static [(&'static str, u16)] {
     match tab {
         Tab::Tenants => tenants::rows::HEADERS,

@@ -21,8 +21,22 @@ use crate::model::Permission;
 /// The smallest terminal the console draws in.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
 
-/// Draws one frame.
+/// Draws one frame; with `--ascii`, every character of it in ASCII.
 pub fn draw(f: &mut Frame, app: &App) {
+    draw_frame(f, app);
+    if app.options.ascii {
+        for cell in f.buffer_mut().content.iter_mut() {
+            let symbol = cell.symbol();
+            if !symbol.is_ascii() {
+                let mut ascii = [0; 4];
+                let c = symbol.chars().next().map_or(' ', super::theme::ascii_char);
+                cell.set_symbol(c.encode_utf8(&mut ascii));
+            }
+        }
+    }
+}
+
+fn draw_frame(f: &mut Frame, app: &App) {
     let theme = Theme::new(app.options.color, app.options.ascii);
     let area = f.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
@@ -158,12 +172,32 @@ fn draw_header(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         format!(" {} ", app.profile.name),
         profile_style,
     ));
-    spans.push(Span::raw(format!("· {} ", app.profile.server)));
-    if let Some(me) = &app.me {
-        spans.push(Span::raw(format!(
-            "· {} ({}) ",
-            me.user.email, me.dealer.name
-        )));
+    // On a narrow terminal the dealer's name, then the server, give way, so the connection's
+    // state and `? help` always show.
+    let help_w = "? help ".len();
+    // After the login: the state mark, " offline, retrying" and " 123 ms" at most.
+    let state_w =
+        1 + if app.online { 0 } else { 18 } + if app.options.show_latency { 8 } else { 0 };
+    let fixed = spans.iter().map(|s| s.width()).sum::<usize>() + help_w + state_w + 1;
+    let server = format!("· {} ", app.profile.server);
+    let login = app.me.as_ref().map(|me| {
+        (
+            format!("· {} ({}) ", me.user.email, me.dealer.name),
+            format!("· {} ", me.user.email),
+        )
+    });
+    let room = (area.width as usize).saturating_sub(fixed);
+    let (long, short) = login.unwrap_or_default();
+    for part in [
+        vec![server.clone(), long.clone()],
+        vec![server, short.clone()],
+        vec![short],
+    ]
+    .into_iter()
+    .find(|parts| parts.iter().map(|p| p.chars().count()).sum::<usize>() <= room)
+    .unwrap_or_default()
+    {
+        spans.push(Span::raw(part));
     }
     let (sym, style, state) = if app.online {
         (Sym::Online, theme.ok(), String::new())
@@ -178,7 +212,11 @@ fn draw_header(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         spans.push(Span::raw(format!(" {} ms", l.as_millis())));
     }
     let left = Line::from(spans);
-    f.render_widget(Paragraph::new(left), area);
+    let left_area = Rect {
+        width: area.width.saturating_sub(help_w as u16),
+        ..area
+    };
+    f.render_widget(Paragraph::new(left), left_area);
     let help = Paragraph::new("? help ")
         .alignment(ratatui::layout::Alignment::Right)
         .style(theme.dim());
@@ -210,12 +248,29 @@ fn draw_banner(
         time::macros::format_description!("[hour]:[minute]"),
     );
     let _ = &view.real_user;
-    let text = format!("▌VIEWING AS {who} · read-only · until {until} UTC · ctrl-x returns ▐");
-    let text = if theme.ascii {
-        text.replace(['▌', '▐'], "|")
-    } else {
-        text
-    };
+    let email = app
+        .me
+        .as_ref()
+        .map(|m| m.user.email.clone())
+        .unwrap_or_default();
+    // The way back (`ctrl-x`) always shows: on a narrow terminal the rest gives way first.
+    let width = area.width as usize;
+    let text = [
+        format!("▌VIEWING AS {who} · read-only · until {until} UTC · ctrl-x returns ▐"),
+        format!("▌VIEWING AS {who} · read-only · until {until} · ctrl-x returns ▐"),
+        format!("▌VIEWING AS {email} · read-only · until {until} UTC · ctrl-x returns ▐"),
+        format!("▌VIEWING AS {email} · read-only · ctrl-x returns ▐"),
+    ]
+    .into_iter()
+    .find(|t| t.chars().count() <= width)
+    .unwrap_or_else(|| {
+        let tail = " · ctrl-x returns ▐";
+        let room = width.saturating_sub("▌VIEWING AS ".chars().count() + tail.chars().count());
+        format!(
+            "▌VIEWING AS {}{tail}",
+            super::widgets::cells::cut(&email, room, theme.sym(Sym::Ellipsis))
+        )
+    });
     f.render_widget(
         Paragraph::new(text)
             .style(theme.warning())

@@ -93,7 +93,37 @@ impl Theme {
             (Sym::Full, true) => "#",
             (Sym::Empty, false) => "░",
             (Sym::Empty, true) => ".",
+            (Sym::Ellipsis, false) => "…",
+            (Sym::Ellipsis, true) => "...",
         }
+    }
+}
+
+/// The ASCII character drawn for `c` on a terminal that shows only ASCII (`--ascii`): box lines as
+/// `+-|`, arrows and pointers as `<>^v`, marks and dots as their nearest ASCII look-alike. Every
+/// character of a frame passes through here in ASCII mode, so no feature can draw past it.
+pub fn ascii_char(c: char) -> char {
+    match c {
+        c if c.is_ascii() => c,
+        '─' | '━' | '═' | '╌' | '┄' | '–' | '—' | '−' => '-',
+        '│' | '┃' | '║' | '╎' | '┆' | '▌' | '▐' | '⏸' => '|',
+        '┌' | '┐' | '└' | '┘' | '├' | '┤' | '┬' | '┴' | '┼' | '╭' | '╮' | '╯' | '╰' | '╔' | '╗'
+        | '╚' | '╝' | '╠' | '╣' | '╦' | '╩' | '╬' => '+',
+        '…' | '·' | '•' | '░' | '◦' => '.',
+        '›' | '»' | '→' | '▸' | '▶' => '>',
+        '‹' | '«' | '←' | '◂' | '◀' => '<',
+        '↑' | '▴' | '▲' => '^',
+        '↓' | '▾' | '▼' => 'v',
+        '●' | '█' | '■' => '#',
+        '○' | '□' => 'o',
+        '⚠' => '!',
+        '✓' | '✔' => '+',
+        '×' | '✗' | '✘' => 'x',
+        '∞' => '~',
+        '≥' => '>',
+        '≤' => '<',
+        '≈' => '~',
+        _ => '?',
     }
 }
 
@@ -109,4 +139,33 @@ pub enum Sym {
     Warning,
     Full,
     Empty,
+    /// Ends a cut cell.
+    Ellipsis,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_symbol_has_an_ascii_form() {
+        let ascii = Theme::new(false, true);
+        for s in [
+            Sym::Expanded,
+            Sym::Collapsed,
+            Sym::Leaf,
+            Sym::Suspended,
+            Sym::Online,
+            Sym::Offline,
+            Sym::Warning,
+            Sym::Full,
+            Sym::Empty,
+            Sym::Ellipsis,
+        ] {
+            assert!(ascii.sym(s).is_ascii(), "{s:?}");
+        }
+        for c in "┌─┐│└┘…·›‹∞×▾▸◦●⚠█░✓←→↑↓".chars() {
+            assert!(ascii_char(c).is_ascii(), "{c}");
+        }
+    }
 }

@@ -352,9 +352,11 @@ macro_rules! snapshot {
             filters => vec![
                 (r"127\.0\.0\.1:\d+", "[server]"),
                 (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[uuid]"),
+                (r"\b[a-z]{2,4}_[0-9a-f]{32}\b", "[id]"),
                 (r"\d{4}-\d{2}-\d{2}", "[date]"),
                 (r"\d{2}:\d{2}:\d{2}", "[time]"),
                 (r"\b\d{2}:\d{2}\b", "[time]"),
+                (r"\[time\]\.\d+Z", "[time]Z"),
             ],
             prepend_module_to_snapshot => false,
         }, {

@@ -5,6 +5,7 @@ mod audit;
 mod forms;
 mod harness;
 mod hostile;
+mod layouts;
 mod moves;
 mod rate_cards;
 mod redraw;

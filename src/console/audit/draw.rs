@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders};
 
 use crate::console::theme::Theme;
 use crate::console::widgets::cells::short_time;
-use crate::console::widgets::popup::{Anchor, popup, show};
+use crate::console::widgets::popup::{Anchor, fit, show_from};
 use crate::console::widgets::wrap::wrap;
 use crate::model::AuditEvent;
 
@@ -63,9 +63,9 @@ pub fn draw_event(f: &mut Frame, e: &AuditEvent, theme: &Theme, area: Rect) {
     if changes.is_empty() {
         lines.push(Line::styled(" no field changes recorded", theme.dim()));
     }
-    let rect = popup(area, POPUP_WIDTH, lines.len() as u16 + 2, Anchor::Top);
+    let (rect, rows) = fit(area, POPUP_WIDTH, &lines, Anchor::Top);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" audit event (any key closes) ");
-    show(f, rect, block, lines);
+    show_from(f, rect, block, rows, 0);
 }

@@ -4,8 +4,8 @@ use crate::console::lists::{Row, SortKey};
 use crate::console::widgets::cells::{short_time, text};
 use crate::model::*;
 
-/// Column headers and widths (in characters, 0 = the rest).
-pub const HEADERS: &[(&str, u16)] = &[("time", 19), ("actor", 46), ("action", 20), ("name", 0)];
+/// Column headers and minimum widths (in characters; a cut cell ends with an ellipsis).
+pub const HEADERS: &[(&str, u16)] = &[("time", 19), ("actor", 14), ("action", 14), ("name", 10)];
 
 impl Row for AuditEvent {
     fn cells(&self) -> Vec<String> {

@@ -4,12 +4,12 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::console::app::App;
 use crate::console::dealers::tree::DealerTree;
 use crate::console::theme::{Sym, Theme};
-use crate::console::widgets::cells::{ratio, utc_text};
+use crate::console::widgets::cells::{cut, ratio, utc_text};
 use crate::model::{Capacity, Dealer, DimensionUsage, NodeKind};
 
 pub fn draw(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
@@ -60,18 +60,29 @@ pub fn tree_lines(tree: &DealerTree, theme: &Theme, area: Rect) -> Vec<Line<'sta
             } else {
                 theme.sym(Sym::Suspended)
             };
-            let loading = if r.loading { " …" } else { "" };
-            let left = format!(
-                "{}{} {}{}{}",
-                "  ".repeat(r.depth),
-                marker,
-                r.name,
-                if paused.is_empty() { "" } else { " " },
-                paused
-            );
+            let loading = if r.loading {
+                format!(" {}", theme.sym(Sym::Ellipsis))
+            } else {
+                String::new()
+            };
             let kind = r.level.map(|l| l.label()).unwrap_or("tenant");
             let right = format!("{kind}{loading}");
-            let pad = inner_w.saturating_sub(left.chars().count() + right.chars().count() + 1);
+            let indent = format!("{}{} ", "  ".repeat(r.depth), marker);
+            let paused = if paused.is_empty() {
+                String::new()
+            } else {
+                format!(" {paused}")
+            };
+            // The name gives way (cut with an ellipsis) so that one space always parts it from
+            // the level, however narrow the pane.
+            let room = inner_w.saturating_sub(
+                indent.chars().count() + paused.chars().count() + right.chars().count() + 2,
+            );
+            let name = cut(&r.name, room, theme.sym(Sym::Ellipsis));
+            let left = format!("{indent}{name}{paused}");
+            let pad = inner_w
+                .saturating_sub(left.chars().count() + right.chars().count() + 1)
+                .max(1);
             let text = format!("{left}{}{right} ", " ".repeat(pad));
             let style = if start + i == tree.selected {
                 theme.selected()
@@ -150,23 +161,34 @@ fn dealer(f: &mut Frame, d: &Dealer, cap: Option<&Capacity>, theme: &Theme, area
     match cap {
         None => lines.push(Line::styled("capacity: needs packages:read", theme.dim())),
         Some(c) => {
-            lines.push(Line::styled(
+            let inner = area.width.saturating_sub(2) as usize;
+            // Wide enough for the figures and a bar of 5 or more: both; else shorter labels and
+            // the share as a number, so no figure is lost on an 80-column terminal.
+            let bar_w = inner.saturating_sub(53).min(20);
+            let wide = bar_w >= 5;
+            let head = if wide {
                 format!(
                     "{:<14}{:>9}{:>11}{:>8}{:>9}",
                     "capacity", "package", "allocated", "used", "free"
-                ),
-                theme.title(),
-            ));
-            let bar_w = (area.width as usize)
-                .saturating_sub(2 + 14 + 37 + 2)
-                .clamp(0, 20);
-            for (name, dim) in [
-                ("tenants", &c.max_tenants),
-                ("extensions", &c.extensions),
-                ("calls", &c.concurrent_calls),
-                ("recording min", &c.recording_minutes),
+                )
+            } else {
+                format!(
+                    "{:<10}{:>7}{:>7}{:>6}{:>7}{:>5}",
+                    "capacity", "pkg", "alloc", "used", "free", "%"
+                )
+            };
+            lines.push(Line::styled(head, theme.title()));
+            for (name, short, dim) in [
+                ("tenants", "tenants", &c.max_tenants),
+                ("extensions", "ext.", &c.extensions),
+                ("calls", "calls", &c.concurrent_calls),
+                ("recording min", "rec. min", &c.recording_minutes),
             ] {
-                lines.push(gauge_line(name, dim, bar_w, theme));
+                lines.push(if wide {
+                    gauge_line(name, dim, bar_w, theme)
+                } else {
+                    share_line(short, dim, theme)
+                });
             }
             lines.push(Line::raw(format!(
                 "{:<14}{}",
@@ -183,7 +205,12 @@ fn dealer(f: &mut Frame, d: &Dealer, cap: Option<&Capacity>, theme: &Theme, area
             ));
         }
     }
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
 }
 
 fn num(v: Option<i64>) -> String {
@@ -222,6 +249,28 @@ fn gauge_line(name: &str, d: &DimensionUsage, bar_w: usize, theme: &Theme) -> Li
             theme.sym(Sym::Empty).repeat(bar_w - filled)
         );
         spans.push(Span::styled(bar, theme.gauge(r)));
+    }
+    Line::from(spans)
+}
+
+/// A dimension's figures in short columns with its share as a number (`37%`) where a bar does
+/// not fit.
+fn share_line(name: &str, d: &DimensionUsage, theme: &Theme) -> Line<'static> {
+    let text = format!(
+        "{name:<10}{:>7}{:>7}{:>6}{:>7}",
+        num(d.package),
+        group_digits(d.allocated),
+        group_digits(d.used),
+        num(d.free)
+    );
+    let mut spans = vec![Span::raw(text)];
+    if let Some(r) = ratio(d) {
+        let share = if r.is_infinite() {
+            "over".to_string()
+        } else {
+            format!("{:.0}%", r * 100.0)
+        };
+        spans.push(Span::styled(format!("{share:>5}"), theme.gauge(r)));
     }
     Line::from(spans)
 }

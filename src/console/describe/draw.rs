@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders};
 use crate::console::describe::state::Description;
 use crate::console::theme::Theme;
 use crate::console::widgets::cells::short_time;
-use crate::console::widgets::popup::{Anchor, popup, show};
+use crate::console::widgets::popup::{Anchor, fit, show_from};
 
 /// Draws the description over `area`.
 pub fn draw(f: &mut Frame, d: &Description, theme: &Theme, area: Rect) {
@@ -41,21 +41,24 @@ pub fn draw(f: &mut Frame, d: &Description, theme: &Theme, area: Rect) {
             Line::raw(format!(" {}  {:<20} {who}", short_time(&e.at), e.action))
         })),
     }
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let inner = height.saturating_sub(2) as usize;
-    let last = lines.len().saturating_sub(inner);
+    let (rect, rows) = fit(area, 110, &lines, Anchor::Top);
+    let inner = rect.height.saturating_sub(2) as usize;
+    let last = rows.len().saturating_sub(inner);
     let from = d.scroll.min(last);
     let more = if last > 0 {
         format!(" · j/k scroll ({}/{})", from + 1, last + 1)
     } else {
         String::new()
     };
-    let lines: Vec<Line> = lines.into_iter().skip(from).take(inner).collect();
-    let block = Block::default().borders(Borders::ALL).title(format!(
-        " {} {}{more} · y copies the id · any other key closes ",
-        d.kind.label(),
-        d.name
-    ));
-    let rect = popup(area, 110, height, Anchor::Top);
-    show(f, rect, block, lines);
+    // The title's hints give way before the object's name on a narrow terminal.
+    let head = format!(" {} {}{more}", d.kind.label(), d.name);
+    let title = [
+        format!("{head} · y copies the id · any other key closes "),
+        format!("{head} · y copies the id "),
+    ]
+    .into_iter()
+    .find(|t| t.chars().count() + 2 <= rect.width as usize)
+    .unwrap_or(format!("{head} "));
+    let block = Block::default().borders(Borders::ALL).title(title);
+    show_from(f, rect, block, rows, from);
 }

@@ -4,13 +4,13 @@ use crate::console::lists::{Row, SortKey};
 use crate::console::widgets::cells::text;
 use crate::model::*;
 
-/// Column headers and widths (in characters, 0 = the rest).
+/// Column headers and minimum widths (in characters; a cut cell ends with an ellipsis).
 pub const HEADERS: &[(&str, u16)] = &[
-    ("name", 0),
-    ("owner", 22),
+    ("name", 12),
+    ("owner", 10),
     ("members", 7),
     ("permissions", 11),
-    ("description", 40),
+    ("description", 12),
 ];
 
 impl Row for Group {

@@ -8,7 +8,8 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::console::keymap::help_lines;
 use crate::console::tab::Tab;
-use crate::console::theme::Theme;
+use crate::console::theme::{Sym, Theme};
+use crate::console::widgets::cells::cut;
 use crate::console::widgets::popup::{Anchor, popup};
 
 /// The commands of the `:` line on `tab`, in short lines so that they fit 80 columns.
@@ -27,10 +28,15 @@ pub fn commands(tab: Tab) -> Vec<&'static str> {
 /// Draws the help of `tab` over `area`.
 pub fn draw(f: &mut Frame, theme: &Theme, tab: Tab, area: Rect) {
     let entries = help_lines(tab);
-    let line = |(keys, what, _): &(String, &str, &str), key_w: usize| {
+    // An entry in a column `col_w` wide: the keys whole, what they do cut with an ellipsis
+    // where the column ends, so the two columns never run into each other.
+    let ellipsis = theme.sym(Sym::Ellipsis);
+    let line = |(keys, what, _): &(String, &str, &str), key_w: usize, col_w: usize| {
+        let key_w = key_w.max(keys.chars().count());
+        let text_w = col_w.saturating_sub(key_w + 2);
         Line::from(vec![
             Span::styled(format!("{keys:<key_w$} "), theme.key()),
-            Span::raw(what.to_string()),
+            Span::raw(cut(what, text_w, ellipsis)),
         ])
     };
     let commands: Vec<Line> = commands(tab)
@@ -43,7 +49,8 @@ pub fn draw(f: &mut Frame, theme: &Theme, tab: Tab, area: Rect) {
     ));
     // One column when it fits, else two side by side (24 rows is the smallest terminal).
     if entries.len() as u16 + 4 + commands.len() as u16 <= area.height {
-        let mut lines: Vec<Line> = entries.iter().map(|e| line(e, 22)).collect();
+        let col_w = area.width.min(88).saturating_sub(2) as usize;
+        let mut lines: Vec<Line> = entries.iter().map(|e| line(e, 22, col_w)).collect();
         lines.push(Line::raw(""));
         lines.extend(commands);
         let rect = popup(area, 88, lines.len() as u16 + 2, Anchor::Middle);
@@ -69,7 +76,10 @@ pub fn draw(f: &mut Frame, theme: &Theme, tab: Tab, area: Rect) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
     let col = |part: &[(String, &'static str, &'static str)]| -> Vec<Line> {
-        part.iter().map(|e| line(e, 16)).collect()
+        let key_w = part.iter().map(|e| e.0.chars().count()).max().unwrap_or(0);
+        part.iter()
+            .map(|e| line(e, key_w, left.width as usize))
+            .collect()
     };
     f.render_widget(Paragraph::new(col(&entries[..half])), left);
     let mut right_lines = col(&entries[half..]);

@@ -6,14 +6,14 @@ use crate::console::widgets::cells::{ratio, text};
 use crate::model::*;
 use ratatui::style::Style;
 
-/// Column headers and widths (in characters, 0 = the rest).
+/// Column headers and minimum widths (in characters; a cut cell ends with an ellipsis).
 pub const HEADERS: &[(&str, u16)] = &[
-    ("dealer", 0),
-    ("level", 15),
+    ("dealer", 8),
+    ("level", 3),
     ("tenants", 16),
-    ("extensions", 18),
+    ("extensions", 16),
     ("calls", 16),
-    ("recording", 18),
+    ("recording", 16),
     ("fullest", 7),
 ];
 

@@ -4,26 +4,26 @@ use crate::console::lists::{Row, SortKey};
 use crate::console::widgets::cells::text;
 use crate::model::*;
 
-/// Column headers and widths of the cards (in characters, 0 = the rest).
+/// Column headers and minimum widths of the cards (in characters).
 pub const HEADERS: &[(&str, u16)] = &[
-    ("name", 0),
+    ("name", 12),
     ("kind", 8),
-    ("owner", 22),
-    ("parent", 22),
-    ("markup", 10),
+    ("owner", 10),
+    ("parent", 10),
+    ("markup", 7),
     ("rates", 5),
     ("tenants", 7),
 ];
 
-/// Column headers and widths of the rates of a card.
+/// Column headers and minimum widths of the rates of a card.
 pub const RATE_HEADERS: &[(&str, u16)] = &[
-    ("prefix", 10),
-    ("destination", 0),
-    ("rate", 9),
-    ("fee", 9),
-    ("incr", 6),
-    ("cost", 9),
-    ("margin", 9),
+    ("prefix", 6),
+    ("destination", 12),
+    ("rate", 8),
+    ("fee", 8),
+    ("incr", 5),
+    ("cost", 8),
+    ("margin", 7),
 ];
 
 /// Carrier cards first, then the ones handed from above, then the caller's own.

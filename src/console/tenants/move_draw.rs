@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use crate::console::dealers::draw::{group_digits, tree_lines};
 use crate::console::tenants::mover::{MoveStep, Mover};
 use crate::console::theme::{Sym, Theme};
-use crate::console::widgets::popup::{Anchor, show};
+use crate::console::widgets::popup::{Anchor, fit, show_from};
 use crate::model::{MoveCapacity, MovePlan};
 
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
@@ -191,10 +191,10 @@ fn draw_plan(f: &mut Frame, m: &Mover, theme: &Theme, area: Rect) {
         " blocked: ←/→ rate card · backspace another dealer · esc cancels".to_string()
     };
     lines.push(Line::styled(keys, theme.dim()));
-    let rect = popup(area, 100, lines.len() as u16 + 2);
+    let (rect, rows) = fit(area, 100, &lines, Anchor::Quarter);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" Move {} (dry run) ", m.tenant_name))
         .border_style(theme.warning());
-    show(f, rect, block, lines);
+    show_from(f, rect, block, rows, 0);
 }

@@ -4,17 +4,17 @@ use crate::console::lists::{Row, SortKey};
 use crate::console::widgets::cells::{status, text};
 use crate::model::*;
 
-/// Column headers and widths (in characters, 0 = the rest).
+/// Column headers and minimum widths (in characters; a cut cell ends with an ellipsis).
 pub const HEADERS: &[(&str, u16)] = &[
-    ("name", 0),
-    ("domain", 23),
-    ("dealer", 16),
+    ("name", 11),
+    ("domain", 16),
+    ("dealer", 8),
     ("ext", 4),
     ("calls", 5),
     ("rec min", 7),
     ("HA", 3),
     ("status", 9),
-    ("rate card", 13),
+    ("rate card", 8),
 ];
 
 impl Row for Tenant {

@@ -6,13 +6,13 @@ use crate::console::widgets::cells::{short_time, text};
 use crate::model::*;
 use ratatui::style::Style;
 
-/// Column headers and widths (in characters, 0 = the rest).
+/// Column headers and minimum widths (in characters; a cut cell ends with an ellipsis).
 pub const HEADERS: &[(&str, u16)] = &[
-    ("email", 0),
-    ("name", 20),
-    ("dealer", 20),
-    ("status", 8),
-    ("groups", 7),
+    ("email", 20),
+    ("name", 8),
+    ("dealer", 8),
+    ("status", 9),
+    ("groups", 6),
     ("last sign-in", 19),
 ];
 

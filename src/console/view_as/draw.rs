@@ -6,13 +6,8 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders};
 
 use crate::console::theme::{Sym, Theme};
-use crate::console::widgets::popup::{Anchor, show};
+use crate::console::widgets::popup::{Anchor, fit, show_from};
 use crate::model::ScopeReport;
-
-/// Reports hang from the top, 100 columns at most.
-fn popup(area: Rect, height: u16) -> Rect {
-    crate::console::widgets::popup::popup(area, 100, height, Anchor::Top)
-}
 
 fn count(v: Option<i64>) -> String {
     v.map(|n| n.to_string())
@@ -95,9 +90,10 @@ pub fn draw_scope(
             theme.error(),
         ));
     }
-    let rect = popup(area, lines.len() as u16 + 2);
+    // Reports hang from the top, 100 columns at most.
+    let (rect, rows) = fit(area, 100, &lines, Anchor::Top);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" scope report (any key closes) ");
-    show(f, rect, block, lines);
+    show_from(f, rect, block, rows, 0);
 }

@@ -45,3 +45,33 @@ pub fn utc_text(t: &OffsetDateTime, format: &[BorrowedFormatItem<'_>]) -> String
         .format(format)
         .unwrap_or_default()
 }
+
+/// `text` in at most `width` characters: whole when it fits, else cut and ended with `ellipsis`
+/// (`…`, or `...` on an ASCII terminal), so a reader sees that something is missing.
+pub fn cut(text: &str, width: usize, ellipsis: &str) -> String {
+    let len = text.chars().count();
+    if len <= width {
+        return text.to_string();
+    }
+    let mark = ellipsis.chars().count();
+    if width <= mark {
+        return ellipsis.chars().take(width).collect();
+    }
+    let mut out: String = text.chars().take(width - mark).collect();
+    out.push_str(ellipsis);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cut;
+
+    #[test]
+    fn a_cell_that_does_not_fit_ends_with_an_ellipsis() {
+        assert_eq!(cut("Northwind Distribution", 10, "…"), "Northwind…");
+        assert_eq!(cut("Northwind Distribution", 10, "..."), "Northwi...");
+        assert_eq!(cut("Acme", 4, "…"), "Acme");
+        assert_eq!(cut("Acme", 1, "..."), ".");
+        assert_eq!(cut("Acme", 0, "…"), "");
+    }
+}

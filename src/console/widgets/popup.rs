@@ -4,8 +4,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::wrap::wrap_line;
 
 /// How far down the free space a popup sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,15 +40,41 @@ pub fn popup(area: Rect, width: u16, height: u16, anchor: Anchor) -> Rect {
     }
 }
 
-/// Draws `lines` in `block` over whatever is under `rect`, wrapping lines that are too long.
+/// `lines` wrapped to the inside of a bordered box `width` wide.
+pub fn rows(lines: &[Line], width: u16) -> Vec<Line<'static>> {
+    let inner = width.saturating_sub(2) as usize;
+    lines.iter().flat_map(|l| wrap_line(l, inner)).collect()
+}
+
+/// The box of a popup at most `width` wide that is as high as `lines` once wrapped (borders
+/// included), as far as `area` allows; and those rows.
+pub fn fit(area: Rect, width: u16, lines: &[Line], anchor: Anchor) -> (Rect, Vec<Line<'static>>) {
+    let width = width.min(area.width);
+    let rows = rows(lines, width);
+    let rect = popup(area, width, rows.len() as u16 + 2, anchor);
+    (rect, rows)
+}
+
+/// Draws `lines` in `block` over whatever is under `rect`, wrapped to its width; when they do
+/// not all fit, the last row says how many more there are.
 pub fn show(f: &mut Frame, rect: Rect, block: Block, lines: Vec<Line>) {
+    show_from(f, rect, block, rows(&lines, rect.width), 0);
+}
+
+/// Draws wrapped `rows` from row `from` on, saying how many more follow when they do not fit.
+pub fn show_from(f: &mut Frame, rect: Rect, block: Block, rows: Vec<Line<'static>>, from: usize) {
+    let inner = rect.height.saturating_sub(2) as usize;
+    let from = from.min(rows.len().saturating_sub(inner));
+    let mut shown: Vec<Line> = rows.iter().skip(from).take(inner).cloned().collect();
+    let below = rows.len().saturating_sub(from + inner);
+    if below > 0
+        && let Some(last) = shown.last_mut()
+    {
+        *last = Line::raw(format!(" ↓ {} more rows", below + 1))
+            .style(Style::default().add_modifier(Modifier::DIM));
+    }
     f.render_widget(Clear, rect);
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        rect,
-    );
+    f.render_widget(Paragraph::new(shown).block(block), rect);
 }
 
 #[cfg(test)]
