@@ -1,6 +1,7 @@
 //! Console tests: the real message loop, runner and client against a real server, screens checked
 //! with ratatui's TestBackend and insta snapshots.
 
+mod confirm;
 mod forms;
 mod harness;
 mod hostile;
