@@ -154,3 +154,27 @@ async fn a_group_form_that_removes_permissions_asks_before_saving() {
     assert!(c.app.form.is_some(), "No keeps the form and what was typed");
     assert_eq!(api.get_group(&group.id).await.unwrap().permissions.len(), 2);
 }
+
+#[tokio::test]
+async fn a_question_answered_after_viewing_as_someone_began_never_opens() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    c.keys("jj").await;
+    // The dry run is on its way when the view-as session starts.
+    let asked = c.press_only("s");
+    assert!(
+        asked
+            .iter()
+            .any(|cmd| matches!(cmd, dealerctl::console::msg::Command::DryRun(_))),
+        "{asked:?}"
+    );
+    c.keys(":as staff@riverside.example<enter>").await;
+    assert!(
+        c.screen(W, H)
+            .contains("VIEWING AS staff@riverside.example")
+    );
+    c.finish(asked).await;
+    assert!(c.app.confirm.is_none());
+    // And in the read-only session the keys ask nothing.
+    c.keys("2s<C-d>").await;
+    assert!(c.app.confirm.is_none());
+}
