@@ -239,5 +239,13 @@ on_both_backends! {
             422,
             "invalid_field",
         );
+        // 404 for a dealer below, which never sees the provider's carrier; 403 without the permission.
+        let below = app.dealer(&app.provider_id, Level::Reseller, 10).await;
+        let (_, other) = app.dealer_admin(&below.id).await;
+        expect_err(other.rates_import_impact(&card.id, csv.into()).await, 404, "not_found");
+        let auditors = app.group(&app.provider_id, "auditor").await;
+        let (_, auditor) = app.user(&app.provider_id, vec![auditors.id.to_string()]).await;
+        expect_err(auditor.rates_import_impact(&card.id, csv.into()).await, 403, "forbidden");
+        assert_eq!(all_rates(&app.admin, &card.id).await, before);
     }
 }
