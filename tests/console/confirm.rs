@@ -27,6 +27,13 @@ async fn suspending_a_dealer_states_the_impact_and_asks_for_its_name() {
         "{ask}"
     );
     snapshot!("confirm_suspend_typed_name", ask);
+    // The smallest terminal keeps the whole question, wrapped, and the name's field.
+    let small = c.screen(80, 24);
+    assert!(
+        small.contains("Type Northwind Distribution to go ahead") && small.contains("esc: No"),
+        "{small}"
+    );
+    snapshot!("confirm_suspend_typed_name_80x24", small);
     // Enter with no name, `y` typed as the name: neither goes ahead.
     c.keys("<enter>").await;
     assert!(c.screen(W, H).contains("that is not the name"));
