@@ -2,6 +2,7 @@
 //! It never panics on what a server sends: anything unexpected becomes a [`ClientError`].
 
 mod error;
+mod impact;
 mod rate_cards;
 pub mod transport;
 

@@ -114,6 +114,10 @@ fn draw_frame(f: &mut Frame, app: &App) {
     draw_footer(f, app, &theme, footer, &hints);
     if let Some(open) = &app.form {
         form_popup::draw(f, open, &theme, body);
+        // The question a save asks first goes over its form.
+        if let Some(c) = &app.confirm {
+            form_popup::draw_confirm(f, c, &theme, body);
+        }
         return;
     }
     if let Some(m) = &app.mover {

@@ -7,6 +7,7 @@ pub mod app;
 pub mod audit;
 pub mod columns;
 pub mod command;
+pub mod confirm;
 pub mod dealers;
 pub mod describe;
 pub mod draw;

@@ -129,6 +129,11 @@ pub enum ReplyBody {
     ProfileSwitched(Result<crate::console::profiles::info::ProfileInfo, String>),
     /// A scope report and the caller's own, for comparison.
     ScopeReport(Result<(ScopeReport, Option<ScopeReport>), ClientError>),
+    /// What a write would do (its dry run), or why it would be refused.
+    Impact {
+        write: Write,
+        result: Result<Impact, ClientError>,
+    },
     /// A write finished.
     Written {
         write: Write,
@@ -216,6 +221,8 @@ pub enum Command {
     },
     /// Send a write that passed the gate (boxed: it carries a whole form's worth).
     Write(Box<super::write_gate::Approved>),
+    /// Ask what a write that passed the gate would do, changing nothing (`dry_run`).
+    DryRun(Box<super::write_gate::Approved>),
     /// View the system as the user with this e-mail (read-only).
     StartViewAs {
         email: String,

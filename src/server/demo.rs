@@ -262,7 +262,7 @@ async fn add_rate_cards(
         if c.rates.is_some() {
             let rates = crate::domain::rates::parse_csv(DEMO_RATES, 10)
                 .map_err(|bad| anyhow::anyhow!("demo rates: {} bad lines", bad.len()))?;
-            rate_cards::rates::replace_in(at, &card.id, &rates).await?;
+            rate_cards::rates::replace_in(at, &card.id, &rates, false).await?;
         }
         for to in &c.handed_to {
             let to = RateCardAssignment {

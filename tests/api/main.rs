@@ -13,6 +13,7 @@ mod bootstrap;
 mod capacity;
 mod concurrency;
 mod default_deny;
+mod dry_runs;
 mod errors;
 mod hardening;
 mod instances;

@@ -100,5 +100,33 @@ async fn every_route_is_documented_and_every_documented_route_is_served() {
     }
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // The endpoints that ask before harm take `dry_run` and document the impact they answer.
+    let impact = &doc["components"]["schemas"]["Impact"]["properties"];
+    for field in ["dealers", "tenants", "logins", "permissions_removed", "rates"] {
+        assert!(impact[field].is_object(), "Impact documents {field}");
+    }
+    assert!(doc["components"]["schemas"]["RatesImpact"]["properties"]["derived_cards"].is_object());
+    for (method, path) in [
+        ("post", "/api/v1/dealers/{id}/suspend"),
+        ("post", "/api/v1/dealers/{id}/resume"),
+        ("delete", "/api/v1/dealers/{id}"),
+        ("post", "/api/v1/tenants/{id}/suspend"),
+        ("post", "/api/v1/tenants/{id}/resume"),
+        ("delete", "/api/v1/tenants/{id}"),
+        ("patch", "/api/v1/users/{id}"),
+        ("patch", "/api/v1/groups/{id}"),
+        ("put", "/api/v1/rate-cards/{id}/rates"),
+    ] {
+        let op = &paths[path][method];
+        let params = op["parameters"].as_array().unwrap();
+        assert!(
+            params.iter().any(|p| p["name"] == "dry_run" && p["in"] == "query"),
+            "{method} {path} takes dry_run"
+        );
+        assert!(
+            op["responses"]["200"].to_string().contains("Impact"),
+            "{method} {path} documents the impact"
+        );
+    }
 }
 }

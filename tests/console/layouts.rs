@@ -125,10 +125,13 @@ async fn every_popup_fits_every_size() {
     c.keys("<esc>jj").await;
     c.keys("d").await;
     at_every_size(&c, "popup_describe");
-    c.keys("<esc>").await;
+    // A leaf (the provider's own tenant, last in the tree) asks before it goes.
+    c.keys("<esc>G").await;
     c.keys("<C-d>").await;
+    assert!(c.app.confirm.is_some(), "{}", c.screen(120, 40));
     at_every_size(&c, "popup_confirm");
     c.keys("n").await;
+    assert!(c.app.confirm.is_none() && c.app.form.is_none());
     c.keys(":goto river<enter>").await;
     let goto = c.screen(80, 24);
     assert!(

@@ -2,6 +2,7 @@
 //! with ratatui's TestBackend and insta snapshots.
 
 mod audit;
+mod confirm;
 mod forms;
 mod harness;
 mod hostile;

@@ -132,7 +132,7 @@ async fn a_move_shows_its_plan_needs_a_usable_card_and_moves_the_tenant_when_con
     assert!(
         clear.contains("rate card  Coastal retail → Harbor retail")
             && clear.contains("nothing blocks this move")
-            && clear.contains("y/enter moves it"),
+            && clear.contains("y moves it"),
         "{clear}"
     );
     let capacity = &c
@@ -317,6 +317,9 @@ async fn a_tenant_changed_since_the_plan_is_planned_again_before_it_moves() {
         "{}",
         c.screen(W, H)
     );
+    // The question's default is No: Enter on a plan that may go ahead moves nothing.
+    c.keys("<enter>").await;
+    assert!(c.app.mover.as_ref().is_some_and(|m| !m.executing));
     let planned_at = c
         .app
         .mover

@@ -317,6 +317,19 @@ async fn a_csv_file_is_imported_into_the_carrier_card_and_errors_keep_the_path()
         c.keys("<bs>").await;
     }
     c.keys("rates.csv<enter>").await;
+    // It asks first, with what the import does to this card and the cards priced from it; No
+    // keeps the form and the card as they were.
+    let ask = c.screen(W, H);
+    assert!(
+        ask.contains("into Wholesale carrier? 0 rates added, 2")
+            && ask.contains("changed, 18 removed")
+            && ask.contains("Distributor"),
+        "{ask}"
+    );
+    c.keys("n").await;
+    assert!(c.app.form.is_some() && c.app.confirm.is_none());
+    assert_eq!(c.app.rate_cards.rates.total, 20, "nothing imported");
+    c.keys("<enter>y").await;
     assert!(c.app.form.is_none(), "{}", c.screen(W, H));
     assert!(c.screen(W, H).contains("imported"), "{}", c.screen(W, H));
     assert_eq!(

@@ -56,9 +56,11 @@ async fn viewing_as_a_reseller_shows_the_banner_everywhere_refuses_writes_and_re
         for key in ["n", "e", "s", "<C-d>", "p", "t", "x", "m", "u", "a", "y"] {
             let cmds = c.press_only(key);
             assert!(
-                !cmds
-                    .iter()
-                    .any(|cmd| matches!(cmd, dealerctl::console::msg::Command::Write(_))),
+                !cmds.iter().any(|cmd| matches!(
+                    cmd,
+                    dealerctl::console::msg::Command::Write(_)
+                        | dealerctl::console::msg::Command::DryRun(_)
+                )),
                 "tab {tab}, key {key}: {cmds:?}"
             );
             c.finish(cmds).await;

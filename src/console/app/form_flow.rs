@@ -43,7 +43,7 @@ impl App {
             Outcome::Submit => {
                 let write =
                     crate::console::forms::to_write(&open.purpose, &open.form, open.version);
-                self.send_write(write)
+                self.write_or_ask(write)
             }
             Outcome::Reload => vec![Command::Prepare {
                 purpose: open.purpose.clone(),
@@ -96,7 +96,11 @@ impl App {
         text: String,
         write: crate::console::writes::Write,
     ) -> Vec<Command> {
-        self.confirm = Some(Confirm { text, write });
+        self.confirm = Some(Confirm {
+            text,
+            write,
+            typed: None,
+        });
         vec![]
     }
 

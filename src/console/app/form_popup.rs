@@ -348,14 +348,40 @@ fn live_gauge(open: &OpenForm, field: &Field) -> Option<Gauge> {
     }))
 }
 
-/// Draws a yes/no question.
+/// Draws a yes/no question (default No), wrapped to the popup; with a name to type, its field.
 pub fn draw_confirm(f: &mut Frame, c: &Confirm, theme: &Theme, area: Rect) {
-    let lines = vec![
-        Line::raw(format!(" {}", c.text)),
-        Line::raw(""),
-        Line::styled(" y confirms · any other key cancels", theme.dim()),
-    ];
-    let rect = popup(area, 80, 6);
+    let width = 80.min(area.width);
+    let inner = usize::from(width.saturating_sub(4)).max(10);
+    let mut lines: Vec<Line> = wrap(&c.text, inner)
+        .into_iter()
+        .map(|l| Line::raw(format!(" {l}")))
+        .collect();
+    lines.push(Line::raw(""));
+    match &c.typed {
+        Some(t) => {
+            lines.extend(
+                wrap(&format!("Type {} to go ahead:", t.expected), inner)
+                    .into_iter()
+                    .map(|l| Line::raw(format!(" {l}"))),
+            );
+            lines.push(Line::styled(
+                format!(" > {}_", t.input.value()),
+                theme.warning(),
+            ));
+            if t.mismatch {
+                lines.push(Line::styled(" that is not the name", theme.error()));
+            }
+            lines.push(Line::styled(
+                " enter goes ahead once the name matches · esc: No, nothing changes",
+                theme.dim(),
+            ));
+        }
+        None => lines.push(Line::styled(
+            " y: Yes · n, esc, enter or any other key: No, nothing changes",
+            theme.dim(),
+        )),
+    }
+    let rect = popup(area, width, lines.len() as u16 + 2);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" confirm ")

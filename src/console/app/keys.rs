@@ -31,11 +31,7 @@ impl App {
             return self.on_signin_key(k);
         }
         if let Some(c) = self.confirm.take() {
-            return if matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-                self.send_write(c.write)
-            } else {
-                self.flash("cancelled", false)
-            };
+            return self.on_confirm_key(c, k);
         }
         if self.form.is_some() {
             return self.on_form_key(k);

@@ -81,6 +81,8 @@ pub struct OpenForm {
 pub struct Confirm {
     pub text: String,
     pub write: Write,
+    /// The name to type before Enter proceeds (a dealer with tenants below it).
+    pub typed: Option<crate::console::confirm::TypedName>,
 }
 
 /// The whole console state, owned by the UI task.

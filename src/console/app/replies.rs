@@ -69,6 +69,7 @@ impl App {
                 result,
             } => self.on_prepared(purpose, reapply, result),
             ReplyBody::Written { write, result } => self.on_written(write, result),
+            ReplyBody::Impact { write, result } => self.on_impact(write, result),
             body => {
                 if self.me.is_none() {
                     return vec![];

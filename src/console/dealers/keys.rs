@@ -105,23 +105,39 @@ impl App {
         };
         let dealer = row.kind == NodeKind::Dealer;
         match (a, dealer) {
-            (Action::New, true) => self.prepare(Purpose::NewDealer { parent_id: row.id .into()}),
-            (Action::NewTenant, true) => self.prepare(Purpose::NewTenant { dealer_id: row.id .into()}),
-            (Action::Edit, true) => self.prepare(Purpose::EditDealer { id: row.id .into()}),
-            (Action::Edit, false) => self.prepare(Purpose::EditTenant { id: row.id .into()}),
-            (Action::Package, true) => self.prepare(Purpose::EditPackage { id: row.id .into()}),
-            (Action::Suspend, true) => self.send_write(Write::SuspendDealer { id: row.id.into(), name: row.name, resume: !row.enabled }),
-            (Action::Suspend, false) => self.send_write(Write::SuspendTenant { id: row.id.into(), name: row.name, resume: !row.enabled }),
-            (Action::Delete, true) => self.ask(
-                format!("Delete the dealer {}? Its users and groups go with it; it must have no sub-dealers or tenants left.", row.name),
-                Write::DeleteDealer { id: row.id.into(), name: row.name },
-            ),
-            (Action::Delete, false) => self.ask(
-                format!("Delete the tenant {}? Its allocations return to its dealer.", row.name),
-                Write::DeleteTenant { id: row.id.into(), name: row.name },
-            ),
+            (Action::New, true) => self.prepare(Purpose::NewDealer {
+                parent_id: row.id.into(),
+            }),
+            (Action::NewTenant, true) => self.prepare(Purpose::NewTenant {
+                dealer_id: row.id.into(),
+            }),
+            (Action::Edit, true) => self.prepare(Purpose::EditDealer { id: row.id.into() }),
+            (Action::Edit, false) => self.prepare(Purpose::EditTenant { id: row.id.into() }),
+            (Action::Package, true) => self.prepare(Purpose::EditPackage { id: row.id.into() }),
+            // These ask first, with what the server says they would do (`confirm`).
+            (Action::Suspend, true) => self.write_or_ask(Write::SuspendDealer {
+                id: row.id.into(),
+                name: row.name,
+                resume: !row.enabled,
+            }),
+            (Action::Suspend, false) => self.write_or_ask(Write::SuspendTenant {
+                id: row.id.into(),
+                name: row.name,
+                resume: !row.enabled,
+            }),
+            (Action::Delete, true) => self.write_or_ask(Write::DeleteDealer {
+                id: row.id.into(),
+                name: row.name,
+            }),
+            (Action::Delete, false) => self.write_or_ask(Write::DeleteTenant {
+                id: row.id.into(),
+                name: row.name,
+            }),
             (Action::Move, false) => self.open_mover(row.id, row.name),
-            (Action::Move, true) => self.flash("m moves a tenant: select one in the tree (or on the Tenants tab)", true),
+            (Action::Move, true) => self.flash(
+                "m moves a tenant: select one in the tree (or on the Tenants tab)",
+                true,
+            ),
             _ => self.nothing_to("do that to"),
         }
     }

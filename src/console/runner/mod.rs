@@ -249,6 +249,11 @@ impl Runner {
                     result,
                 }
             }),
+            Command::DryRun(write) => self.spawn(0, async move {
+                let result = send::impact(&c, &write).await;
+                let write = write.into_write();
+                ReplyBody::Impact { write, result }
+            }),
             Command::Write(write) => self.spawn(0, async move {
                 let result = send::send(&c, &write).await;
                 let write = write.into_write();

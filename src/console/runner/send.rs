@@ -64,6 +64,28 @@ pub async fn send(c: &ApiClient, w: &Approved) -> Result<(), ClientError> {
     }
 }
 
+/// Asks what a write that passed the gate would do, changing nothing (`?dry_run=true`); a write
+/// without a dry run harms nothing worth asking about.
+pub async fn impact(c: &ApiClient, w: &Approved) -> Result<Impact, ClientError> {
+    match w.write() {
+        Write::SuspendDealer { id, resume, .. } => c.dealer_suspend_impact(id, *resume).await,
+        Write::DeleteDealer { id, .. } => c.dealer_delete_impact(id).await,
+        Write::SuspendTenant { id, resume, .. } => c.tenant_suspend_impact(id, *resume).await,
+        Write::DeleteTenant { id, .. } => c.tenant_delete_impact(id).await,
+        Write::UpdateUser { id, version, patch } => {
+            c.user_update_impact(id, Some(*version), patch).await
+        }
+        Write::UpdateGroup { id, version, patch } => {
+            c.group_update_impact(id, Some(*version), patch).await
+        }
+        Write::ImportRates { id, path, .. } => {
+            let csv = read_csv(path).await?;
+            c.rates_import_impact(id, csv).await
+        }
+        _ => Ok(Impact::default()),
+    }
+}
+
 /// The largest CSV file the console sends (a rate card of a few hundred thousand prefixes).
 const MAX_CSV: u64 = 64 * 1024 * 1024;
 

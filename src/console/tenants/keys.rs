@@ -1,4 +1,5 @@
-//! The Tenants tab's write keys: new, edit, suspend or resume, delete (asked first), move.
+//! The Tenants tab's write keys: new, edit, suspend or resume and delete (asked first, with
+//! what the server says they would do), move.
 
 use crate::console::app::App;
 use crate::console::keymap::Action;
@@ -14,21 +15,15 @@ impl App {
                 dealer_id: t.map(|t| t.dealer_id).unwrap_or(own.into()),
             }),
             (Action::Edit, Some(t)) => self.prepare(Purpose::EditTenant { id: t.id }),
-            (Action::Suspend, Some(t)) => self.send_write(Write::SuspendTenant {
+            (Action::Suspend, Some(t)) => self.write_or_ask(Write::SuspendTenant {
                 id: t.id,
                 name: t.name,
                 resume: !t.enabled,
             }),
-            (Action::Delete, Some(t)) => self.ask(
-                format!(
-                    "Delete the tenant {} ({})? Its allocations return to {}.",
-                    t.name, t.domain, t.dealer_name
-                ),
-                Write::DeleteTenant {
-                    id: t.id,
-                    name: t.name,
-                },
-            ),
+            (Action::Delete, Some(t)) => self.write_or_ask(Write::DeleteTenant {
+                id: t.id,
+                name: t.name,
+            }),
             (Action::Move, Some(t)) => self.open_mover(t.id.to_string(), t.name),
             _ => self.nothing_to("do that to"),
         }

@@ -186,7 +186,7 @@ fn draw_plan(f: &mut Frame, m: &Mover, theme: &Theme, area: Rect) {
     } else if m.planning {
         " planning… · esc cancels".to_string()
     } else if m.can_execute() {
-        " y/enter moves it · ←/→ rate card · backspace another dealer · esc cancels".to_string()
+        " y moves it · ←/→ rate card · backspace another dealer · esc cancels".to_string()
     } else {
         " blocked: ←/→ rate card · backspace another dealer · esc cancels".to_string()
     };

@@ -92,7 +92,8 @@ impl App {
                     };
                     self.plan_move()
                 }
-                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => self.execute_move(),
+                // Only `y` moves: the question's default is No, so Enter does nothing.
+                KeyCode::Char('y') | KeyCode::Char('Y') => self.execute_move(),
                 _ => vec![],
             },
         }

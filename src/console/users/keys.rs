@@ -15,7 +15,8 @@ impl App {
                 dealer_id: u.map(|u| u.dealer_id).unwrap_or(own.into()),
             }),
             (Action::Edit, Some(u)) => self.prepare(Purpose::EditUser { id: u.id }),
-            (Action::Suspend, Some(u)) => self.send_write(Write::UpdateUser {
+            // A disable asks first (`confirm`); an enable is sent at once.
+            (Action::Suspend, Some(u)) => self.write_or_ask(Write::UpdateUser {
                 id: u.id,
                 version: u.version,
                 patch: UserPatch {

@@ -274,13 +274,14 @@ pub async fn update_in(
 }
 
 /// Deletes a dealer with no sub-dealers and no tenants; its package returns to the parent, and
-/// its users, groups and rate cards go with it.
+/// its users, groups and rate cards go with it. A dry run answers the logins that go with it.
 pub async fn delete(
     st: &AppState,
     caller: &Caller,
     id: &str,
     if_version: Option<i64>,
-) -> ApiResult<()> {
+    dry_run: bool,
+) -> ApiResult<OrImpact<()>> {
     visible::dealer(st, caller, id).await?;
     let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
@@ -300,6 +301,13 @@ pub async fn delete(
     let before = tx.dealer_row(id).await?;
     // Users and groups go with the dealer: the event names them.
     let owned = tx.belongings(id).await?;
+    if dry_run {
+        tx.roll_back().await?;
+        return Ok(OrImpact::Impact(Impact {
+            logins: owned.users.len() as i64,
+            ..Impact::default()
+        }));
+    }
     let mut gone = before.snapshot();
     gone["users"] = json!(owned.users);
     gone["groups"] = json!(owned.groups);
@@ -307,17 +315,19 @@ pub async fn delete(
     tx.delete_dealer(id).await?;
     let event = Event::new("dealer.delete", "dealer", id, &head.name).before(gone);
     tx.commit_with(at.actor, &head.path, event).await?;
-    Ok(())
+    Ok(OrImpact::Done(()))
 }
 
 /// Suspends (`enabled: false`: its whole subtree is effectively suspended and its sessions end)
-/// or resumes a dealer (what was enabled below it before is enabled again).
+/// or resumes a dealer (what was enabled below it before is enabled again). A dry run makes the
+/// change in the transaction, counts what stopped (or started) working, and rolls back.
 pub async fn set_enabled(
     st: &AppState,
     caller: &Caller,
     id: &str,
     enabled: bool,
-) -> ApiResult<Dealer> {
+    dry_run: bool,
+) -> ApiResult<OrImpact<Dealer>> {
     visible::dealer(st, caller, id).await?;
     let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
@@ -327,7 +337,22 @@ pub async fn set_enabled(
             "a dealer cannot suspend or resume its own account".into(),
         )));
     }
+    let live_before = if dry_run {
+        Some(tx.live_counts(id).await?)
+    } else {
+        None
+    };
     let after = tx.set_dealer_enabled(id, enabled).await?;
+    if let Some(live_before) = live_before {
+        let changed = tx.live_counts(id).await?.difference(live_before);
+        tx.roll_back().await?;
+        return Ok(OrImpact::Impact(Impact {
+            dealers: changed.dealers,
+            tenants: changed.tenants,
+            logins: changed.logins,
+            ..Impact::default()
+        }));
+    }
     if !enabled {
         tx.end_subtree_sessions(id).await?;
     }
@@ -340,7 +365,7 @@ pub async fn set_enabled(
         .before(json!({ "enabled": head.enabled }))
         .after(json!({ "enabled": enabled }));
     tx.commit_with(at.actor, &head.path, event).await?;
-    Ok(after)
+    Ok(OrImpact::Done(after))
 }
 
 /// Sets a sub-dealer's package: raises need the parent's free capacity, cuts may not go below

@@ -112,14 +112,17 @@ pub async fn create_in(at: Acting<'_>, new: NewGroup) -> StoreResult<Group> {
     Ok(group)
 }
 
-/// Renames a group or changes its permissions (only to ones the caller holds).
+/// Renames a group or changes its permissions (only to ones the caller holds). A dry run
+/// answers the permissions the change removes and how many members lose them (those that do
+/// not hold them through another group).
 pub async fn update(
     st: &AppState,
     caller: &Caller,
     id: &str,
     if_version: Option<i64>,
     patch: GroupPatch,
-) -> ApiResult<Group> {
+    dry_run: bool,
+) -> ApiResult<OrImpact<Group>> {
     visible::group(st, caller, id).await?;
     caller.authorize()?;
     if let Some(p) = &patch.permissions {
@@ -147,9 +150,28 @@ pub async fn update(
         permissions: patch.permissions,
     };
     let after = tx.update_group(at.scope, id, &change).await?;
+    if dry_run {
+        let removed: Vec<Permission> = before
+            .permissions
+            .iter()
+            .filter(|p| !after.permissions.contains(p))
+            .copied()
+            .collect();
+        let members = tx.members_elsewhere(id).await?;
+        tx.roll_back().await?;
+        let losing = members
+            .values()
+            .filter(|held| removed.iter().any(|p| !held.contains(p)))
+            .count();
+        return Ok(OrImpact::Impact(Impact {
+            logins: losing as i64,
+            permissions_removed: removed,
+            ..Impact::default()
+        }));
+    }
     let path = tx.dealer_path(&before.dealer_id).await?;
     commit_updated(tx, at.actor, &path, "group.update", &before, &after).await?;
-    Ok(after)
+    Ok(OrImpact::Done(after))
 }
 
 pub async fn delete(

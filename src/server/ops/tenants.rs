@@ -251,32 +251,53 @@ pub async fn update(
     Ok(after)
 }
 
-/// Deletes a tenant; its allocations return to its dealer.
+/// Deletes a tenant; its allocations return to its dealer. A dry run answers the one tenant.
 pub async fn delete(
     st: &AppState,
     caller: &Caller,
     id: &str,
     if_version: Option<i64>,
-) -> ApiResult<()> {
+    dry_run: bool,
+) -> ApiResult<OrImpact<()>> {
     visible::tenant(st, caller, id).await?;
     let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
     let (dealer, before) = tx.lock_tenant(at.scope, id).await?;
     check_version(if_version, before.version)?;
+    if dry_run {
+        tx.roll_back().await?;
+        return Ok(OrImpact::Impact(Impact {
+            tenants: 1,
+            ..Impact::default()
+        }));
+    }
     tx.delete_tenant(id).await?;
     commit_deleted(tx, at.actor, &dealer.path, "tenant.delete", &before).await?;
-    Ok(())
+    Ok(OrImpact::Done(()))
 }
 
-/// Suspends (`enabled: false`) or resumes a tenant.
+/// Suspends (`enabled: false`) or resumes a tenant. A dry run answers whether the tenant's
+/// working state changes (a tenant under a suspended dealer works neither way).
 pub async fn set_enabled(
     st: &AppState,
     caller: &Caller,
     id: &str,
     enabled: bool,
-) -> ApiResult<Tenant> {
+    dry_run: bool,
+) -> ApiResult<OrImpact<Tenant>> {
     visible::tenant(st, caller, id).await?;
-    Ok(set_enabled_in(authorized(st, caller)?, id, enabled).await?)
+    let at = authorized(st, caller)?;
+    if !dry_run {
+        return Ok(OrImpact::Done(set_enabled_in(at, id, enabled).await?));
+    }
+    let mut tx = at.store.write().await?;
+    let (_, before) = tx.lock_tenant(at.scope, id).await?;
+    let after = tx.set_tenant_enabled(at.scope, id, enabled).await?;
+    tx.roll_back().await?;
+    Ok(OrImpact::Impact(Impact {
+        tenants: i64::from(before.effective_enabled != after.effective_enabled),
+        ..Impact::default()
+    }))
 }
 
 /// Suspends or resumes a tenant, as `at.actor` in `at.scope`.

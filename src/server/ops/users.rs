@@ -192,14 +192,16 @@ pub async fn create_in(at: Acting<'_>, new: NewUser, link: NewLinkToken) -> Stor
     Ok(user)
 }
 
-/// Changes display name, groups (those the caller can see) or enabled; disabling ends its sessions.
+/// Changes display name, groups (those the caller can see) or enabled; disabling ends its
+/// sessions. A dry run answers whether the login stops (or starts again) working.
 pub async fn update(
     st: &AppState,
     caller: &Caller,
     id: &str,
     if_version: Option<i64>,
     patch: UserPatch,
-) -> ApiResult<User> {
+    dry_run: bool,
+) -> ApiResult<OrImpact<User>> {
     let user = visible::user(st, caller, id).await?;
     let groups =
         visible::groups(st, caller, patch.group_ids.as_deref().unwrap_or_default()).await?;
@@ -228,6 +230,14 @@ pub async fn update(
         tx.remove_memberships(at.scope, id).await?;
         tx.add_memberships(id, groups).await?;
     }
+    if dry_run {
+        let after = tx.user(at.scope, id).await?;
+        tx.roll_back().await?;
+        return Ok(OrImpact::Impact(Impact {
+            logins: i64::from(before.enabled != after.enabled),
+            ..Impact::default()
+        }));
+    }
     if patch.enabled == Some(false) {
         tx.revoke_sessions(id).await?;
     }
@@ -239,7 +249,7 @@ pub async fn update(
         .before(with(before.snapshot(), names_before))
         .after(with(after.snapshot(), names_after));
     tx.commit_with(at.actor, &path, event).await?;
-    Ok(after)
+    Ok(OrImpact::Done(after))
 }
 
 /// Deletes a login (never one's own) with its sessions and the views as it.

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -97,38 +98,58 @@ pub async fn update(
 }
 
 /// Deletes a dealer with no sub-dealers and no tenants; its package returns to the parent.
-#[utoipa::path(delete, path = "/dealers/{id}", tag = "dealers", params(("id" = String, Path), ("If-Match" = Option<String>, Header)), security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+/// With `dry_run=true`, nothing is deleted: 200 with the impact (the logins that would go).
+#[utoipa::path(delete, path = "/dealers/{id}", tag = "dealers", params(("id" = String, Path), ("If-Match" = Option<String>, Header), DryRun), security(("bearer" = [])),
+    responses((status = 204), (status = 200, body = Impact, description = "dry run: what the delete would do"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn delete(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
     IfMatch(v): IfMatch,
-) -> ApiResult<StatusCode> {
-    dealers::delete(&st, &caller, &id, v).await?;
-    Ok(StatusCode::NO_CONTENT)
+    ApiQuery(q): ApiQuery<DryRun>,
+) -> ApiResult<Response> {
+    Ok(no_content_or_impact(
+        dealers::delete(&st, &caller, &id, v, q.dry_run).await?,
+    ))
 }
 
-/// Suspends a dealer: its whole subtree is effectively suspended and its sessions end.
-#[utoipa::path(post, path = "/dealers/{id}/suspend", tag = "dealers", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Dealer), (status = 404, body = ErrorBody)))]
+/// 204 for a delete made, 200 with the impact for a dry run.
+pub fn no_content_or_impact(answer: OrImpact<()>) -> Response {
+    match answer {
+        OrImpact::Done(()) => StatusCode::NO_CONTENT.into_response(),
+        OrImpact::Impact(i) => Json(i).into_response(),
+    }
+}
+
+/// Suspends a dealer: its whole subtree is effectively suspended and its sessions end. With
+/// `dry_run=true`, nothing changes: the answer is the impact (the sub-dealers, tenants and
+/// logins that would stop working).
+#[utoipa::path(post, path = "/dealers/{id}/suspend", tag = "dealers", params(("id" = String, Path), DryRun), security(("bearer" = [])),
+    responses((status = 200, body = OrImpact<Dealer>), (status = 404, body = ErrorBody)))]
 pub async fn suspend(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
-) -> ApiResult<Json<Dealer>> {
-    Ok(Json(dealers::set_enabled(&st, &caller, &id, false).await?))
+    ApiQuery(q): ApiQuery<DryRun>,
+) -> ApiResult<Json<OrImpact<Dealer>>> {
+    Ok(Json(
+        dealers::set_enabled(&st, &caller, &id, false, q.dry_run).await?,
+    ))
 }
 
-/// Resumes a dealer; what was enabled below it before is enabled again.
-#[utoipa::path(post, path = "/dealers/{id}/resume", tag = "dealers", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Dealer), (status = 404, body = ErrorBody)))]
+/// Resumes a dealer; what was enabled below it before is enabled again. With `dry_run=true`,
+/// nothing changes: the answer is the impact (what would work again).
+#[utoipa::path(post, path = "/dealers/{id}/resume", tag = "dealers", params(("id" = String, Path), DryRun), security(("bearer" = [])),
+    responses((status = 200, body = OrImpact<Dealer>), (status = 404, body = ErrorBody)))]
 pub async fn resume(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
-) -> ApiResult<Json<Dealer>> {
-    Ok(Json(dealers::set_enabled(&st, &caller, &id, true).await?))
+    ApiQuery(q): ApiQuery<DryRun>,
+) -> ApiResult<Json<OrImpact<Dealer>>> {
+    Ok(Json(
+        dealers::set_enabled(&st, &caller, &id, true, q.dry_run).await?,
+    ))
 }
 
 /// Package, allocated, used and free per dimension, and the subtree's use.

@@ -77,18 +77,23 @@ pub async fn get(
     Ok(Json(groups::get(&st, &caller, &id).await?))
 }
 
-/// Renames a group or changes its permissions (only to ones the caller holds).
-#[utoipa::path(patch, path = "/groups/{id}", tag = "groups", params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
+/// Renames a group or changes its permissions (only to ones the caller holds). With
+/// `dry_run=true`, nothing changes: the answer is the impact (the permissions removed and how
+/// many members lose them).
+#[utoipa::path(patch, path = "/groups/{id}", tag = "groups", params(("id" = String, Path), ("If-Match" = Option<String>, Header), DryRun),
     request_body = GroupPatch, security(("bearer" = [])),
-    responses((status = 200, body = Group), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody)))]
+    responses((status = 200, body = OrImpact<Group>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody)))]
 pub async fn update(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
     IfMatch(v): IfMatch,
+    ApiQuery(q): ApiQuery<DryRun>,
     ApiJson(patch): ApiJson<GroupPatch>,
-) -> ApiResult<Json<Group>> {
-    Ok(Json(groups::update(&st, &caller, &id, v, patch).await?))
+) -> ApiResult<Json<OrImpact<Group>>> {
+    Ok(Json(
+        groups::update(&st, &caller, &id, v, patch, q.dry_run).await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/groups/{id}", tag = "groups", params(("id" = String, Path), ("If-Match" = Option<String>, Header)), security(("bearer" = [])),

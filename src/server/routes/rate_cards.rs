@@ -160,17 +160,20 @@ pub async fn rates(
 
 /// Replaces a carrier card's rates with a CSV body
 /// (`prefix,destination,rate,connection_fee,increment_first,increment_next`, header optional).
-/// Every bad line is reported (up to 50) and nothing is stored when any is bad.
-#[utoipa::path(put, path = "/rate-cards/{id}/rates", tag = "rate cards", params(("id" = String, Path)),
+/// Every bad line is reported (up to 50) and nothing is stored when any is bad. With
+/// `dry_run=true`, nothing is stored: the answer is the impact (rates added, changed and
+/// removed, and the cards priced from this one).
+#[utoipa::path(put, path = "/rate-cards/{id}/rates", tag = "rate cards", params(("id" = String, Path), DryRun),
     request_body(content = String, content_type = "text/csv"), security(("bearer" = [])),
-    responses((status = 200, body = RateImport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = OrImpact<RateImport>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn import(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<DryRun>,
     allowance: Option<Extension<BodyAllowance>>,
     body: Body,
-) -> ApiResult<Json<RateImport>> {
+) -> ApiResult<Json<OrImpact<RateImport>>> {
     let parts_allowance = allowance.map(|a| a.0);
     rates::may_import(&st, &caller, &id).await?;
     // Read only now, after the token and the permission: up to the route's limit, in time.
@@ -179,7 +182,9 @@ pub async fn import(
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| ApiError::bad_request("the CSV is not UTF-8 text"))?
         .to_string();
-    Ok(Json(rates::import(&st, &caller, &id, text).await?))
+    Ok(Json(
+        rates::import(&st, &caller, &id, text, q.dry_run).await?,
+    ))
 }
 
 /// Hands a card to a dealer directly below its owner (where it becomes that dealer's provider

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -11,6 +12,7 @@ use crate::server::auth::Caller;
 use crate::server::error::ApiResult;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery, IfMatch};
 use crate::server::ops::{Paging, tenant_moves, tenants};
+use crate::server::routes::dealers::no_content_or_impact;
 use crate::server::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -83,37 +85,48 @@ pub async fn update(
     Ok(Json(tenants::update(&st, &caller, &id, v, patch).await?))
 }
 
-/// Deletes a tenant; its allocations return to its dealer.
-#[utoipa::path(delete, path = "/tenants/{id}", tag = "tenants", params(("id" = String, Path), ("If-Match" = Option<String>, Header)), security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
+/// Deletes a tenant; its allocations return to its dealer. With `dry_run=true`, nothing is
+/// deleted: 200 with the impact.
+#[utoipa::path(delete, path = "/tenants/{id}", tag = "tenants", params(("id" = String, Path), ("If-Match" = Option<String>, Header), DryRun), security(("bearer" = [])),
+    responses((status = 204), (status = 200, body = Impact, description = "dry run: what the delete would do"), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
     IfMatch(v): IfMatch,
-) -> ApiResult<StatusCode> {
-    tenants::delete(&st, &caller, &id, v).await?;
-    Ok(StatusCode::NO_CONTENT)
+    ApiQuery(q): ApiQuery<DryRun>,
+) -> ApiResult<Response> {
+    Ok(no_content_or_impact(
+        tenants::delete(&st, &caller, &id, v, q.dry_run).await?,
+    ))
 }
 
-#[utoipa::path(post, path = "/tenants/{id}/suspend", tag = "tenants", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Tenant), (status = 404, body = ErrorBody)))]
+/// Suspends a tenant. With `dry_run=true`, nothing changes: the answer is the impact.
+#[utoipa::path(post, path = "/tenants/{id}/suspend", tag = "tenants", params(("id" = String, Path), DryRun), security(("bearer" = [])),
+    responses((status = 200, body = OrImpact<Tenant>), (status = 404, body = ErrorBody)))]
 pub async fn suspend(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
-) -> ApiResult<Json<Tenant>> {
-    Ok(Json(tenants::set_enabled(&st, &caller, &id, false).await?))
+    ApiQuery(q): ApiQuery<DryRun>,
+) -> ApiResult<Json<OrImpact<Tenant>>> {
+    Ok(Json(
+        tenants::set_enabled(&st, &caller, &id, false, q.dry_run).await?,
+    ))
 }
 
-#[utoipa::path(post, path = "/tenants/{id}/resume", tag = "tenants", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Tenant), (status = 404, body = ErrorBody)))]
+/// Resumes a tenant. With `dry_run=true`, nothing changes: the answer is the impact.
+#[utoipa::path(post, path = "/tenants/{id}/resume", tag = "tenants", params(("id" = String, Path), DryRun), security(("bearer" = [])),
+    responses((status = 200, body = OrImpact<Tenant>), (status = 404, body = ErrorBody)))]
 pub async fn resume(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
-) -> ApiResult<Json<Tenant>> {
-    Ok(Json(tenants::set_enabled(&st, &caller, &id, true).await?))
+    ApiQuery(q): ApiQuery<DryRun>,
+) -> ApiResult<Json<OrImpact<Tenant>>> {
+    Ok(Json(
+        tenants::set_enabled(&st, &caller, &id, true, q.dry_run).await?,
+    ))
 }
 
 /// Plans a move of the tenant to another dealer (`dry_run: true`, the default): the capacity

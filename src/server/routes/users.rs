@@ -69,17 +69,21 @@ pub async fn get(
 }
 
 /// Changes display name, groups (those the caller can see) or enabled; disabling ends its sessions.
-#[utoipa::path(patch, path = "/users/{id}", tag = "users", params(("id" = String, Path), ("If-Match" = Option<String>, Header)),
+/// With `dry_run=true`, nothing changes: the answer is the impact (a disable: the one login).
+#[utoipa::path(patch, path = "/users/{id}", tag = "users", params(("id" = String, Path), ("If-Match" = Option<String>, Header), DryRun),
     request_body = UserPatch, security(("bearer" = [])),
-    responses((status = 200, body = User), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody)))]
+    responses((status = 200, body = OrImpact<User>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody)))]
 pub async fn update(
     State(st): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
     IfMatch(v): IfMatch,
+    ApiQuery(q): ApiQuery<DryRun>,
     ApiJson(patch): ApiJson<UserPatch>,
-) -> ApiResult<Json<User>> {
-    Ok(Json(users::update(&st, &caller, &id, v, patch).await?))
+) -> ApiResult<Json<OrImpact<User>>> {
+    Ok(Json(
+        users::update(&st, &caller, &id, v, patch, q.dry_run).await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/users/{id}", tag = "users", params(("id" = String, Path), ("If-Match" = Option<String>, Header)), security(("bearer" = [])),

@@ -13,6 +13,7 @@ mod dealer_writes;
 mod dealers;
 mod generate;
 mod groups;
+mod impact;
 mod link_tokens;
 mod rate_cards;
 mod rows;

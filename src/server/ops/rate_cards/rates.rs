@@ -82,13 +82,15 @@ pub async fn may_import(st: &AppState, caller: &Caller, id: &str) -> ApiResult<(
 }
 
 /// Replaces a carrier card's rates with a CSV text (checked by `may_import` first). Every bad
-/// line is reported (up to 50) and nothing is stored when any is bad.
+/// line is reported (up to 50) and nothing is stored when any is bad. A dry run answers the
+/// rates added, changed and removed and the cards priced from this one.
 pub async fn import(
     st: &AppState,
     caller: &Caller,
     id: &str,
     text: String,
-) -> ApiResult<RateImport> {
+    dry_run: bool,
+) -> ApiResult<OrImpact<RateImport>> {
     let parsed = tokio::task::spawn_blocking(move || rates::parse_csv(&text, MAX_CSV_ERRORS))
         .await
         .map_err(|_| ApiError::bad_request("the CSV could not be parsed"))?;
@@ -115,7 +117,7 @@ pub async fn import(
     // The body is not kept for the guard's retries, so a rolled-back import is retried here.
     let mut attempt = 1;
     let card = loop {
-        match replace_in(Acting::caller(st, caller), id, &new_rates)
+        match replace_in(Acting::caller(st, caller), id, &new_rates, dry_run)
             .await
             .map_err(ApiError::from)
         {
@@ -126,12 +128,21 @@ pub async fn import(
             other => break other?,
         }
     };
-    Ok(RateImport { imported, card })
+    Ok(match card {
+        OrImpact::Done(card) => OrImpact::Done(RateImport { imported, card }),
+        OrImpact::Impact(i) => OrImpact::Impact(i),
+    })
 }
 
 /// Replaces a carrier card's rates, as `at.actor` in `at.scope`; every card priced from it is
-/// checked against the new costs.
-pub async fn replace_in(at: Acting<'_>, id: &str, new_rates: &[Rate]) -> StoreResult<RateCard> {
+/// checked against the new costs. A dry run makes the same checks, then rolls back and answers
+/// the impact.
+pub async fn replace_in(
+    at: Acting<'_>,
+    id: &str,
+    new_rates: &[Rate],
+    dry_run: bool,
+) -> StoreResult<OrImpact<RateCard>> {
     let mut tx = at.store.write().await?;
     let before = owned_card(&mut tx, at.scope, id).await?;
     if before.parent_id.is_some() {
@@ -148,8 +159,29 @@ pub async fn replace_in(at: Acting<'_>, id: &str, new_rates: &[Rate]) -> StoreRe
         )
         .into());
     }
+    let family = if dry_run {
+        Some(tx.card_family(id).await?)
+    } else {
+        None
+    };
     tx.replace_rates(id, new_rates).await?;
     super::pricing::check_downstream(&mut tx, id, id).await?;
+    if let Some((cards, old_rates)) = family {
+        tx.roll_back().await?;
+        let mut rates = rates_changed(&old_rates, new_rates);
+        rates.derived_cards = cards
+            .into_iter()
+            .filter(|c| c.id != id)
+            .map(|c| CardRef {
+                id: c.id.into(),
+                name: c.name,
+            })
+            .collect();
+        return Ok(OrImpact::Impact(Impact {
+            rates: Some(rates),
+            ..Impact::default()
+        }));
+    }
     tx.set_rate_count(id, new_rates.len() as i64).await?;
     let after = super::reload(&mut tx, at.scope, id).await?;
     let path = tx.dealer_path(&before.owner_id).await?;
@@ -157,7 +189,28 @@ pub async fn replace_in(at: Acting<'_>, id: &str, new_rates: &[Rate]) -> StoreRe
         .before(json!({ "rate_count": before.card.rate_count }))
         .after(json!({ "rate_count": after.card.rate_count }));
     tx.commit_with(at.actor, &path, event).await?;
-    at.store.complete(after).await
+    Ok(OrImpact::Done(at.store.complete(after).await?))
+}
+
+/// Prefixes added, changed and removed from `old` to `new` (the derived cards are left empty).
+fn rates_changed(old: &[Rate], new: &[Rate]) -> RatesImpact {
+    let before: std::collections::HashMap<&str, &Rate> =
+        old.iter().map(|r| (r.prefix.as_str(), r)).collect();
+    let mut kept = 0;
+    let mut impact = RatesImpact::default();
+    for r in new {
+        match before.get(r.prefix.as_str()) {
+            None => impact.added += 1,
+            Some(was) => {
+                kept += 1;
+                if *was != r {
+                    impact.changed += 1;
+                }
+            }
+        }
+    }
+    impact.removed = old.len() as i64 - kept;
+    impact
 }
 
 /// What a markup over a parent card would sell at, before a card is made: a sample, the lowest
