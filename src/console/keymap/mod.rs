@@ -333,15 +333,19 @@ mod tests {
                 .map(|(k, _, _)| k)
                 .collect::<Vec<_>>()
         };
-        let every: std::collections::HashSet<String> = Tab::ALL.into_iter().flat_map(on).collect();
-        for b in BINDINGS {
-            let label = key_name(b.keys[0].0, b.keys[0].1);
-            assert!(
-                every
-                    .iter()
-                    .any(|k| k.split([',', '/', ' ']).any(|p| p == label)),
-                "{label} is in some tab's help"
-            );
+        // Every binding has its line on some tab (the second of a pair joins its partner's).
+        let said: std::collections::HashSet<&str> = Tab::ALL
+            .into_iter()
+            .flat_map(help_lines)
+            .map(|(_, what, _)| what)
+            .collect();
+        for b in BINDINGS.iter().filter(|b| {
+            !matches!(
+                b.action,
+                Action::Up | Action::Expand | Action::Bottom | Action::SortFlip
+            )
+        }) {
+            assert!(said.contains(b.help), "{} is in some tab's help", b.label);
         }
         let tenants = on(Tab::Tenants);
         assert!(
