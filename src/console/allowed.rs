@@ -14,23 +14,6 @@ pub enum Selected {
     Tenant,
 }
 
-/// Whether `action` writes (and so is not offered in a read-only session).
-pub fn writes(action: Action) -> bool {
-    matches!(
-        action,
-        Action::New
-            | Action::Edit
-            | Action::Delete
-            | Action::Suspend
-            | Action::Package
-            | Action::NewTenant
-            | Action::ResetPassword
-            | Action::Move
-            | Action::Import
-            | Action::Assign
-    )
-}
-
 /// The permission `action` on `tab` needs, with `selected` on the tree; None when it needs none
 /// or when which one depends on a later choice (assigning a card: a dealer or a tenant).
 pub fn needed(tab: Tab, action: Action, selected: Selected) -> Option<Permission> {
@@ -97,6 +80,6 @@ mod tests {
         );
         assert_eq!(on(Tab::RateCards, Action::Assign, Selected::Dealer), None);
         assert_eq!(on(Tab::Tenants, Action::Down, Selected::Dealer), None);
-        assert!(writes(Action::Import) && !writes(Action::Describe) && !writes(Action::ViewAs));
+        assert!(Action::Import.writes() && !Action::Describe.writes() && !Action::ViewAs.writes());
     }
 }

@@ -13,8 +13,8 @@ use super::tab::Tab;
 use super::theme::{Sym, Theme};
 use super::widgets::table::table;
 use super::{
-    allowed, audit, command, dealers, describe, goto, help, packages, rate_cards, signin, tenants,
-    users, view_as,
+    audit, command, dealers, describe, goto, help, packages, rate_cards, signin, tenants, users,
+    view_as,
 };
 use crate::model::Permission;
 
@@ -304,8 +304,8 @@ fn offered_hints(app: &App) -> Vec<(&'static str, &'static str, Option<Permissio
     let read_only = app.read_only_reason().is_some();
     footer_hints(app.tab)
         .into_iter()
-        .filter(|(_, _, a)| !(read_only && allowed::writes(*a)))
-        .map(|(key, what, a)| (key, what, app.lacks(a).filter(|_| allowed::writes(a))))
+        .filter(|(_, _, a)| !(read_only && a.writes()))
+        .map(|(key, what, a)| (key, what, app.lacks(a).filter(|_| a.writes())))
         .collect()
 }
 

@@ -50,6 +50,25 @@ pub enum Action {
     Back,
 }
 
+impl Action {
+    /// Whether the action writes (and so is not offered in a read-only session).
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            Action::New
+                | Action::Edit
+                | Action::Delete
+                | Action::Suspend
+                | Action::Package
+                | Action::NewTenant
+                | Action::ResetPassword
+                | Action::Move
+                | Action::Import
+                | Action::Assign
+        )
+    }
+}
+
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Where {
@@ -114,7 +133,7 @@ pub fn action_for(key: &KeyEvent, tab: Tab) -> Option<Action> {
 /// Whether `b` does something on `tab`: its place, and for a write, whether the tab has
 /// something it acts on (nothing is made or suspended on the Audit tab, say).
 fn offered(b: &Binding, tab: Tab) -> bool {
-    applies(b.place, tab) && (!crate::console::allowed::writes(b.action) || acts_on(b.action, tab))
+    applies(b.place, tab) && (!b.action.writes() || acts_on(b.action, tab))
 }
 
 /// The writes each tab carries out.
