@@ -371,3 +371,37 @@ async fn deleting_the_selected_dealer_leaves_a_clean_screen() {
         NodeKind::Tenant => assert_eq!(shown, None, "no stale dealer beside a tenant"),
     }
 }
+
+#[tokio::test]
+async fn a_dealer_is_renamed_in_its_edit_form_and_a_taken_name_is_refused_at_the_field() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    c.keys("jj").await;
+    assert_eq!(
+        c.app.tree.selected_row().unwrap().name,
+        "Northwind Distribution"
+    );
+    let clear = "<bs>".repeat("Northwind Distribution".len());
+    // A sibling's name is taken: refused where it was typed, everything kept.
+    c.keys(&format!(
+        "e<tab><tab><tab><tab><tab>{clear}Southgate Partners<enter>"
+    ))
+    .await;
+    let refused = c.screen(W, H);
+    assert!(
+        c.app.form.is_some() && refused.contains("Southgate Partners") && refused.contains("taken"),
+        "{refused}"
+    );
+    let clear = "<bs>".repeat("Southgate Partners".len());
+    c.keys(&format!("{clear}Northwind Group<enter>")).await;
+    assert!(c.app.form.is_none(), "{}", c.screen(W, H));
+    let names: Vec<&str> = c.app.tree.rows.iter().map(|r| r.name.as_str()).collect();
+    assert!(
+        names.contains(&"Northwind Group") && !names.contains(&"Northwind Distribution"),
+        "{names:?}"
+    );
+    // The display name is its own, shown beside.
+    assert!(c.screen(W, H).contains("shown as Northwind Distribution"));
+    let api = c.client_as("admin@acme.example").await;
+    let found = api.search("Northwind Group", 5).await.unwrap();
+    assert_eq!(found.items.len(), 1, "{found:?}");
+}

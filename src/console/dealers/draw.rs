@@ -144,6 +144,7 @@ fn dealer(f: &mut Frame, d: &Dealer, cap: Option<&Capacity>, theme: &Theme, area
         _ => "enabled",
     };
     let mut lines = vec![
+        Line::raw(format!("shown as {}", d.display_name)),
         Line::raw(format!("contact  {}   {}", d.email, d.phone)),
         Line::raw(format!(
             "status   {status:<14} created {}",

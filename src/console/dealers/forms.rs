@@ -37,7 +37,8 @@ pub fn new_dealer(data: &FormData) -> Form {
     Form::new(title, fields)
 }
 
-/// A dealer's contact details.
+/// A dealer's name and contact details (a new name must be free among its siblings, as for a
+/// new dealer: the server says so at the field).
 pub fn edit_dealer(data: &FormData) -> Form {
     let d = data.dealer.clone().unwrap_or_else(empty_dealer);
     Form::new(
@@ -48,6 +49,10 @@ pub fn edit_dealer(data: &FormData) -> Form {
             Field::text("phone", "phone", &d.phone),
             Field::text("address", "address", &d.address),
             Field::text("notes", "notes", &d.notes),
+            // Last: a rename is rarer than a contact change, and never made by accident.
+            Field::text("name", "name", &d.name)
+                .required()
+                .check(name_check),
         ],
     )
 }
@@ -84,7 +89,7 @@ pub fn edit_write(id: &str, form: &Form, version: i64) -> Write {
         id: id.into(),
         version,
         patch: DealerPatch {
-            name: None,
+            name: Some(v("name")),
             display_name: Some(v("display_name")),
             email: Some(v("email")),
             phone: Some(v("phone")),
