@@ -94,7 +94,11 @@ pub fn apply_template(form: &mut Form, templates: &[GroupTemplate], held: &[Perm
         if let Some(f) = form.field_mut("permissions") {
             *f = permission_field(&chosen, held);
         }
-        if form.value("description").is_empty()
+        // The description follows the template while it is one a template wrote (or empty);
+        // what the user typed is theirs and stays.
+        let typed = form.value("description");
+        let from_template = typed.is_empty() || templates.iter().any(|o| o.description == typed);
+        if from_template
             && let Some(Field {
                 kind: Kind::Text { input, .. },
                 ..
@@ -148,6 +152,51 @@ fn permissions_of(form: &Form) -> Vec<Permission> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_description_follows_the_template_until_the_user_writes_one() {
+        use crate::console::widgets::form::Form;
+        let templates = crate::domain::permissions::templates();
+        let keys: Vec<(String, String)> = templates
+            .iter()
+            .map(|t| (t.key.clone(), t.key.clone()))
+            .collect();
+        let mut form = Form::new(
+            "New group",
+            vec![
+                Field::select("template", "template", keys, 0),
+                Field::text("description", "description", ""),
+                permission_field(&[], &Permission::all()),
+            ],
+        );
+        let pick = |form: &mut Form, i: usize| {
+            if let Some(Field {
+                kind: Kind::Select { selected, .. },
+                ..
+            }) = form.field_mut("template")
+            {
+                *selected = i;
+            }
+            apply_template(form, &templates, &Permission::all());
+        };
+        pick(&mut form, 0);
+        assert_eq!(form.value("description"), templates[0].description);
+        pick(&mut form, 1);
+        assert_eq!(
+            form.value("description"),
+            templates[1].description,
+            "the second template's words, not the first's"
+        );
+        if let Some(Field {
+            kind: Kind::Text { input, .. },
+            ..
+        }) = form.field_mut("description")
+        {
+            *input = tui_input::Input::new("night shift supervisors".into());
+        }
+        pick(&mut form, 2);
+        assert_eq!(form.value("description"), "night shift supervisors");
+    }
 
     #[test]
     fn the_grid_runs_area_by_area_as_it_reads() {
