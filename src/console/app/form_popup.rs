@@ -124,7 +124,22 @@ pub fn draw(f: &mut Frame, open: &OpenForm, theme: &Theme, area: Rect) {
                 }
             }
         } else if let Some(h) = &field.hint {
-            spans.push(Span::styled(format!("  {h}"), theme.dim()));
+            let text = format!("  {h}");
+            let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+            if used + text.chars().count() <= inner {
+                spans.push(Span::styled(text, theme.dim()));
+            } else {
+                // A hint too long beside the field goes under it, wrapped, as an error does.
+                lines.push(Line::from(std::mem::take(&mut spans)));
+                let indent = LABEL + 2;
+                for part in wrap(h, inner.saturating_sub(indent).max(20)) {
+                    lines.push(Line::styled(
+                        format!("{}{part}", " ".repeat(indent)),
+                        theme.dim(),
+                    ));
+                }
+                spans = lines.pop().map(|l| l.spans).unwrap_or_default();
+            }
         }
         lines.push(Line::from(spans));
         if let Kind::Multi {
