@@ -4,17 +4,19 @@
 //! channel is generated once per run; each test serves its own copy of it (its sign-ins and
 //! changes land in its own audit trail) and signs in through the sign-in screen.
 
+#[path = "support/served.rs"]
+mod served;
 #[path = "support/tmux.rs"]
 mod tmux;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use dealerctl::client::ApiClient;
 use dealerctl::console::runner::PAGE_SIZE;
 use dealerctl::model::NewUser;
+use served::{Served, block_on};
 use tmux::{Tmux, skip_without_tmux};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dealerctl");
@@ -141,105 +143,11 @@ async fn read_channel(dir: PathBuf, db: &Path) -> Channel {
     }
 }
 
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
-
-/// A `dealerctl serve` child process, killed when the test ends however it ends.
-struct Server {
-    child: Child,
-    url: String,
-    outbox: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// Serves a copy of the generated channel from `dir`.
-    fn channel(dir: &Path) -> Server {
-        let db = dir.join("channel.db");
-        std::fs::copy(channel().dir.join("channel.db"), &db).unwrap();
-        Server::start(dir, &db, ADMIN, PASSWORD)
-    }
-
-    /// Serves `db` (an empty one gets its provider and the administrator `email`).
-    fn start(dir: &Path, db: &Path, email: &str, password: &str) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let name = db.file_stem().unwrap().to_string_lossy().into_owned();
-        let log = dir.join(format!("{name}.log"));
-        let outbox = dir.join(format!("{name}-outbox"));
-        let child = Command::new(BIN)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .arg("--database")
-            .arg(format!("sqlite://{}", db.display()))
-            .arg("--mail-outbox")
-            .arg(&outbox)
-            .env("DEALERCTL_ADMIN_EMAIL", email)
-            .env("DEALERCTL_ADMIN_PASSWORD", password)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut server = Server {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            outbox,
-        };
-        // A bounded number of health probes; a server that exited (its port taken) says why.
-        let up = block_on(async {
-            let client = ApiClient::new(&server.url).unwrap();
-            for _ in 0..200 {
-                if server.child.try_wait().unwrap().is_some() {
-                    return false;
-                }
-                if client.healthy().await {
-                    return true;
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            false
-        });
-        assert!(
-            up,
-            "the server did not come up: {}",
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-        server
-    }
-
-    /// The token of the newest link mailed to `email`.
-    fn mailed_token(&self, email: &str) -> String {
-        let mut mails: Vec<PathBuf> = std::fs::read_dir(&self.outbox)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        mails.sort();
-        let text = mails
-            .iter()
-            .rev()
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .find(|t| t.contains(&format!("To: {email}")))
-            .unwrap_or_else(|| panic!("no mail to {email}"));
-        let start = text.find("token=").expect("the mail has a link") + "token=".len();
-        text[start..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect()
-    }
+/// Serves a copy of the generated channel from `dir`.
+fn serve_channel(dir: &Path) -> Served {
+    let db = dir.join("channel.db");
+    std::fs::copy(channel().dir.join("channel.db"), &db).unwrap();
+    Served::start(dir, &db, ADMIN, PASSWORD, &[])
 }
 
 /// A profile of the console's config.toml.
@@ -278,8 +186,8 @@ fn console(dir: &Path, profiles: &[Profile]) -> Tmux {
 }
 
 /// The console signed in to its own copy of the channel.
-fn channel_console(dir: &Path) -> (Server, Tmux) {
-    let server = Server::channel(dir);
+fn channel_console(dir: &Path) -> (Served, Tmux) {
+    let server = serve_channel(dir);
     let t = console(
         dir,
         &[Profile {
@@ -424,7 +332,7 @@ fn the_audit_tab_filtered_by_actor_shows_only_that_logins_events() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::channel(dir.path());
+    let server = serve_channel(dir.path());
     // A second login with events of its own: invited by the administrator, it sets its password
     // from the mailed link and signs in.
     let second = "second@channel.example";
@@ -480,15 +388,16 @@ fn profile_lists_the_profiles_and_switches_to_the_other_server() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let main = Server::channel(dir.path());
+    let main = serve_channel(dir.path());
     // The other profile's server: another store, with an administrator of its own.
     let other_email = "admin@backup.example";
     let other_password = "backup-password-1234";
-    let other = Server::start(
+    let other = Served::start(
         dir.path(),
         &dir.path().join("backup.db"),
         other_email,
         other_password,
+        &[],
     );
     let t = console(
         dir.path(),

@@ -3,15 +3,16 @@
 //! changes nothing on the server, as the API then says: the objects are as they were and the
 //! audit trail holds no such event.
 
+#[path = "support/served.rs"]
+mod served;
 #[path = "support/tmux.rs"]
 mod tmux;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use dealerctl::client::ApiClient;
 use dealerctl::model::*;
+use served::{Served, block_on};
 use tmux::{Tmux, skip_without_tmux};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dealerctl");
@@ -19,88 +20,19 @@ const BIN: &str = env!("CARGO_BIN_EXE_dealerctl");
 const PASSWORD: &str = "demo-password";
 const EMAIL: &str = "admin@acme.example";
 
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
-
-/// A `dealerctl serve --seed-demo` child process, killed when the test ends however it ends.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn demo(dir: &Path) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let log = dir.join("serve.log");
-        let child = Command::new(BIN)
-            .args([
-                "serve",
-                "--seed-demo",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-            ])
-            .arg("--database")
-            .arg(format!("sqlite://{}", dir.join("demo.db").display()))
-            .arg("--mail-outbox")
-            .arg(dir.join("outbox"))
-            .env("DEALERCTL_ADMIN_EMAIL", "root@acme.example")
-            .env("DEALERCTL_ADMIN_PASSWORD", PASSWORD)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut server = Server {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let up = block_on(async {
-            let client = ApiClient::new(&server.url).unwrap();
-            for _ in 0..200 {
-                if server.child.try_wait().unwrap().is_some() {
-                    return false;
-                }
-                if client.healthy().await {
-                    return true;
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            false
-        });
-        assert!(
-            up,
-            "the server did not come up: {}",
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-        server
-    }
-
-    fn client(&self) -> ApiClient {
-        block_on(async {
-            let anon = ApiClient::new(&self.url).unwrap();
-            anon.with_token(anon.login(EMAIL, PASSWORD).await.unwrap().token)
-        })
-    }
+/// The demo channel served from `dir`.
+fn serve_demo(dir: &Path) -> Served {
+    Served::start(
+        dir,
+        &dir.join("demo.db"),
+        "root@acme.example",
+        PASSWORD,
+        &["--seed-demo"],
+    )
 }
 
 /// The console in tmux, HOME in `dir`, signed in through the sign-in screen.
-fn console(dir: &Path, server: &Server) -> Tmux {
+fn console(dir: &Path, server: &Served) -> Tmux {
     let config = dir.join("home/.config/dealerctl");
     std::fs::create_dir_all(&config).unwrap();
     std::fs::write(
@@ -156,8 +88,8 @@ fn answering_no_to_suspend_and_delete_changes_nothing_on_the_server() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::demo(dir.path());
-    let api = server.client();
+    let server = serve_demo(dir.path());
+    let api = server.client(EMAIL, PASSWORD);
     // A dealer with nothing below it, so that its delete is asked (one with children is refused).
     let acme = block_on(api.me()).unwrap().dealer.id;
     let quiet = block_on(api.create_dealer(&NewDealer {

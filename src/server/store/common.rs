@@ -203,18 +203,18 @@ pub fn push_search(s: &mut Sql, q: Option<&str>, columns: &[&str]) {
 }
 
 /// Appends a `q` search over the given columns, through the trigram index where `index` says
-/// the row's text is in it (see [`super::search::push_contains`]).
+/// the row's text is in it (see [`super::text_match::push_contains`]).
 pub fn push_search_indexed(
     s: &mut Sql,
     q: Option<&str>,
     columns: &[&str],
-    index: Option<&super::search::TextIndex>,
+    index: Option<&super::text_match::TextIndex>,
 ) {
     let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
         return;
     };
     s.push(" AND ");
-    super::search::push_contains(s, index, columns, q);
+    super::text_match::push_contains(s, index, columns, q);
 }
 
 /// Appends the keyset condition for a page sorted by (`key`, `id`) ascending.

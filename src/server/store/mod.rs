@@ -21,6 +21,7 @@ mod search;
 mod sessions;
 mod sql;
 mod tenants;
+mod text_match;
 mod throttle;
 mod traits;
 mod tree;

@@ -7,9 +7,10 @@ use async_trait::async_trait;
 use std::collections::HashMap;
 
 use super::common::push_in_scope;
-use super::rows::{RowExt, like_pattern};
+use super::rows::RowExt;
 use super::sql::Sql;
-use super::{Backend, Scope, SearchStore, SqlStore, StoreResult};
+use super::text_match::{TextIndex, push_contains, uses_trigram_index};
+use super::{Scope, SearchStore, SqlStore, StoreResult};
 use crate::model::{ObjectKind, PathStep};
 
 /// One match as the store finds it: what and where.
@@ -84,9 +85,6 @@ const SEARCHED: [Searched; 5] = [
         under: "x.dealer_id",
     },
 ];
-
-/// The trigram index matches a text of three characters or more.
-const TRIGRAM: usize = 3;
 
 #[async_trait]
 impl SearchStore for SqlStore {
@@ -191,59 +189,4 @@ impl SqlStore {
             push_in_scope(sql, scope, column);
         }
     }
-}
-
-/// Whether a search for `q` goes through the trigram index (SQLite, three characters or more).
-fn uses_trigram_index(backend: Backend, q: &str) -> bool {
-    backend == Backend::Sqlite && q.chars().count() >= TRIGRAM
-}
-
-/// Where the trigram index holds a row's searched text: the row's kind and its id column.
-/// Only for columns the index joins for that kind (migration 0005): tenants' name and domain,
-/// logins' e-mail and display name, dealers' name and display name, groups' and cards' names.
-pub struct TextIndex<'a> {
-    pub backend: Backend,
-    pub kind: ObjectKind,
-    pub id: &'a str,
-}
-
-/// The condition that one of `columns` contains `q` (trimmed), case-insensitively. Given the
-/// row's [`TextIndex`] on SQLite, a text of three characters or more first narrows the rows
-/// through the trigram index, then checks the columns themselves, so that a text spanning two
-/// columns does not match; shorter texts, and PostgreSQL (whose pg_trgm indexes serve the
-/// `LIKE` directly), check the columns.
-pub fn push_contains(sql: &mut Sql, index: Option<&TextIndex>, columns: &[&str], q: &str) {
-    let q = q.to_lowercase();
-    let pattern = like_pattern(&q);
-    sql.push("(");
-    if let Some(TextIndex { kind, id, .. }) = index.filter(|i| uses_trigram_index(i.backend, &q)) {
-        // A quoted phrase: with the trigram tokenizer, a substring anywhere in the text.
-        let phrase = format!("\"{}\"", q.replace('"', "\"\""));
-        sql.push(id)
-            .push(
-                " IN (SELECT k.object_id FROM search_index i JOIN search_keys k \
-                 ON k.id = i.rowid WHERE search_index MATCH ",
-            )
-            .bind(phrase)
-            .push(" AND k.kind = ")
-            .bind(kind_key(*kind))
-            .push(") AND ");
-    }
-    sql.push("(");
-    for (i, c) in columns.iter().enumerate() {
-        if i > 0 {
-            sql.push(" OR ");
-        }
-        sql.push("lower(")
-            .push(c)
-            .push(") LIKE ")
-            .bind(pattern.as_str())
-            .push(" ESCAPE '\\'");
-    }
-    sql.push("))");
-}
-
-/// The kind as `search_keys` records it.
-fn kind_key(kind: ObjectKind) -> &'static str {
-    kind.audit_type()
 }

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 
 use super::common::*;
 use super::rows::{RowExt, new_id, now_micros};
-use super::search::TextIndex;
 use super::sql::{Sql, insert_row};
+use super::text_match::TextIndex;
 use super::write_tx::WriteTx;
 use super::{PageRequest, Scope, SqlStore, StoreError, StoreResult, TenantStore};
 use crate::model::*;

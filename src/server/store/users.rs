@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use super::common::*;
 use super::rows::{RowExt, new_id, now_micros};
-use super::search::TextIndex;
 use super::sql::Sql;
+use super::text_match::TextIndex;
 use super::write_tx::WriteTx;
 use super::{NewLinkToken, PageRequest, Scope, SqlStore, StoreError, StoreResult, UserStore};
 use crate::model::*;
