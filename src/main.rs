@@ -316,16 +316,28 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         password: Some(server::demo::DEMO_PASSWORD.into()),
     };
     let email = args.email;
-    let setup = async {
+    let login_as = email.clone();
+    let setup = async move {
         let running = server::run::spawn(config, admin).await?;
         let login = ApiClient::new(&running.url())?
-            .login(&email, server::demo::DEMO_PASSWORD)
+            .login(&login_as, server::demo::DEMO_PASSWORD)
             .await?;
         anyhow::Ok((running, login))
     };
+    tokio::pin!(setup);
     let (running, login) = tokio::select! {
-        ready = setup => ready?,
-        _ = stop => anyhow::bail!("demo stopped by a signal before the console opened"),
+        ready = &mut setup => ready?,
+        _ = stop => {
+            // Abandoning the set-up would leave the server's tasks (seeding, the database's own
+            // threads) writing into the folder after it is removed: let it finish (bounded),
+            // stop the server, and only then remove the folder.
+            let wait = std::time::Duration::from_secs(10);
+            if let Ok(Ok((running, _))) = tokio::time::timeout(wait, setup).await {
+                let _ = tokio::time::timeout(wait, running.stop()).await;
+            }
+            drop(dir);
+            anyhow::bail!("demo stopped by a signal before the console opened")
+        }
     };
     let profile = dealerctl::config::Profile {
         server: running.url(),
