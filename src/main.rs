@@ -1,6 +1,6 @@
 //! The `dealerctl` command: wiring only. Which room runs, with what configuration.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -11,6 +11,7 @@ use dealerctl::server;
 use dealerctl::server::config::ServerConfig;
 
 mod demo;
+mod manual;
 
 #[derive(Parser)]
 #[command(
@@ -88,6 +89,13 @@ enum Command {
     /// Tools for development and benchmarks.
     #[command(subcommand)]
     Dev(DevCommand),
+    /// Print the completion script for a shell (`dealerctl completions bash > …`).
+    Completions {
+        /// bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual pages (roff): `dealerctl man | man -l -`.
+    Man,
 }
 
 #[derive(Args)]
@@ -438,6 +446,11 @@ async fn main() -> std::process::ExitCode {
         Some(Command::MigrateStore(args)) => migrate_store(args).await,
         Some(Command::Dev(DevCommand::Generate(args))) => generate(args).await,
         Some(Command::Console(args)) => console(args).await,
+        Some(Command::Completions { shell }) => {
+            manual::completions(Cli::command(), shell);
+            Ok(())
+        }
+        Some(Command::Man) => manual::man(Cli::command()),
         None => console(cli.console).await,
     };
     match result {

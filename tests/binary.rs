@@ -366,3 +366,44 @@ fn the_console_takes_its_profile_with_or_without_the_console_subcommand() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument '--profile'"));
 }
+
+/// What the binary prints on standard output for `args` (it must succeed).
+fn output_of(args: &[&str]) -> String {
+    let out = Command::new(BIN).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn completions_and_the_manual_come_from_the_command_itself() {
+    // Every shell gets a script naming every subcommand and the console's flags.
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = output_of(&["completions", shell]);
+        for word in ["serve", "demo", "migrate-store", "profile", "completions"] {
+            assert!(script.contains(word), "{shell} completes {word}");
+        }
+    }
+    let refused = Command::new(BIN)
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+    // One manual page per command, each with its own flags.
+    let man = output_of(&["man"]);
+    for title in [
+        ".TH dealerctl 1",
+        ".TH dealerctl-serve 1",
+        ".TH dealerctl-demo 1",
+    ] {
+        assert!(man.contains(title), "{title}");
+    }
+    assert!(man.contains("\\-\\-mail\\-outbox") || man.contains("mail-outbox"));
+}
