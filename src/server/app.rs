@@ -21,7 +21,7 @@ use crate::model::Refusal;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "dealerctl management API", description = "Dealers, tenants, packages, users, groups and audit of a cloud PBX dealer channel."),
-    components(schemas(crate::model::ErrorBody)),
+    components(schemas(crate::model::ErrorBody, crate::model::DealerSort)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
