@@ -196,22 +196,7 @@ impl SessionStore for SqlStore {
         details: Option<serde_json::Value>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let row = Sql::new("SELECT email, dealer_id FROM users WHERE id = ")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let email = row.text("email")?;
-        record_for_dealer(
-            &mut tx,
-            actor,
-            &row.text("dealer_id")?,
-            Event {
-                after: details,
-                ..Event::new(action, "user", user_id, &email)
-            },
-        )
-        .await?;
+        record_user_event(&mut tx, user_id, action, actor, details).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -244,17 +229,7 @@ impl SessionStore for SqlStore {
         if first == 0 {
             return Ok(());
         }
-        let row = Sql::new("SELECT email, dealer_id FROM users WHERE id = ")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let email = row.text("email")?;
-        let event = Event {
-            after: Some(details),
-            ..Event::new("view_as.request", "user", user_id, &email)
-        };
-        record_for_dealer(&mut tx, actor, &row.text("dealer_id")?, event).await?;
+        record_user_event(&mut tx, user_id, "view_as.request", actor, Some(details)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -312,4 +287,25 @@ impl SessionStore for SqlStore {
             .await?
             .ok_or(StoreError::NotFound)
     }
+}
+
+/// Records `action` on the login `user_id`, filed under its dealer, in `tx`.
+async fn record_user_event(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user_id: &str,
+    action: &str,
+    actor: &Actor,
+    details: Option<serde_json::Value>,
+) -> StoreResult<()> {
+    let row = Sql::new("SELECT email, dealer_id FROM users WHERE id = ")
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let email = row.text("email")?;
+    let event = Event {
+        after: details,
+        ..Event::new(action, "user", user_id, &email)
+    };
+    record_for_dealer(tx, actor, &row.text("dealer_id")?, event).await
 }
