@@ -45,6 +45,27 @@ pub struct Profile {
     pub credential_store: CredentialChoice,
 }
 
+impl Profile {
+    /// The HTTP client of this profile: its server, and its CA or (only if it says so) no
+    /// certificate checks at all. Shared by the console and the scriptable verbs.
+    pub fn client(&self) -> anyhow::Result<crate::client::ApiClient> {
+        let mut b = crate::client::ApiClient::http_builder();
+        if let Some(ca) = &self.ca_file {
+            let pem = std::fs::read(ca)
+                .map_err(|e| anyhow::anyhow!("cannot read ca_file {}: {e}", ca.display()))?;
+            b = b.add_root_certificate(reqwest::Certificate::from_pem(&pem)?);
+        }
+        if self.accept_invalid_certificates_dangerously {
+            tracing::warn!("accepting any TLS certificate, as the profile asks");
+            b = b.danger_accept_invalid_certs(true);
+        }
+        Ok(crate::client::ApiClient::with_http(
+            b.build()?,
+            &self.server,
+        ))
+    }
+}
+
 impl ConsoleConfig {
     /// Reads a config file; a missing file is an empty configuration.
     pub fn load(path: &Path) -> anyhow::Result<ConsoleConfig> {

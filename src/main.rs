@@ -4,13 +4,18 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::Read;
 use std::path::PathBuf;
 
+use dealerctl::cli::{Connection, LoginArgs, On};
 use dealerctl::client::ApiClient;
 use dealerctl::console::Launch;
 use dealerctl::credentials::CredentialStore;
 use dealerctl::server;
 use dealerctl::server::config::ServerConfig;
+use dealerctl::verbs::{
+    CanIArgs, ChangeArgs, CreateArgs, DescribeArgs, EditArgs, GetArgs, MoveArgs, Verb,
+};
 
 mod demo;
+mod examples;
 mod manual;
 
 #[derive(Parser)]
@@ -20,7 +25,8 @@ mod manual;
     about = "Console and management API server for the dealer channel of a cloud PBX",
     // The console's flags belong to the console: `dealerctl --profile X` opens it, and a
     // subcommand takes only its own flags (so its `--help` lists only those).
-    args_conflicts_with_subcommands = true
+    args_conflicts_with_subcommands = true,
+    after_help = examples::EXIT_STATUS
 )]
 struct Cli {
     #[command(subcommand)]
@@ -89,6 +95,39 @@ enum Command {
     /// Tools for development and benchmarks.
     #[command(subcommand)]
     Dev(DevCommand),
+    /// List objects of a kind, or show one.
+    #[command(after_help = examples::GET)]
+    Get(On<GetArgs>),
+    /// One object in full: its fields, its capacity and its recent audit.
+    #[command(after_help = examples::DESCRIBE)]
+    Describe(On<DescribeArgs>),
+    /// Create an object from `--field value` pairs or a YAML/JSON file.
+    #[command(after_help = examples::CREATE)]
+    Create(On<CreateArgs>),
+    /// Change an object in $EDITOR (YAML) or from a file; refused if someone changed it since.
+    #[command(after_help = examples::EDIT)]
+    Edit(On<EditArgs>),
+    /// Delete an object: says what it touches and asks first.
+    #[command(after_help = examples::DELETE)]
+    Delete(On<ChangeArgs>),
+    /// Suspend a dealer, a tenant or a login: says what stops and asks first.
+    #[command(after_help = examples::SUSPEND)]
+    Suspend(On<ChangeArgs>),
+    /// Resume a dealer, a tenant or a login.
+    #[command(after_help = examples::RESUME)]
+    Resume(On<ChangeArgs>),
+    /// Move a tenant to another dealer: shows the plan; `--yes` carries it out.
+    #[command(after_help = examples::MOVE)]
+    Move(On<MoveArgs>),
+    /// Whether a login may do something, on an object: exit 0 for yes, 3 for no.
+    #[command(after_help = examples::CAN_I)]
+    CanI(On<CanIArgs>),
+    /// Sign a profile in: the session is kept in the keyring, for the verbs and the console.
+    #[command(after_help = examples::LOGIN)]
+    Login(On<LoginArgs>),
+    /// Sign a profile out: the server ends the session and the keyring forgets it.
+    #[command(after_help = examples::LOGOUT)]
+    Logout(Connection),
     /// Print the completion script for a shell (`dealerctl completions bash > …`).
     Completions {
         /// bash, zsh, fish, powershell or elvish.
@@ -451,6 +490,27 @@ async fn main() -> std::process::ExitCode {
             Ok(())
         }
         Some(Command::Man) => manual::man(Cli::command()),
+        Some(Command::Get(a)) => return dealerctl::cli::run(Verb::Get(a.verb), &a.conn).await,
+        Some(Command::Describe(a)) => {
+            return dealerctl::cli::run(Verb::Describe(a.verb), &a.conn).await;
+        }
+        Some(Command::Create(a)) => {
+            return dealerctl::cli::run(Verb::Create(a.verb), &a.conn).await;
+        }
+        Some(Command::Edit(a)) => return dealerctl::cli::run(Verb::Edit(a.verb), &a.conn).await,
+        Some(Command::Delete(a)) => {
+            return dealerctl::cli::run(Verb::Delete(a.verb), &a.conn).await;
+        }
+        Some(Command::Suspend(a)) => {
+            return dealerctl::cli::run(Verb::Suspend(a.verb), &a.conn).await;
+        }
+        Some(Command::Resume(a)) => {
+            return dealerctl::cli::run(Verb::Resume(a.verb), &a.conn).await;
+        }
+        Some(Command::Move(a)) => return dealerctl::cli::run(Verb::Move(a.verb), &a.conn).await,
+        Some(Command::CanI(a)) => return dealerctl::cli::run(Verb::CanI(a.verb), &a.conn).await,
+        Some(Command::Login(a)) => return dealerctl::cli::login(a.verb, &a.conn).await,
+        Some(Command::Logout(conn)) => return dealerctl::cli::logout(&conn).await,
         None => console(cli.console).await,
     };
     match result {

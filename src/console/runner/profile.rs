@@ -6,19 +6,9 @@ use crate::config::Profile;
 use crate::console::profiles::info::ProfileInfo;
 use crate::console::runner::Runner;
 
-/// The HTTP client of a profile: its server, and its CA or (only if it says so) no checks at all.
+/// The HTTP client of a profile (see [`Profile::client`]).
 pub fn client_for(profile: &Profile) -> anyhow::Result<ApiClient> {
-    let mut b = ApiClient::http_builder();
-    if let Some(ca) = &profile.ca_file {
-        let pem = std::fs::read(ca)
-            .map_err(|e| anyhow::anyhow!("cannot read ca_file {}: {e}", ca.display()))?;
-        b = b.add_root_certificate(reqwest::Certificate::from_pem(&pem)?);
-    }
-    if profile.accept_invalid_certificates_dangerously {
-        tracing::warn!("accepting any TLS certificate, as the profile asks");
-        b = b.danger_accept_invalid_certs(true);
-    }
-    Ok(ApiClient::with_http(b.build()?, &profile.server))
+    profile.client()
 }
 
 impl Runner {
