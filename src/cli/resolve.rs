@@ -13,24 +13,9 @@ use crate::verbs::Kind;
 /// How many candidates an ambiguous name lists.
 const CANDIDATES: usize = 20;
 
-/// The id prefix of a kind's ids, as the server makes them.
-fn id_prefix(kind: Kind) -> Option<&'static str> {
-    match kind {
-        Kind::Dealers | Kind::Packages => Some("dlr_"),
-        Kind::Tenants => Some("tnt_"),
-        Kind::Users => Some("usr_"),
-        Kind::Groups => Some("grp_"),
-        Kind::RateCards => Some("rc_"),
-        Kind::ApiKeys => Some("key_"),
-        Kind::Rates | Kind::Audit => None,
-    }
-}
-
 /// Whether `text` is an id of `kind` rather than a name.
 pub fn is_id(kind: Kind, text: &str) -> bool {
-    id_prefix(kind).is_some_and(|p| text.starts_with(p))
-        && text.len() > 8
-        && !text.contains(char::is_whitespace)
+    kind.is_id(text)
 }
 
 /// The names an object answers to.

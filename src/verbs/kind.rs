@@ -77,6 +77,28 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// The prefix of this kind's ids, as the server makes them (`tnt_…`).
+    pub fn id_prefix(self) -> Option<&'static str> {
+        match self {
+            Kind::Dealers | Kind::Packages => Some("dlr_"),
+            Kind::Tenants => Some("tnt_"),
+            Kind::Users => Some("usr_"),
+            Kind::Groups => Some("grp_"),
+            Kind::RateCards => Some("rc_"),
+            Kind::ApiKeys => Some("key_"),
+            Kind::Rates | Kind::Audit => None,
+        }
+    }
+
+    /// Whether `text` is an id of this kind rather than a name.
+    pub fn is_id(self, text: &str) -> bool {
+        self.id_prefix().is_some_and(|p| text.starts_with(p))
+            && text.len() > 8
+            && !text.contains(char::is_whitespace)
+    }
+}
+
 impl std::fmt::Display for Kind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.plural())

@@ -196,6 +196,40 @@ async fn the_command_line_completes_and_switches_views() {
 }
 
 #[tokio::test]
+async fn the_verbs_of_dealerctl_read_the_same_on_the_command_line() {
+    let mut c = Console::signed_in("admin@acme.example").await;
+    c.keys(":get tenants -q kayak<enter>").await;
+    assert_eq!(c.app.tab, Tab::Tenants);
+    assert_eq!(c.app.current_filter(), "kayak");
+    let screen = c.screen(W, H);
+    assert!(screen.contains("Coastal Kayaks"), "{screen}");
+    assert!(!screen.contains("Bluebird Cafe"), "filtered:\n{screen}");
+    // A name is described after the server finds the one object of that kind with it.
+    c.keys("<esc>:describe tenant 'Coastal Kayaks'<enter>")
+        .await;
+    let d = c.app.description.as_ref().expect("described");
+    assert_eq!(d.name, "Coastal Kayaks");
+    c.keys("<esc>:describe tenant 'No Such PBX'<enter>").await;
+    assert!(c.app.description.is_none());
+    assert!(c.screen(W, H).contains("no tenant named `No Such PBX`"));
+    // A changing verb is a key here, with its confirmation; the line says which.
+    c.keys(":suspend tenant x<enter>").await;
+    assert!(c.screen(W, H).contains("press s"), "{}", c.screen(W, H));
+    // The grammar's own refusals, in one line.
+    c.keys(":get widgets<enter>").await;
+    let screen = c.screen(W, H);
+    assert!(screen.contains("widgets"), "{screen}");
+    assert_eq!(c.app.tab, Tab::Tenants);
+    // The kind after a verb completes.
+    c.keys(":get rate<tab>").await;
+    assert!(
+        c.screen(W, H).contains(":get rate-cards"),
+        "{}",
+        c.screen(W, H)
+    );
+}
+
+#[tokio::test]
 async fn refusals_from_the_server_are_shown_in_words() {
     let mut c = Console::signed_in("staff@riverside.example").await;
     c.keys("7").await;

@@ -141,6 +141,8 @@ pub struct App {
     /// An object described with `d`, and the generation of the latest request.
     pub description: Option<Description>,
     pub(crate) describe_gen: u64,
+    /// `:describe KIND NAME`: the kind and name being looked up before the description.
+    pub(crate) describe_by_name: Option<(ObjectKind, String)>,
     /// The Audit tab's server-side filter, and the id of the follow timer that counts.
     pub audit_query: AuditQuery,
     /// The Packages tab's order at the server (`:sort`), by name when none.
@@ -204,6 +206,7 @@ impl App {
             audit_detail: None,
             description: None,
             describe_gen: 0,
+            describe_by_name: None,
             clipboard: None,
             profiles: Vec::new(),
             exporting: None,

@@ -1,7 +1,8 @@
-//! The command line (`:`): tab switches, `:as` and `:scope` with completion of the logins in
+//! The command line (`:`): the verbs shared with `dealerctl` (`verbs.rs`), tab switches, `:as` and `:scope` with completion of the logins in
 //! scope, `:sort` with completion of the tab's columns, `:refresh`, `:logout`, `:help`, `:quit`.
 
 pub mod draw;
+mod verbs;
 
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
@@ -105,8 +106,21 @@ impl App {
                 .map(|(n, _, _)| format!("profile {n}"))
                 .collect();
         }
+        if let Some((verb, rest)) = typed.split_once(' ')
+            && matches!(verb, "get" | "describe")
+            && !rest.contains(' ')
+        {
+            // The kind after a verb: its plural names, as the command line takes them.
+            return crate::verbs::Kind::ALL
+                .iter()
+                .map(|k| k.plural())
+                .filter(|k| k.starts_with(rest.trim()))
+                .map(|k| format!("{verb} {k}"))
+                .collect();
+        }
         COMMANDS
             .iter()
+            .chain(verbs::VERBS)
             .filter(|c| c.starts_with(typed.trim()))
             .map(|c| c.to_string())
             .collect()
@@ -128,6 +142,9 @@ impl App {
         if word == "sort" {
             let args: Vec<&str> = line.split_whitespace().skip(1).collect();
             return self.run_sort_command(&args);
+        }
+        if verbs::VERBS.contains(&word) {
+            return self.run_verb_line(line);
         }
         if word == "audit"
             && let Some((_, args)) = line.split_once(' ')

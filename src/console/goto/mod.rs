@@ -83,6 +83,11 @@ impl App {
                 self.flash(format!("goto: {}", describe(&e)), true)
             }
             (SearchFor::Tree, Err(e)) => self.flash(format!("search: {}", describe(&e)), true),
+            (SearchFor::Describe, Ok(found)) => self.describe_found(&found.items),
+            (SearchFor::Describe, Err(e)) => {
+                self.describe_by_name = None;
+                self.flash(format!("describe: {}", describe(&e)), true)
+            }
         }
     }
 

@@ -19,6 +19,8 @@ pub enum SearchFor {
     Goto,
     /// The Dealers tree's `/`: open the tree at the matches.
     Tree,
+    /// `:describe KIND NAME`: the one object of that kind with that name.
+    Describe,
 }
 
 /// An object `:goto` is opening (or the tree's `/` found first), selected as soon as it shows.

@@ -22,6 +22,7 @@ pub fn commands(tab: Tab) -> Vec<&'static str> {
         ":goto TEXT :audit k=v (the tree: :sort and :export work on tables)"
     });
     lines.push(":profile [NAME] :as LOGIN :scope LOGIN");
+    lines.push(":get KIND [NAME] [-q TEXT] :describe KIND NAME (as `dealerctl` takes them)");
     lines
 }
 
