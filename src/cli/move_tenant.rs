@@ -28,7 +28,11 @@ pub async fn run<W: Write>(c: &ApiClient, a: &MoveArgs, out: &mut Out<W>) -> Cli
         dry_run: true,
     };
     let plan = c.move_tenant(&id, &mv).await?;
-    print(out, a.output.format, &plan)?;
+    let document = matches!(a.output.format, Format::Json | Format::Yaml);
+    // A program reading JSON gets one document: the plan, or with --yes the move made.
+    if !(document && a.yes && plan.blockers.is_empty()) {
+        print(out, a.output.format, &plan)?;
+    }
     if !plan.blockers.is_empty() {
         return Err(Failure {
             exit: Exit::Refused,

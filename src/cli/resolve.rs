@@ -80,11 +80,8 @@ pub async fn resolve(c: &ApiClient, kind: Kind, text: &str) -> CliResult<Value> 
             "no {} named `{text}` in your scope",
             kind.singular()
         ))),
-        [one] if kind == Kind::Packages => {
-            let id = one.get("id").and_then(Value::as_str).unwrap_or_default();
-            objects::get(c, kind, id).await
-        }
-        [one] => Ok((*one).clone()),
+        // A list's item may carry less than the object itself (a dealer's path): fetched whole.
+        [one] => objects::get(c, kind, &id_of(one)).await,
         many => Err(ambiguous(kind, text, many)),
     }
 }
