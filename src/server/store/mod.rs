@@ -5,6 +5,7 @@
 
 mod audit;
 mod bootstrap;
+mod channel;
 mod common;
 mod copy;
 mod db;
@@ -33,6 +34,7 @@ use crate::domain::validate::FieldError;
 use crate::model::*;
 
 pub use audit::Event;
+pub use channel::{PlanRow, SubtreeIds};
 pub use common::{DealerHead, check_version};
 pub use copy::CopyReport;
 pub use db::{Backend, SqlStore, redact_url};
@@ -75,6 +77,8 @@ pub struct Actor {
     pub impersonator_email: Option<String>,
     pub client_addr: Option<String>,
     pub request_id: Option<String>,
+    /// The plan whose apply makes the change: every event of one apply carries it.
+    pub change_set: Option<String>,
 }
 
 /// A page request as the store sees it: a bounded limit, the decoded cursor and a search term.
