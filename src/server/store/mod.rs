@@ -42,7 +42,7 @@ pub use dealer_writes::{Belongings, ContactChange, DealerRow};
 pub use generate::Shape;
 pub use groups::GroupChange;
 pub use rate_cards::{CardInsert, CardRow, CardUses, FamilyCard, PricedRate, markup_rule};
-pub use rows::{now_micros, time_of};
+pub use rows::{new_id, now_micros, time_of};
 pub use search::SearchRow;
 pub use tenants::{Allocation, TenantChange, TenantRow};
 pub use traits::*;
