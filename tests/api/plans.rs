@@ -100,8 +100,7 @@ fn mails_to(app: &TestApp, email: &str) -> usize {
     };
     dir.filter_map(|e| e.ok())
         .filter(|e| {
-            std::fs::read_to_string(e.path())
-                .is_ok_and(|t| t.contains(&format!("To: {email}")))
+            std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains(&format!("To: {email}")))
         })
         .count()
 }

@@ -396,10 +396,9 @@ pub async fn set_enabled(
 async fn own_account_guard(tx: &mut WriteTx, at: Acting<'_>, id: &str) -> StoreResult<DealerHead> {
     let head = tx.lock_dealer(Some(at.scope), id).await?;
     if id == at.scope.dealer_id() {
-        return Err(Refusal::Forbidden(
-            "a dealer cannot suspend or resume its own account".into(),
-        )
-        .into());
+        return Err(
+            Refusal::Forbidden("a dealer cannot suspend or resume its own account".into()).into(),
+        );
     }
     Ok(head)
 }

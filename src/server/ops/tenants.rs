@@ -177,12 +177,7 @@ pub async fn create_with(tx: &mut WriteTx, at: Acting<'_>, new: NewTenant) -> St
     let dealer = tx.lock_dealer(Some(at.scope), &new.dealer_id).await?;
     check_allocation(tx.policy(), &allocation, &dealer, None)?;
     let rate_card_id = match new.rate_card_id.as_deref().filter(|c| !c.is_empty()) {
-        Some(c) => Some(
-            card_for_tenant(tx, at.scope, c, &dealer)
-                .await?
-                .card
-                .id,
-        ),
+        Some(c) => Some(card_for_tenant(tx, at.scope, c, &dealer).await?.card.id),
         None => None,
     };
     check_domain_free(tx, &domain, None).await?;
@@ -254,10 +249,7 @@ pub async fn update_with(
         None => None,
         Some("") => Some(None),
         Some(c) => Some(Some(
-            card_for_tenant(tx, at.scope, c, &dealer)
-                .await?
-                .card
-                .id,
+            card_for_tenant(tx, at.scope, c, &dealer).await?.card.id,
         )),
     };
     let change = TenantChange {

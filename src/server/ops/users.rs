@@ -89,7 +89,11 @@ pub async fn held_by(st: &AppState, user_id: &str) -> ApiResult<Vec<Permission>>
 
 /// 403 unless everything `target` may do, the caller may do too: nobody disables, enables,
 /// resets, deletes or regroups a more powerful login (the rule that already governs granting).
-pub(super) async fn not_more_powerful(st: &AppState, caller: &Caller, target: &User) -> ApiResult<()> {
+pub(super) async fn not_more_powerful(
+    st: &AppState,
+    caller: &Caller,
+    target: &User,
+) -> ApiResult<()> {
     let theirs = held_by(st, &target.id).await?;
     ApiError::unless_held(&caller.permissions.missing(&theirs), |names| {
         format!(

@@ -31,7 +31,9 @@ pub async fn export(
     caller: Caller,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Json<ChannelDocument>> {
-    Ok(Json(channel::export(&st, &caller, q.under.as_deref()).await?))
+    Ok(Json(
+        channel::export(&st, &caller, q.under.as_deref()).await?,
+    ))
 }
 
 /// Plans a document: every create, update and delete (with `prune`), checked by running them
@@ -39,15 +41,22 @@ pub async fn export(
 /// is kept an hour for its maker to apply.
 #[utoipa::path(post, path = "/plans", tag = "plans", request_body = PlanRequest, security(("bearer" = [])),
     responses((status = 200, body = Plan), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn plan(State(st): State<AppState>, caller: Caller, body: Bytes) -> ApiResult<Json<Plan>> {
+pub async fn plan(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> ApiResult<Json<Plan>> {
     // Read by hand: a misspelt field of a hand-written document is a 400 that names it, with
     // its path in the document.
     let mut de = serde_json::Deserializer::from_slice(&body);
     let req: PlanRequest = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let field = path.clone();
-        ApiError::bad_request(format!("the document does not fit at `{path}`: {}", e.inner()))
-            .with_field(field)
+        ApiError::bad_request(format!(
+            "the document does not fit at `{path}`: {}",
+            e.inner()
+        ))
+        .with_field(field)
     })?;
     Ok(Json(channel::plan(&st, &caller, req).await?))
 }

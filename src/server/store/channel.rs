@@ -125,7 +125,11 @@ impl WriteTx {
     }
 
     /// The login of the scope with this e-mail address.
-    pub async fn user_by_email(&mut self, scope: &Scope, email: &str) -> StoreResult<Option<String>> {
+    pub async fn user_by_email(
+        &mut self,
+        scope: &Scope,
+        email: &str,
+    ) -> StoreResult<Option<String>> {
         let mut s = Sql::new("SELECT x.id FROM users x WHERE x.email = ");
         s.bind(email).push(" AND ");
         push_in_scope(&mut s, scope, "x.dealer_id");
@@ -191,9 +195,7 @@ impl WriteTx {
         dealer_id: &str,
         name: &str,
     ) -> StoreResult<Option<String>> {
-        let mut s = Sql::new(
-            "SELECT x.id, 0 AS pick FROM rate_cards x WHERE x.dealer_id = ",
-        );
+        let mut s = Sql::new("SELECT x.id, 0 AS pick FROM rate_cards x WHERE x.dealer_id = ");
         s.bind(dealer_id)
             .push(" AND lower(x.name) = lower(")
             .bind(name)
@@ -223,13 +225,17 @@ impl WriteTx {
         (&mut *self.tx)
             .execute("ROLLBACK TO SAVEPOINT plan_step")
             .await?;
-        (&mut *self.tx).execute("RELEASE SAVEPOINT plan_step").await?;
+        (&mut *self.tx)
+            .execute("RELEASE SAVEPOINT plan_step")
+            .await?;
         Ok(())
     }
 
     /// Keeps what was done since the savepoint.
     pub async fn release_savepoint(&mut self) -> StoreResult<()> {
-        (&mut *self.tx).execute("RELEASE SAVEPOINT plan_step").await?;
+        (&mut *self.tx)
+            .execute("RELEASE SAVEPOINT plan_step")
+            .await?;
         Ok(())
     }
 

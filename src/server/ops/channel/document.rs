@@ -74,11 +74,13 @@ pub async fn read(
     for id in &ids.dealers {
         dealers.push(tx.dealer_row(id).await?);
     }
-    let names = DealerNames::new(
-        dealers
-            .iter()
-            .map(|d| (d.id.to_string(), d.parent_id.as_ref().map(|p| p.to_string()), d.name.clone())),
-    );
+    let names = DealerNames::new(dealers.iter().map(|d| {
+        (
+            d.id.to_string(),
+            d.parent_id.as_ref().map(|p| p.to_string()),
+            d.name.clone(),
+        )
+    }));
     let root = dealers
         .first()
         .ok_or_else(|| StoreError::Corrupt("a subtree without its root".into()))?;

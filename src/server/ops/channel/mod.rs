@@ -17,7 +17,7 @@ use crate::model::*;
 use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::state::AppState;
-use crate::server::store::{Event, PlanRow, Scope, StoreError, WriteTx, now_micros, time_of};
+use crate::server::store::{Event, PlanRow, StoreError, WriteTx, now_micros, time_of};
 use document::{Kinds, fingerprint};
 use run::{KnownDealer, Run, Stopped};
 
@@ -41,10 +41,7 @@ async fn under_id(tx: &mut WriteTx, caller: &Caller, under: &str) -> ApiResult<S
         [one] => Ok(one.clone()),
         many => Err(ApiError::invalid_field(
             "under",
-            format!(
-                "`{under}` names {} dealers: name it by its id",
-                many.len()
-            ),
+            format!("`{under}` names {} dealers: name it by its id", many.len()),
         )),
     }
 }
@@ -65,7 +62,11 @@ fn readable(caller: &Caller) -> Kinds {
 }
 
 /// `GET /export?under=`: the subtree as one document, with only the kinds the caller may read.
-pub async fn export(st: &AppState, caller: &Caller, under: Option<&str>) -> ApiResult<ChannelDocument> {
+pub async fn export(
+    st: &AppState,
+    caller: &Caller,
+    under: Option<&str>,
+) -> ApiResult<ChannelDocument> {
     caller.authorize()?;
     // Read in one transaction, so the document is one moment of the subtree.
     let mut tx = st.store.write().await?;
@@ -75,19 +76,19 @@ pub async fn export(st: &AppState, caller: &Caller, under: Option<&str>) -> ApiR
     Ok(doc)
 }
 
-/// Runs the steps of `doc` under `root_id` in `tx`, as the caller with the change set `plan_id`.
+/// Runs the steps of a document under `root_id` in `tx`, as the caller with the change set
+/// `plan_id`; an apply stops at the first refusal.
 async fn run_steps<'a>(
     st: &'a AppState,
     caller: &'a Caller,
     mut tx: WriteTx,
-    scope: &Scope,
     root_id: &str,
     plan_id: &str,
-    doc: &ChannelDocument,
-    prune: bool,
+    req: &PlanRequest,
     stop_at_refusal: bool,
 ) -> ApiResult<Run<'a>> {
-    let ids = tx.subtree_ids(scope, root_id).await?;
+    let doc = &req.document;
+    let ids = tx.subtree_ids(&caller.scope, root_id).await?;
     let mut dealers = Vec::with_capacity(ids.dealers.len());
     for id in &ids.dealers {
         let d = tx.dealer_row(id).await?;
@@ -118,7 +119,7 @@ async fn run_steps<'a>(
     steps::groups(&mut run, doc).await?;
     steps::tenants(&mut run, doc).await?;
     steps::users(&mut run, doc).await?;
-    if prune && run.going() {
+    if req.prune && run.going() {
         steps::prune(&mut run).await?;
     }
     Ok(run)
@@ -127,24 +128,12 @@ async fn run_steps<'a>(
 /// `POST /plans`: the plan of a document, made by running it and rolling back; stored for the
 /// caller to apply within [`PLAN_HOURS`].
 pub async fn plan(st: &AppState, caller: &Caller, req: PlanRequest) -> ApiResult<Plan> {
-    let tx = st.store.write().await?;
-    let mut tx = tx;
+    let mut tx = st.store.write().await?;
     let root_id = under_id(&mut tx, caller, &req.document.under).await?;
     let version = fingerprint(&mut tx, &caller.scope, &root_id).await?;
     let under = tx.dealer(Some(&caller.scope), &root_id).await?.name;
     let id = crate::server::store::new_id("plan");
-    let run = run_steps(
-        st,
-        caller,
-        tx,
-        &caller.scope,
-        &root_id,
-        &id,
-        &req.document,
-        req.prune,
-        false,
-    )
-    .await?;
+    let run = run_steps(st, caller, tx, &root_id, &id, &req, false).await?;
     let (steps, refusals) = (run.steps, run.refusals);
     run.tx.roll_back().await?;
     let now = now_micros();
@@ -211,18 +200,11 @@ pub async fn apply(st: &AppState, caller: &Caller, id: &str) -> Result<AppliedPl
     }
     let doc: ChannelDocument =
         serde_json::from_str(&plan.document).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let run = run_steps(
-        st,
-        caller,
-        tx,
-        &caller.scope,
-        &plan.under_dealer_id,
-        id,
-        &doc,
-        plan.prune,
-        true,
-    )
-    .await?;
+    let req = PlanRequest {
+        document: doc,
+        prune: plan.prune,
+    };
+    let run = run_steps(st, caller, tx, &plan.under_dealer_id, id, &req, true).await?;
     let Run {
         mut tx,
         steps,

@@ -66,7 +66,13 @@ impl<'a> Run<'a> {
     }
 
     /// Lists a step; its index.
-    pub fn begin(&mut self, op: PlanOp, kind: ObjectKind, name: &str, changes: Vec<FieldChange>) -> usize {
+    pub fn begin(
+        &mut self,
+        op: PlanOp,
+        kind: ObjectKind,
+        name: &str,
+        changes: Vec<FieldChange>,
+    ) -> usize {
         self.steps.push(PlanStep {
             op,
             kind,
@@ -160,7 +166,10 @@ impl<'a> Run<'a> {
             }
         }
         let why = if found.len() > 1 {
-            format!("`{reference}` names {} dealers of the subtree: write it as parent/name", found.len())
+            format!(
+                "`{reference}` names {} dealers of the subtree: write it as parent/name",
+                found.len()
+            )
         } else {
             format!("`{reference}` names no dealer of the subtree (nor one the document creates)")
         };
@@ -212,6 +221,7 @@ pub fn stopped_body(s: &Stopped) -> Value {
     if !body["error"]["details"].is_object() {
         body["error"]["details"] = json!({});
     }
-    body["error"]["details"]["step"] = json!({ "index": s.index, "op": s.step.op, "kind": s.step.kind, "name": s.step.name });
+    body["error"]["details"]["step"] =
+        json!({ "index": s.index, "op": s.step.op, "kind": s.step.kind, "name": s.step.name });
     body
 }

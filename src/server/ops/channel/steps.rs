@@ -43,7 +43,13 @@ macro_rules! step {
 }
 
 /// Lists a step that cannot even start, with its refusal.
-fn refused(run: &mut Run<'_>, op: PlanOp, kind: ObjectKind, name: &str, e: ApiError) -> ApiResult<()> {
+fn refused(
+    run: &mut Run<'_>,
+    op: PlanOp,
+    kind: ObjectKind,
+    name: &str,
+    e: ApiError,
+) -> ApiResult<()> {
     let i = run.begin(op, kind, name, vec![]);
     run.refuse(i, e)
 }
@@ -54,7 +60,11 @@ fn crud(area: Area, action: Action) -> Permission {
 
 /// The suspend or resume step of an object whose `enabled` differs.
 fn toggle(enabled: bool) -> PlanOp {
-    if enabled { PlanOp::Resume } else { PlanOp::Suspend }
+    if enabled {
+        PlanOp::Resume
+    } else {
+        PlanOp::Suspend
+    }
 }
 
 /// Dealers, parents before their children; the root only for its own fields.
@@ -134,10 +144,12 @@ async fn dealer(run: &mut Run<'_>, d: &DocDealer, parent_id: &str) -> ApiResult<
         set(&mut changes, "package", p);
     }
     let i = run.begin(PlanOp::Create, ObjectKind::Dealer, &d.name, changes);
-    let need = run.need(crud(Area::Dealers, Create)).and_then(|()| match d.package {
-        Some(_) => run.need(crud(Area::Packages, Update)),
-        None => Ok(()),
-    });
+    let need = run
+        .need(crud(Area::Dealers, Create))
+        .and_then(|()| match d.package {
+            Some(_) => run.need(crud(Area::Packages, Update)),
+            None => Ok(()),
+        });
     let new = NewDealer {
         parent_id: parent_id.into(),
         level: d.level.unwrap_or_default(),
@@ -149,7 +161,12 @@ async fn dealer(run: &mut Run<'_>, d: &DocDealer, parent_id: &str) -> ApiResult<
         notes: d.notes.clone().unwrap_or_default(),
         package: d.package.map(Package::from),
     };
-    let made = step!(run, i, need, dealers::create_with(&mut run.tx, at!(run), new));
+    let made = step!(
+        run,
+        i,
+        need,
+        dealers::create_with(&mut run.tx, at!(run), new)
+    );
     if let Some(made) = made {
         let id = made.id.to_string();
         run.named.insert(id.clone());
@@ -161,7 +178,12 @@ async fn dealer(run: &mut Run<'_>, d: &DocDealer, parent_id: &str) -> ApiResult<
         if d.enabled == Some(false) {
             let i = run.begin(PlanOp::Suspend, ObjectKind::Dealer, &d.name, vec![]);
             let need = run.need(Permission::DealersSuspend);
-            step!(run, i, need, dealers::set_enabled_with(&mut run.tx, at!(run), &id, false));
+            step!(
+                run,
+                i,
+                need,
+                dealers::set_enabled_with(&mut run.tx, at!(run), &id, false)
+            );
         }
     }
     Ok(())
@@ -175,14 +197,23 @@ async fn existing_dealer(run: &mut Run<'_>, d: &DocDealer, stored: Dealer) -> Ap
     {
         let e = ApiError::invalid_field(
             "level",
-            format!("cannot change: {} is a {}", stored.name, stored.level.label()),
+            format!(
+                "cannot change: {} is a {}",
+                stored.name,
+                stored.level.label()
+            ),
         );
         return refused(run, PlanOp::Update, ObjectKind::Dealer, &d.name, e);
     }
     let mut changes = Vec::new();
     let mut patch = DealerPatch::default();
     for (field, before, after, slot) in [
-        ("display_name", &stored.display_name, &d.display_name, &mut patch.display_name),
+        (
+            "display_name",
+            &stored.display_name,
+            &d.display_name,
+            &mut patch.display_name,
+        ),
         ("email", &stored.email, &d.email, &mut patch.email),
         ("phone", &stored.phone, &d.phone, &mut patch.phone),
         ("address", &stored.address, &d.address, &mut patch.address),
@@ -195,7 +226,12 @@ async fn existing_dealer(run: &mut Run<'_>, d: &DocDealer, stored: Dealer) -> Ap
     if !changes.is_empty() {
         let i = run.begin(PlanOp::Update, ObjectKind::Dealer, &stored.name, changes);
         let need = run.need(crud(Area::Dealers, Update));
-        step!(run, i, need, dealers::update_with(&mut run.tx, at!(run), &id, None, patch));
+        step!(
+            run,
+            i,
+            need,
+            dealers::update_with(&mut run.tx, at!(run), &id, None, patch)
+        );
     }
     let mut changes = Vec::new();
     let before = DocPackage::from(stored.package);
@@ -203,7 +239,12 @@ async fn existing_dealer(run: &mut Run<'_>, d: &DocDealer, stored: Dealer) -> Ap
         let i = run.begin(PlanOp::Update, ObjectKind::Dealer, &stored.name, changes);
         let need = run.need(crud(Area::Packages, Update));
         let p = d.package.map(Package::from).unwrap_or(stored.package);
-        step!(run, i, need, dealers::package_with(&mut run.tx, at!(run), &id, None, p));
+        step!(
+            run,
+            i,
+            need,
+            dealers::package_with(&mut run.tx, at!(run), &id, None, p)
+        );
     }
     if let Some(enabled) = d.enabled
         && enabled != stored.enabled
@@ -216,7 +257,12 @@ async fn existing_dealer(run: &mut Run<'_>, d: &DocDealer, stored: Dealer) -> Ap
         }];
         let i = run.begin(toggle(enabled), ObjectKind::Dealer, &stored.name, changes);
         let need = run.need(Permission::DealersSuspend);
-        step!(run, i, need, dealers::set_enabled_with(&mut run.tx, at!(run), &id, enabled));
+        step!(
+            run,
+            i,
+            need,
+            dealers::set_enabled_with(&mut run.tx, at!(run), &id, enabled)
+        );
     }
     Ok(())
 }
@@ -268,7 +314,10 @@ pub async fn rate_cards(run: &mut Run<'_>, doc: &ChannelDocument) -> ApiResult<(
             if !parent.eq_ignore_ascii_case(&c.parent) {
                 let e = ApiError::invalid_field(
                     "parent",
-                    format!("cannot change: {} is derived from {parent}", stored.card.name),
+                    format!(
+                        "cannot change: {} is derived from {parent}",
+                        stored.card.name
+                    ),
                 );
                 refused(run, PlanOp::Update, ObjectKind::RateCard, &c.name, e)?;
                 continue;
@@ -277,7 +326,12 @@ pub async fn rate_cards(run: &mut Run<'_>, doc: &ChannelDocument) -> ApiResult<(
             let mut patch = RateCardPatch::default();
             let before = stored.markup.map(markup_rule);
             let after = markup.map(markup_rule);
-            if change(&mut changes, "markup", &before, after.as_ref().map(|_| &after)) {
+            if change(
+                &mut changes,
+                "markup",
+                &before,
+                after.as_ref().map(|_| &after),
+            ) {
                 patch.markup = after;
             }
             if change(
@@ -291,7 +345,12 @@ pub async fn rate_cards(run: &mut Run<'_>, doc: &ChannelDocument) -> ApiResult<(
             if !changes.is_empty() {
                 let i = run.begin(PlanOp::Update, ObjectKind::RateCard, &c.name, changes);
                 let need = run.need(crud(Area::RateCards, Update));
-                step!(run, i, need, rate_cards::update_with(&mut run.tx, at!(run), &id, None, patch));
+                step!(
+                    run,
+                    i,
+                    need,
+                    rate_cards::update_with(&mut run.tx, at!(run), &id, None, patch)
+                );
             }
             continue;
         }
@@ -299,14 +358,21 @@ pub async fn rate_cards(run: &mut Run<'_>, doc: &ChannelDocument) -> ApiResult<(
         set(&mut changes, "dealer", &c.dealer);
         set(&mut changes, "parent", &c.parent);
         set(&mut changes, "markup", &markup.map(markup_rule));
-        set(&mut changes, "allow_below_cost", &c.allow_below_cost.unwrap_or(false));
+        set(
+            &mut changes,
+            "allow_below_cost",
+            &c.allow_below_cost.unwrap_or(false),
+        );
         let i = run.begin(PlanOp::Create, ObjectKind::RateCard, &c.name, changes);
         let parent_id = match run.tx.card_usable_named(&dealer_id, &c.parent).await? {
             Some(id) => id,
             None => {
                 let e = ApiError::invalid_field(
                     "parent",
-                    format!("`{}` names no card {} owns or was handed", c.parent, c.dealer),
+                    format!(
+                        "`{}` names no card {} owns or was handed",
+                        c.parent, c.dealer
+                    ),
                 );
                 run.refuse(i, e)?;
                 continue;
@@ -322,7 +388,12 @@ pub async fn rate_cards(run: &mut Run<'_>, doc: &ChannelDocument) -> ApiResult<(
             allow_below_cost: c.allow_below_cost.unwrap_or(false),
         };
         let need = run.need(crud(Area::RateCards, Create));
-        if let Some(made) = step!(run, i, need, rate_cards::create_with(&mut run.tx, at!(run), new)) {
+        if let Some(made) = step!(
+            run,
+            i,
+            need,
+            rate_cards::create_with(&mut run.tx, at!(run), new)
+        ) {
             run.named.insert(made.card.id.to_string());
         }
     }
@@ -358,7 +429,12 @@ pub async fn groups(run: &mut Run<'_>, doc: &ChannelDocument) -> ApiResult<()> {
             held.sort();
             let mut changes = Vec::new();
             let mut patch = GroupPatch::default();
-            if change(&mut changes, "description", &stored.description, g.description.as_ref()) {
+            if change(
+                &mut changes,
+                "description",
+                &stored.description,
+                g.description.as_ref(),
+            ) {
                 patch.description = g.description.clone();
             }
             if change(&mut changes, "permissions", &held, wanted.as_ref()) {
@@ -366,18 +442,29 @@ pub async fn groups(run: &mut Run<'_>, doc: &ChannelDocument) -> ApiResult<()> {
             }
             if !changes.is_empty() {
                 let i = run.begin(PlanOp::Update, ObjectKind::Group, &g.name, changes);
-                let need = run.need(crud(Area::Groups, Update)).and_then(|()| match &patch.permissions {
-                    Some(p) => groups::no_escalation(run.caller, p),
-                    None => Ok(()),
-                });
-                step!(run, i, need, groups::update_with(&mut run.tx, at!(run), &id, None, patch));
+                let need =
+                    run.need(crud(Area::Groups, Update))
+                        .and_then(|()| match &patch.permissions {
+                            Some(p) => groups::no_escalation(run.caller, p),
+                            None => Ok(()),
+                        });
+                step!(
+                    run,
+                    i,
+                    need,
+                    groups::update_with(&mut run.tx, at!(run), &id, None, patch)
+                );
             }
             continue;
         }
         let permissions = wanted.unwrap_or_default();
         let mut changes = Vec::new();
         set(&mut changes, "dealer", &g.dealer);
-        set(&mut changes, "description", &g.description.clone().unwrap_or_default());
+        set(
+            &mut changes,
+            "description",
+            &g.description.clone().unwrap_or_default(),
+        );
         set(&mut changes, "permissions", &permissions);
         let i = run.begin(PlanOp::Create, ObjectKind::Group, &g.name, changes);
         let need = run
@@ -390,7 +477,12 @@ pub async fn groups(run: &mut Run<'_>, doc: &ChannelDocument) -> ApiResult<()> {
             permissions,
             template: None,
         };
-        if let Some(made) = step!(run, i, need, groups::create_with(&mut run.tx, at!(run), new)) {
+        if let Some(made) = step!(
+            run,
+            i,
+            need,
+            groups::create_with(&mut run.tx, at!(run), new)
+        ) {
             run.named.insert(made.id.to_string());
         }
     }
@@ -411,10 +503,7 @@ pub async fn tenants(run: &mut Run<'_>, doc: &ChannelDocument) -> ApiResult<()> 
                 continue;
             }
         };
-        let found = run
-            .tx
-            .tenant_by_domain(&run.caller.scope, &domain)
-            .await?;
+        let found = run.tx.tenant_by_domain(&run.caller.scope, &domain).await?;
         if let Some(id) = found {
             existing_tenant(run, t, &id, &dealer_id).await?;
             continue;
@@ -429,18 +518,23 @@ pub async fn tenants(run: &mut Run<'_>, doc: &ChannelDocument) -> ApiResult<()> 
         ] {
             set(&mut changes, field, &v.unwrap_or(0));
         }
-        set(&mut changes, "high_availability", &t.high_availability.unwrap_or(false));
+        set(
+            &mut changes,
+            "high_availability",
+            &t.high_availability.unwrap_or(false),
+        );
         if let Some(c) = t.rate_card.as_ref().filter(|c| !c.is_empty()) {
             set(&mut changes, "rate_card", c);
         }
         let i = run.begin(PlanOp::Create, ObjectKind::Tenant, &domain, changes);
-        let card = match tenant_card(run, &dealer_id, t.rate_card.as_deref().unwrap_or_default()).await {
-            Ok(c) => c,
-            Err(e) => {
-                run.refuse(i, e)?;
-                continue;
-            }
-        };
+        let card =
+            match tenant_card(run, &dealer_id, t.rate_card.as_deref().unwrap_or_default()).await {
+                Ok(c) => c,
+                Err(e) => {
+                    run.refuse(i, e)?;
+                    continue;
+                }
+            };
         let new = NewTenant {
             dealer_id: dealer_id.clone().into(),
             name: t.name.clone(),
@@ -452,20 +546,35 @@ pub async fn tenants(run: &mut Run<'_>, doc: &ChannelDocument) -> ApiResult<()> 
             rate_card_id: Some(card).filter(|c| !c.as_str().is_empty()),
         };
         let need = run.need(crud(Area::Tenants, Create));
-        if let Some(made) = step!(run, i, need, tenants::create_with(&mut run.tx, at!(run), new)) {
+        if let Some(made) = step!(
+            run,
+            i,
+            need,
+            tenants::create_with(&mut run.tx, at!(run), new)
+        ) {
             let id = made.id.to_string();
             run.named.insert(id.clone());
             if t.enabled == Some(false) {
                 let i = run.begin(PlanOp::Suspend, ObjectKind::Tenant, &domain, vec![]);
                 let need = run.need(Permission::TenantsSuspend);
-                step!(run, i, need, tenants::set_enabled_with(&mut run.tx, at!(run), &id, false));
+                step!(
+                    run,
+                    i,
+                    need,
+                    tenants::set_enabled_with(&mut run.tx, at!(run), &id, false)
+                );
             }
         }
     }
     Ok(())
 }
 
-async fn existing_tenant(run: &mut Run<'_>, t: &DocTenant, id: &str, dealer_id: &str) -> ApiResult<()> {
+async fn existing_tenant(
+    run: &mut Run<'_>,
+    t: &DocTenant,
+    id: &str,
+    dealer_id: &str,
+) -> ApiResult<()> {
     run.named.insert(id.to_string());
     let stored = run.tx.tenant(&run.caller.scope, id).await?;
     if stored.dealer_id.as_str() != dealer_id {
@@ -484,15 +593,35 @@ async fn existing_tenant(run: &mut Run<'_>, t: &DocTenant, id: &str, dealer_id: 
         patch.name = Some(t.name.clone());
     }
     for (field, before, after, slot) in [
-        ("extensions", stored.extensions, t.extensions, &mut patch.extensions),
-        ("concurrent_calls", stored.concurrent_calls, t.concurrent_calls, &mut patch.concurrent_calls),
-        ("recording_minutes", stored.recording_minutes, t.recording_minutes, &mut patch.recording_minutes),
+        (
+            "extensions",
+            stored.extensions,
+            t.extensions,
+            &mut patch.extensions,
+        ),
+        (
+            "concurrent_calls",
+            stored.concurrent_calls,
+            t.concurrent_calls,
+            &mut patch.concurrent_calls,
+        ),
+        (
+            "recording_minutes",
+            stored.recording_minutes,
+            t.recording_minutes,
+            &mut patch.recording_minutes,
+        ),
     ] {
         if change(&mut changes, field, &before, after.as_ref()) {
             *slot = after;
         }
     }
-    if change(&mut changes, "high_availability", &stored.high_availability, t.high_availability.as_ref()) {
+    if change(
+        &mut changes,
+        "high_availability",
+        &stored.high_availability,
+        t.high_availability.as_ref(),
+    ) {
         patch.high_availability = t.high_availability;
     }
     let card_before = stored.rate_card_name.clone().unwrap_or_default();
@@ -501,7 +630,12 @@ async fn existing_tenant(run: &mut Run<'_>, t: &DocTenant, id: &str, dealer_id: 
         .as_ref()
         .is_some_and(|c| !c.eq_ignore_ascii_case(&card_before));
     if card_changes {
-        change(&mut changes, "rate_card", &card_before, t.rate_card.as_ref());
+        change(
+            &mut changes,
+            "rate_card",
+            &card_before,
+            t.rate_card.as_ref(),
+        );
     }
     if !changes.is_empty() {
         let i = run.begin(PlanOp::Update, ObjectKind::Tenant, &stored.domain, changes);
@@ -512,7 +646,12 @@ async fn existing_tenant(run: &mut Run<'_>, t: &DocTenant, id: &str, dealer_id: 
             }
         }
         let need = run.need(crud(Area::Tenants, Update));
-        step!(run, i, need, tenants::update_with(&mut run.tx, at!(run), id, None, patch));
+        step!(
+            run,
+            i,
+            need,
+            tenants::update_with(&mut run.tx, at!(run), id, None, patch)
+        );
     }
     if let Some(enabled) = t.enabled
         && enabled != stored.enabled
@@ -525,14 +664,23 @@ async fn existing_tenant(run: &mut Run<'_>, t: &DocTenant, id: &str, dealer_id: 
         }];
         let i = run.begin(toggle(enabled), ObjectKind::Tenant, &stored.domain, changes);
         let need = run.need(Permission::TenantsSuspend);
-        step!(run, i, need, tenants::set_enabled_with(&mut run.tx, at!(run), id, enabled));
+        step!(
+            run,
+            i,
+            need,
+            tenants::set_enabled_with(&mut run.tx, at!(run), id, enabled)
+        );
     }
     Ok(())
 }
 
 /// The groups a login of `dealer_id` is to belong to, by name; 403 for one granting what the
 /// caller does not hold (as for `POST /users`).
-async fn user_groups(run: &mut Run<'_>, dealer_id: &str, names: &[String]) -> ApiResult<Vec<GroupId>> {
+async fn user_groups(
+    run: &mut Run<'_>,
+    dealer_id: &str,
+    names: &[String],
+) -> ApiResult<Vec<GroupId>> {
     let mut ids = Vec::with_capacity(names.len());
     for name in names {
         let Some(id) = run
@@ -547,7 +695,10 @@ async fn user_groups(run: &mut Run<'_>, dealer_id: &str, names: &[String]) -> Ap
         };
         let g = run.tx.group(&run.caller.scope, &id).await?;
         ApiError::unless_held(&run.caller.permissions.missing(&g.permissions), |missing| {
-            format!("group {} grants permissions you do not hold: {missing}", g.name)
+            format!(
+                "group {} grants permissions you do not hold: {missing}",
+                g.name
+            )
         })?;
         ids.push(GroupId::from(id));
     }
@@ -581,16 +732,25 @@ pub async fn users(run: &mut Run<'_>, doc: &ChannelDocument) -> ApiResult<()> {
         }
         let mut changes = Vec::new();
         set(&mut changes, "dealer", &u.dealer);
-        set(&mut changes, "display_name", &u.display_name.clone().unwrap_or_default());
-        set(&mut changes, "groups", &u.groups.clone().unwrap_or_default());
+        set(
+            &mut changes,
+            "display_name",
+            &u.display_name.clone().unwrap_or_default(),
+        );
+        set(
+            &mut changes,
+            "groups",
+            &u.groups.clone().unwrap_or_default(),
+        );
         let i = run.begin(PlanOp::Create, ObjectKind::User, &email, changes);
-        let group_ids = match user_groups(run, &dealer_id, u.groups.as_deref().unwrap_or_default()).await {
-            Ok(ids) => ids,
-            Err(e) => {
-                run.refuse(i, e)?;
-                continue;
-            }
-        };
+        let group_ids =
+            match user_groups(run, &dealer_id, u.groups.as_deref().unwrap_or_default()).await {
+                Ok(ids) => ids,
+                Err(e) => {
+                    run.refuse(i, e)?;
+                    continue;
+                }
+            };
         let new = NewUser {
             dealer_id: dealer_id.clone().into(),
             email: email.clone(),
@@ -599,7 +759,12 @@ pub async fn users(run: &mut Run<'_>, doc: &ChannelDocument) -> ApiResult<()> {
         };
         let (token, link) = users::new_link(run.st);
         let need = run.need(crud(Area::Users, Create));
-        if let Some(made) = step!(run, i, need, users::create_with(&mut run.tx, at!(run), new, link)) {
+        if let Some(made) = step!(
+            run,
+            i,
+            need,
+            users::create_with(&mut run.tx, at!(run), new, link)
+        ) {
             let id = made.id.to_string();
             run.named.insert(id.clone());
             run.invited.push((email.clone(), token));
@@ -610,7 +775,12 @@ pub async fn users(run: &mut Run<'_>, doc: &ChannelDocument) -> ApiResult<()> {
                     enabled: Some(false),
                     ..UserPatch::default()
                 };
-                step!(run, i, need, users::update_with(&mut run.tx, at!(run), &id, None, patch));
+                step!(
+                    run,
+                    i,
+                    need,
+                    users::update_with(&mut run.tx, at!(run), &id, None, patch)
+                );
             }
         }
     }
@@ -623,7 +793,10 @@ async fn existing_user(run: &mut Run<'_>, u: &DocUser, id: &str, dealer_id: &str
     if stored.dealer_id.as_str() != dealer_id {
         let e = ApiError::invalid_field(
             "dealer",
-            format!("{} is a login of {}: logins are not moved", stored.email, stored.dealer_name),
+            format!(
+                "{} is a login of {}: logins are not moved",
+                stored.email, stored.dealer_name
+            ),
         );
         return refused(run, PlanOp::Update, ObjectKind::User, &stored.email, e);
     }
@@ -635,14 +808,20 @@ async fn existing_user(run: &mut Run<'_>, u: &DocUser, id: &str, dealer_id: &str
     }
     let mut changes = Vec::new();
     let mut patch = UserPatch::default();
-    if change(&mut changes, "display_name", &stored.display_name, u.display_name.as_ref()) {
+    if change(
+        &mut changes,
+        "display_name",
+        &stored.display_name,
+        u.display_name.as_ref(),
+    ) {
         patch.display_name = u.display_name.clone();
     }
     let regroup = change(&mut changes, "groups", &held, wanted.as_ref());
     if !changes.is_empty() {
         let i = run.begin(PlanOp::Update, ObjectKind::User, &stored.email, changes);
         if regroup {
-            let ids = match user_groups(run, dealer_id, wanted.as_deref().unwrap_or_default()).await {
+            let ids = match user_groups(run, dealer_id, wanted.as_deref().unwrap_or_default()).await
+            {
                 Ok(ids) => ids,
                 Err(e) => return run.refuse(i, e),
             };
@@ -652,7 +831,12 @@ async fn existing_user(run: &mut Run<'_>, u: &DocUser, id: &str, dealer_id: &str
         if need.is_ok() && regroup {
             need = users::not_more_powerful(run.st, run.caller, &stored).await;
         }
-        step!(run, i, need, users::update_with(&mut run.tx, at!(run), id, None, patch));
+        step!(
+            run,
+            i,
+            need,
+            users::update_with(&mut run.tx, at!(run), id, None, patch)
+        );
     }
     if let Some(enabled) = u.enabled
         && enabled != stored.enabled
@@ -675,7 +859,12 @@ async fn existing_user(run: &mut Run<'_>, u: &DocUser, id: &str, dealer_id: &str
             enabled: Some(enabled),
             ..UserPatch::default()
         };
-        step!(run, i, need, users::update_with(&mut run.tx, at!(run), id, None, patch));
+        step!(
+            run,
+            i,
+            need,
+            users::update_with(&mut run.tx, at!(run), id, None, patch)
+        );
     }
     Ok(())
 }
@@ -683,10 +872,7 @@ async fn existing_user(run: &mut Run<'_>, u: &DocUser, id: &str, dealer_id: &str
 /// With prune: deletes what the subtree holds of each kind the caller may read and the
 /// document leaves out; logins, tenants, groups and cards first, then dealers from the bottom.
 pub async fn prune(run: &mut Run<'_>) -> ApiResult<()> {
-    let ids = run
-        .tx
-        .subtree_ids(&run.caller.scope, &run.root_id)
-        .await?;
+    let ids = run.tx.subtree_ids(&run.caller.scope, &run.root_id).await?;
     let reads = |area| run.caller.permissions.contains(crud(area, Read));
     let (users_read, tenants_read, groups_read, cards_read) = (
         reads(Area::Users),
@@ -695,7 +881,10 @@ pub async fn prune(run: &mut Run<'_>) -> ApiResult<()> {
         reads(Area::RateCards),
     );
     let gone = |ids: &[String], run: &Run<'_>| -> Vec<String> {
-        ids.iter().filter(|id| !run.named.contains(*id)).cloned().collect()
+        ids.iter()
+            .filter(|id| !run.named.contains(*id))
+            .cloned()
+            .collect()
     };
     if users_read {
         for id in gone(&ids.users, run) {
@@ -711,7 +900,12 @@ pub async fn prune(run: &mut Run<'_>) -> ApiResult<()> {
             if need.is_ok() {
                 need = users::not_more_powerful(run.st, run.caller, &stored).await;
             }
-            step!(run, i, need, users::delete_with(&mut run.tx, at!(run), &id, None));
+            step!(
+                run,
+                i,
+                need,
+                users::delete_with(&mut run.tx, at!(run), &id, None)
+            );
         }
     }
     if tenants_read {
@@ -722,7 +916,12 @@ pub async fn prune(run: &mut Run<'_>) -> ApiResult<()> {
             let stored = run.tx.tenant(&run.caller.scope, &id).await?;
             let i = run.begin(PlanOp::Delete, ObjectKind::Tenant, &stored.domain, vec![]);
             let need = run.need(crud(Area::Tenants, Delete));
-            step!(run, i, need, tenants::delete_with(&mut run.tx, at!(run), &id, None));
+            step!(
+                run,
+                i,
+                need,
+                tenants::delete_with(&mut run.tx, at!(run), &id, None)
+            );
         }
     }
     if groups_read {
@@ -733,7 +932,12 @@ pub async fn prune(run: &mut Run<'_>) -> ApiResult<()> {
             let stored = run.tx.group(&run.caller.scope, &id).await?;
             let i = run.begin(PlanOp::Delete, ObjectKind::Group, &stored.name, vec![]);
             let need = run.need(crud(Area::Groups, Delete));
-            step!(run, i, need, groups::delete_with(&mut run.tx, at!(run), &id, None));
+            step!(
+                run,
+                i,
+                need,
+                groups::delete_with(&mut run.tx, at!(run), &id, None)
+            );
         }
     }
     if cards_read {
@@ -745,9 +949,19 @@ pub async fn prune(run: &mut Run<'_>) -> ApiResult<()> {
             let Some(stored) = run.tx.card(&run.caller.scope, &id).await? else {
                 continue;
             };
-            let i = run.begin(PlanOp::Delete, ObjectKind::RateCard, &stored.card.name, vec![]);
+            let i = run.begin(
+                PlanOp::Delete,
+                ObjectKind::RateCard,
+                &stored.card.name,
+                vec![],
+            );
             let need = run.need(crud(Area::RateCards, Delete));
-            step!(run, i, need, rate_cards::delete_with(&mut run.tx, at!(run), &id, None));
+            step!(
+                run,
+                i,
+                need,
+                rate_cards::delete_with(&mut run.tx, at!(run), &id, None)
+            );
         }
     }
     let root_id = run.root_id.clone();
@@ -761,7 +975,12 @@ pub async fn prune(run: &mut Run<'_>) -> ApiResult<()> {
         let stored = run.tx.dealer_row(&id).await?;
         let i = run.begin(PlanOp::Delete, ObjectKind::Dealer, &stored.name, vec![]);
         let need = run.need(crud(Area::Dealers, Delete));
-        step!(run, i, need, dealers::delete_with(&mut run.tx, at!(run), &id, None));
+        step!(
+            run,
+            i,
+            need,
+            dealers::delete_with(&mut run.tx, at!(run), &id, None)
+        );
     }
     Ok(())
 }
