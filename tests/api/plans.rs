@@ -418,3 +418,47 @@ on_both_backends! {
         assert_eq!(tenants_under(&app.admin, &dist.id).await, 0);
     }
 }
+
+on_both_backends! {
+    #[tokio::test]
+    async fn dealers_of_the_same_name_are_told_apart_by_their_parents() {
+        let app = TestApp::start().await;
+        let dist = app.dealer(&app.provider_id, Level::Distributor, 1000).await;
+        let mut shops = Vec::new();
+        for parent in ["North", "South"] {
+            let sub = app
+                .admin
+                .create_dealer(&NewDealer {
+                    parent_id: dist.id.clone(),
+                    level: Level::SubDistributor,
+                    name: parent.into(),
+                    package: Some(package(100)),
+                    ..NewDealer::default()
+                })
+                .await
+                .unwrap();
+            let shop = app
+                .admin
+                .create_dealer(&NewDealer {
+                    parent_id: sub.id.clone(),
+                    level: Level::Reseller,
+                    name: "Shop".into(),
+                    package: Some(package(10)),
+                    ..NewDealer::default()
+                })
+                .await
+                .unwrap();
+            shops.push(shop);
+        }
+        app.tenant(&shops[1].id, 1).await;
+        let mut doc = app.admin.export(Some(&dist.id)).await.unwrap();
+        assert_eq!(doc.tenants[0].dealer, "South/Shop");
+        let plan = app.admin.plan(&request(doc.clone(), false)).await.unwrap();
+        assert!(plan.steps.is_empty() && plan.refusals.is_empty(), "{plan:?}");
+        // The name alone is ambiguous: refused, naming the field.
+        doc.tenants[0].dealer = "Shop".into();
+        let plan = app.admin.plan(&request(doc, false)).await.unwrap();
+        assert_eq!(plan.refusals.len(), 1);
+        assert_eq!(plan.refusals[0].error.field.as_deref(), Some("dealer"));
+    }
+}

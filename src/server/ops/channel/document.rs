@@ -178,3 +178,31 @@ pub async fn fingerprint(tx: &mut WriteTx, scope: &Scope, under_id: &str) -> Sto
     let text = serde_json::to_string(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(hex::encode(Sha256::digest(text.as_bytes())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_found_twice_in_the_subtree_is_written_with_its_parent() {
+        let names = DealerNames::new([
+            ("d0".to_string(), None, "Top".to_string()),
+            (
+                "d1".to_string(),
+                Some("d0".to_string()),
+                "North".to_string(),
+            ),
+            (
+                "d2".to_string(),
+                Some("d0".to_string()),
+                "South".to_string(),
+            ),
+            ("d3".to_string(), Some("d1".to_string()), "Shop".to_string()),
+            ("d4".to_string(), Some("d2".to_string()), "shop".to_string()),
+        ]);
+        assert_eq!(names.reference("d1"), "North");
+        assert_eq!(names.reference("d3"), "North/Shop");
+        assert_eq!(names.reference("d4"), "South/shop");
+        assert_eq!(names.reference("d0"), "Top");
+    }
+}

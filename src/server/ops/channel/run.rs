@@ -11,7 +11,6 @@ use crate::domain::validate::FieldError;
 use crate::model::*;
 use crate::server::auth::Caller;
 use crate::server::error::{ApiError, ApiResult};
-use crate::server::ops::Acting;
 use crate::server::state::AppState;
 use crate::server::store::{Actor, WriteTx};
 
@@ -51,15 +50,6 @@ pub struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    /// The caller acting through this run (its events carry the run's change set).
-    pub fn at(&self) -> Acting<'_> {
-        Acting {
-            store: &*self.st.store,
-            scope: &self.caller.scope,
-            actor: &self.actor,
-        }
-    }
-
     /// Whether the run should go on (an apply stops at its first refusal).
     pub fn going(&self) -> bool {
         self.stopped.is_none()
