@@ -246,6 +246,7 @@ pub fn audit(i: usize) -> AuditEvent {
         after: None,
         client_addr: Some("127.0.0.1".into()),
         request_id: Some(format!("req-{i}")),
+        change_set: None,
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod error;
 mod impact;
+mod plans;
 mod rate_cards;
 pub mod transport;
 

@@ -26,6 +26,9 @@ pub struct AuditEvent {
     pub after: Option<serde_json::Value>,
     pub client_addr: Option<String>,
     pub request_id: Option<String>,
+    /// The plan applied with this change (`POST /plans/{id}/apply`), shared by all its events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_set: Option<String>,
 }
 
 /// Filters of `GET /audit`.
@@ -39,6 +42,9 @@ pub struct AuditFilter {
     pub object_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+    /// Only the events of one applied plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_set: Option<String>,
     /// Only events of this dealer's subtree (it must be in the caller's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dealer_id: Option<DealerId>,

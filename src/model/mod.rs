@@ -2,6 +2,7 @@
 //! No I/O and no framework types beyond the serde and OpenAPI derives.
 
 mod audit;
+mod channel_document;
 mod dealer;
 mod error;
 mod group;
@@ -18,6 +19,7 @@ mod tenant;
 mod user;
 
 pub use audit::*;
+pub use channel_document::*;
 pub use dealer::*;
 pub use error::*;
 pub use group::*;

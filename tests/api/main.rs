@@ -22,6 +22,7 @@ mod migrate_store;
 mod model;
 mod moves;
 mod openapi;
+mod plans;
 mod races;
 mod rate_cards;
 mod refusals;

@@ -35,7 +35,12 @@ pub struct Caller {
 }
 
 /// Requests sent with a write method that change nothing, allowed while viewing as someone.
-const CHANGES_NOTHING: [&str; 2] = ["/api/v1/auth/logout", "/api/v1/rate-cards/preview"];
+const CHANGES_NOTHING: [&str; 3] = [
+    "/api/v1/auth/logout",
+    "/api/v1/rate-cards/preview",
+    // A plan runs its steps and rolls them back; only its apply changes anything.
+    "/api/v1/plans",
+];
 
 impl Caller {
     /// 403 unless the caller holds `p`.
@@ -164,6 +169,7 @@ impl Caller {
             impersonator_email: session.impersonator_email.clone(),
             client_addr,
             request_id,
+            change_set: None,
         };
         let groups = state.store.own_groups(&session.user_id).await?;
         if let Some(viewer) = &session.impersonator_id {

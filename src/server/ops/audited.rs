@@ -32,21 +32,21 @@ pub fn with(snapshot: Value, more: Value) -> Value {
     }
 }
 
-/// Records the creation of `after` (by `actor`, readable from `path` up) and commits.
-pub async fn commit_created<T: Audited>(
-    tx: WriteTx,
+/// Records the creation of `after` (by `actor`, readable from `path` up) in the transaction.
+pub async fn record_created<T: Audited>(
+    tx: &mut WriteTx,
     actor: &Actor,
     path: &str,
     action: &str,
     after: &T,
 ) -> StoreResult<()> {
     let e = event(action, after).after(after.snapshot());
-    tx.commit_with(actor, path, e).await
+    tx.record(actor, path, e).await
 }
 
-/// Records a change from `before` to `after` and commits.
-pub async fn commit_updated<T: Audited>(
-    tx: WriteTx,
+/// Records a change from `before` to `after` in the transaction.
+pub async fn record_updated<T: Audited>(
+    tx: &mut WriteTx,
     actor: &Actor,
     path: &str,
     action: &str,
@@ -56,17 +56,54 @@ pub async fn commit_updated<T: Audited>(
     let e = event(action, after)
         .before(before.snapshot())
         .after(after.snapshot());
-    tx.commit_with(actor, path, e).await
+    tx.record(actor, path, e).await
 }
 
-/// Records the deletion of `before` and commits.
-pub async fn commit_deleted<T: Audited>(
-    tx: WriteTx,
+/// Records the deletion of `before` in the transaction.
+pub async fn record_deleted<T: Audited>(
+    tx: &mut WriteTx,
     actor: &Actor,
     path: &str,
     action: &str,
     before: &T,
 ) -> StoreResult<()> {
     let e = event(action, before).before(before.snapshot());
-    tx.commit_with(actor, path, e).await
+    tx.record(actor, path, e).await
+}
+
+/// Records the creation of `after` and commits.
+pub async fn commit_created<T: Audited>(
+    mut tx: WriteTx,
+    actor: &Actor,
+    path: &str,
+    action: &str,
+    after: &T,
+) -> StoreResult<()> {
+    record_created(&mut tx, actor, path, action, after).await?;
+    tx.commit().await
+}
+
+/// Records a change from `before` to `after` and commits.
+pub async fn commit_updated<T: Audited>(
+    mut tx: WriteTx,
+    actor: &Actor,
+    path: &str,
+    action: &str,
+    before: &T,
+    after: &T,
+) -> StoreResult<()> {
+    record_updated(&mut tx, actor, path, action, before, after).await?;
+    tx.commit().await
+}
+
+/// Records the deletion of `before` and commits.
+pub async fn commit_deleted<T: Audited>(
+    mut tx: WriteTx,
+    actor: &Actor,
+    path: &str,
+    action: &str,
+    before: &T,
+) -> StoreResult<()> {
+    record_deleted(&mut tx, actor, path, action, before).await?;
+    tx.commit().await
 }

@@ -3,14 +3,14 @@
 
 use serde_json::json;
 
-use super::audited::{Audited, commit_created, commit_updated};
+use super::audited::{Audited, record_created, record_updated};
 use super::{Acting, Paging, authorized, page_of, unless_taken, visible};
 use crate::domain::capacity::{Amounts, check_package_shape};
 use crate::domain::level::may_create;
 use crate::domain::validate::{self, FieldError};
 use crate::model::*;
 use crate::server::auth::Caller;
-use crate::server::error::{ApiError, ApiResult};
+use crate::server::error::ApiResult;
 use crate::server::state::AppState;
 use crate::server::store::{
     ContactChange, DealerHead, DealerRow, Event, Refusal, StoreResult, WriteTx, check_version,
@@ -184,11 +184,18 @@ pub async fn create(st: &AppState, caller: &Caller, new: NewDealer) -> ApiResult
 
 /// Creates a sub-dealer under the level rule, its package carved from the parent's.
 pub async fn create_in(at: Acting<'_>, new: NewDealer) -> StoreResult<Dealer> {
+    let mut tx = at.store.write().await?;
+    let dealer = create_with(&mut tx, at, new).await?;
+    tx.commit().await?;
+    Ok(dealer)
+}
+
+/// Creates a sub-dealer in an open transaction, its event recorded but not committed.
+pub async fn create_with(tx: &mut WriteTx, at: Acting<'_>, new: NewDealer) -> StoreResult<Dealer> {
     let row = dealer_row(&new)?;
     if let Err((field, message)) = check_package_shape(new.level, &row.package) {
         return Err(FieldError::new(field, message).into());
     }
-    let mut tx = at.store.write().await?;
     let parent = tx.lock_dealer(Some(at.scope), &new.parent_id).await?;
     if !may_create(parent.level, new.level) {
         return Err(Refusal::LevelNotAllowed {
@@ -197,14 +204,14 @@ pub async fn create_in(at: Acting<'_>, new: NewDealer) -> StoreResult<Dealer> {
         }
         .into());
     }
-    check_name_free(&mut tx, &parent.id, &row.name, None).await?;
+    check_name_free(tx, &parent.id, &row.name, None).await?;
     check_ha(row.package.high_availability, &parent)?;
-    check_take(&mut tx, &parent, &Amounts::claimed_by(&row.package)).await?;
+    check_take(tx, &parent, &Amounts::claimed_by(&row.package)).await?;
     let dealer = tx.insert_dealer(&parent, &row).await?;
     let path = format!("{}{}/", parent.path, dealer.id);
     // No parent's name beside `parent_id`: the new dealer reads this event, and nothing above
     // its scope is named to it.
-    commit_created(tx, at.actor, &path, "dealer.create", &dealer).await?;
+    record_created(tx, at.actor, &path, "dealer.create", &dealer).await?;
     Ok(dealer)
 }
 
@@ -228,6 +235,19 @@ pub async fn update_in(
     patch: DealerPatch,
 ) -> StoreResult<Dealer> {
     let mut tx = at.store.write().await?;
+    let after = update_with(&mut tx, at, id, if_version, patch).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Changes contact fields in an open transaction, its event recorded but not committed.
+pub async fn update_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    if_version: Option<i64>,
+    patch: DealerPatch,
+) -> StoreResult<Dealer> {
     let head = tx.lock_dealer(Some(at.scope), id).await?;
     check_version(if_version, head.version)?;
     if patch.name.is_some() && id == at.scope.dealer_id() && head.parent_id.is_some() {
@@ -241,7 +261,7 @@ pub async fn update_in(
         Some(n) => {
             let n = validate::name("name", n)?;
             if let Some(parent) = &head.parent_id {
-                check_name_free(&mut tx, parent, &n, Some(id)).await?;
+                check_name_free(tx, parent, &n, Some(id)).await?;
             }
             Some(n)
         }
@@ -269,7 +289,7 @@ pub async fn update_in(
         notes: text("notes", &patch.notes, 4000)?,
     };
     let after = tx.update_contact(id, &change).await?;
-    commit_updated(tx, at.actor, &head.path, "dealer.update", &before, &after).await?;
+    record_updated(tx, at.actor, &head.path, "dealer.update", &before, &after).await?;
     Ok(after)
 }
 
@@ -285,6 +305,26 @@ pub async fn delete(
     visible::dealer(st, caller, id).await?;
     let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
+    if !dry_run {
+        delete_with(&mut tx, at, id, if_version).await?;
+        tx.commit().await?;
+        return Ok(OrImpact::Done(()));
+    }
+    let (_, _, owned) = deletable(&mut tx, at, id, if_version).await?;
+    tx.roll_back().await?;
+    Ok(OrImpact::Impact(Impact {
+        logins: owned.users.len() as i64,
+        ..Impact::default()
+    }))
+}
+
+/// A dealer that may be deleted as of this transaction, locked, with what goes with it.
+async fn deletable(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    if_version: Option<i64>,
+) -> StoreResult<(DealerHead, Dealer, crate::server::store::Belongings)> {
     let head = tx.lock_dealer(Some(at.scope), id).await?;
     if id == at.scope.dealer_id() || head.parent_id.is_none() {
         return Err(Refusal::Forbidden("a dealer cannot delete its own account".into()).into());
@@ -301,21 +341,24 @@ pub async fn delete(
     let before = tx.dealer_row(id).await?;
     // Users and groups go with the dealer: the event names them.
     let owned = tx.belongings(id).await?;
-    if dry_run {
-        tx.roll_back().await?;
-        return Ok(OrImpact::Impact(Impact {
-            logins: owned.users.len() as i64,
-            ..Impact::default()
-        }));
-    }
+    Ok((head, before, owned))
+}
+
+/// Deletes a dealer in an open transaction, its event recorded but not committed.
+pub async fn delete_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    if_version: Option<i64>,
+) -> StoreResult<()> {
+    let (head, before, owned) = deletable(tx, at, id, if_version).await?;
     let mut gone = before.snapshot();
     gone["users"] = json!(owned.users);
     gone["groups"] = json!(owned.groups);
     gone["rate_cards"] = json!(owned.rate_cards);
     tx.delete_dealer(id).await?;
     let event = Event::new("dealer.delete", "dealer", id, &head.name).before(gone);
-    tx.commit_with(at.actor, &head.path, event).await?;
-    Ok(OrImpact::Done(()))
+    tx.record(at.actor, &head.path, event).await
 }
 
 /// Suspends (`enabled: false`: its whole subtree is effectively suspended and its sessions end)
@@ -331,28 +374,44 @@ pub async fn set_enabled(
     visible::dealer(st, caller, id).await?;
     let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
+    if !dry_run {
+        let after = set_enabled_with(&mut tx, at, id, enabled).await?;
+        tx.commit().await?;
+        return Ok(OrImpact::Done(after));
+    }
+    own_account_guard(&mut tx, at, id).await?;
+    let live_before = tx.live_counts(id).await?;
+    tx.set_dealer_enabled(id, enabled).await?;
+    let changed = tx.live_counts(id).await?.difference(live_before);
+    tx.roll_back().await?;
+    Ok(OrImpact::Impact(Impact {
+        dealers: changed.dealers,
+        tenants: changed.tenants,
+        logins: changed.logins,
+        ..Impact::default()
+    }))
+}
+
+/// Locks a dealer to suspend or resume: never the caller's own account.
+async fn own_account_guard(tx: &mut WriteTx, at: Acting<'_>, id: &str) -> StoreResult<DealerHead> {
     let head = tx.lock_dealer(Some(at.scope), id).await?;
     if id == at.scope.dealer_id() {
-        return Err(ApiError::from(Refusal::Forbidden(
-            "a dealer cannot suspend or resume its own account".into(),
-        )));
+        return Err(
+            Refusal::Forbidden("a dealer cannot suspend or resume its own account".into()).into(),
+        );
     }
-    let live_before = if dry_run {
-        Some(tx.live_counts(id).await?)
-    } else {
-        None
-    };
+    Ok(head)
+}
+
+/// Suspends or resumes a dealer in an open transaction, its event recorded but not committed.
+pub async fn set_enabled_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    enabled: bool,
+) -> StoreResult<Dealer> {
+    let head = own_account_guard(tx, at, id).await?;
     let after = tx.set_dealer_enabled(id, enabled).await?;
-    if let Some(live_before) = live_before {
-        let changed = tx.live_counts(id).await?.difference(live_before);
-        tx.roll_back().await?;
-        return Ok(OrImpact::Impact(Impact {
-            dealers: changed.dealers,
-            tenants: changed.tenants,
-            logins: changed.logins,
-            ..Impact::default()
-        }));
-    }
     if !enabled {
         tx.end_subtree_sessions(id).await?;
     }
@@ -364,8 +423,8 @@ pub async fn set_enabled(
     let event = Event::new(action, "dealer", id, &head.name)
         .before(json!({ "enabled": head.enabled }))
         .after(json!({ "enabled": enabled }));
-    tx.commit_with(at.actor, &head.path, event).await?;
-    Ok(OrImpact::Done(after))
+    tx.record(at.actor, &head.path, event).await?;
+    Ok(after)
 }
 
 /// Sets a sub-dealer's package: raises need the parent's free capacity, cuts may not go below
@@ -380,6 +439,19 @@ pub async fn set_package(
     visible::dealer(st, caller, id).await?;
     let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
+    let after = package_with(&mut tx, at, id, if_version, p).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Sets a sub-dealer's package in an open transaction, its event recorded but not committed.
+pub async fn package_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    if_version: Option<i64>,
+    p: Package,
+) -> StoreResult<Dealer> {
     let target = tx.dealer(Some(at.scope), id).await?;
     if id == at.scope.dealer_id() || target.parent_id.is_none() {
         return Err(Refusal::Forbidden(
@@ -409,11 +481,11 @@ pub async fn set_package(
     let own = tx.ledger(&target).await?;
     own.check_shrink(&p).map_err(Refusal::BelowCommitted)?;
     let delta = Amounts::claimed_by(&p).minus(&Amounts::claimed_by(&target.package));
-    check_take(&mut tx, &parent, &delta).await?;
+    check_take(tx, &parent, &delta).await?;
     let after = tx.set_package(id, &p).await?;
     let event = Event::new("package.update", "dealer", id, &target.name)
         .before(json!({ "package": target.package }))
         .after(json!({ "package": p }));
-    tx.commit_with(at.actor, &target.path, event).await?;
+    tx.record(at.actor, &target.path, event).await?;
     Ok(after)
 }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::audited::{Audited, commit_created, commit_deleted, commit_updated};
+use super::audited::{Audited, record_created, record_deleted, record_updated};
 use super::{Acting, Paging, authorized, page_of, unless_taken, visible};
 use crate::domain::permissions::{self as rules, catalogue, template};
 use crate::domain::validate;
@@ -31,7 +31,7 @@ impl Audited for Group {
 }
 
 /// 403 when `perms` holds anything the caller lacks, naming what.
-fn no_escalation(caller: &Caller, perms: &[Permission]) -> ApiResult<()> {
+pub(super) fn no_escalation(caller: &Caller, perms: &[Permission]) -> ApiResult<()> {
     ApiError::unless_held(&caller.permissions.missing(perms), |names| {
         format!("you cannot grant permissions you do not hold: {names}")
     })
@@ -100,15 +100,22 @@ pub async fn create(st: &AppState, caller: &Caller, mut new: NewGroup) -> ApiRes
 
 /// Creates a group with the permissions it names (the template already applied).
 pub async fn create_in(at: Acting<'_>, new: NewGroup) -> StoreResult<Group> {
+    let mut tx = at.store.write().await?;
+    let group = create_with(&mut tx, at, new).await?;
+    tx.commit().await?;
+    Ok(group)
+}
+
+/// Creates a group in an open transaction, its event recorded but not committed.
+pub async fn create_with(tx: &mut WriteTx, at: Acting<'_>, new: NewGroup) -> StoreResult<Group> {
     let name = validate::name("name", &new.name)?;
     let description = validate::text("description", &new.description, 500)?;
-    let mut tx = at.store.write().await?;
     let dealer = tx.dealer(Some(at.scope), &new.dealer_id).await?;
-    check_name_free(&mut tx, &dealer.id, &name, None).await?;
+    check_name_free(tx, &dealer.id, &name, None).await?;
     let group = tx
         .insert_group(at.scope, &dealer.id, &name, &description, &new.permissions)
         .await?;
-    commit_created(tx, at.actor, &dealer.path, "group.create", &group).await?;
+    record_created(tx, at.actor, &dealer.path, "group.create", &group).await?;
     Ok(group)
 }
 
@@ -130,26 +137,7 @@ pub async fn update(
     }
     let at = Acting::caller(st, caller);
     let mut tx = at.store.write().await?;
-    let before = tx.lock_group(at.scope, id).await?;
-    check_version(if_version, before.version)?;
-    let name = match &patch.name {
-        Some(n) => {
-            let n = validate::name("name", n)?;
-            check_name_free(&mut tx, &before.dealer_id, &n, Some(id)).await?;
-            Some(n)
-        }
-        None => None,
-    };
-    let change = GroupChange {
-        name,
-        description: patch
-            .description
-            .as_deref()
-            .map(|d| validate::text("description", d, 500))
-            .transpose()?,
-        permissions: patch.permissions,
-    };
-    let after = tx.update_group(at.scope, id, &change).await?;
+    let (before, after) = change(&mut tx, at, id, if_version, patch).await?;
     if dry_run {
         let removed: Vec<Permission> = before
             .permissions
@@ -170,8 +158,54 @@ pub async fn update(
         }));
     }
     let path = tx.dealer_path(&before.dealer_id).await?;
-    commit_updated(tx, at.actor, &path, "group.update", &before, &after).await?;
+    record_updated(&mut tx, at.actor, &path, "group.update", &before, &after).await?;
+    tx.commit().await?;
     Ok(OrImpact::Done(after))
+}
+
+/// Changes a group in an open transaction, its event recorded but not committed.
+pub async fn update_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    if_version: Option<i64>,
+    patch: GroupPatch,
+) -> StoreResult<Group> {
+    let (before, after) = change(tx, at, id, if_version, patch).await?;
+    let path = tx.dealer_path(&before.dealer_id).await?;
+    record_updated(tx, at.actor, &path, "group.update", &before, &after).await?;
+    Ok(after)
+}
+
+/// The change of a group, made but not yet recorded: the group before and after.
+async fn change(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    if_version: Option<i64>,
+    patch: GroupPatch,
+) -> StoreResult<(Group, Group)> {
+    let before = tx.lock_group(at.scope, id).await?;
+    check_version(if_version, before.version)?;
+    let name = match &patch.name {
+        Some(n) => {
+            let n = validate::name("name", n)?;
+            check_name_free(tx, &before.dealer_id, &n, Some(id)).await?;
+            Some(n)
+        }
+        None => None,
+    };
+    let change = GroupChange {
+        name,
+        description: patch
+            .description
+            .as_deref()
+            .map(|d| validate::text("description", d, 500))
+            .transpose()?,
+        permissions: patch.permissions,
+    };
+    let after = tx.update_group(at.scope, id, &change).await?;
+    Ok((before, after))
 }
 
 pub async fn delete(
@@ -183,10 +217,21 @@ pub async fn delete(
     visible::group(st, caller, id).await?;
     let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
+    delete_with(&mut tx, at, id, if_version).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes a group in an open transaction, its event recorded but not committed.
+pub async fn delete_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    if_version: Option<i64>,
+) -> StoreResult<()> {
     let before = tx.lock_group(at.scope, id).await?;
     check_version(if_version, before.version)?;
     tx.delete_group(id).await?;
     let path = tx.dealer_path(&before.dealer_id).await?;
-    commit_deleted(tx, at.actor, &path, "group.delete", &before).await?;
-    Ok(())
+    record_deleted(tx, at.actor, &path, "group.delete", &before).await
 }

@@ -17,6 +17,7 @@
 
 pub mod audit;
 pub mod audited;
+pub mod channel;
 pub mod dealers;
 pub mod groups;
 pub mod provider;

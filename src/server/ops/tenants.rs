@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::audited::{Audited, commit_created, commit_deleted, commit_updated};
+use super::audited::{Audited, record_created, record_deleted, record_updated};
 use super::dealers::check_take;
 use super::{Acting, Paging, authorized, page_of, unless_taken, visible};
 use crate::domain::capacity::Amounts;
@@ -158,6 +158,14 @@ pub async fn create(st: &AppState, caller: &Caller, new: NewTenant) -> ApiResult
 
 /// Creates a tenant under the rules, as `at.actor` in `at.scope`.
 pub async fn create_in(at: Acting<'_>, new: NewTenant) -> StoreResult<Tenant> {
+    let mut tx = at.store.write().await?;
+    let tenant = create_with(&mut tx, at, new).await?;
+    tx.commit().await?;
+    Ok(tenant)
+}
+
+/// Creates a tenant in an open transaction, its event recorded but not committed.
+pub async fn create_with(tx: &mut WriteTx, at: Acting<'_>, new: NewTenant) -> StoreResult<Tenant> {
     let name = validate::name("name", &new.name)?;
     let domain = validate::sip_domain("domain", &new.domain)?;
     let allocation = Allocation {
@@ -166,21 +174,15 @@ pub async fn create_in(at: Acting<'_>, new: NewTenant) -> StoreResult<Tenant> {
         recording_minutes: new.recording_minutes,
         high_availability: new.high_availability,
     };
-    let mut tx = at.store.write().await?;
     let dealer = tx.lock_dealer(Some(at.scope), &new.dealer_id).await?;
     check_allocation(tx.policy(), &allocation, &dealer, None)?;
     let rate_card_id = match new.rate_card_id.as_deref().filter(|c| !c.is_empty()) {
-        Some(c) => Some(
-            card_for_tenant(&mut tx, at.scope, c, &dealer)
-                .await?
-                .card
-                .id,
-        ),
+        Some(c) => Some(card_for_tenant(tx, at.scope, c, &dealer).await?.card.id),
         None => None,
     };
-    check_domain_free(&mut tx, &domain, None).await?;
+    check_domain_free(tx, &domain, None).await?;
     let used = usage(tx.policy(), &allocation);
-    check_take(&mut tx, &dealer, &used).await?;
+    check_take(tx, &dealer, &used).await?;
     let row = TenantRow {
         dealer_id: dealer.id.clone(),
         name,
@@ -189,7 +191,7 @@ pub async fn create_in(at: Acting<'_>, new: NewTenant) -> StoreResult<Tenant> {
         rate_card_id,
     };
     let tenant = tx.insert_tenant(at.scope, &row).await?;
-    commit_created(tx, at.actor, &dealer.path, "tenant.create", &tenant).await?;
+    record_created(tx, at.actor, &dealer.path, "tenant.create", &tenant).await?;
     Ok(tenant)
 }
 
@@ -205,6 +207,19 @@ pub async fn update(
     visible::card(st, caller, patch.rate_card_id.as_deref()).await?;
     let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
+    let after = update_with(&mut tx, at, id, if_version, patch).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Changes a tenant in an open transaction, its event recorded but not committed.
+pub async fn update_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    if_version: Option<i64>,
+    patch: TenantPatch,
+) -> StoreResult<Tenant> {
     let (dealer, before) = tx.lock_tenant(at.scope, id).await?;
     check_version(if_version, before.version)?;
     let old = Allocation::of(&before);
@@ -216,7 +231,7 @@ pub async fn update(
     };
     check_allocation(tx.policy(), &allocation, &dealer, Some(&old))?;
     let more = usage(tx.policy(), &allocation).minus(&usage(tx.policy(), &old));
-    check_take(&mut tx, &dealer, &more).await?;
+    check_take(tx, &dealer, &more).await?;
     let name = patch
         .name
         .as_deref()
@@ -225,7 +240,7 @@ pub async fn update(
     let domain = match &patch.domain {
         Some(d) => {
             let d = validate::sip_domain("domain", d)?;
-            check_domain_free(&mut tx, &d, Some(id)).await?;
+            check_domain_free(tx, &d, Some(id)).await?;
             Some(d)
         }
         None => None,
@@ -234,10 +249,7 @@ pub async fn update(
         None => None,
         Some("") => Some(None),
         Some(c) => Some(Some(
-            card_for_tenant(&mut tx, at.scope, c, &dealer)
-                .await?
-                .card
-                .id,
+            card_for_tenant(tx, at.scope, c, &dealer).await?.card.id,
         )),
     };
     let change = TenantChange {
@@ -247,7 +259,7 @@ pub async fn update(
         allocation,
     };
     let after = tx.update_tenant(at.scope, id, &change).await?;
-    commit_updated(tx, at.actor, &dealer.path, "tenant.update", &before, &after).await?;
+    record_updated(tx, at.actor, &dealer.path, "tenant.update", &before, &after).await?;
     Ok(after)
 }
 
@@ -262,18 +274,31 @@ pub async fn delete(
     visible::tenant(st, caller, id).await?;
     let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
-    let (dealer, before) = tx.lock_tenant(at.scope, id).await?;
-    check_version(if_version, before.version)?;
     if dry_run {
+        let (_, before) = tx.lock_tenant(at.scope, id).await?;
+        check_version(if_version, before.version)?;
         tx.roll_back().await?;
         return Ok(OrImpact::Impact(Impact {
             tenants: 1,
             ..Impact::default()
         }));
     }
-    tx.delete_tenant(id).await?;
-    commit_deleted(tx, at.actor, &dealer.path, "tenant.delete", &before).await?;
+    delete_with(&mut tx, at, id, if_version).await?;
+    tx.commit().await?;
     Ok(OrImpact::Done(()))
+}
+
+/// Deletes a tenant in an open transaction, its event recorded but not committed.
+pub async fn delete_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    if_version: Option<i64>,
+) -> StoreResult<()> {
+    let (dealer, before) = tx.lock_tenant(at.scope, id).await?;
+    check_version(if_version, before.version)?;
+    tx.delete_tenant(id).await?;
+    record_deleted(tx, at.actor, &dealer.path, "tenant.delete", &before).await
 }
 
 /// Suspends (`enabled: false`) or resumes a tenant. A dry run answers whether the tenant's
@@ -303,6 +328,18 @@ pub async fn set_enabled(
 /// Suspends or resumes a tenant, as `at.actor` in `at.scope`.
 pub async fn set_enabled_in(at: Acting<'_>, id: &str, enabled: bool) -> StoreResult<Tenant> {
     let mut tx = at.store.write().await?;
+    let after = set_enabled_with(&mut tx, at, id, enabled).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Suspends or resumes a tenant in an open transaction, its event recorded but not committed.
+pub async fn set_enabled_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    enabled: bool,
+) -> StoreResult<Tenant> {
     let (dealer, before) = tx.lock_tenant(at.scope, id).await?;
     let after = tx.set_tenant_enabled(at.scope, id, enabled).await?;
     let action = if enabled {
@@ -313,6 +350,6 @@ pub async fn set_enabled_in(at: Acting<'_>, id: &str, enabled: bool) -> StoreRes
     let event = Event::new(action, "tenant", id, &before.name)
         .before(json!({ "enabled": before.enabled }))
         .after(json!({ "enabled": enabled }));
-    tx.commit_with(at.actor, &dealer.path, event).await?;
+    tx.record(at.actor, &dealer.path, event).await?;
     Ok(after)
 }

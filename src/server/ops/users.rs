@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::audited::{Audited, commit_deleted, with};
+use super::audited::{Audited, record_deleted, with};
 use super::{Acting, Paging, page_of, unless_taken, visible};
 use crate::domain::validate;
 use crate::model::*;
@@ -35,7 +35,7 @@ impl Audited for User {
 
 /// Checks groups to give a user of `dealer_id`: within the caller's permissions (403), and
 /// usable by that dealer (422).
-async fn check_groups(
+pub(super) async fn check_groups(
     st: &AppState,
     caller: &Caller,
     dealer_id: &str,
@@ -89,7 +89,11 @@ pub async fn held_by(st: &AppState, user_id: &str) -> ApiResult<Vec<Permission>>
 
 /// 403 unless everything `target` may do, the caller may do too: nobody disables, enables,
 /// resets, deletes or regroups a more powerful login (the rule that already governs granting).
-async fn not_more_powerful(st: &AppState, caller: &Caller, target: &User) -> ApiResult<()> {
+pub(super) async fn not_more_powerful(
+    st: &AppState,
+    caller: &Caller,
+    target: &User,
+) -> ApiResult<()> {
     let theirs = held_by(st, &target.id).await?;
     ApiError::unless_held(&caller.permissions.missing(&theirs), |names| {
         format!(
@@ -106,11 +110,41 @@ async fn send_link(
     subject: &str,
     intro: &str,
 ) -> ApiResult<NewLinkToken> {
+    let (token, link) = new_link(st);
+    mail_link(st, email, subject, intro, &token).await?;
+    Ok(link)
+}
+
+/// A new link token: the token to mail and what is stored of it.
+pub(super) fn new_link(st: &AppState) -> (String, NewLinkToken) {
     let token = new_token();
     let link = NewLinkToken {
         token_hash: hash_token(&token),
         expires_at: now_micros() + st.config.link_days as i64 * 86_400_000_000,
     };
+    (token, link)
+}
+
+/// The activation of a new login, mailed (a plan mails it after its commit).
+pub(super) async fn mail_activation(st: &AppState, email: &str, token: &str) -> ApiResult<()> {
+    mail_link(
+        st,
+        email,
+        "Your dealerctl login",
+        &format!("An account was created for {email} on dealerctl."),
+        token,
+    )
+    .await
+}
+
+/// Mails a link token.
+async fn mail_link(
+    st: &AppState,
+    email: &str,
+    subject: &str,
+    intro: &str,
+    token: &str,
+) -> ApiResult<()> {
     let url = format!("{}/activate?token={token}", st.config.public_url());
     let body = format!(
         "{intro}\n\nSet your password here (the link works once and expires in {} days):\n\n{url}\n\nOr from a terminal:\n\n    dealerctl activate {token} --server {}\n",
@@ -123,8 +157,7 @@ async fn send_link(
             crate::model::Refusal::MailFailed,
             "the link could not be mailed; nothing was changed",
         )
-    })?;
-    Ok(link)
+    })
 }
 
 /// Lists the users of the caller's subtree.
@@ -175,11 +208,23 @@ pub async fn create(st: &AppState, caller: &Caller, new: NewUser) -> ApiResult<U
 
 /// Creates an invited user with its link token, as `at.actor` in `at.scope`.
 pub async fn create_in(at: Acting<'_>, new: NewUser, link: NewLinkToken) -> StoreResult<User> {
+    let mut tx = at.store.write().await?;
+    let user = create_with(&mut tx, at, new, link).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Creates an invited user in an open transaction, its event recorded but not committed.
+pub async fn create_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    new: NewUser,
+    link: NewLinkToken,
+) -> StoreResult<User> {
     let email = validate::email("email", &new.email)?;
     let display = validate::text("display_name", &new.display_name, 100)?;
-    let mut tx = at.store.write().await?;
     let dealer = tx.dealer(Some(at.scope), &new.dealer_id).await?;
-    check_groups_usable(&mut tx, at, &dealer.id, &new.group_ids).await?;
+    check_groups_usable(tx, at, &dealer.id, &new.group_ids).await?;
     unless_taken(tx.email_taken(&email).await?, "email", &email)?;
     let id = tx.insert_user(&dealer.id, &email, &display).await?;
     tx.add_memberships(&id, &new.group_ids).await?;
@@ -188,7 +233,7 @@ pub async fn create_in(at: Acting<'_>, new: NewUser, link: NewLinkToken) -> Stor
     let names = json!({ "group_names": tx.group_names(&user.group_ids).await? });
     let event = Event::new("user.create", "user", &user.id, &user.email)
         .after(with(user.snapshot(), names));
-    tx.commit_with(at.actor, &dealer.path, event).await?;
+    tx.record(at.actor, &dealer.path, event).await?;
     Ok(user)
 }
 
@@ -215,29 +260,30 @@ pub async fn update(
     check_groups(st, caller, &user.dealer_id, &groups).await?;
     let at = Acting::caller(st, caller);
     let mut tx = at.store.write().await?;
-    let before = tx.lock_user(at.scope, id).await?;
-    check_version(if_version, before.version)?;
-    let display = patch
-        .display_name
-        .as_deref()
-        .map(|v| validate::text("display_name", v, 100))
-        .transpose()?;
-    tx.update_user(id, display.as_deref(), patch.enabled)
-        .await?;
-    if let Some(groups) = &patch.group_ids {
-        check_groups_usable(&mut tx, at, &before.dealer_id, groups).await?;
-        // Only memberships the caller can see are replaced; others stay as they are.
-        tx.remove_memberships(at.scope, id).await?;
-        tx.add_memberships(id, groups).await?;
+    if !dry_run {
+        let after = update_with(&mut tx, at, id, if_version, patch).await?;
+        tx.commit().await?;
+        return Ok(OrImpact::Done(after));
     }
-    if dry_run {
-        let after = tx.user(at.scope, id).await?;
-        tx.roll_back().await?;
-        return Ok(OrImpact::Impact(Impact {
-            logins: i64::from(before.enabled != after.enabled),
-            ..Impact::default()
-        }));
-    }
+    let before = change(&mut tx, at, id, if_version, &patch).await?;
+    let after = tx.user(at.scope, id).await?;
+    tx.roll_back().await?;
+    Ok(OrImpact::Impact(Impact {
+        logins: i64::from(before.enabled != after.enabled),
+        ..Impact::default()
+    }))
+}
+
+/// Changes a login in an open transaction (its sessions end when it is disabled), its event
+/// recorded but not committed.
+pub async fn update_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    if_version: Option<i64>,
+    patch: UserPatch,
+) -> StoreResult<User> {
+    let before = change(tx, at, id, if_version, &patch).await?;
     if patch.enabled == Some(false) {
         tx.revoke_sessions(id).await?;
     }
@@ -248,8 +294,34 @@ pub async fn update(
     let event = Event::new("user.update", "user", &after.id, &after.email)
         .before(with(before.snapshot(), names_before))
         .after(with(after.snapshot(), names_after));
-    tx.commit_with(at.actor, &path, event).await?;
-    Ok(OrImpact::Done(after))
+    tx.record(at.actor, &path, event).await?;
+    Ok(after)
+}
+
+/// The change of a login, made but not yet recorded: the login before.
+async fn change(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    if_version: Option<i64>,
+    patch: &UserPatch,
+) -> StoreResult<User> {
+    let before = tx.lock_user(at.scope, id).await?;
+    check_version(if_version, before.version)?;
+    let display = patch
+        .display_name
+        .as_deref()
+        .map(|v| validate::text("display_name", v, 100))
+        .transpose()?;
+    tx.update_user(id, display.as_deref(), patch.enabled)
+        .await?;
+    if let Some(groups) = &patch.group_ids {
+        check_groups_usable(tx, at, &before.dealer_id, groups).await?;
+        // Only memberships the caller can see are replaced; others stay as they are.
+        tx.remove_memberships(at.scope, id).await?;
+        tx.add_memberships(id, groups).await?;
+    }
+    Ok(before)
 }
 
 /// Deletes a login (never one's own) with its sessions and the views as it.
@@ -267,14 +339,25 @@ pub async fn delete(
     not_more_powerful(st, caller, &user).await?;
     let at = Acting::caller(st, caller);
     let mut tx = at.store.write().await?;
+    delete_with(&mut tx, at, id, if_version).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes a login in an open transaction, its event recorded but not committed.
+pub async fn delete_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    if_version: Option<i64>,
+) -> StoreResult<()> {
     let before = tx.lock_user(at.scope, id).await?;
     check_version(if_version, before.version)?;
     // View-as sessions started by this user go too.
     tx.revoke_sessions(id).await?;
     tx.delete_user(id).await?;
     let path = tx.dealer_path(&before.dealer_id).await?;
-    commit_deleted(tx, at.actor, &path, "user.delete", &before).await?;
-    Ok(())
+    record_deleted(tx, at.actor, &path, "user.delete", &before).await
 }
 
 /// Mails a new link; the old password stops working at once, and the user's sessions end.

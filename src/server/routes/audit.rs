@@ -28,6 +28,8 @@ pub struct AuditQuery {
     pub object_type: Option<String>,
     pub object_id: Option<String>,
     pub action: Option<String>,
+    /// Only the events of one applied plan (its id).
+    pub change_set: Option<String>,
     /// Only the events of this dealer's subtree.
     pub dealer_id: Option<String>,
     /// RFC 3339: events at or after.
@@ -48,6 +50,7 @@ pub async fn list(
         object_type: q.object_type,
         object_id: q.object_id,
         action: q.action,
+        change_set: q.change_set,
         dealer_id: q.dealer_id.map(DealerId::from),
         since: time_param("since", q.since)?,
         until: time_param("until", q.until)?,

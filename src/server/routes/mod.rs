@@ -5,6 +5,7 @@ pub mod auth;
 pub mod dealers;
 pub mod groups;
 pub mod health;
+pub mod plans;
 pub mod rate_cards;
 pub mod search;
 pub mod tenants;
@@ -160,4 +161,8 @@ pub fn api() -> OpenApiRouter<AppState> {
             ],
         ))
         .routes(r(routes!(audit::list), vec![get(may(Audit, Read))]))
+        .routes(r(routes!(plans::export), vec![get(may(Dealers, Read))]))
+        // Each step checks its own permission, through its operation.
+        .routes(r(routes!(plans::plan), vec![post(Need::SignedIn)]))
+        .routes(r(routes!(plans::apply), vec![post(Need::SignedIn)]))
 }

@@ -64,7 +64,7 @@ pub async fn record(
     let mut s = Sql::new(
         "INSERT INTO audit_events (id, at, dealer_path, actor_path, impersonator_path, actor_id, actor_email, \
          impersonator_id, impersonator_email, action, object_type, object_id, object_name, before_json, \
-         after_json, client_addr, request_id) VALUES (",
+         after_json, client_addr, request_id, change_set) VALUES (",
     );
     s.bind(new_id("evt"))
         .push(", ")
@@ -88,6 +88,7 @@ pub async fn record(
         json(e.after),
         actor.client_addr.clone(),
         actor.request_id.clone(),
+        actor.change_set.clone(),
     ] {
         s.push(", ").bind(v);
     }
@@ -160,6 +161,7 @@ impl AuditStore for SqlStore {
             ("e.object_type", &f.object_type),
             ("e.object_id", &f.object_id),
             ("e.action", &f.action),
+            ("e.change_set", &f.change_set),
         ] {
             if let Some(v) = v {
                 filter.push(" AND ").push(col).push(" = ").bind(v);
@@ -236,6 +238,7 @@ impl AuditStore for SqlStore {
                 after: parse(row.opt_text("after_json")?),
                 client_addr: row.opt_text("client_addr")?,
                 request_id: row.opt_text("request_id")?,
+                change_set: row.opt_text("change_set")?,
             });
         }
         let next_cursor = (rows.len() as i64 > page.limit)

@@ -20,6 +20,7 @@ const TABLES: &[(&str, &str)] = &[
     ("rates", "card_id, prefix"),
     ("rate_card_dealers", "card_id, dealer_id"),
     ("tenants", "id"),
+    ("plans", "id"),
     ("sessions", "id"),
     ("link_tokens", "token_hash"),
     ("login_failures", "id"),

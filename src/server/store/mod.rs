@@ -5,6 +5,7 @@
 
 mod audit;
 mod bootstrap;
+mod channel;
 mod common;
 mod copy;
 mod db;
@@ -33,6 +34,7 @@ use crate::domain::validate::FieldError;
 use crate::model::*;
 
 pub use audit::Event;
+pub use channel::{PlanRow, SubtreeIds};
 pub use common::{DealerHead, check_version};
 pub use copy::CopyReport;
 pub use db::{Backend, SqlStore, redact_url};
@@ -40,7 +42,7 @@ pub use dealer_writes::{Belongings, ContactChange, DealerRow};
 pub use generate::Shape;
 pub use groups::GroupChange;
 pub use rate_cards::{CardInsert, CardRow, CardUses, FamilyCard, PricedRate, markup_rule};
-pub use rows::{now_micros, time_of};
+pub use rows::{new_id, now_micros, time_of};
 pub use search::SearchRow;
 pub use tenants::{Allocation, TenantChange, TenantRow};
 pub use traits::*;
@@ -75,6 +77,8 @@ pub struct Actor {
     pub impersonator_email: Option<String>,
     pub client_addr: Option<String>,
     pub request_id: Option<String>,
+    /// The plan whose apply makes the change: every event of one apply carries it.
+    pub change_set: Option<String>,
 }
 
 /// A page request as the store sees it: a bounded limit, the decoded cursor and a search term.

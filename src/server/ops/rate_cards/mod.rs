@@ -9,7 +9,7 @@ pub mod rates;
 
 use serde_json::json;
 
-use super::audited::{Audited, commit_created, commit_deleted, commit_updated};
+use super::audited::{Audited, record_created, record_deleted, record_updated};
 use super::{Acting, Paging, authorized, page_of, visible};
 use crate::domain::validate::{self, FieldError};
 use crate::model::*;
@@ -90,8 +90,19 @@ pub async fn create(st: &AppState, caller: &Caller, new: NewRateCard) -> ApiResu
 
 /// Creates a card under the rules, as `at.actor` in `at.scope`.
 pub async fn create_in(at: Acting<'_>, new: NewRateCard) -> StoreResult<RateCard> {
-    let name = validate::name("name", &new.name)?;
     let mut tx = at.store.write().await?;
+    let card = create_with(&mut tx, at, new).await?;
+    tx.commit().await?;
+    at.store.complete(card).await
+}
+
+/// Creates a card in an open transaction, its event recorded but not committed.
+pub async fn create_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    new: NewRateCard,
+) -> StoreResult<CardRow> {
+    let name = validate::name("name", &new.name)?;
     let dealer = tx.lock_dealer(Some(at.scope), &new.dealer_id).await?;
     let (currency, parent, markup) = match (&new.parent_card_id, new.kind) {
         (None, Some(RateCardKind::Carrier)) => {
@@ -112,7 +123,7 @@ pub async fn create_in(at: Acting<'_>, new: NewRateCard) -> StoreResult<RateCard
             .into());
         }
         (Some(parent_id), _) => {
-            let parent = reload(&mut tx, at.scope, parent_id).await?;
+            let parent = reload(tx, at.scope, parent_id).await?;
             if !tx.card_usable_by(&parent, &dealer.id).await? {
                 return Err(FieldError::new(
                     "parent_card_id",
@@ -128,7 +139,7 @@ pub async fn create_in(at: Acting<'_>, new: NewRateCard) -> StoreResult<RateCard
                 .as_ref()
                 .ok_or_else(|| FieldError::new("markup", "is required for a customer card"))?;
             let markup = parse_markup(rule)?;
-            check_cost(&mut tx, &parent, markup, new.allow_below_cost).await?;
+            check_cost(tx, &parent, markup, new.allow_below_cost).await?;
             let parent_ids = (parent.card.id.clone(), parent.root_id.clone());
             (parent.card.currency.clone(), Some(parent_ids), Some(markup))
         }
@@ -142,8 +153,8 @@ pub async fn create_in(at: Acting<'_>, new: NewRateCard) -> StoreResult<RateCard
         markup,
     };
     let card = tx.insert_card(at.scope, &row).await?;
-    commit_created(tx, at.actor, &dealer.path, "rate_card.create", &card).await?;
-    at.store.complete(card).await
+    record_created(tx, at.actor, &dealer.path, "rate_card.create", &card).await?;
+    Ok(card)
 }
 
 /// Renames a card or changes a customer card's markup (checked against cost again, and every
@@ -158,7 +169,20 @@ pub async fn update(
     visible::rate_card(st, caller, id).await?;
     let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
-    let before = owned_card(&mut tx, at.scope, id).await?;
+    let after = update_with(&mut tx, at, id, if_version, patch).await?;
+    tx.commit().await?;
+    Ok(at.store.complete(after).await?)
+}
+
+/// Changes a card in an open transaction, its event recorded but not committed.
+pub async fn update_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    if_version: Option<i64>,
+    patch: RateCardPatch,
+) -> StoreResult<CardRow> {
+    let before = owned_card(tx, at.scope, id).await?;
     check_version(if_version, before.card.version)?;
     let name = patch
         .name
@@ -179,18 +203,18 @@ pub async fn update(
         let allow = patch
             .allow_below_cost
             .unwrap_or(before.card.allow_below_cost);
-        let parent = reload(&mut tx, at.scope, parent_id).await?;
-        check_cost(&mut tx, &parent, m, allow).await?;
+        let parent = reload(tx, at.scope, parent_id).await?;
+        check_cost(tx, &parent, m, allow).await?;
         markup = Some((m, allow));
     }
     tx.update_card(id, name.as_deref(), markup).await?;
     if patch.markup.is_some() {
-        check_downstream(&mut tx, &before.root_id, id).await?;
+        check_downstream(tx, &before.root_id, id).await?;
     }
-    let after = reload(&mut tx, at.scope, id).await?;
+    let after = reload(tx, at.scope, id).await?;
     let path = tx.dealer_path(&before.owner_id).await?;
-    commit_updated(tx, at.actor, &path, "rate_card.update", &before, &after).await?;
-    Ok(at.store.complete(after).await?)
+    record_updated(tx, at.actor, &path, "rate_card.update", &before, &after).await?;
+    Ok(after)
 }
 
 /// Deletes a card nothing derives from, is handed to or bills with (else 409 `card_in_use`).
@@ -203,7 +227,19 @@ pub async fn delete(
     visible::rate_card(st, caller, id).await?;
     let at = authorized(st, caller)?;
     let mut tx = at.store.write().await?;
-    let before = owned_card(&mut tx, at.scope, id).await?;
+    delete_with(&mut tx, at, id, if_version).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes a card in an open transaction, its event recorded but not committed.
+pub async fn delete_with(
+    tx: &mut WriteTx,
+    at: Acting<'_>,
+    id: &str,
+    if_version: Option<i64>,
+) -> StoreResult<()> {
+    let before = owned_card(tx, at.scope, id).await?;
     check_version(if_version, before.card.version)?;
     let uses = tx.card_uses(id, None).await?;
     if uses.derived + uses.dealers + uses.tenants > 0 {
@@ -215,6 +251,5 @@ pub async fn delete(
     }
     tx.delete_card(id).await?;
     let path = tx.dealer_path(&before.owner_id).await?;
-    commit_deleted(tx, at.actor, &path, "rate_card.delete", &before).await?;
-    Ok(())
+    record_deleted(tx, at.actor, &path, "rate_card.delete", &before).await
 }
