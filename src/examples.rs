@@ -58,3 +58,13 @@ Scripts use an API key instead: --token-file FILE or $DEALERCTL_TOKEN.";
 
 pub const LOGOUT: &str = "Examples:
   dealerctl logout --profile prod";
+
+pub const EXPORT: &str = "Examples:
+  dealerctl export --under 'Acme Reseller' > acme.yaml
+  dealerctl export --under 'Acme Reseller' -o json | jq '.tenants | length'";
+
+pub const APPLY: &str = "Examples:
+  dealerctl apply -f acme.yaml --dry-run         (the plan; nothing changes)
+  dealerctl apply -f acme.yaml                   (asks before updating, suspending or deleting)
+  dealerctl apply -f acme.yaml --prune --yes     (also deletes what the file leaves out)
+Exit status: 0 applied (or nothing to do), 3 refused: nothing was changed.";

@@ -4,7 +4,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::Read;
 use std::path::PathBuf;
 
-use dealerctl::cli::{Connection, LoginArgs, On};
+use dealerctl::cli::{ApplyArgs, Connection, ExportArgs, LoginArgs, On};
 use dealerctl::client::ApiClient;
 use dealerctl::console::Launch;
 use dealerctl::credentials::CredentialStore;
@@ -122,6 +122,12 @@ enum Command {
     /// Whether a login may do something, on an object: exit 0 for yes, 3 for no.
     #[command(after_help = examples::CAN_I)]
     CanI(On<CanIArgs>),
+    /// Write a subtree as one declarative document (YAML or JSON; no secrets).
+    #[command(after_help = examples::EXPORT)]
+    Export(On<ExportArgs>),
+    /// Plan a document on the server and apply it in one transaction, whole or not at all.
+    #[command(after_help = examples::APPLY)]
+    Apply(On<ApplyArgs>),
     /// Sign a profile in: the session is kept in the keyring, for the verbs and the console.
     #[command(after_help = examples::LOGIN)]
     Login(On<LoginArgs>),
@@ -509,6 +515,8 @@ async fn main() -> std::process::ExitCode {
         }
         Some(Command::Move(a)) => return dealerctl::cli::run(Verb::Move(a.verb), &a.conn).await,
         Some(Command::CanI(a)) => return dealerctl::cli::run(Verb::CanI(a.verb), &a.conn).await,
+        Some(Command::Export(a)) => return dealerctl::cli::export(a.verb, &a.conn).await,
+        Some(Command::Apply(a)) => return dealerctl::cli::apply(a.verb, &a.conn).await,
         Some(Command::Login(a)) => return dealerctl::cli::login(a.verb, &a.conn).await,
         Some(Command::Logout(conn)) => return dealerctl::cli::logout(&conn).await,
         None => console(cli.console).await,

@@ -777,3 +777,175 @@ fn login_keeps_the_session_in_the_keyring_and_logout_ends_it() {
     let after = w.run_with(None, &["get", "dealers", "--profile", "lab"], None);
     assert_eq!(after.code, 2, "signed out: {after:?}");
 }
+
+/// An onboarding document: a new reseller under the provider, its package, a group, a login
+/// and `tenants` tenants.
+fn onboarding(max_tenants: i64, tenants: usize) -> String {
+    let mut doc = format!(
+        "under: Acme Telecom\n\
+         dealers:\n\
+         - name: Fjord Reseller\n  parent: Acme Telecom\n  level: reseller\n  email: ops@fjord.example\n\
+         \x20 package: {{max_tenants: {max_tenants}, extensions: 600, concurrent_calls: 120, recording_minutes: 0}}\n\
+         groups:\n\
+         - name: Fjord staff\n  dealer: Fjord Reseller\n  permissions: [tenants:read, tenants:update, dealers:read]\n\
+         users:\n\
+         - email: desk@fjord.example\n  dealer: Fjord Reseller\n  display_name: Fjord desk\n  groups: [Fjord staff]\n\
+         tenants:\n"
+    );
+    for i in 0..tenants {
+        doc.push_str(&format!(
+            "- {{name: Fjord customer {i}, dealer: Fjord Reseller, domain: c{i}.fjord.example, extensions: 5, concurrent_calls: 1}}\n"
+        ));
+    }
+    doc
+}
+
+fn counts(w: &World) -> (i64, i64, i64) {
+    let one = PageParams {
+        limit: Some(1),
+        ..Default::default()
+    };
+    block_on(async {
+        (
+            w.api
+                .list_tenants(&TenantFilter::default(), &one)
+                .await
+                .unwrap()
+                .total,
+            w.api
+                .list_dealers(&DealerFilter::default(), &one)
+                .await
+                .unwrap()
+                .total,
+            w.api
+                .audit(&AuditFilter::default(), &one)
+                .await
+                .unwrap()
+                .total,
+        )
+    })
+}
+
+#[test]
+fn an_export_applied_back_changes_nothing_and_a_plan_onboards_a_reseller_in_one_change_set() {
+    let w = World::new();
+    let exported = w.run(&["export", "--under", "Coastal Reseller"]).ok();
+    let doc = w.dir.path().join("coastal.yaml");
+    std::fs::write(&doc, &exported.out).unwrap();
+    let same = w.run(&["apply", "-f", doc.to_str().unwrap()]).ok();
+    assert!(same.err.contains("nothing to change"), "{same:?}");
+
+    let file = w.dir.path().join("fjord.yaml");
+    std::fs::write(&file, onboarding(60, 50)).unwrap();
+    let before = counts(&w);
+    let dry = w
+        .run(&["apply", "-f", file.to_str().unwrap(), "--dry-run"])
+        .ok();
+    assert!(
+        dry.out.contains("+ create dealer Fjord Reseller"),
+        "{}",
+        dry.out
+    );
+    assert!(
+        dry.out.contains("53 to create, 0 to update, 0 to delete"),
+        "{}",
+        dry.out
+    );
+    assert!(dry.err.contains("dry run: nothing was changed"));
+    assert_eq!(
+        counts(&w),
+        before,
+        "a dry run changes nothing, the audit included"
+    );
+
+    // Creates only: applied without a question, in one transaction, as one change set.
+    let applied = w
+        .run(&["apply", "-f", file.to_str().unwrap(), "-o", "json"])
+        .ok()
+        .json();
+    let change_set = applied["change_set"].as_str().unwrap().to_string();
+    let after = counts(&w);
+    assert_eq!((after.0, after.1), (before.0 + 50, before.1 + 1));
+    let filter = AuditFilter {
+        change_set: Some(change_set.clone()),
+        ..Default::default()
+    };
+    let events = block_on(w.api.audit(&filter, &page())).unwrap().items;
+    assert!(events.len() >= 53, "{} events", events.len());
+    assert!(
+        events
+            .iter()
+            .all(|e| e.change_set.as_deref() == Some(change_set.as_str()))
+    );
+    let listed = w
+        .run(&[
+            "get",
+            "tenants",
+            "--under",
+            "Fjord Reseller",
+            "--all",
+            "-o",
+            "name",
+        ])
+        .ok();
+    assert_eq!(listed.out.lines().count(), 50);
+    // Applying it again finds nothing to do.
+    let again = w.run(&["apply", "-f", file.to_str().unwrap()]).ok();
+    assert!(again.err.contains("nothing to change"), "{again:?}");
+}
+
+#[test]
+fn a_refused_plan_leaves_nothing_behind() {
+    let w = World::new();
+    let file = w.dir.path().join("fjord.yaml");
+    // Fifty tenants where the package allows forty: the capacity of the whole plan is checked.
+    std::fs::write(&file, onboarding(40, 50)).unwrap();
+    let before = counts(&w);
+    let refused = w.run(&["apply", "-f", file.to_str().unwrap(), "--yes"]);
+    assert_eq!(refused.code, 3, "{refused:?}");
+    assert!(refused.out.contains("! refused:"), "{}", refused.out);
+    assert!(refused.err.contains("nothing was changed"));
+    assert_eq!(counts(&w), before, "no dealer, no tenant, no event");
+    assert_eq!(w.run(&["get", "dealer", "Fjord Reseller"]).code, 4);
+    // A document with a field the schema lacks is a usage error naming it.
+    std::fs::write(
+        &file,
+        "under: Acme Telecom\ntenants:\n- {name: X, dealer: Y, domain: x.example, extentions: 5}\n",
+    )
+    .unwrap();
+    let typo = w.run(&["apply", "-f", file.to_str().unwrap()]);
+    assert_eq!(typo.code, 2);
+    assert!(typo.err.contains("extentions"), "{}", typo.err);
+}
+
+#[test]
+fn a_plan_that_changes_or_deletes_asks_first_and_prune_deletes_what_is_left_out() {
+    let w = World::new();
+    let exported = w
+        .run(&["export", "--under", "Coastal Reseller", "-o", "json"])
+        .ok()
+        .json();
+    let mut doc = exported.clone();
+    let tenants = doc["tenants"].as_array_mut().unwrap();
+    let dropped = tenants.pop().unwrap();
+    tenants[0]["extensions"] = serde_json::json!(7);
+    let domain = tenants[0]["domain"].as_str().unwrap().to_string();
+    let file = w.dir.path().join("coastal.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    // An update without a terminal to ask on and without --yes: nothing changes.
+    let asked = w.run(&["apply", "-f", file.to_str().unwrap()]);
+    assert_eq!(asked.code, 2, "{asked:?}");
+    assert!(asked.out.contains("~ update tenant"), "{}", asked.out);
+    assert_ne!(w.tenant(&domain).unwrap().extensions, 7);
+    let gone = dropped["domain"].as_str().unwrap();
+    let pruned = w
+        .run(&["apply", "-f", file.to_str().unwrap(), "--prune", "--yes"])
+        .ok();
+    assert!(
+        pruned.out.contains(&format!("- delete tenant {gone}")),
+        "{}",
+        pruned.out
+    );
+    assert_eq!(w.tenant(&domain).unwrap().extensions, 7);
+    assert!(w.tenant(gone).is_none());
+}

@@ -1,5 +1,5 @@
 //! The scriptable verbs (`dealerctl get|describe|create|edit|delete|suspend|resume|move|can-i`,
-//! `login`, `logout`) on the same client as the console. Output for people or for programs
+//! `export`, `apply`, `login`, `logout`) on the same client as the console. Output for people or for programs
 //! (`-o`), errors on standard error (as the API's JSON with `-o json`), and exit codes a script
 //! can test: 0 done, 1 error, 2 usage, 3 refused by the server, 4 not found.
 
@@ -17,11 +17,13 @@ mod login;
 mod move_tenant;
 mod objects;
 mod output;
+mod plans;
 mod resolve;
 mod session;
 mod view_as;
 
 pub use failure::{Exit, Failure};
+pub use plans::{ApplyArgs, ExportArgs};
 pub use session::Connection;
 
 use clap::Args;
@@ -94,6 +96,26 @@ pub async fn login(args: LoginArgs, conn: &Connection) -> std::process::ExitCode
         login::login(conn, args.email, args.password_stdin).await,
         Format::Table,
     )
+}
+
+/// `dealerctl export`.
+pub async fn export(args: ExportArgs, conn: &Connection) -> std::process::ExitCode {
+    let format = args.format;
+    let result = async {
+        let c = conn.signed_in().await?;
+        plans::export(&c, &args, &mut Out::stdout()).await
+    };
+    finish(result.await, format)
+}
+
+/// `dealerctl apply`.
+pub async fn apply(args: ApplyArgs, conn: &Connection) -> std::process::ExitCode {
+    let format = args.format;
+    let result = async {
+        let c = conn.signed_in().await?;
+        plans::apply(&c, &args, &mut Out::stdout()).await
+    };
+    finish(result.await, format)
 }
 
 /// `dealerctl logout`.
