@@ -1,6 +1,7 @@
 //! Wire types shared by the server and the client: what travels over HTTP as JSON.
 //! No I/O and no framework types beyond the serde and OpenAPI derives.
 
+mod api_key;
 mod audit;
 mod dealer;
 mod error;
@@ -17,6 +18,7 @@ mod session;
 mod tenant;
 mod user;
 
+pub use api_key::*;
 pub use audit::*;
 pub use dealer::*;
 pub use error::*;

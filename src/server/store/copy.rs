@@ -21,6 +21,7 @@ const TABLES: &[(&str, &str)] = &[
     ("rate_card_dealers", "card_id, dealer_id"),
     ("tenants", "id"),
     ("sessions", "id"),
+    ("api_keys", "id"),
     ("link_tokens", "token_hash"),
     ("login_failures", "id"),
     ("audit_events", "id"),
