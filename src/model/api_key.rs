@@ -67,9 +67,10 @@ mod tests {
 
     #[test]
     fn a_new_key_without_expiry_reads_as_never() {
-        let k: NewApiKey =
-            serde_json::from_value(serde_json::json!({"name": "ci", "permissions": ["tenants:read"]}))
-                .unwrap();
+        let k: NewApiKey = serde_json::from_value(
+            serde_json::json!({"name": "ci", "permissions": ["tenants:read"]}),
+        )
+        .unwrap();
         assert_eq!(k.expires_at, None);
         let k: NewApiKey = serde_json::from_value(serde_json::json!({
             "name": "ci", "permissions": [], "expires_at": "2030-01-01T00:00:00Z"

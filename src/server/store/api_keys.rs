@@ -81,7 +81,11 @@ impl ApiKeyStore for SqlStore {
             .push(" FROM api_keys k WHERE k.user_id = ")
             .bind(user_id)
             .push(" ORDER BY lower(k.name), k.id");
-        s.fetch_all(&self.read).await?.iter().map(key_from_row).collect()
+        s.fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(key_from_row)
+            .collect()
     }
 }
 
