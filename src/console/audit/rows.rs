@@ -53,3 +53,24 @@ pub fn with_key(actor: String, e: &AuditEvent) -> String {
         None => actor,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_made_with_an_api_key_names_the_key_beside_its_owner() {
+        let mut e: AuditEvent = serde_json::from_value(serde_json::json!({
+            "id": "evt_1", "at": "2026-11-23T18:56:58Z", "actor_id": "usr_1",
+            "actor_email": "ops@acme.example", "impersonator_id": null, "impersonator_email": null,
+            "action": "tenant.create", "object_type": "tenant", "object_id": "ten_1",
+            "object_name": "Dental", "before": null, "after": null, "client_addr": null,
+            "request_id": null
+        }))
+        .unwrap();
+        assert_eq!(e.cells()[1], "ops@acme.example");
+        e.api_key_name = Some("deploy".into());
+        assert_eq!(e.cells()[1], "ops@acme.example (key deploy)");
+        assert!(e.haystack().contains("deploy"));
+    }
+}
