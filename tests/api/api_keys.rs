@@ -244,6 +244,13 @@ on_both_backends! {
         };
         let e = expect_err(c.create_api_key(&past).await, 422, "invalid_field");
         assert_eq!(e.field(), Some("expires_at"));
+        // A time the server could not write back is refused too.
+        let far = NewApiKey {
+            expires_at: Some(time::macros::datetime!(9999-12-31 23:59 -01:00)),
+            ..new_key("far", &["tenants:read"])
+        };
+        let e = expect_err(c.create_api_key(&far).await, 422, "invalid_field");
+        assert_eq!(e.field(), Some("expires_at"));
         // One live key per name.
         let future = NewApiKey {
             expires_at: Some(time::OffsetDateTime::now_utc() + time::Duration::days(30)),

@@ -14,7 +14,7 @@ use crate::server::auth::Caller;
 use crate::server::auth::token::{hash_token, new_token};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::state::AppState;
-use crate::server::store::now_micros;
+use crate::server::store::{now_micros, time_of};
 
 impl Audited for ApiKey {
     const KIND: &'static str = "api_key";
@@ -70,6 +70,10 @@ pub async fn create(st: &AppState, caller: &Caller, new: NewApiKey) -> ApiResult
                     "expires_at",
                     "must be in the future (leave it out for a key that does not expire)",
                 ));
+            }
+            // Stored times are read back as RFC 3339, which ends with the year 9999 (in UTC).
+            if time_of(micros).is_err() {
+                return Err(ApiError::invalid_field("expires_at", "is too far ahead"));
             }
             Some(micros)
         }
