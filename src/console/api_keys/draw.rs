@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders};
 
-use super::ApiKeysPopup;
+use super::state::ApiKeysPopup;
 use crate::console::theme::{Sym, Theme};
 use crate::console::widgets::cells::short_time;
 use crate::console::widgets::popup::{Anchor, fit, show_from};

@@ -158,7 +158,7 @@ pub struct App {
     /// The profiles `:profile` can switch to: name, server, production.
     pub profiles: Vec<(String, String, bool)>,
     /// The API keys popup (K on the Users tab).
-    pub api_keys: Option<crate::console::api_keys::ApiKeysPopup>,
+    pub api_keys: Option<crate::console::api_keys::state::ApiKeysPopup>,
     /// Text for the terminal's clipboard, written (OSC 52) after the next frame.
     pub clipboard: Option<String>,
 }
