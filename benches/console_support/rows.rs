@@ -238,6 +238,8 @@ pub fn audit(i: usize) -> AuditEvent {
         actor_email: Some(user(i % 500).email),
         impersonator_id: None,
         impersonator_email: None,
+        api_key_id: None,
+        api_key_name: None,
         action: ["tenant.create", "tenant.update", "user.sign_in"][i % 3].into(),
         object_type: "tenant".into(),
         object_id: Some(format!("tenant-{i}")),

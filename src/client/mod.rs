@@ -1,6 +1,7 @@
 //! The typed async client of the management API: one method per endpoint, errors as model types.
 //! It never panics on what a server sends: anything unexpected becomes a [`ClientError`].
 
+mod api_keys;
 mod error;
 mod impact;
 mod plans;

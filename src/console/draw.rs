@@ -120,6 +120,13 @@ fn draw_frame(f: &mut Frame, app: &App) {
         }
         return;
     }
+    if let Some(p) = &app.api_keys {
+        crate::console::api_keys::draw::draw(f, p, &theme, body);
+        if let Some(c) = &app.confirm {
+            form_popup::draw_confirm(f, c, &theme, body);
+        }
+        return;
+    }
     if let Some(m) = &app.mover {
         tenants::move_draw::draw(f, m, &theme, body);
         return;

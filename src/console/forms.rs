@@ -3,7 +3,7 @@
 
 use super::widgets::form::Form;
 use super::writes::{FormData, Purpose, Write};
-use super::{dealers, groups, rate_cards, tenants, users};
+use super::{api_keys, dealers, groups, rate_cards, tenants, users};
 use crate::model::Permission;
 
 /// The form a purpose opens, filled from what the server said.
@@ -25,6 +25,7 @@ pub fn build(purpose: &Purpose, data: &FormData, held: &[Permission]) -> Form {
         Purpose::EditRateCard { .. } => rate_cards::forms::edit_form(data),
         Purpose::ImportRates { name, .. } => rate_cards::forms::import_form(name),
         Purpose::AssignRateCard { .. } => rate_cards::forms::assign_form(data),
+        Purpose::NewApiKey => api_keys::forms::new_key(held),
     }
 }
 
@@ -44,6 +45,7 @@ pub fn to_write(purpose: &Purpose, form: &Form, version: i64) -> Write {
         Purpose::EditRateCard { id } => rate_cards::forms::edit_write(id, form, version),
         Purpose::ImportRates { id, name } => rate_cards::forms::import_write(id, name, form),
         Purpose::AssignRateCard { id } => rate_cards::forms::assign_write(id, form),
+        Purpose::NewApiKey => api_keys::forms::create_write(form),
     }
 }
 

@@ -3,6 +3,7 @@
 //! after something changed, inside a synchronized update.
 
 pub mod allowed;
+pub mod api_keys;
 pub mod app;
 pub mod audit;
 pub mod columns;

@@ -139,6 +139,13 @@ pub enum ReplyBody {
         write: Write,
         result: Result<(), ClientError>,
     },
+    /// The signed-in login's API keys.
+    ApiKeys(Result<Vec<ApiKey>, ClientError>),
+    /// A new API key was sent: the key and its secret, or why not.
+    ApiKeyCreated {
+        write: Write,
+        result: Result<CreatedApiKey, ClientError>,
+    },
     SignedOut,
     /// A stored token was found (or not) at start.
     StoredToken(Option<String>),
@@ -260,6 +267,8 @@ pub enum Command {
     LoadScopeReport {
         email: String,
     },
+    /// The signed-in login's API keys, for their popup.
+    LoadApiKeys,
     SignOut,
     /// Send `FlashExpired(id)` after a while.
     ExpireFlash {

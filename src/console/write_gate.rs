@@ -90,6 +90,8 @@ mod tests {
             "delete_rate_card(",
             "import_rates(",
             "assign_rate_card(",
+            "create_api_key(",
+            "revoke_api_key(",
         ];
         let mut calls = Vec::new();
         for f in &files {

@@ -48,6 +48,8 @@ pub enum Purpose {
     AssignRateCard {
         id: RateCardId,
     },
+    /// A key of the signed-in login (nothing to fetch first).
+    NewApiKey,
 }
 
 /// What the server tells a form before it opens (or reopens after a version conflict).
@@ -155,6 +157,12 @@ pub enum Write {
         id: RateCardId,
         name: String,
     },
+    /// A key of the signed-in login; the answer's secret is shown once.
+    CreateApiKey(NewApiKey),
+    RevokeApiKey {
+        id: ApiKeyId,
+        name: String,
+    },
     /// Executes a tenant move (`request.dry_run` is false) exactly as planned: at the tenant's
     /// version the plan was made at.
     MoveTenant {
@@ -199,6 +207,8 @@ impl Write {
             Write::AssignRateCard { target, .. } => format!("assigned the card to {target}"),
             Write::DeleteRateCard { name, .. } => format!("deleted {name}"),
             Write::MoveTenant { name, to_name, .. } => format!("moved {name} to {to_name}"),
+            Write::CreateApiKey(n) => format!("created the API key {}", n.name),
+            Write::RevokeApiKey { name, .. } => format!("revoked the API key {name}"),
         }
     }
 }

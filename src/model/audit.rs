@@ -16,6 +16,11 @@ pub struct AuditEvent {
     /// The real user when the change was made while viewing as `actor`.
     pub impersonator_id: Option<String>,
     pub impersonator_email: Option<String>,
+    /// The API key the actor's request was made with, if any.
+    #[serde(default)]
+    pub api_key_id: Option<String>,
+    #[serde(default)]
+    pub api_key_name: Option<String>,
     pub action: String,
     pub object_type: String,
     pub object_id: Option<String>,
@@ -72,7 +77,8 @@ mod tests {
     fn event_at(at: &str) -> serde_json::Value {
         serde_json::json!({
             "id": "aud_1", "at": at, "actor_id": null, "actor_email": null,
-            "impersonator_id": null, "impersonator_email": null, "action": "tenant.create",
+            "impersonator_id": null, "impersonator_email": null, "api_key_id": null,
+            "api_key_name": null, "action": "tenant.create",
             "object_type": "tenant", "object_id": null, "object_name": null, "before": null,
             "after": null, "client_addr": null, "request_id": null
         })

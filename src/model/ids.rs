@@ -140,6 +140,10 @@ id_type!(
     /// A rate card's id.
     RateCardId
 );
+id_type!(
+    /// An API key's id (not its secret).
+    ApiKeyId
+);
 
 #[cfg(test)]
 mod tests {

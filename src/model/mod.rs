@@ -1,6 +1,7 @@
 //! Wire types shared by the server and the client: what travels over HTTP as JSON.
 //! No I/O and no framework types beyond the serde and OpenAPI derives.
 
+mod api_key;
 mod audit;
 mod channel_document;
 mod dealer;
@@ -18,6 +19,7 @@ mod session;
 mod tenant;
 mod user;
 
+pub use api_key::*;
 pub use audit::*;
 pub use channel_document::*;
 pub use dealer::*;

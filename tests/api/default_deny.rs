@@ -333,9 +333,14 @@ fn sample(schema: &serde_json::Value, doc: &serde_json::Value, depth: usize) -> 
     }
 }
 
-/// The routes anyone may call, and those any signed-in login may (its own `/me`, sign-out).
+/// The routes anyone may call, and those any signed-in login may (its own `/me`, sign-out, the
+/// list of its own API keys).
 const PUBLIC: [&str; 2] = ["POST /api/v1/auth/login", "POST /api/v1/auth/activate"];
-const ANY_LOGIN: [&str; 2] = ["GET /api/v1/me", "POST /api/v1/auth/logout"];
+const ANY_LOGIN: [&str; 3] = [
+    "GET /api/v1/me",
+    "POST /api/v1/auth/logout",
+    "GET /api/v1/api-keys",
+];
 
 on_both_backends! {
 #[tokio::test]

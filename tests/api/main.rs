@@ -8,6 +8,7 @@ mod helpers;
 mod paging;
 
 mod activation;
+mod api_keys;
 mod audit;
 mod bootstrap;
 mod capacity;

@@ -1,6 +1,7 @@
 //! Console tests: the real message loop, runner and client against a real server, screens checked
 //! with ratatui's TestBackend and insta snapshots.
 
+mod api_keys;
 mod audit;
 mod confirm;
 mod forms;

@@ -182,6 +182,9 @@ impl App {
                 }
                 let mut cmds = self.flash(write.done(), false);
                 cmds.extend(self.refresh_after_write());
+                if self.api_keys.is_some() {
+                    cmds.push(Command::LoadApiKeys);
+                }
                 cmds
             }
             Err(e) => {

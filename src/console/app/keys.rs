@@ -36,6 +36,9 @@ impl App {
         if self.form.is_some() {
             return self.on_form_key(k);
         }
+        if self.api_keys.is_some() {
+            return self.on_api_keys_key(k);
+        }
         if self.mover.is_some() {
             return self.on_mover_key(k);
         }
@@ -168,6 +171,7 @@ impl App {
                 }
                 _ => self.flash("pick a user on the Users tab (4) to view as", true),
             },
+            Action::ApiKeys => self.open_api_keys(),
             Action::ScopeReport => match (self.tab, self.users.selected_item()) {
                 (Tab::Users, Some(u)) => vec![Command::LoadScopeReport {
                     email: u.email.clone(),

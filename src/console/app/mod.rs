@@ -159,6 +159,8 @@ pub struct App {
     pub(crate) export_gen: u64,
     /// The profiles `:profile` can switch to: name, server, production.
     pub profiles: Vec<(String, String, bool)>,
+    /// The API keys popup (K on the Users tab).
+    pub api_keys: Option<crate::console::api_keys::state::ApiKeysPopup>,
     /// Text for the terminal's clipboard, written (OSC 52) after the next frame.
     pub clipboard: Option<String>,
 }
@@ -207,6 +209,7 @@ impl App {
             description: None,
             describe_gen: 0,
             describe_by_name: None,
+            api_keys: None,
             clipboard: None,
             profiles: Vec::new(),
             exporting: None,

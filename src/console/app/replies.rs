@@ -69,6 +69,8 @@ impl App {
                 result,
             } => self.on_prepared(purpose, reapply, result),
             ReplyBody::Written { write, result } => self.on_written(write, result),
+            ReplyBody::ApiKeys(result) => self.on_api_keys(result),
+            ReplyBody::ApiKeyCreated { write, result } => self.on_api_key_created(write, result),
             ReplyBody::Impact { write, result } => self.on_impact(write, result),
             body => {
                 if self.me.is_none() {

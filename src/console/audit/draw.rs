@@ -22,6 +22,7 @@ pub fn draw_event(f: &mut Frame, e: &AuditEvent, theme: &Theme, area: Rect) {
         (Some(a), None) => a.clone(),
         (None, _) => "(system)".into(),
     };
+    let actor = super::rows::with_key(actor, e);
     let mut lines = vec![
         Line::raw(format!(" {}  {}", short_time(&e.at), e.action)),
         Line::raw(format!(" by      {actor}")),

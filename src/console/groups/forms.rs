@@ -109,6 +109,15 @@ pub fn apply_template(form: &mut Form, templates: &[GroupTemplate], held: &[Perm
     }
 }
 
+/// A permission grid of only what the login holds (an API key's: a key holds no more).
+pub fn held_permission_field(held: &[Permission]) -> Field {
+    let options = reading_order(held.to_vec())
+        .into_iter()
+        .map(|p| (p.to_string(), p.to_string(), true))
+        .collect();
+    Field::multi("permissions", "permissions", options, &[])
+}
+
 fn permission_field(chosen: &[Permission], held: &[Permission]) -> Field {
     let options = reading_order(Permission::all())
         .into_iter()
@@ -140,7 +149,8 @@ fn reading_order(all: Vec<Permission>) -> Vec<Permission> {
     ordered
 }
 
-fn permissions_of(form: &Form) -> Vec<Permission> {
+/// The permissions ticked in a form's grid.
+pub fn permissions_of(form: &Form) -> Vec<Permission> {
     form.field("permissions")
         .map(Field::chosen)
         .unwrap_or_default()

@@ -231,6 +231,14 @@ pub const BINDINGS: &[Binding] = &[
         footer: false,
     },
     Binding {
+        keys: &[(KeyCode::Char('K'), SHIFT), (KeyCode::Char('K'), NONE)],
+        label: "K",
+        help: "your API keys: new, revoke",
+        action: Action::ApiKeys,
+        place: Where::Users,
+        footer: false,
+    },
+    Binding {
         keys: &[(KeyCode::Char('x'), CTRL)],
         label: "ctrl-x",
         help: "stop viewing as someone",

@@ -39,6 +39,8 @@ pub enum Action {
     ResetPassword,
     ViewAs,
     ScopeReport,
+    /// The signed-in login's own API keys.
+    ApiKeys,
     EndViewAs,
     /// Move a tenant to another dealer (plan first).
     Move,

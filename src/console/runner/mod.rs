@@ -255,6 +255,10 @@ impl Runner {
                 ReplyBody::Impact { write, result }
             }),
             Command::Write(write) => self.spawn(0, async move {
+                if let Some(result) = send::create_api_key(&c, &write).await {
+                    let write = write.into_write();
+                    return ReplyBody::ApiKeyCreated { write, result };
+                }
                 let result = send::send(&c, &write).await;
                 let write = write.into_write();
                 ReplyBody::Written { write, result }
@@ -296,6 +300,12 @@ impl Runner {
             } => self.spawn(generation, describe::requests::describe(c, kind, id)),
             Command::LoadScopeReport { email } => {
                 self.spawn(0, view_as::requests::scope_report(c, email))
+            }
+            Command::LoadApiKeys => {
+                self.spawn(
+                    0,
+                    async move { ReplyBody::ApiKeys(c.list_api_keys().await) },
+                )
             }
             Command::SignOut => self.spawn(0, async move {
                 let _ = c.logout().await;

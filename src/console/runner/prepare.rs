@@ -72,7 +72,7 @@ pub async fn prepare(c: &ApiClient, purpose: &Purpose) -> Result<FormData, Clien
             d.dealers = or_none(c.list_dealers(&DealerFilter::default(), &all()).await)?;
         }
         Purpose::EditRateCard { id } => d.rate_card = Some(c.get_rate_card(id).await?),
-        Purpose::ImportRates { .. } => {}
+        Purpose::ImportRates { .. } | Purpose::NewApiKey => {}
         Purpose::AssignRateCard { id } => {
             d.dealer = Some(c.me().await?.dealer);
             d.rate_card = Some(c.get_rate_card(id).await?);

@@ -61,6 +61,20 @@ pub async fn send(c: &ApiClient, w: &Approved) -> Result<(), ClientError> {
         Write::MoveTenant { request, plan, .. } => {
             c.move_tenant_as_planned(plan, request).await.map(drop)
         }
+        Write::CreateApiKey(n) => c.create_api_key(n).await.map(drop),
+        Write::RevokeApiKey { id, .. } => c.revoke_api_key(id).await,
+    }
+}
+
+/// Sends a new API key that passed the gate and keeps the answer, whose secret the server shows
+/// this once; `None` for any other write (sent by [`send`]).
+pub async fn create_api_key(
+    c: &ApiClient,
+    w: &Approved,
+) -> Option<Result<CreatedApiKey, ClientError>> {
+    match w.write() {
+        Write::CreateApiKey(n) => Some(c.create_api_key(n).await),
+        _ => None,
     }
 }
 

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use super::client_addr::{client_addr, is_request_id};
 use super::token::hash_token;
 use crate::domain::permissions::{PermissionSet, view_as_missing};
-use crate::model::{Group, Permission};
+use crate::model::{API_KEY_PREFIX, Group, Permission};
 use crate::server::config::ServerConfig;
 use crate::server::error::ApiError;
 use crate::server::guard::Declared;
@@ -30,8 +30,18 @@ pub struct Caller {
     pub session_id: String,
     pub expires_at: i64,
     pub actor: Actor,
+    /// The API key the request was made with, instead of a session. Its permissions are the
+    /// key's; it may not manage keys, sign out or view as anyone.
+    pub api_key: Option<KeyRef>,
     /// What the route declared, and whether the handler checked it.
     pub declared: Declared,
+}
+
+/// The API key behind a request: its id and name, as the audit trail records them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRef {
+    pub id: String,
+    pub name: String,
 }
 
 /// Requests sent with a write method that change nothing, allowed while viewing as someone.
@@ -149,11 +159,12 @@ impl Caller {
         let token_hash = hash_token(token);
         let now = now_micros();
         let extend_to = now + state.config.session_hours as i64 * 3_600_000_000;
-        let session = state
-            .store
-            .session(&token_hash, now, extend_to)
-            .await?
-            .ok_or_else(session_ended)?;
+        let Some(session) = state.store.session(&token_hash, now, extend_to).await? else {
+            if token.starts_with(API_KEY_PREFIX) {
+                return Caller::authenticate_key(parts, state, declared, token_hash, now).await;
+            }
+            return Err(session_ended());
+        };
         let is_write = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         // Nested routers see a shortened path; the original one names the route for sure.
         let path = parts
@@ -169,7 +180,7 @@ impl Caller {
             impersonator_email: session.impersonator_email.clone(),
             client_addr,
             request_id,
-            change_set: None,
+            ..Actor::default()
         };
         let groups = state.store.own_groups(&session.user_id).await?;
         if let Some(viewer) = &session.impersonator_id {
@@ -228,7 +239,83 @@ impl Caller {
             token_hash,
             session_id: session.session_id,
             expires_at: session.expires_at,
+            api_key: None,
             declared,
         })
+    }
+
+    /// The caller of a request made with an API key: the owner's scope, the key's permissions.
+    /// The key is refused whole (401, naming what is missing) once its owner no longer holds a
+    /// permission the key does: narrowing it silently would let a script half-work unnoticed.
+    async fn authenticate_key(
+        parts: &mut Parts,
+        state: &AppState,
+        declared: Declared,
+        token_hash: String,
+        now: i64,
+    ) -> Result<Caller, ApiError> {
+        let rec = state.store.api_key(&token_hash, now).await?.ok_or_else(|| {
+            ApiError::unauthenticated(
+                "the API key is unknown, revoked or expired, or its owner may no longer sign in",
+            )
+        })?;
+        let groups = state.store.own_groups(&rec.user_id).await?;
+        let owner_holds = PermissionSet::union_of(groups.iter().map(|g| g.permissions.as_slice()));
+        let missing = owner_holds.missing(&rec.key.permissions);
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
+            return Err(ApiError::unauthenticated(format!(
+                "the API key {} holds {}, which its owner {} no longer has: the key is refused until the owner holds it again (or make a new key)",
+                rec.key.name,
+                names.join(", "),
+                rec.email
+            )));
+        }
+        let (client_addr, request_id) = request_context(parts, &state.config);
+        let actor = Actor {
+            user_id: Some(rec.user_id.clone()),
+            email: Some(rec.email.clone()),
+            api_key_id: Some(rec.key.id.to_string()),
+            api_key_name: Some(rec.key.name.clone()),
+            client_addr,
+            request_id,
+            ..Actor::default()
+        };
+        let expires_at = rec
+            .key
+            .expires_at
+            .map_or(i64::MAX, |t| (t.unix_timestamp_nanos() / 1000) as i64);
+        Ok(Caller {
+            actor,
+            scope: Scope::of_account(rec.dealer_id.clone()),
+            user_id: rec.user_id,
+            email: rec.email,
+            dealer_id: rec.dealer_id,
+            permissions: PermissionSet::union_of([rec.key.permissions.as_slice()]),
+            groups,
+            impersonator_id: None,
+            read_only: false,
+            token_hash,
+            // A key has no session: nothing may hang a view-as session from it.
+            session_id: String::new(),
+            expires_at,
+            api_key: Some(KeyRef {
+                id: rec.key.id.into_string(),
+                name: rec.key.name,
+            }),
+            declared,
+        })
+    }
+
+    /// 403 for a request made with an API key, which may not do `what` (manage keys, sign out,
+    /// view as someone): a leaked key must not be able to mint more, or outlive its revocation.
+    pub fn refuse_api_key(&self, what: &str) -> Result<(), ApiError> {
+        match &self.api_key {
+            Some(k) => Err(ApiError::forbidden(format!(
+                "this request was made with the API key {}, which cannot {what}: sign in with a password to do that",
+                k.name
+            ))),
+            None => Ok(()),
+        }
     }
 }

@@ -15,6 +15,7 @@
 //! (`create`: visibility and permission, then the write) and the write under its rules for a
 //! given scope and actor (`create_in`), which the demo calls with the provider's own.
 
+pub mod api_keys;
 pub mod audit;
 pub mod audited;
 pub mod channel;

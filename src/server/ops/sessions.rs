@@ -11,8 +11,15 @@ use crate::server::store::{NewSession, now_micros, time_of};
 
 const MICROS: i64 = 1_000_000;
 
-/// Revokes the session's token.
+/// Revokes the session's token. A request made with an API key is refused (403): a key is
+/// not a session, and is ended with `DELETE /api-keys/{id}` from a signed-in session.
 pub async fn logout(st: &AppState, caller: &Caller) -> ApiResult<()> {
+    if let Some(k) = &caller.api_key {
+        return Err(ApiError::forbidden(format!(
+            "the API key {} is not a session and cannot sign out: revoke it with DELETE /api-keys/{} from a login signed in with its password",
+            k.name, k.id
+        )));
+    }
     Ok(st
         .store
         .close_session(&caller.token_hash, &caller.actor)
@@ -29,6 +36,7 @@ pub async fn impersonate(
 ) -> ApiResult<ImpersonateResponse> {
     let target = visible::user(st, caller, &req.user_id).await?;
     caller.authorize()?;
+    caller.refuse_api_key("view as someone")?;
     if caller.impersonator_id.is_some() {
         return Err(ApiError::forbidden(
             "you are already viewing as someone: return to your own login first",

@@ -1,5 +1,6 @@
 //! The API routes, one file per resource, collected with their OpenAPI descriptions.
 
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod dealers;
@@ -35,6 +36,12 @@ pub fn api() -> OpenApiRouter<AppState> {
             vec![post(holds(Permission::Impersonate))],
         ))
         .routes(r(routes!(auth::me), vec![get(Need::SignedIn)]))
+        // A login's own keys: each holds only what the login does (`ops::api_keys`).
+        .routes(r(
+            routes!(api_keys::list, api_keys::create),
+            vec![get(Need::SignedIn), post(Need::SignedIn)],
+        ))
+        .routes(r(routes!(api_keys::revoke), vec![delete(Need::SignedIn)]))
         .routes(r(
             routes!(dealers::list, dealers::create),
             vec![get(may(Dealers, Read)), post(may(Dealers, Create))],

@@ -63,8 +63,8 @@ pub async fn record(
     let impersonator_path = user_path(tx, actor.impersonator_id.as_deref()).await?;
     let mut s = Sql::new(
         "INSERT INTO audit_events (id, at, dealer_path, actor_path, impersonator_path, actor_id, actor_email, \
-         impersonator_id, impersonator_email, action, object_type, object_id, object_name, before_json, \
-         after_json, client_addr, request_id, change_set) VALUES (",
+         impersonator_id, impersonator_email, actor_key_id, actor_key_name, action, object_type, object_id, \
+         object_name, before_json, after_json, client_addr, request_id, change_set) VALUES (",
     );
     s.bind(new_id("evt"))
         .push(", ")
@@ -80,6 +80,8 @@ pub async fn record(
         actor.email.clone(),
         actor.impersonator_id.clone(),
         actor.impersonator_email.clone(),
+        actor.api_key_id.clone(),
+        actor.api_key_name.clone(),
         Some(e.action.to_string()),
         Some(e.object_type.to_string()),
         e.object_id.map(str::to_string),
@@ -209,11 +211,18 @@ impl AuditStore for SqlStore {
             let parse = |v: Option<String>| v.and_then(|t| serde_json::from_str(&t).ok());
             // Who acted from above the reader's scope stays unnamed, like everything above it.
             let visible = |path: Option<String>| path.is_none_or(|p| p.starts_with(&prefix));
-            let (actor_id, actor_email) = if visible(row.opt_text("actor_path")?) {
-                (row.opt_text("actor_id")?, row.opt_text("actor_email")?)
-            } else {
-                (None, Some(ACTOR_OUTSIDE_SCOPE.to_string()))
-            };
+            // A key is named only where its owner is.
+            let (actor_id, actor_email, api_key_id, api_key_name) =
+                if visible(row.opt_text("actor_path")?) {
+                    (
+                        row.opt_text("actor_id")?,
+                        row.opt_text("actor_email")?,
+                        row.opt_text("actor_key_id")?,
+                        row.opt_text("actor_key_name")?,
+                    )
+                } else {
+                    (None, Some(ACTOR_OUTSIDE_SCOPE.to_string()), None, None)
+                };
             let (impersonator_id, impersonator_email) =
                 if visible(row.opt_text("impersonator_path")?) {
                     (
@@ -230,6 +239,8 @@ impl AuditStore for SqlStore {
                 actor_email,
                 impersonator_id,
                 impersonator_email,
+                api_key_id,
+                api_key_name,
                 action: row.text("action")?,
                 object_type: row.text("object_type")?,
                 object_id: row.opt_text("object_id")?,

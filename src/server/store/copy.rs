@@ -22,6 +22,7 @@ const TABLES: &[(&str, &str)] = &[
     ("tenants", "id"),
     ("plans", "id"),
     ("sessions", "id"),
+    ("api_keys", "id"),
     ("link_tokens", "token_hash"),
     ("login_failures", "id"),
     ("audit_events", "id"),

@@ -74,6 +74,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("migrations/postgres/0006_audit_manners.sql"),
     ),
+    (7, include_str!("migrations/postgres/0007_api_keys.sql")),
     (8, include_str!("migrations/postgres/0008_plans.sql")),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
@@ -83,6 +84,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("migrations/sqlite/0004_hardening.sql")),
     (5, include_str!("migrations/sqlite/0005_search.sql")),
     (6, include_str!("migrations/sqlite/0006_audit_manners.sql")),
+    (7, include_str!("migrations/sqlite/0007_api_keys.sql")),
     (8, include_str!("migrations/sqlite/0008_plans.sql")),
 ];
 

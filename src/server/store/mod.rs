@@ -3,6 +3,7 @@
 //! them over SQLite (and, through the same SQL, PostgreSQL). Every query on dealer-owned rows takes
 //! a [`Scope`] and filters in SQL.
 
+mod api_keys;
 mod audit;
 mod bootstrap;
 mod channel;
@@ -75,6 +76,9 @@ pub struct Actor {
     pub email: Option<String>,
     pub impersonator_id: Option<String>,
     pub impersonator_email: Option<String>,
+    /// The API key the request was made with (its owner is `user_id`).
+    pub api_key_id: Option<String>,
+    pub api_key_name: Option<String>,
     pub client_addr: Option<String>,
     pub request_id: Option<String>,
     /// The plan whose apply makes the change: every event of one apply carries it.
@@ -190,6 +194,15 @@ pub struct SessionRecord {
     pub impersonator_email: Option<String>,
     pub read_only: bool,
     pub expires_at: i64,
+}
+
+/// A live API key, resolved from its secret's hash, and its owner.
+#[derive(Debug, Clone)]
+pub struct ApiKeyRecord {
+    pub key: ApiKey,
+    pub user_id: String,
+    pub email: String,
+    pub dealer_id: String,
 }
 
 /// A session to open.

@@ -6,7 +6,7 @@ use sqlx::query::Query;
 use sqlx::{Any, Executor};
 use std::fmt::Write;
 
-use crate::model::{DealerId, GroupId, RateCardId, TenantId, UserId};
+use crate::model::{ApiKeyId, DealerId, GroupId, RateCardId, TenantId, UserId};
 
 /// A value bound to a placeholder.
 #[derive(Debug, Clone)]
@@ -78,7 +78,7 @@ macro_rules! id_args {
         }
     )*};
 }
-id_args!(DealerId, TenantId, UserId, GroupId, RateCardId);
+id_args!(DealerId, TenantId, UserId, GroupId, RateCardId, ApiKeyId);
 
 /// SQL text with its bound values.
 #[derive(Debug, Clone, Default)]

@@ -78,6 +78,17 @@ pub trait SessionStore: Send + Sync {
     async fn own_dealer(&self, scope: &Scope) -> StoreResult<Dealer>;
 }
 
+/// API keys, read by the owner or by the secret's hash (writes are on [`WriteTx`]).
+#[async_trait]
+pub trait ApiKeyStore: Send + Sync {
+    /// The key with this secret hash when it may act at `now`: not revoked, not expired, its
+    /// owner enabled and the owner's dealer effectively enabled. Records its use, at most once a
+    /// minute.
+    async fn api_key(&self, token_hash: &str, now: i64) -> StoreResult<Option<ApiKeyRecord>>;
+    /// A login's keys, expired ones included, by name.
+    async fn list_api_keys(&self, user_id: &str) -> StoreResult<Vec<ApiKey>>;
+}
+
 /// Dealers, their packages and the tree.
 #[async_trait]
 pub trait DealerStore: Send + Sync {
@@ -215,6 +226,7 @@ pub trait Store:
     BootstrapStore
     + LinkTokenStore
     + SessionStore
+    + ApiKeyStore
     + DealerStore
     + TenantStore
     + UserStore
@@ -230,6 +242,7 @@ impl<
     T: BootstrapStore
         + LinkTokenStore
         + SessionStore
+        + ApiKeyStore
         + DealerStore
         + TenantStore
         + UserStore
