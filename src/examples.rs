@@ -68,3 +68,10 @@ pub const APPLY: &str = "Examples:
   dealerctl apply -f acme.yaml                   (asks before updating, suspending or deleting)
   dealerctl apply -f acme.yaml --prune --yes     (also deletes what the file leaves out)
 Exit status: 0 applied (or nothing to do), 3 refused: nothing was changed.";
+
+pub const APIKEY: &str = "Examples:
+  dealerctl apikey create nightly-export --permissions dealers:read,tenants:read \\
+      --expires-in-days 90 > ~/.config/dealerctl/nightly.key      (the secret, shown once)
+  dealerctl get tenants --all -o csv --token-file ~/.config/dealerctl/nightly.key
+  dealerctl apikey list
+  dealerctl apikey revoke nightly-export";

@@ -4,7 +4,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::Read;
 use std::path::PathBuf;
 
-use dealerctl::cli::{ApplyArgs, Connection, ExportArgs, LoginArgs, On};
+use dealerctl::cli::{ApiKeyCommand, ApplyArgs, Connection, ExportArgs, LoginArgs, On};
 use dealerctl::client::ApiClient;
 use dealerctl::console::Launch;
 use dealerctl::credentials::CredentialStore;
@@ -128,6 +128,10 @@ enum Command {
     /// Plan a document on the server and apply it in one transaction, whole or not at all.
     #[command(after_help = examples::APPLY)]
     Apply(On<ApplyArgs>),
+    /// API keys for scripts: create, list, revoke.
+    #[command(after_help = examples::APIKEY)]
+    #[command(subcommand)]
+    Apikey(ApiKeyCommand),
     /// Sign a profile in: the session is kept in the keyring, for the verbs and the console.
     #[command(after_help = examples::LOGIN)]
     Login(On<LoginArgs>),
@@ -517,6 +521,7 @@ async fn main() -> std::process::ExitCode {
         Some(Command::CanI(a)) => return dealerctl::cli::run(Verb::CanI(a.verb), &a.conn).await,
         Some(Command::Export(a)) => return dealerctl::cli::export(a.verb, &a.conn).await,
         Some(Command::Apply(a)) => return dealerctl::cli::apply(a.verb, &a.conn).await,
+        Some(Command::Apikey(command)) => return dealerctl::cli::api_key(command).await,
         Some(Command::Login(a)) => return dealerctl::cli::login(a.verb, &a.conn).await,
         Some(Command::Logout(conn)) => return dealerctl::cli::logout(&conn).await,
         None => console(cli.console).await,

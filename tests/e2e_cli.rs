@@ -949,3 +949,106 @@ fn a_plan_that_changes_or_deletes_asks_first_and_prune_deletes_what_is_left_out(
     assert_eq!(w.tenant(&domain).unwrap().extensions, 7);
     assert!(w.tenant(gone).is_none());
 }
+
+#[test]
+fn an_api_key_does_what_it_holds_only_until_it_is_revoked() {
+    let w = World::new();
+    let made = w
+        .run(&[
+            "apikey",
+            "create",
+            "nightly",
+            "--permissions",
+            "dealers:read,tenants:read",
+            "--expires-in-days",
+            "30",
+        ])
+        .ok();
+    let secret = made.out.trim().to_string();
+    assert!(
+        secret.starts_with("dk_"),
+        "the secret alone on stdout: {made:?}"
+    );
+    assert!(made.err.contains("shown this once"));
+    let file = w.dir.path().join("nightly.key");
+    std::fs::write(&file, &made.out).unwrap();
+    let key = file.to_str().unwrap();
+    // It reads what it holds, through --token-file.
+    let tenants = w
+        .run_with(
+            None,
+            &["get", "tenants", "--all", "-o", "json", "--token-file", key],
+            None,
+        )
+        .ok()
+        .json();
+    assert!(!tenants.as_array().unwrap().is_empty());
+    // It is refused what it does not hold, and changes nothing.
+    let write = w.run_with(
+        None,
+        &[
+            "suspend",
+            "tenant",
+            "kayaks.coastal.pbx.example",
+            "--yes",
+            "--token-file",
+            key,
+        ],
+        None,
+    );
+    assert_eq!(write.code, 3, "{write:?}");
+    assert!(w.tenant("kayaks.coastal.pbx.example").unwrap().enabled);
+    assert_eq!(
+        w.run_with(None, &["get", "users", "--token-file", key], None)
+            .code,
+        3
+    );
+    // A key makes no keys.
+    assert_eq!(
+        w.run_with(
+            None,
+            &[
+                "apikey",
+                "create",
+                "more",
+                "--permissions",
+                "dealers:read",
+                "--token-file",
+                key
+            ],
+            None
+        )
+        .code,
+        3
+    );
+    // Listed with its last use, never its secret.
+    let listed = w.run(&["get", "api-keys", "-o", "json"]).ok();
+    assert!(!listed.out.contains(&secret));
+    assert_eq!(listed.json()[0]["name"], "nightly");
+    assert!(
+        listed.json()[0]["last_used_at"].is_string(),
+        "{}",
+        listed.out
+    );
+    // Revoked: refused at once.
+    let no = w.run(&["apikey", "revoke", "nightly"]);
+    assert_eq!(no.code, 2, "asks first: {no:?}");
+    assert_eq!(
+        w.run_with(None, &["get", "dealers", "--token-file", key], None)
+            .code,
+        0
+    );
+    w.run(&["apikey", "revoke", "nightly", "--yes"]).ok();
+    let after = w.run_with(
+        None,
+        &["get", "dealers", "--token-file", key, "-o", "json"],
+        None,
+    );
+    assert_eq!(after.code, 3, "{after:?}");
+    let body: Value = serde_json::from_str(after.err.trim()).unwrap();
+    assert_eq!(body["error"]["code"], "unauthenticated");
+    assert_eq!(
+        w.run(&["apikey", "list", "-o", "json"]).ok().json(),
+        serde_json::json!([])
+    );
+}

@@ -26,6 +26,11 @@ pub async fn run<W: Write>(c: &ApiClient, a: &CreateArgs, out: &mut Out<W>) -> C
     }
     let mut new = body(c, a.kind, &typed, true).await?;
     complete_new(a.kind, &mut new);
+    if a.kind == crate::verbs::Kind::ApiKeys {
+        // The secret is shown once, the way `apikey create` shows it.
+        let created = c.create_api_key(&objects::from_value(a.kind, new)?).await?;
+        return super::api_keys::show_created(out, format, &created);
+    }
     let created = objects::create(c, a.kind, new).await?;
     output::one(out, a.kind, format, &created)
 }

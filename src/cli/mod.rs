@@ -3,6 +3,7 @@
 //! (`-o`), errors on standard error (as the API's JSON with `-o json`), and exit codes a script
 //! can test: 0 done, 1 error, 2 usage, 3 refused by the server, 4 not found.
 
+mod api_keys;
 mod can_i;
 mod change;
 mod columns;
@@ -22,6 +23,7 @@ mod resolve;
 mod session;
 mod view_as;
 
+pub use api_keys::ApiKeyCommand;
 pub use failure::{Exit, Failure};
 pub use plans::{ApplyArgs, ExportArgs};
 pub use session::Connection;
@@ -114,6 +116,16 @@ pub async fn apply(args: ApplyArgs, conn: &Connection) -> std::process::ExitCode
     let result = async {
         let c = conn.signed_in().await?;
         plans::apply(&c, &args, &mut Out::stdout()).await
+    };
+    finish(result.await, format)
+}
+
+/// `dealerctl apikey …`.
+pub async fn api_key(cmd: ApiKeyCommand) -> std::process::ExitCode {
+    let format = cmd.format();
+    let result = async {
+        let c = cmd.conn().signed_in().await?;
+        api_keys::run(&c, &cmd, &mut Out::stdout()).await
     };
     finish(result.await, format)
 }

@@ -113,7 +113,12 @@ async fn page(
             };
             page_values(c.audit(&filter, params).await?)
         }
-        Kind::ApiKeys => Err(keys_later()),
+        Kind::ApiKeys => {
+            let keys = c.list_api_keys().await?;
+            let total = keys.len() as i64;
+            let items = keys.iter().map(to_value).collect::<CliResult<_>>()?;
+            Ok((items, None, total))
+        }
     }
 }
 
@@ -162,7 +167,13 @@ pub async fn get(c: &ApiClient, kind: Kind, id: &str) -> CliResult<Value> {
         Kind::Users => to_value(&c.get_user(id).await?),
         Kind::Groups => to_value(&c.get_group(id).await?),
         Kind::RateCards => to_value(&c.get_rate_card(id).await?),
-        Kind::ApiKeys => Err(keys_later()),
+        Kind::ApiKeys => c
+            .list_api_keys()
+            .await?
+            .iter()
+            .find(|k| k.id.as_str() == id)
+            .map(to_value)
+            .unwrap_or_else(|| Err(Failure::not_found(format!("no API key {id} of yours")))),
         Kind::Rates | Kind::Audit => Err(Failure::usage(format!(
             "{kind} are listed, not fetched one by one: `get {kind}`"
         ))),
@@ -177,7 +188,7 @@ pub async fn create(c: &ApiClient, kind: Kind, body: Value) -> CliResult<Value> 
         Kind::Users => to_value(&c.create_user(&from_value(kind, body)?).await?),
         Kind::Groups => to_value(&c.create_group(&from_value(kind, body)?).await?),
         Kind::RateCards => to_value(&c.create_rate_card(&from_value(kind, body)?).await?),
-        Kind::ApiKeys => Err(keys_later()),
+        Kind::ApiKeys => to_value(&c.create_api_key(&from_value(kind, body)?).await?),
         Kind::Packages => Err(Failure::usage(
             "a package comes with its dealer: `edit package DEALER` changes it",
         )),
@@ -235,7 +246,7 @@ pub async fn delete(c: &ApiClient, kind: Kind, id: &str, version: Option<i64>) -
         Kind::Users => Ok(c.delete_user(id, version).await?),
         Kind::Groups => Ok(c.delete_group(id, version).await?),
         Kind::RateCards => Ok(c.delete_rate_card(id, version).await?),
-        Kind::ApiKeys => Err(keys_later()),
+        Kind::ApiKeys => Ok(c.revoke_api_key(id).await?),
         Kind::Packages | Kind::Rates | Kind::Audit => Err(Failure::usage(format!(
             "{kind} are not deleted on their own"
         ))),
@@ -298,8 +309,4 @@ pub enum ChangeVerb {
     Delete,
     Suspend,
     Resume,
-}
-
-fn keys_later() -> Failure {
-    Failure::usage("API keys: KEYS-PENDING")
 }
