@@ -1052,3 +1052,38 @@ fn an_api_key_does_what_it_holds_only_until_it_is_revoked() {
         serde_json::json!([])
     );
 }
+
+#[test]
+fn the_onboarding_example_of_the_readme_plans_and_applies() {
+    let w = World::new();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("```yaml\n# fjord.yaml\n").expect("the example") + "```yaml\n".len();
+    let example = &readme[start..start + readme[start..].find("```").unwrap()];
+    let file = w.dir.path().join("fjord.yaml");
+    std::fs::write(&file, example).unwrap();
+    let dry = w
+        .run(&["apply", "-f", file.to_str().unwrap(), "--dry-run"])
+        .ok();
+    assert!(
+        dry.out.contains("+ create dealer Fjord Reseller"),
+        "{}",
+        dry.out
+    );
+    w.run(&["apply", "-f", file.to_str().unwrap()]).ok();
+    let tenants = w
+        .run(&["get", "tenants", "--under", "Fjord Reseller", "-o", "name"])
+        .ok();
+    assert_eq!(tenants.out.lines().count(), 2);
+    let events = w
+        .run(&["get", "audit", "-q", "fjord", "-o", "json"])
+        .ok()
+        .json();
+    let sets: std::collections::BTreeSet<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["change_set"].as_str())
+        .collect();
+    assert_eq!(sets.len(), 1, "one change set: {events}");
+}
