@@ -383,8 +383,26 @@ fn completions_and_the_manual_come_from_the_command_itself() {
     // Every shell gets a script naming every subcommand and the console's flags.
     for shell in ["bash", "zsh", "fish", "powershell"] {
         let script = output_of(&["completions", shell]);
-        for word in ["serve", "demo", "migrate-store", "profile", "completions"] {
+        // Subcommands, verbs and flags.
+        for word in [
+            "serve",
+            "demo",
+            "migrate-store",
+            "profile",
+            "completions",
+            "describe",
+            "can-i",
+            "apikey",
+            "token-file",
+        ] {
             assert!(script.contains(word), "{shell} completes {word}");
+        }
+    }
+    // The kinds after a verb (fish's and PowerShell's generators leave positional values out).
+    for shell in ["bash", "zsh"] {
+        let script = output_of(&["completions", shell]);
+        for kind in ["rate-cards", "packages", "api-keys"] {
+            assert!(script.contains(kind), "{shell} completes the kind {kind}");
         }
     }
     let refused = Command::new(BIN)

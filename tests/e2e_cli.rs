@@ -525,6 +525,39 @@ fn every_kind_is_created_from_flags_or_a_file_and_refusals_keep_their_codes() {
         patched.ok().json()["permissions"],
         serde_json::json!(["tenants:read"])
     );
+    // A package is edited whole from the fields given; a login and a dealer without tenants
+    // suspend and resume; every kind describes.
+    let package = w.run_with(
+        Some(&w.token),
+        &["edit", "package", "Fjord Reseller", "-f", "-", "-o", "json"],
+        Some("extensions: 150\n"),
+    );
+    let package = package.ok().json();
+    assert_eq!(package["package"]["extensions"], 150);
+    assert_eq!(package["package"]["max_tenants"], 5);
+    for (kind, name) in [("user", "desk@fjord.example"), ("dealer", "Fjord Reseller")] {
+        let off = w
+            .run(&["suspend", kind, name, "--yes", "-o", "json"])
+            .ok()
+            .json();
+        assert_eq!(off["enabled"], false, "{kind}");
+        let on = w
+            .run(&["resume", kind, name, "--yes", "-o", "json"])
+            .ok()
+            .json();
+        assert_eq!(on["enabled"], true, "{kind}");
+    }
+    for (kind, name) in [
+        ("dealer", "Fjord Reseller"),
+        ("package", "Fjord Reseller"),
+        ("user", "desk@fjord.example"),
+        ("group", "Fjord support"),
+        ("rate-card", "Fjord retail"),
+    ] {
+        let d = w.run(&["describe", kind, name, "-o", "json"]).ok().json();
+        assert!(d["object"]["id"].is_string(), "{kind}: {d}");
+        assert!(!d["events"].as_array().unwrap().is_empty(), "{kind}: {d}");
+    }
     for (kind, name) in [
         ("user", "desk@fjord.example"),
         ("group", "Fjord support"),
