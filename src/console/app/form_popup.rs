@@ -235,7 +235,7 @@ fn multi_lines(
     theme: &Theme,
     width: usize,
 ) -> Vec<Line<'static>> {
-    let chip = |i: usize| {
+    let chip = |i: usize, gap: &str| {
         let (_, label, allowed) = &options[i];
         let mark = match (chosen[i], allowed) {
             (true, _) => "[x]",
@@ -254,7 +254,7 @@ fn multi_lines(
         } else {
             Style::default()
         };
-        Span::styled(format!("{mark} {short}  "), style)
+        Span::styled(format!("{mark} {short}{gap}"), style)
     };
     if key == "permissions" {
         let mut rows: Vec<(String, Vec<usize>)> = Vec::new();
@@ -269,14 +269,41 @@ fn multi_lines(
                 None => rows.push((area, vec![i])),
             }
         }
-        return rows
-            .into_iter()
-            .map(|(area, idx)| {
-                let mut spans = vec![Span::styled(format!("   {area:<17}"), theme.dim())];
-                spans.extend(idx.into_iter().map(chip));
-                Line::from(spans)
-            })
-            .collect();
+        // The widest row must fit (tenants has six actions, and 80 columns leave 78): the area
+        // column is as wide as its longest name, the gap between boxes shrinks to one space,
+        // and a row that still does not fit goes on under itself.
+        let label_w = rows.iter().map(|(a, _)| a.len()).max().unwrap_or(0) + 2;
+        let row_w = |gap: &str| {
+            rows.iter()
+                .map(|(_, idx)| {
+                    3 + label_w
+                        + idx
+                            .iter()
+                            .map(|i| chip(*i, gap).content.chars().count())
+                            .sum::<usize>()
+                })
+                .max()
+                .unwrap_or(0)
+        };
+        let gap = if row_w("  ") <= width { "  " } else { " " };
+        let mut lines = Vec::new();
+        for (area, idx) in rows {
+            let mut spans = vec![Span::styled(format!("   {area:<label_w$}"), theme.dim())];
+            let mut used = 3 + label_w;
+            for i in idx {
+                let span = chip(i, gap);
+                let w = span.content.chars().count();
+                if used + w > width && spans.len() > 1 {
+                    lines.push(Line::from(std::mem::take(&mut spans)));
+                    spans.push(Span::raw(" ".repeat(3 + label_w)));
+                    used = 3 + label_w;
+                }
+                used += w;
+                spans.push(span);
+            }
+            lines.push(Line::from(spans));
+        }
+        return lines;
     }
     if options.is_empty() {
         return vec![Line::styled("   (none to choose from)", theme.dim())];
@@ -287,7 +314,7 @@ fn multi_lines(
     let mut spans = vec![Span::raw("   ")];
     let mut used = 3;
     for i in 0..options.len() {
-        let span = chip(i);
+        let span = chip(i, "  ");
         let w = span.content.chars().count();
         if used + w > width && spans.len() > 1 {
             lines.push(Line::from(std::mem::take(&mut spans)));
