@@ -467,3 +467,43 @@ fn export_csv_of_a_filtered_table_writes_every_server_match_across_pages() {
     expected.sort();
     assert_eq!(names, expected);
 }
+
+#[test]
+fn a_document_covers_a_resellers_subtree_and_refuses_the_whole_channel_in_words() {
+    // No terminal needed: the verbs run as a script runs them.
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve_channel(dir.path());
+    let token = served.client(ADMIN, PASSWORD).token().unwrap().to_string();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .env("DEALERCTL_SERVER", &served.url)
+            .env("DEALERCTL_TOKEN", &token)
+            .env("DEALERCTL_CONFIG", dir.path().join("none.toml"))
+            .output()
+            .unwrap()
+    };
+    let whole = run(&["export", "-o", "json"]);
+    assert_eq!(whole.status.code(), Some(3), "{whole:?}");
+    let err = String::from_utf8_lossy(&whole.stderr);
+    assert!(
+        err.contains("holds 20000 tenants") && err.contains("further down"),
+        "{err}"
+    );
+    let resellers = run(&["get", "dealers", "-q", "reseller", "-o", "json", "--all"]);
+    let resellers: serde_json::Value = serde_json::from_slice(&resellers.stdout).unwrap();
+    let one = resellers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["level"] == "reseller")
+        .expect("a reseller");
+    let id = one["id"].as_str().unwrap();
+    let doc = run(&["export", "--under", id, "-o", "json"]);
+    assert!(doc.status.success(), "{doc:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&doc.stdout).unwrap();
+    assert_eq!(
+        doc["tenants"].as_array().unwrap().len() as i64,
+        one["tenants_count"].as_i64().unwrap()
+    );
+}

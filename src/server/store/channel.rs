@@ -10,6 +10,11 @@ use super::sql::Sql;
 use super::write_tx::WriteTx;
 use super::{Scope, StoreError, StoreResult};
 
+/// The most tenants a document covers: a document is read and applied object by object inside
+/// one write transaction, which holds the store's writer meanwhile. A bigger subtree is handled
+/// a dealer further down at a time.
+pub const MAX_DOCUMENT_TENANTS: i64 = 10_000;
+
 /// The ids of what a subtree holds, dealers from the top down.
 #[derive(Debug, Clone, Default)]
 pub struct SubtreeIds {
@@ -37,7 +42,24 @@ pub struct PlanRow {
 impl WriteTx {
     /// The ids of everything under `under_id` (itself included); not found outside the scope.
     pub async fn subtree_ids(&mut self, scope: &Scope, under_id: &str) -> StoreResult<SubtreeIds> {
-        self.dealer(Some(scope), under_id).await?;
+        let top = self.dealer(Some(scope), under_id).await?;
+        let tenants = Sql::new(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tenants x JOIN dealer_tree t ON t.descendant = x.dealer_id WHERE t.ancestor = ",
+        )
+        .bind(under_id)
+        .fetch_one(&mut *self.tx)
+        .await?
+        .int("n")?;
+        if tenants > MAX_DOCUMENT_TENANTS {
+            return Err(crate::domain::validate::FieldError::new(
+                "under",
+                format!(
+                    "the subtree of {} holds {tenants} tenants; a document covers at most {MAX_DOCUMENT_TENANTS}: choose a dealer further down",
+                    top.name
+                ),
+            )
+            .into());
+        }
         let ids = |sql: &str| {
             let mut s = Sql::new(sql);
             s.bind(under_id);
