@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use super::client_addr::{client_addr, is_request_id};
 use super::token::hash_token;
 use crate::domain::permissions::{PermissionSet, view_as_missing};
-use crate::model::{API_KEY_PREFIX, Group, Permission};
+use crate::model::{API_KEY_PREFIX, Permission};
 use crate::server::config::ServerConfig;
 use crate::server::error::ApiError;
 use crate::server::guard::Declared;
@@ -23,7 +23,6 @@ pub struct Caller {
     pub dealer_id: String,
     pub scope: Scope,
     pub permissions: PermissionSet,
-    pub groups: Vec<Group>,
     pub impersonator_id: Option<String>,
     pub read_only: bool,
     pub token_hash: String,
@@ -182,14 +181,11 @@ impl Caller {
             request_id,
             ..Actor::default()
         };
-        let groups = state.store.own_groups(&session.user_id).await?;
-        if let Some(viewer) = &session.impersonator_id {
-            let viewer_groups = state.store.own_groups(viewer).await?;
+        // The permissions of both came with the session, in the statement that found it.
+        if session.impersonator_id.is_some() {
             let viewer_holds =
-                PermissionSet::union_of(viewer_groups.iter().map(|g| g.permissions.as_slice()));
-            let target: Vec<Permission> =
-                groups.iter().flat_map(|g| g.permissions.clone()).collect();
-            let missing = view_as_missing(&viewer_holds, &target);
+                PermissionSet::union_of([session.impersonator_permissions.as_slice()]);
+            let missing = view_as_missing(&viewer_holds, &session.permissions);
             if !missing.is_empty() {
                 // The viewer lost what the view needs: the view ends now, on the record.
                 state.store.close_session(&token_hash, &actor).await?;
@@ -225,7 +221,7 @@ impl Caller {
                 ),
             ));
         }
-        let permissions = PermissionSet::union_of(groups.iter().map(|g| g.permissions.as_slice()));
+        let permissions = PermissionSet::union_of([session.permissions.as_slice()]);
         Ok(Caller {
             actor,
             scope: Scope::of_account(session.dealer_id.clone()),
@@ -233,7 +229,6 @@ impl Caller {
             email: session.email,
             dealer_id: session.dealer_id,
             permissions,
-            groups,
             impersonator_id: session.impersonator_id,
             read_only: session.read_only,
             token_hash,
@@ -259,8 +254,7 @@ impl Caller {
                 "the API key is unknown, revoked or expired, or its owner may no longer sign in",
             )
         })?;
-        let groups = state.store.own_groups(&rec.user_id).await?;
-        let owner_holds = PermissionSet::union_of(groups.iter().map(|g| g.permissions.as_slice()));
+        let owner_holds = PermissionSet::union_of([rec.owner_permissions.as_slice()]);
         let missing = owner_holds.missing(&rec.key.permissions);
         if !missing.is_empty() {
             let names: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
@@ -292,7 +286,6 @@ impl Caller {
             email: rec.email,
             dealer_id: rec.dealer_id,
             permissions: PermissionSet::union_of([rec.key.permissions.as_slice()]),
-            groups,
             impersonator_id: None,
             read_only: false,
             token_hash,

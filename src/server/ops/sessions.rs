@@ -98,8 +98,9 @@ pub async fn me(st: &AppState, caller: &Caller) -> ApiResult<Me> {
         .ok_or_else(ApiError::not_found)?;
     let dealer = st.store.own_dealer(&caller.scope).await?;
     // A group owned above the caller's dealer is shown by name and permissions only.
-    let mut groups = Vec::with_capacity(caller.groups.len());
-    for mut g in caller.groups.clone() {
+    let own = st.store.own_groups(&caller.user_id).await?;
+    let mut groups = Vec::with_capacity(own.len());
+    for mut g in own {
         if st.store.get_group(&caller.scope, &g.id).await?.is_none() {
             g.dealer_id = String::new().into();
             g.dealer_name = String::new();

@@ -44,7 +44,11 @@ impl ApiKeyStore for SqlStore {
         // expired, its owner enabled and the owner's dealer (and every dealer above) enabled.
         let mut s = Sql::new("SELECT ");
         s.push(KEY_COLUMNS)
-            .push(", k.user_id, u.email, u.dealer_id FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ")
+            .push(", k.user_id, u.email, u.dealer_id, ")
+            .push(&self.backend.permissions_of("k.user_id"))
+            .push(
+                " AS perms FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ",
+            )
             .bind(token_hash)
             .push(" AND (k.expires_at IS NULL OR k.expires_at > ")
             .bind(now)
@@ -59,6 +63,9 @@ impl ApiKeyStore for SqlStore {
             user_id: row.text("user_id")?,
             email: row.text("email")?,
             dealer_id: row.text("dealer_id")?,
+            owner_permissions: super::sessions::parse_permissions(
+                row.opt_text("perms")?.as_deref(),
+            )?,
         };
         let last = row.opt_int("last_used_at")?;
         if last.is_none_or(|t| now >= t + LAST_USE_GRANULARITY_MICROS) {

@@ -39,6 +39,19 @@ impl Backend {
             Backend::Postgres => " FOR NO KEY UPDATE",
         }
     }
+    /// The space-separated permissions of every group of the login `user_column` names: one
+    /// scalar subquery, so a request learns what its caller may do in the statement that finds
+    /// its session (the aggregate is spelt differently by each engine).
+    pub fn permissions_of(self, user_column: &str) -> String {
+        let agg = match self {
+            Backend::Sqlite => "group_concat(g.permissions, ' ')",
+            Backend::Postgres => "string_agg(g.permissions, ' ')",
+        };
+        format!(
+            "(SELECT {agg} FROM group_members m JOIN perm_groups g ON g.id = m.group_id WHERE m.user_id = {user_column})"
+        )
+    }
+
     /// The prefix that keeps a column's index out of a plan (SQLite's unary `+`); PostgreSQL
     /// chooses from its statistics and needs none.
     pub fn no_index_prefix(self) -> &'static str {

@@ -194,6 +194,10 @@ pub struct SessionRecord {
     pub impersonator_email: Option<String>,
     pub read_only: bool,
     pub expires_at: i64,
+    /// What the login's groups grant, read with the session (none: no group, no permission).
+    pub permissions: Vec<crate::model::Permission>,
+    /// What the real user behind a view-as session holds.
+    pub impersonator_permissions: Vec<crate::model::Permission>,
 }
 
 /// A live API key, resolved from its secret's hash, and its owner.
@@ -203,6 +207,8 @@ pub struct ApiKeyRecord {
     pub user_id: String,
     pub email: String,
     pub dealer_id: String,
+    /// What the owner's groups grant now, read with the key.
+    pub owner_permissions: Vec<crate::model::Permission>,
 }
 
 /// A session to open.

@@ -73,11 +73,13 @@ impl SessionStore for SqlStore {
         now: i64,
         extend_to: i64,
     ) -> StoreResult<Option<SessionRecord>> {
-        let mut s = Sql::new(
+        let mut s = Sql::new(&format!(
             "SELECT s.id, s.user_id, u.email, u.dealer_id, s.impersonator_id, iu.email AS impersonator_email, \
-             s.read_only, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
+             s.read_only, s.expires_at, {} AS perms, {} AS iperms FROM sessions s JOIN users u ON u.id = s.user_id \
              LEFT JOIN users iu ON iu.id = s.impersonator_id WHERE s.token_hash = ",
-        );
+            self.backend.permissions_of("s.user_id"),
+            self.backend.permissions_of("s.impersonator_id"),
+        ));
         s.bind(token_hash)
             .push(" AND s.expires_at > ")
             .bind(now)
@@ -103,6 +105,8 @@ impl SessionStore for SqlStore {
             impersonator_email: row.opt_text("impersonator_email")?,
             read_only: row.flag("read_only")?,
             expires_at: row.int("expires_at")?,
+            permissions: parse_permissions(row.opt_text("perms")?.as_deref())?,
+            impersonator_permissions: parse_permissions(row.opt_text("iperms")?.as_deref())?,
         };
         // View-as sessions have a fixed lifetime; ordinary ones slide.
         if rec.impersonator_id.is_none() && extend_to > rec.expires_at + SLIDE_GRANULARITY_MICROS {
@@ -308,4 +312,20 @@ async fn record_user_event(
         ..Event::new(action, "user", user_id, &email)
     };
     record_for_dealer(tx, actor, &row.text("dealer_id")?, event).await
+}
+
+/// The permissions of a space-separated list (several groups' lists joined), each once; a name
+/// outside the catalogue is a corrupt store, as it is for a group read whole.
+pub(super) fn parse_permissions(text: Option<&str>) -> StoreResult<Vec<crate::model::Permission>> {
+    let mut out = text
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(|p| {
+            p.parse::<crate::model::Permission>()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    out.sort();
+    out.dedup();
+    Ok(out)
 }
