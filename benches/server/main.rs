@@ -5,7 +5,8 @@
 //! `target/bench/server-results.md` and ends with one `SUMMARY` line (`summary.rs`).
 //!
 //! `cargo bench --bench server` (first run builds the store: `benches/make-store`).
-//! `DEALERCTL_BENCH_TENANTS` (default 1,000,000) and `DEALERCTL_BENCH_SECONDS` (per rate, default 5).
+//! `DEALERCTL_BENCH_TENANTS` (default 1,000,000) and `DEALERCTL_BENCH_SECONDS` (every timed phase:
+//! each rate, each `wrk` run, the closed loop of creations; default 5).
 //! Words after `--` run only the operations whose names hold one of them
 //! (`cargo bench --bench server -- search`).
 
