@@ -1,6 +1,8 @@
 //! Open-loop load at a fixed rate: request `i` is due at `start + i / rate` whether or not the
 //! earlier ones have finished, and its latency counts from when it was due, so a stalled server
-//! shows in the figures instead of slowing the load down (no coordinated omission).
+//! shows in the figures instead of slowing the load down (no coordinated omission). And the
+//! closed loop that finds a ceiling: a fixed number of callers, each sending its next request
+//! when its last one is answered.
 
 use crate::stats::Figures;
 use std::time::{Duration, Instant};
@@ -36,6 +38,37 @@ pub async fn fixed_rate(
             errors += usize::from(!ok);
         }
     }
+    Figures::of(samples, start.elapsed(), errors)
+}
+
+/// `callers` callers for `seconds`, each sending `request(i)` as soon as its previous request is
+/// answered (closed loop): what the server completes at saturation. Latency counts from sending.
+pub async fn closed_loop(
+    callers: u32,
+    seconds: u32,
+    request: impl Fn(u64) -> reqwest::RequestBuilder,
+) -> Figures {
+    let start = Instant::now();
+    let until = start + Duration::from_secs(u64::from(seconds));
+    let next = std::sync::atomic::AtomicU64::new(0);
+    let caller = || async {
+        let mut samples = Vec::new();
+        let mut errors = 0;
+        while Instant::now() < until {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let began = Instant::now();
+            let ok = match request(i).send().await {
+                Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+                Err(_) => false,
+            };
+            samples.push(began.elapsed());
+            errors += usize::from(!ok);
+        }
+        (samples, errors)
+    };
+    let results = futures::future::join_all((0..callers).map(|_| caller())).await;
+    let errors = results.iter().map(|(_, e)| e).sum();
+    let samples = results.into_iter().flat_map(|(s, _)| s).collect();
     Figures::of(samples, start.elapsed(), errors)
 }
 

@@ -1,22 +1,27 @@
 //! Server benchmarks at a million tenants: each operation under open-loop load at fixed rates
 //! from this process against the real server binary on loopback, beside the same work done
-//! directly in SQL on the same store (the overhead ratio). Writes a table to
-//! `target/bench/server-results.md`.
+//! directly in SQL on the same store (the overhead ratio), and the scoped read beside a bare
+//! axum + sqlx server on the same store (`bare.rs`). Writes a table to
+//! `target/bench/server-results.md` and ends with one `SUMMARY` line (`summary.rs`).
 //!
 //! `cargo bench --bench server` (first run builds the store: `benches/make-store`).
-//! `DEALERCTL_BENCH_TENANTS` (default 1,000,000) and `DEALERCTL_BENCH_SECONDS` (per rate, default 5).
+//! `DEALERCTL_BENCH_TENANTS` (default 1,000,000) and `DEALERCTL_BENCH_SECONDS` (every timed phase:
+//! each rate, each `wrk` run, the closed loop of creations; default 5).
 //! Words after `--` run only the operations whose names hold one of them
 //! (`cargo bench --bench server -- search`).
 
+mod bare;
 mod load;
 mod raw;
 mod setup;
 mod stats;
+mod summary;
 mod wrk;
 
-use load::fixed_rate;
+use load::{closed_loop, fixed_rate};
 use stats::{Figures, ms};
 use std::fmt::Write as _;
+use summary::Summary;
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -83,8 +88,19 @@ async fn at_rates(
     runs
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(bare::FLAG) {
+        return bare::serve(&args[2..]);
+    }
+    // The load comes from one thread, leaving the other core to the server under test.
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(bench())
+}
+
+async fn bench() -> anyhow::Result<()> {
     if std::env::args().any(|a| a == "--list") {
         return Ok(());
     }
@@ -116,6 +132,9 @@ async fn main() -> anyhow::Result<()> {
     let mut sql = raw::connect(&store).await?;
     let mut lines = Vec::new();
     let mut ceiling = None;
+    let mut bare_ceiling = None;
+    let mut summary = Summary::default();
+    let mut creation_ceiling = None;
 
     if wanted("scoped tenant read by id") {
         eprintln!("scoped tenant read by id (reseller)");
@@ -125,12 +144,32 @@ async fn main() -> anyhow::Result<()> {
             as_reseller(http.get(&url))
         })
         .await;
+        summary.read_p99_at_1k = runs.first().map(|(_, f)| f.p99);
         lines.push(Line {
             name: "scoped tenant read by id",
             reference,
             runs,
         });
         ceiling = wrk::ceiling(&url, &cast.reseller_token, 32, seconds);
+        summary.read_rps = ceiling.as_ref().map(|c| c.0);
+
+        // The same read from the bare stack, measured the same way (the token is sent and
+        // ignored, so that the requests are the same bytes).
+        eprintln!("the same read, bare axum + sqlx (no token, session or permission)");
+        let bare = bare::start(&store, r, t).await?;
+        let bare_url = format!("{}/api/v1/tenants/{t}", bare.url);
+        let runs = at_rates(&[1_000, 3_000, 10_000], seconds, |_| {
+            as_reseller(http.get(&bare_url))
+        })
+        .await;
+        lines.push(Line {
+            name: "the same read, bare axum + sqlx (no token, session or permission)",
+            reference,
+            runs,
+        });
+        bare_ceiling = wrk::ceiling(&bare_url, &cast.reseller_token, 32, seconds);
+        summary.bare_rps = bare_ceiling.as_ref().map(|c| c.0);
+        drop(bare);
     }
 
     if wanted("page of a reseller's tenants") {
@@ -162,6 +201,8 @@ async fn main() -> anyhow::Result<()> {
         let reference = raw::capacity(&mut sql, 50, d).await;
         let url = format!("{api}/dealers/{d}/capacity");
         let runs = at_rates(&[20, 100], seconds, |_| as_distributor(http.get(&url))).await;
+        summary.rollup = runs.first().map(|(_, f)| f.p50);
+        summary.rollup_bare = Some(reference.p50);
         lines.push(Line {
             name: "capacity roll-up (distributor, 50,520 nodes)",
             reference,
@@ -196,6 +237,7 @@ async fn main() -> anyhow::Result<()> {
             )
         })
         .await;
+        summary.search_p50 = runs.first().map(|(_, f)| f.p50);
         lines.push(Line {
             name: "search, every kind, provider scope (GET /search)",
             reference,
@@ -221,14 +263,26 @@ async fn main() -> anyhow::Result<()> {
         let url = format!("{api}/tenants");
         let stamp = std::process::id();
         let made = std::sync::atomic::AtomicU64::new(0);
-        let creation_runs = at_rates(&[100, 300, 1_000], seconds, |_| {
+        let create = |_: u64| {
             let i = made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             as_reseller(http.post(&url)).json(&serde_json::json!({
                 "dealer_id": r, "name": format!("load {stamp} {i}"),
                 "domain": format!("load{stamp}-{i}.bench.example"), "extensions": 4, "concurrent_calls": 2,
             }))
-        })
-        .await;
+        };
+        let creation_runs = at_rates(&[100, 300, 1_000], seconds, &create).await;
+        // Saturation whatever the server's pace: as many creations as 32 callers waiting for
+        // their answers get done (an open-loop rate above the pace would only pile up requests).
+        let saturated = closed_loop(32, seconds, &create).await;
+        eprintln!(
+            "  closed loop, 32 callers: {:.0} created/s, p50 {} ms, p99 {} ms, {} errors",
+            saturated.served_per_second,
+            ms(saturated.p50),
+            ms(saturated.p99),
+            saturated.errors
+        );
+        creation_ceiling = Some(saturated);
+        summary.create_per_s = Some(saturated.served_per_second);
 
         eprintln!("sign-in");
         let url = format!("{api}/auth/login");
@@ -238,6 +292,7 @@ async fn main() -> anyhow::Result<()> {
 
         // The writers' references run with the server stopped, as the only writer.
         let reference = raw::tenant_inserts(&mut sql, 2_000, r).await;
+        summary.raw_create_per_s = Some(reference.served_per_second);
         lines.push(Line {
             name: "tenant creation (single-row insert per transaction)",
             reference,
@@ -259,7 +314,26 @@ async fn main() -> anyhow::Result<()> {
             "\nScoped read by id, closed loop (wrk -t1 -c32, {seconds} s): {rate:.0} requests/s, p50 {p50}, p99 {p99}."
         );
     }
-    println!("{text}");
+    if let Some((rate, p50, p99)) = bare_ceiling {
+        let _ = writeln!(
+            text,
+            "\nThe same read, bare axum + sqlx, closed loop (wrk -t1 -c32, {seconds} s): {rate:.0} requests/s, p50 {p50}, p99 {p99}."
+        );
+    }
+    if let Some(f) = creation_ceiling {
+        let _ = writeln!(
+            text,
+            "\nTenant creation, closed loop (32 callers, {seconds} s): {:.0} created/s, p50 {} ms, p99 {} ms, {} errors.",
+            f.served_per_second,
+            ms(f.p50),
+            ms(f.p99),
+            f.errors
+        );
+    }
+    let summary = summary.line();
+    let _ = writeln!(text, "\n{summary}");
+    // The summary is the last line of the output, for scripts that compare runs.
+    print!("{text}");
     std::fs::create_dir_all("target/bench")?;
     std::fs::write("target/bench/server-results.md", &text)?;
     Ok(())

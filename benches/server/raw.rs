@@ -37,14 +37,10 @@ async fn each(c: &mut SqliteConnection, n: usize, sql: &str, args: &[&str]) -> F
     w.figures()
 }
 
-/// A tenant by id, inside the reader's subtree.
+/// A tenant by id, inside the reader's subtree: the server's own statement, which the bare
+/// server runs too.
 pub async fn tenant_by_id(c: &mut SqliteConnection, n: usize, scope: &str, id: &str) -> Figures {
-    let sql = format!(
-        "SELECT {TENANT_COLUMNS} FROM tenants t JOIN dealers d ON d.id = t.dealer_id \
-         WHERE t.id = ?1 AND EXISTS (SELECT 1 FROM dealer_tree st WHERE st.ancestor = ?2 \
-         AND st.descendant = t.dealer_id)"
-    );
-    each(c, n, &sql, &[id, scope]).await
+    each(c, n, crate::bare::SCOPED_TENANT, &[id, scope]).await
 }
 
 /// The first page of 100 of a subtree's tenants by name, with their count (every list answers

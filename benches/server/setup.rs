@@ -24,6 +24,11 @@ pub fn fresh_store(tenants: usize, dir: &Path) -> anyhow::Result<PathBuf> {
     let original = PathBuf::from(String::from_utf8(out.stdout)?.trim());
     let copy = dir.join("store.db");
     std::fs::copy(&original, &copy)?;
+    // Pages written since the last checkpoint live in the write-ahead log: they come along.
+    let wal = original.with_extension("db-wal");
+    if wal.exists() {
+        std::fs::copy(&wal, dir.join("store.db-wal"))?;
+    }
     Ok(copy)
 }
 

@@ -9,6 +9,8 @@ pub struct Figures {
     pub p99: Duration,
     /// Operations completed per second of the run.
     pub per_second: f64,
+    /// Operations completed without error per second of the run.
+    pub served_per_second: f64,
     pub errors: usize,
 }
 
@@ -21,10 +23,12 @@ impl Figures {
                 .copied()
                 .unwrap_or_default()
         };
+        let seconds = elapsed.as_secs_f64().max(1e-9);
         Figures {
             p50: at(0.50),
             p99: at(0.99),
-            per_second: samples.len() as f64 / elapsed.as_secs_f64(),
+            per_second: samples.len() as f64 / seconds,
+            served_per_second: samples.len().saturating_sub(errors) as f64 / seconds,
             errors,
         }
     }
