@@ -320,6 +320,11 @@ fn each_subcommands_help_lists_only_its_own_flags() {
             &["--tenants", "--database", "--config"],
             &["--profile", "--ascii", "--mouse", "--insecure"],
         ),
+        (
+            &["dev", "recount"],
+            &["--fix", "--database", "--config"],
+            &["--profile", "--ascii", "--mouse", "--insecure"],
+        ),
     ] {
         let help = help_of(sub);
         for flag in own {
