@@ -243,7 +243,8 @@ impl WriteTx {
                 }
                 lock.bind(id.as_str());
             }
-            lock.push(")) ORDER BY dealer_id FOR UPDATE");
+            lock.push(")) ORDER BY dealer_id")
+                .push(Backend::Postgres.lock_rows());
             lock.fetch_all(&mut *self.tx).await?;
         }
         for (id, delta) in &changed {
