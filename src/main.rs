@@ -171,6 +171,20 @@ struct ServeCommandArgs {
 enum DevCommand {
     /// Add a generated channel (dealers, packages, groups, logins, tenants) under the provider.
     Generate(GenerateArgs),
+    /// Recount every dealer's usage in full and compare it with the stored counters; exits
+    /// non-zero when any differ (with --fix, rewrites them from the recount instead).
+    Recount(RecountArgs),
+}
+
+#[derive(Args)]
+struct RecountArgs {
+    #[command(flatten)]
+    serve: ServeArgs,
+    #[command(flatten)]
+    file: ServerFileArgs,
+    /// Rewrite the counters that differ from the recount.
+    #[arg(long)]
+    fix: bool,
 }
 
 #[derive(Args)]
@@ -479,6 +493,25 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn recount(args: RecountArgs) -> anyhow::Result<()> {
+    let config = args.serve.into_config(args.file.config)?;
+    let found = server::tools::recount(&config, args.fix).await?;
+    if found.drift.is_empty() {
+        println!("every dealer's usage counters equal a full recount");
+        return Ok(());
+    }
+    println!("{}", server::tools::describe_drift(&found.drift));
+    let n = found.drift.len();
+    if found.fixed {
+        println!("rewrote the usage counters of {n} dealers from the recount");
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "the usage counters of {n} dealers differ from a full recount (--fix rewrites them)"
+        )
+    }
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -494,6 +527,7 @@ async fn main() -> std::process::ExitCode {
         Some(Command::Activate(args)) => activate(args).await,
         Some(Command::MigrateStore(args)) => migrate_store(args).await,
         Some(Command::Dev(DevCommand::Generate(args))) => generate(args).await,
+        Some(Command::Dev(DevCommand::Recount(args))) => recount(args).await,
         Some(Command::Console(args)) => console(args).await,
         Some(Command::Completions { shell }) => {
             manual::completions(Cli::command(), shell);

@@ -320,6 +320,11 @@ fn each_subcommands_help_lists_only_its_own_flags() {
             &["--tenants", "--database", "--config"],
             &["--profile", "--ascii", "--mouse", "--insecure"],
         ),
+        (
+            &["dev", "recount"],
+            &["--fix", "--database", "--config"],
+            &["--profile", "--ascii", "--mouse", "--insecure"],
+        ),
     ] {
         let help = help_of(sub);
         for flag in own {
@@ -424,4 +429,27 @@ fn completions_and_the_manual_come_from_the_command_itself() {
         assert!(man.contains(title), "{title}");
     }
     assert!(man.contains("\\-\\-mail\\-outbox") || man.contains("mail-outbox"));
+}
+
+#[test]
+fn dev_recount_checks_the_usage_counters_of_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("counted.db").display());
+    for extra in [&[][..], &["--fix"][..]] {
+        let out = Command::new(BIN)
+            .args(["dev", "recount", "--database", &database])
+            .args(extra)
+            .env("HOME", dir.path())
+            .env_remove("DEALERCTL_DATABASE")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{extra:?}: {said} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(said.contains("equal a full recount"), "{extra:?}: {said}");
+    }
 }

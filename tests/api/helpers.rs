@@ -73,6 +73,20 @@ impl TestApp {
             .expect("a second instance starts")
     }
 
+    /// Asserts that every dealer's usage counters equal a full recount of its tenants.
+    pub async fn assert_counters_exact(&self) {
+        let store =
+            dealerctl::server::store::SqlStore::connect(&self.config.database, self.config.policy)
+                .await
+                .expect("the store opens");
+        let drift = store.usage_drift().await.expect("the recount runs");
+        store.close().await;
+        assert!(
+            drift.is_empty(),
+            "usage counters differ from a recount: {drift:#?}"
+        );
+    }
+
     pub fn anon(&self) -> ApiClient {
         ApiClient::new(&self.server.url()).unwrap()
     }

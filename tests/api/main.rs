@@ -33,6 +33,7 @@ mod search;
 mod sessions;
 mod sorting;
 mod tenants;
+mod usage_counters;
 mod view_as;
 
 #[test]

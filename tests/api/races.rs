@@ -163,6 +163,7 @@ async fn racing_capacity_operations_leave_every_count_exact() {
             }
         }
     }
+    app.assert_counters_exact().await;
     let store = SqlStore::connect(&app.config.database, PlatformPolicy::default()).await.unwrap();
     assert_eq!(store.violations().await.unwrap(), Vec::<String>::new());
     store.close().await;

@@ -68,6 +68,7 @@ impl BootstrapStore for SqlStore {
             .push(", 0)")
             .execute(&mut *tx)
             .await?;
+        super::usage::insert_zero_row(&mut tx, &dealer_id).await?;
         let mut admin_group = None;
         for t in templates() {
             let gid = new_id("grp");

@@ -7,7 +7,6 @@ use super::rows::RowExt;
 use super::sql::Sql;
 use super::{PageRequest, Scope, StoreError, StoreResult};
 use crate::domain::capacity::{Amounts, Ledger};
-use crate::domain::policy::PlatformPolicy;
 use crate::model::Package;
 use crate::model::Page;
 
@@ -104,11 +103,13 @@ pub async fn dealer_head(
     }))
 }
 
-/// How much of a dealer's package is carved out to sub-dealers and used by its own tenants.
+/// How much of a dealer's package is carved out to sub-dealers and used by its own tenants; the
+/// use read from the dealer's counters, plus `pending`, what this transaction changed of it and
+/// has not applied yet.
 pub async fn ledger(
     tx: &mut Transaction<'static, Any>,
     head: &DealerHead,
-    policy: &PlatformPolicy,
+    pending: Amounts,
 ) -> StoreResult<Ledger> {
     let allocated = Sql::new(
         "SELECT CAST(COALESCE(SUM(pkg_max_tenants), 0) AS BIGINT) AS a, \
@@ -120,53 +121,17 @@ pub async fn ledger(
     .bind(&head.id)
     .fetch_one(&mut **tx)
     .await?;
-    let used = used_by_tenants(&head.id, policy)
-        .fetch_one(&mut **tx)
-        .await?;
+    let used = super::usage::own_use(&head.id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|row| amounts(&row))
+        .transpose()?
+        .unwrap_or(super::usage::NO_USE);
     Ok(Ledger {
         package: head.package,
         allocated: amounts(&allocated)?,
-        used: amounts(&used)?,
+        used: used.plus(&pending),
     })
-}
-
-/// The sums of the tenants of one dealer, as capacity counts them (free recording minutes off).
-pub fn used_by_tenants(dealer_id: &str, policy: &PlatformPolicy) -> Sql {
-    tenant_sums(" FROM tenants t WHERE t.dealer_id = ", dealer_id, policy)
-}
-
-/// The same sums over every tenant of a dealer's whole subtree.
-pub fn subtree_used(dealer_id: &str, policy: &PlatformPolicy) -> Sql {
-    tenant_sums(
-        " FROM tenants t JOIN dealer_tree x ON x.descendant = t.dealer_id WHERE x.ancestor = ",
-        dealer_id,
-        policy,
-    )
-}
-
-fn tenant_sums(from_where: &str, dealer_id: &str, policy: &PlatformPolicy) -> Sql {
-    let mut s = Sql::new("SELECT ");
-    s.append(&used_by_tenant_columns(policy))
-        .push(from_where)
-        .bind(dealer_id);
-    s
-}
-
-/// The four sums `a`, `b`, `c`, `d` over tenants `t` as capacity counts them: tenants,
-/// extensions, calls, and recording minutes beyond the free ones.
-pub fn used_by_tenant_columns(policy: &PlatformPolicy) -> Sql {
-    let free = policy.free_recording_minutes_per_tenant;
-    let mut s = Sql::new(
-        "CAST(COUNT(*) AS BIGINT) AS a, \
-         CAST(COALESCE(SUM(t.extensions), 0) AS BIGINT) AS b, \
-         CAST(COALESCE(SUM(t.concurrent_calls), 0) AS BIGINT) AS c, \
-         CAST(COALESCE(SUM(CASE WHEN t.recording_minutes > ",
-    );
-    s.bind(free)
-        .push(" THEN t.recording_minutes - ")
-        .bind(free)
-        .push(" ELSE 0 END), 0) AS BIGINT) AS d");
-    s
 }
 
 /// Reads the four sums `a`, `b`, `c`, `d` as amounts.

@@ -110,6 +110,8 @@ impl SqlStore {
             let text = text_columns(target, &mut tx, table).await?;
             copy_table(&self.read, &mut tx, table, order, &text).await?;
         }
+        // The counters are not copied but recounted, with the target's policy.
+        super::usage::rebuild(&mut tx, &target.policy).await?;
         tx.commit().await?;
         let mut tables = Vec::new();
         for (table, _) in TABLES {
@@ -174,6 +176,12 @@ impl SqlStore {
             if n != 0 {
                 out.push(format!("{n} {what}"));
             }
+        }
+        let drift = self.usage_drift().await?.len();
+        if drift != 0 {
+            out.push(format!(
+                "{drift} dealers whose usage counters differ from a recount"
+            ));
         }
         Ok(out)
     }

@@ -89,6 +89,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     ),
     (7, include_str!("migrations/postgres/0007_api_keys.sql")),
     (8, include_str!("migrations/postgres/0008_plans.sql")),
+    (9, include_str!("migrations/postgres/0009_dealer_usage.sql")),
 ];
 const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/sqlite/0001_init.sql")),
@@ -99,6 +100,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("migrations/sqlite/0006_audit_manners.sql")),
     (7, include_str!("migrations/sqlite/0007_api_keys.sql")),
     (8, include_str!("migrations/sqlite/0008_plans.sql")),
+    (9, include_str!("migrations/sqlite/0009_dealer_usage.sql")),
 ];
 
 impl SqlStore {
@@ -134,6 +136,7 @@ impl SqlStore {
                     policy,
                 };
                 store.migrate(SQLITE_MIGRATIONS).await?;
+                store.align_usage_basis().await?;
                 Ok(store)
             }
             Backend::Postgres => {
@@ -151,6 +154,7 @@ impl SqlStore {
                     policy,
                 };
                 store.migrate(POSTGRES_MIGRATIONS).await?;
+                store.align_usage_basis().await?;
                 Ok(store)
             }
         }

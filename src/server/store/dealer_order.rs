@@ -3,7 +3,7 @@
 //! key is computed, and a dealer's fullness moves with every tenant, so a keyset would not hold
 //! still either.
 
-use super::common::{push_under, used_by_tenant_columns};
+use super::common::push_under;
 use super::rows::{RowExt, decode_cursor, encode_cursor};
 use super::sql::Sql;
 use super::{Backend, PageRequest, Refusal, Scope, SqlStore, StoreError, StoreResult};
@@ -55,15 +55,12 @@ impl SqlStore {
         Ok((rows, total, next))
     }
 
-    /// Joins each dealer's use: `u` the sums of its own tenants, `al` what its sub-dealers'
-    /// packages take, both grouped once over the scope rather than per dealer.
+    /// Joins each dealer's use: `u` the own use from its counters, `al` what its sub-dealers'
+    /// packages take, grouped once over the scope rather than per dealer.
     fn push_usage_joins(&self, s: &mut Sql, scope: &Scope) {
-        s.push(" LEFT JOIN (SELECT t.dealer_id AS owner, ")
-            .append(&used_by_tenant_columns(&self.policy))
-            .push(" FROM tenants t WHERE ");
-        push_under(s, "t.dealer_id", scope.dealer_id());
         s.push(
-            " GROUP BY t.dealer_id) u ON u.owner = d.id \
+            " LEFT JOIN (SELECT dealer_id AS owner, own_tenants AS a, own_extensions AS b, \
+             own_calls AS c, own_recording AS d FROM dealer_usage) u ON u.owner = d.id \
              LEFT JOIN (SELECT c.parent_id AS owner, \
              COALESCE(SUM(c.pkg_max_tenants), 0) AS a, COALESCE(SUM(c.pkg_extensions), 0) AS b, \
              COALESCE(SUM(c.pkg_concurrent_calls), 0) AS c, \

@@ -107,6 +107,7 @@ impl WriteTx {
             .push(", 0)")
             .execute(&mut *self.tx)
             .await?;
+        self.insert_usage_row(&id).await?;
         self.dealer_row(&id).await
     }
 
@@ -186,6 +187,13 @@ impl WriteTx {
                 .execute(&mut *self.tx)
                 .await?;
         }
+        // A dealer goes without tenants; what this transaction moved out of it still reaches its
+        // ancestors, through its place in the tree, before that place goes.
+        self.apply_usage_of(id).await?;
+        Sql::new("DELETE FROM dealer_usage WHERE dealer_id = ")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
         Sql::new("DELETE FROM dealer_tree WHERE descendant = ")
             .bind(id)
             .execute(&mut *self.tx)

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use super::common::*;
 use super::rows::RowExt;
 use super::sql::Sql;
+use super::usage::NO_USE;
 use super::{DealerStore, PageRequest, Scope, SqlStore, StoreError, StoreResult};
 use crate::domain::capacity::Dimension;
 use crate::model::*;
@@ -149,9 +150,14 @@ impl DealerStore for SqlStore {
         let Some(head) = dealer_head(&mut tx, Some(scope), id, "").await? else {
             return Ok(None);
         };
-        let ledger = ledger(&mut tx, &head, &self.policy).await?;
-        let subtree = subtree_used(id, &self.policy);
-        let subtree = amounts(&subtree.fetch_one(&mut *tx).await?)?;
+        let ledger = ledger(&mut tx, &head, NO_USE).await?;
+        // The subtree's use from the counters, kept with every change (O(1), not a recount).
+        let subtree = super::usage::subtree_use(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| amounts(&row))
+            .transpose()?
+            .unwrap_or(NO_USE);
         let min = head.package.min_extensions_per_tenant;
         let below_minimum = if min > 0 {
             Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tenants WHERE dealer_id = ")

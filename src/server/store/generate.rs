@@ -300,6 +300,8 @@ impl SqlStore {
             tenant_rows,
         )
         .await?;
+        // A bulk load recounts every counter once rather than one tenant at a time.
+        super::usage::rebuild(&mut tx, &self.policy).await?;
         tx.commit().await?;
         Ok(made)
     }

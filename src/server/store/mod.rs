@@ -27,6 +27,7 @@ mod text_match;
 mod throttle;
 mod traits;
 mod tree;
+mod usage;
 mod users;
 mod write_tx;
 
@@ -47,6 +48,7 @@ pub use rows::{new_id, now_micros, time_of};
 pub use search::SearchRow;
 pub use tenants::{Allocation, TenantChange, TenantRow};
 pub use traits::*;
+pub use usage::UsageDrift;
 pub use write_tx::WriteTx;
 
 /// The subtree a caller may see: its account's dealer and everything below it.

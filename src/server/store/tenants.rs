@@ -7,6 +7,7 @@ use super::common::*;
 use super::rows::{RowExt, new_id, now_micros};
 use super::sql::{Sql, insert_row};
 use super::text_match::TextIndex;
+use super::usage::{USE_COLUMNS, row_use, tenant_use};
 use super::write_tx::WriteTx;
 use super::{PageRequest, Scope, SqlStore, StoreError, StoreResult, TenantStore};
 use crate::model::*;
@@ -174,7 +175,27 @@ impl WriteTx {
             ],
         );
         s.execute(&mut *self.tx).await?;
+        let used = tenant_use(
+            self.policy(),
+            a.extensions,
+            a.concurrent_calls,
+            a.recording_minutes,
+        );
+        self.note_usage(&t.dealer_id, used);
         self.tenant(scope, &id).await
+    }
+
+    /// The dealer and use of a tenant as this transaction sees it, before it changes.
+    async fn use_before(
+        &mut self,
+        id: &str,
+    ) -> StoreResult<(String, crate::domain::capacity::Amounts)> {
+        let row = Sql::new(&format!("SELECT {USE_COLUMNS} FROM tenants WHERE id = "))
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        row_use(self.policy(), &row)
     }
 
     /// Applies a change to a tenant, bumps its version, and reads it back.
@@ -184,6 +205,7 @@ impl WriteTx {
         id: &str,
         c: &TenantChange,
     ) -> StoreResult<Tenant> {
+        let (dealer_id, before) = self.use_before(id).await?;
         let mut s = Sql::new("UPDATE tenants SET version = version + 1, updated_at = ");
         s.bind(now_micros());
         if let Some(n) = &c.name {
@@ -213,14 +235,28 @@ impl WriteTx {
             .push(" WHERE id = ")
             .bind(id);
         s.execute(&mut *self.tx).await?;
+        self.note_usage_gone(&dealer_id, before);
+        let after = tenant_use(
+            self.policy(),
+            a.extensions,
+            a.concurrent_calls,
+            a.recording_minutes,
+        );
+        self.note_usage(&dealer_id, after);
         self.tenant(scope, id).await
     }
 
+    /// Deletes a tenant (its dealer's counters lose what it used).
     pub async fn delete_tenant(&mut self, id: &str) -> StoreResult<()> {
-        Sql::new("DELETE FROM tenants WHERE id = ")
+        let gone = Sql::new("DELETE FROM tenants WHERE id = ")
             .bind(id)
-            .execute(&mut *self.tx)
+            .push(&format!(" RETURNING {USE_COLUMNS}"))
+            .fetch_optional(&mut *self.tx)
             .await?;
+        if let Some(row) = gone {
+            let (dealer_id, used) = row_use(self.policy(), &row)?;
+            self.note_usage_gone(&dealer_id, used);
+        }
         Ok(())
     }
 
@@ -250,6 +286,7 @@ impl WriteTx {
         to_dealer_id: &str,
         card: Option<RateCardId>,
     ) -> StoreResult<Tenant> {
+        let (from, used) = self.use_before(id).await?;
         Sql::new("UPDATE tenants SET dealer_id = ")
             .bind(to_dealer_id)
             .push(", rate_card_id = ")
@@ -260,6 +297,9 @@ impl WriteTx {
             .bind(id)
             .execute(&mut *self.tx)
             .await?;
+        // Both dealers and both chains of ancestors (the common ones net out).
+        self.note_usage_gone(&from, used);
+        self.note_usage(to_dealer_id, used);
         self.tenant(scope, id).await
     }
 }

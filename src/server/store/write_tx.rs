@@ -18,6 +18,8 @@ use crate::domain::policy::PlatformPolicy;
 pub struct WriteTx {
     pub(super) store: SqlStore,
     pub(super) tx: Transaction<'static, Any>,
+    /// Changes of the dealers' own use, applied to the counters just before commit.
+    pub(super) usage: super::usage::PendingUsage,
 }
 
 #[async_trait]
@@ -26,13 +28,15 @@ impl Writes for SqlStore {
         Ok(WriteTx {
             tx: self.begin_write().await?,
             store: self.clone(),
+            usage: Default::default(),
         })
     }
 }
 
 impl WriteTx {
     /// Makes every write of the transaction visible, at once.
-    pub async fn commit(self) -> StoreResult<()> {
+    pub async fn commit(mut self) -> StoreResult<()> {
+        self.apply_usage().await?;
         Ok(self.tx.commit().await?)
     }
 
@@ -66,7 +70,8 @@ impl WriteTx {
 
     /// How much of a dealer's package is carved out and used, as of this transaction.
     pub async fn ledger(&mut self, dealer: &DealerHead) -> StoreResult<Ledger> {
-        ledger(&mut self.tx, dealer, &self.store.policy).await
+        let pending = self.usage.of(&dealer.id);
+        ledger(&mut self.tx, dealer, pending).await
     }
 
     /// Records an audit event with the change; `dealer_path` decides who may read it.

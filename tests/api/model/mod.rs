@@ -317,6 +317,8 @@ async fn the_server_answers_every_step_as_the_model_does() {
     }
     run.step = steps;
     by_id_matches(&run, &run.tenants, &run.dealers, &run.users, &run.groups).await;
+    // The usage counters, kept with every change of the run, equal a full recount.
+    app.assert_counters_exact().await;
     println!(
         "{steps} steps matched the model: {} tenants, {} dealers, {} users, {} groups made; {} actors",
         run.tenants.len(), run.dealers.len(), run.users.len(), run.groups.len(), run.actors.len()
