@@ -28,6 +28,7 @@ mod throttle;
 mod traits;
 mod tree;
 mod usage;
+mod usage_tx;
 mod users;
 mod write_tx;
 

@@ -3,7 +3,7 @@
 //! summing tenants.
 //!
 //! Every write that moves usage records the change of its dealer's own use on the write
-//! transaction ([`WriteTx::note_usage`]); the transaction applies the changes to each dealer and
+//! transaction (`WriteTx::note_usage`, in `usage_tx.rs`); the transaction applies the changes to each dealer and
 //! its ancestors (O(depth) rows each) just before it commits. Applying them last keeps the
 //! counter rows locked only for the end of a transaction, and on PostgreSQL they are locked in
 //! one order (by dealer id) so that two transactions never wait on each other's counters.
@@ -18,8 +18,7 @@ use sqlx::{Any, Transaction};
 
 use super::rows::RowExt;
 use super::sql::Sql;
-use super::write_tx::WriteTx;
-use super::{Backend, SqlStore, StoreResult};
+use super::{SqlStore, StoreResult};
 use crate::domain::capacity::Amounts;
 use crate::domain::policy::{PlatformPolicy, billable_recording_minutes};
 
@@ -158,7 +157,7 @@ pub(super) async fn rebuild(
 }
 
 /// Adds `delta` to the own use of `dealer_id` and to the subtree use of it and every ancestor.
-async fn apply(
+pub(super) async fn apply(
     tx: &mut Transaction<'static, Any>,
     dealer_id: &str,
     delta: &Amounts,
@@ -191,71 +190,12 @@ async fn apply(
 
 /// The changes of own use a write transaction has made and not yet applied, by dealer.
 #[derive(Debug, Default)]
-pub struct PendingUsage(BTreeMap<String, Amounts>);
+pub struct PendingUsage(pub(super) BTreeMap<String, Amounts>);
 
 impl PendingUsage {
     /// The change of a dealer's own use not yet applied (none when the transaction made none).
     pub fn of(&self, dealer_id: &str) -> Amounts {
         self.0.get(dealer_id).copied().unwrap_or(NO_USE)
-    }
-}
-
-impl WriteTx {
-    /// Records that the own use of `dealer_id` grows by `delta` (shrinks when negative); the
-    /// counters change before the transaction commits, and [`WriteTx::ledger`] counts it now.
-    pub fn note_usage(&mut self, dealer_id: &str, delta: Amounts) {
-        let entry = self.usage.0.entry(dealer_id.to_string()).or_insert(NO_USE);
-        *entry = entry.plus(&delta);
-    }
-
-    /// Records that the own use of `dealer_id` shrinks by `delta`.
-    pub fn note_usage_gone(&mut self, dealer_id: &str, delta: Amounts) {
-        self.note_usage(dealer_id, NO_USE.minus(&delta));
-    }
-
-    /// Applies a dealer's pending change now (before the dealer goes, with its place in the tree).
-    pub(super) async fn apply_usage_of(&mut self, dealer_id: &str) -> StoreResult<()> {
-        if let Some(delta) = self.usage.0.remove(dealer_id)
-            && delta != NO_USE
-        {
-            apply(&mut self.tx, dealer_id, &delta).await?;
-        }
-        Ok(())
-    }
-
-    /// Applies every pending change to the counters (called by `commit`).
-    pub(super) async fn apply_usage(&mut self) -> StoreResult<()> {
-        let pending = std::mem::take(&mut self.usage.0);
-        let changed: Vec<(String, Amounts)> =
-            pending.into_iter().filter(|(_, d)| *d != NO_USE).collect();
-        if changed.is_empty() {
-            return Ok(());
-        }
-        if self.store.backend == Backend::Postgres {
-            // Every counter row this transaction changes, locked in one order for all.
-            let mut lock = Sql::new(
-                "SELECT dealer_id FROM dealer_usage WHERE dealer_id IN \
-                 (SELECT ancestor FROM dealer_tree WHERE descendant IN (",
-            );
-            for (i, (id, _)) in changed.iter().enumerate() {
-                if i > 0 {
-                    lock.push(", ");
-                }
-                lock.bind(id.as_str());
-            }
-            lock.push(")) ORDER BY dealer_id")
-                .push(Backend::Postgres.lock_rows());
-            lock.fetch_all(&mut *self.tx).await?;
-        }
-        for (id, delta) in &changed {
-            apply(&mut self.tx, id, delta).await?;
-        }
-        Ok(())
-    }
-
-    /// Gives a new dealer its counters, all zero.
-    pub(super) async fn insert_usage_row(&mut self, dealer_id: &str) -> StoreResult<()> {
-        insert_zero_row(&mut self.tx, dealer_id).await
     }
 }
 
