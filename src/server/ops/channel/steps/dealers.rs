@@ -5,7 +5,7 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::ops::{Acting, dealers};
 
 use super::super::run::{KnownDealer, Run, change, set};
-use super::{crud, refused, toggle};
+use super::{begin_toggle, crud, refused};
 
 use Action::{Create, Update};
 
@@ -192,12 +192,13 @@ async fn existing_dealer(run: &mut Run<'_>, d: &DocDealer, stored: Dealer) -> Ap
         && enabled != stored.enabled
         && run.going()
     {
-        let changes = vec![FieldChange {
-            field: "enabled".into(),
-            before: stored.enabled.into(),
-            after: enabled.into(),
-        }];
-        let i = run.begin(toggle(enabled), ObjectKind::Dealer, &stored.name, changes);
+        let i = begin_toggle(
+            run,
+            ObjectKind::Dealer,
+            &stored.name,
+            stored.enabled,
+            enabled,
+        );
         let need = run.need(Permission::DealersSuspend);
         step!(
             run,

@@ -52,13 +52,26 @@ fn crud(area: Area, action: Action) -> Permission {
     Permission::Crud(area, action)
 }
 
-/// The suspend or resume step of an object whose `enabled` differs.
-fn toggle(enabled: bool) -> PlanOp {
-    if enabled {
+/// Starts the suspend (or resume) step of an object whose `enabled` goes from `before` to
+/// `after`, and answers its index.
+fn begin_toggle(
+    run: &mut Run<'_>,
+    kind: ObjectKind,
+    name: &str,
+    before: bool,
+    after: bool,
+) -> usize {
+    let op = if after {
         PlanOp::Resume
     } else {
         PlanOp::Suspend
-    }
+    };
+    let changes = vec![FieldChange {
+        field: "enabled".into(),
+        before: before.into(),
+        after: after.into(),
+    }];
+    run.begin(op, kind, name, changes)
 }
 
 // After the macros, so that every file of a kind sees them.

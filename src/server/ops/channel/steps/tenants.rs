@@ -5,7 +5,7 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::ops::{Acting, tenants};
 
 use super::super::run::{Run, change, set};
-use super::{crud, refused, toggle};
+use super::{begin_toggle, crud, refused};
 
 use Action::{Create, Update};
 
@@ -191,12 +191,13 @@ async fn existing_tenant(
         && enabled != stored.enabled
         && run.going()
     {
-        let changes = vec![FieldChange {
-            field: "enabled".into(),
-            before: stored.enabled.into(),
-            after: enabled.into(),
-        }];
-        let i = run.begin(toggle(enabled), ObjectKind::Tenant, &stored.domain, changes);
+        let i = begin_toggle(
+            run,
+            ObjectKind::Tenant,
+            &stored.domain,
+            stored.enabled,
+            enabled,
+        );
         let need = run.need(Permission::TenantsSuspend);
         step!(
             run,

@@ -6,7 +6,7 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::ops::{Acting, users};
 
 use super::super::run::{Run, change, set};
-use super::{crud, refused, toggle};
+use super::{begin_toggle, crud, refused};
 
 use Action::{Create, Update};
 
@@ -178,12 +178,13 @@ async fn existing_user(run: &mut Run<'_>, u: &DocUser, id: &str, dealer_id: &str
         && enabled != stored.enabled
         && run.going()
     {
-        let changes = vec![FieldChange {
-            field: "enabled".into(),
-            before: stored.enabled.into(),
-            after: enabled.into(),
-        }];
-        let i = run.begin(toggle(enabled), ObjectKind::User, &stored.email, changes);
+        let i = begin_toggle(
+            run,
+            ObjectKind::User,
+            &stored.email,
+            stored.enabled,
+            enabled,
+        );
         let mut need = run.need(crud(Area::Users, Update));
         if need.is_ok() && !enabled && id == run.caller.user_id {
             need = Err(ApiError::forbidden("you cannot disable your own login"));
