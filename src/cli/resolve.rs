@@ -13,11 +13,6 @@ use crate::verbs::Kind;
 /// How many candidates an ambiguous name lists.
 const CANDIDATES: usize = 20;
 
-/// Whether `text` is an id of `kind` rather than a name.
-pub fn is_id(kind: Kind, text: &str) -> bool {
-    kind.is_id(text)
-}
-
 /// The names an object answers to.
 fn names(kind: Kind, v: &Value) -> Vec<String> {
     let keys: &[&str] = match kind {
@@ -57,7 +52,7 @@ pub async fn resolve(c: &ApiClient, kind: Kind, text: &str) -> CliResult<Value> 
             kind.singular()
         )));
     }
-    if is_id(kind, text) {
+    if kind.is_id(text) {
         return objects::get(c, kind, text).await;
     }
     let lookup = match kind {
@@ -88,7 +83,7 @@ pub async fn resolve(c: &ApiClient, kind: Kind, text: &str) -> CliResult<Value> 
 
 /// The id of the object `text` names.
 pub async fn resolve_id(c: &ApiClient, kind: Kind, text: &str) -> CliResult<String> {
-    if is_id(kind, text.trim()) {
+    if kind.is_id(text.trim()) {
         return Ok(text.trim().to_string());
     }
     Ok(id_of(&resolve(c, kind, text).await?))
@@ -140,10 +135,10 @@ mod tests {
 
     #[test]
     fn ids_are_told_from_names_by_their_kind_prefix() {
-        assert!(is_id(Kind::Tenants, "tnt_0190f5a3b2c47d"));
-        assert!(!is_id(Kind::Tenants, "dlr_0190f5a3b2c47d"));
-        assert!(!is_id(Kind::Tenants, "tnt_ acme"));
-        assert!(is_id(Kind::Packages, "dlr_0190f5a3b2c47d"));
+        assert!(Kind::Tenants.is_id("tnt_0190f5a3b2c47d"));
+        assert!(!Kind::Tenants.is_id("dlr_0190f5a3b2c47d"));
+        assert!(!Kind::Tenants.is_id("tnt_ acme"));
+        assert!(Kind::Packages.is_id("dlr_0190f5a3b2c47d"));
     }
 
     #[test]
