@@ -3,7 +3,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::store::{Refusal as StoreRefusal, StoreError};
+use super::store::{Refusal as StoreRefusal, StoreError, is_busy};
 use crate::domain::validate::FieldError;
 use crate::model::{
     BadLine, BelowCostCard, CapacityExceeded, DimensionShort, ErrorBody, ErrorDetail, Level,
@@ -82,6 +82,18 @@ impl ApiError {
 
     pub fn not_found() -> ApiError {
         ApiError::new(Refusal::NotFound, "no such object")
+    }
+
+    /// 503 for a transaction the database rolled back whole (a deadlock or a failed
+    /// serialization): the route guard tries the request again.
+    pub fn busy_database() -> ApiError {
+        let mut busy = ApiError::new(
+            Refusal::Busy,
+            "the database was busy with a conflicting change; try again",
+        );
+        busy.retry_after = Some(1);
+        busy.retryable = true;
+        busy
     }
 
     pub fn bad_request(message: impl Into<String>) -> ApiError {
@@ -337,18 +349,15 @@ impl From<StoreError> for ApiError {
                 ),
             ),
             StoreError::Refused(r) => r.into(),
+            StoreError::SharedCommit { busy: true, .. } => ApiError::busy_database(),
+            StoreError::SharedCommit { message, busy: false } => {
+                tracing::error!(error = %message, "database error in a shared commit");
+                ApiError::internal()
+            }
             StoreError::Db(e) => {
                 // PostgreSQL's serialization_failure and deadlock_detected: rolled back whole.
-                if let Some(db) = e.as_database_error()
-                    && matches!(db.code().as_deref(), Some("40001" | "40P01"))
-                {
-                    let mut busy = ApiError::new(
-                        Refusal::Busy,
-                        "the database was busy with a conflicting change; try again",
-                    );
-                    busy.retry_after = Some(1);
-                    busy.retryable = true;
-                    return busy;
+                if is_busy(&e) {
+                    return ApiError::busy_database();
                 }
                 if let Some(db) = e.as_database_error()
                     && db.is_unique_violation()

@@ -25,6 +25,7 @@ pub mod provider;
 pub mod rate_cards;
 pub mod search;
 pub mod sessions;
+pub mod shared_commit;
 pub mod sign_in;
 pub mod tenant_moves;
 pub mod tenants;

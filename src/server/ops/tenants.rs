@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::audited::{Audited, record_created, record_deleted, record_updated};
 use super::dealers::check_take;
+use super::shared_commit::in_shared_commit;
 use super::{Acting, Paging, authorized, page_of, unless_taken, visible};
 use crate::domain::capacity::Amounts;
 use crate::domain::policy::PlatformPolicy;
@@ -156,12 +157,10 @@ pub async fn create(st: &AppState, caller: &Caller, new: NewTenant) -> ApiResult
     Ok(create_in(authorized(st, caller)?, new).await?)
 }
 
-/// Creates a tenant under the rules, as `at.actor` in `at.scope`.
+/// Creates a tenant under the rules, as `at.actor` in `at.scope`. Concurrent creations share
+/// their commits: each is answered once the transaction carrying it has committed.
 pub async fn create_in(at: Acting<'_>, new: NewTenant) -> StoreResult<Tenant> {
-    let mut tx = at.store.write().await?;
-    let tenant = create_with(&mut tx, at, new).await?;
-    tx.commit().await?;
-    Ok(tenant)
+    in_shared_commit(at, move |tx, at| Box::pin(create_with(tx, at, new))).await
 }
 
 /// Creates a tenant in an open transaction, its event recorded but not committed.

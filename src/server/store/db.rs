@@ -71,6 +71,8 @@ pub struct SqlStore {
     /// Writes: on SQLite a single connection, so write transactions are serialized in-process.
     pub(super) write: AnyPool,
     pub(super) policy: PlatformPolicy,
+    /// The queue of writes that share commits (`group_commit`).
+    pub(super) shared: super::SharedCommits,
 }
 
 /// Connections per instance on PostgreSQL.
@@ -134,6 +136,7 @@ impl SqlStore {
                     read,
                     write,
                     policy,
+                    shared: Default::default(),
                 };
                 store.migrate(SQLITE_MIGRATIONS).await?;
                 store.align_usage_basis().await?;
@@ -152,6 +155,7 @@ impl SqlStore {
                     read: pool.clone(),
                     write: pool,
                     policy,
+                    shared: Default::default(),
                 };
                 store.migrate(POSTGRES_MIGRATIONS).await?;
                 store.align_usage_basis().await?;

@@ -14,6 +14,7 @@ mod dealer_order;
 mod dealer_writes;
 mod dealers;
 mod generate;
+mod group_commit;
 mod groups;
 mod impact;
 mod link_tokens;
@@ -43,6 +44,7 @@ pub use copy::CopyReport;
 pub use db::{Backend, SqlStore, redact_url};
 pub use dealer_writes::{Belongings, ContactChange, DealerRow};
 pub use generate::Shape;
+pub use group_commit::{Job, SharedCommits, is_busy, job};
 pub use groups::GroupChange;
 pub use rate_cards::{CardInsert, CardRow, CardUses, FamilyCard, PricedRate, markup_rule};
 pub use rows::{new_id, now_micros, time_of};
@@ -151,6 +153,10 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// A shared commit (`group_commit`) failed for every write it carried: the database's
+    /// words, and whether a retry may succeed.
+    #[error("database: {message}")]
+    SharedCommit { message: String, busy: bool },
 }
 
 impl From<Refusal> for StoreError {

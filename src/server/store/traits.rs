@@ -126,6 +126,10 @@ pub trait TenantStore: Send + Sync {
 pub trait Writes: Send + Sync {
     /// Opens a write transaction (on SQLite it holds the write lock from the start).
     async fn write(&self) -> StoreResult<WriteTx>;
+
+    /// Runs `job` in a write transaction shared with concurrent writes, and returns once it
+    /// has committed (`group_commit`).
+    async fn write_shared(&self, job: super::Job) -> StoreResult<()>;
 }
 
 /// Users (logins) of dealer accounts.

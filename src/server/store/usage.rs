@@ -189,7 +189,7 @@ pub(super) async fn apply(
 }
 
 /// The changes of own use a write transaction has made and not yet applied, by dealer.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct PendingUsage(pub(super) BTreeMap<String, Amounts>);
 
 impl PendingUsage {

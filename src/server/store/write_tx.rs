@@ -31,6 +31,10 @@ impl Writes for SqlStore {
             usage: Default::default(),
         })
     }
+
+    async fn write_shared(&self, job: super::Job) -> StoreResult<()> {
+        self.queue_shared_write(job).await
+    }
 }
 
 impl WriteTx {
@@ -38,6 +42,11 @@ impl WriteTx {
     pub async fn commit(mut self) -> StoreResult<()> {
         self.apply_usage().await?;
         Ok(self.tx.commit().await?)
+    }
+
+    /// A handle on the store this transaction writes to.
+    pub fn store_handle(&self) -> SqlStore {
+        self.store.clone()
     }
 
     /// The platform policy the store counts capacity with.
