@@ -5,20 +5,20 @@
 //! no token, no session, no permission lookup.
 //!
 //! It runs as its own process, like the real server: this bench binary started again with
-//! `--bare-serve STORE ADDRESS SCOPE`, on a multi-threaded runtime and a pool of four reading
-//! connections with the server's settings (WAL, `synchronous = NORMAL`, the memory map).
+//! `--bare-serve DATABASE_URL ADDRESS SCOPE`, on a multi-threaded runtime and a pool of four
+//! reading connections with the server's settings (on SQLite: WAL, `synchronous = NORMAL`, the
+//! memory map), through sqlx's own driver for the backend.
 
+use crate::setup::Store;
 use anyhow::{Context, bail};
 use axum::extract::{Path as UrlPath, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use dealerctl::model::Tenant;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
-use sqlx::{Row, SqlitePool};
-use std::path::Path;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ColumnIndex, Decode, Row, SqlitePool, Type};
 use std::process::{Child, Command, Stdio};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -40,8 +40,14 @@ pub const SCOPED_TENANT: &str = "SELECT t.id, t.dealer_id, d.name AS dealer_name
     LEFT JOIN rate_cards rc ON rc.id = t.rate_card_id \
     WHERE t.id = ?1 AND t.dealer_id IN (SELECT st.descendant FROM dealer_tree st WHERE st.ancestor = ?2)";
 
+enum Pool {
+    Sqlite(SqlitePool),
+    /// With the statement in PostgreSQL's placeholders.
+    Postgres(PgPool, String),
+}
+
 struct World {
-    pool: SqlitePool,
+    pool: Pool,
     scope: String,
 }
 
@@ -51,8 +57,21 @@ fn time_of(micros: i64) -> Result<OffsetDateTime, sqlx::Error> {
 }
 
 /// The row as the real server answers it: the model's `Tenant`, serialized the same way.
-fn tenant_of(row: &SqliteRow) -> Result<Tenant, sqlx::Error> {
-    let flag = |col: &str| row.try_get::<i64, _>(col).map(|v| v != 0);
+fn tenant_of<R>(row: &R) -> Result<Tenant, sqlx::Error>
+where
+    R: Row,
+    for<'c> &'c str: ColumnIndex<R>,
+    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> i32: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+{
+    // A computed flag is a 4-byte integer on PostgreSQL, a stored one 8 bytes.
+    let flag = |col: &str| {
+        row.try_get::<i64, _>(col)
+            .or_else(|_| row.try_get::<i32, _>(col).map(i64::from))
+            .map(|v| v != 0)
+    };
     Ok(Tenant {
         id: row.try_get::<String, _>("id")?.into(),
         dealer_id: row.try_get::<String, _>("dealer_id")?.into(),
@@ -79,14 +98,24 @@ async fn tenant(
     State(world): State<Arc<World>>,
     UrlPath(id): UrlPath<String>,
 ) -> Result<Json<Tenant>, StatusCode> {
-    let row = sqlx::query(SCOPED_TENANT)
-        .bind(&id)
-        .bind(&world.scope)
-        .fetch_optional(&world.pool)
-        .await
-        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?
-        .ok_or(StatusCode::NOT_FOUND)?;
-    tenant_of(&row)
+    let tenant = match &world.pool {
+        Pool::Sqlite(pool) => sqlx::query(SCOPED_TENANT)
+            .bind(&id)
+            .bind(&world.scope)
+            .fetch_optional(pool)
+            .await
+            .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?
+            .map(|row| tenant_of(&row)),
+        Pool::Postgres(pool, statement) => sqlx::query(statement)
+            .bind(&id)
+            .bind(&world.scope)
+            .fetch_optional(pool)
+            .await
+            .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?
+            .map(|row| tenant_of(&row)),
+    };
+    tenant
+        .ok_or(StatusCode::NOT_FOUND)?
         .map(Json)
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
 }
@@ -94,22 +123,31 @@ async fn tenant(
 /// Serves the bare read on `address` until killed (the `--bare-serve` process).
 pub fn serve(args: &[String]) -> anyhow::Result<()> {
     let [store, address, scope] = args else {
-        bail!("usage: {FLAG} STORE ADDRESS SCOPE");
+        bail!("usage: {FLAG} DATABASE_URL ADDRESS SCOPE");
     };
     // The real server's runtime: tokio's default, a worker per core.
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
         .block_on(async {
-            let options = SqliteConnectOptions::from_str(&format!("sqlite://{store}"))?
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(std::time::Duration::from_secs(5))
-                .pragma("mmap_size", "1073741824");
-            let pool = SqlitePoolOptions::new()
-                .max_connections(4)
-                .connect_with(options)
-                .await?;
+            let pool = if store.starts_with("postgres") {
+                let pool = PgPoolOptions::new()
+                    .max_connections(4)
+                    .connect(store)
+                    .await?;
+                Pool::Postgres(pool, crate::raw::dollars(SCOPED_TENANT))
+            } else {
+                let options = SqliteConnectOptions::from_str(store)?
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(std::time::Duration::from_secs(5))
+                    .pragma("mmap_size", "1073741824");
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(options)
+                    .await?;
+                Pool::Sqlite(pool)
+            };
             let world = Arc::new(World {
                 pool,
                 scope: scope.clone(),
@@ -139,13 +177,13 @@ impl Drop for BareServer {
 
 /// Starts the bare server on `store` for the caller at `scope`, and waits until it answers the
 /// read of `tenant` (which also warms its connections).
-pub async fn start(store: &Path, scope: &str, tenant: &str) -> anyhow::Result<BareServer> {
+pub async fn start(store: &Store, scope: &str, tenant: &str) -> anyhow::Result<BareServer> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
     let child = Command::new(std::env::current_exe()?)
         .arg(FLAG)
-        .arg(store)
+        .arg(store.url())
         .arg(format!("127.0.0.1:{port}"))
         .arg(scope)
         .stdout(Stdio::null())

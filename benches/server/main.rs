@@ -8,7 +8,8 @@
 //! `DEALERCTL_BENCH_TENANTS` (default 1,000,000) and `DEALERCTL_BENCH_SECONDS` (every timed phase:
 //! each rate, each `wrk` run, the closed loop of creations; default 5).
 //! Words after `--` run only the operations whose names hold one of them
-//! (`cargo bench --bench server -- search`).
+//! (`cargo bench --bench server -- search`). `DEALERCTL_BENCH_DATABASE` (a PostgreSQL
+//! administrative URL) runs the same on PostgreSQL (`setup::fresh_store`).
 
 mod bare;
 mod load;
@@ -113,7 +114,8 @@ async fn bench() -> anyhow::Result<()> {
     let tenants = env_or("DEALERCTL_BENCH_TENANTS", 1_000_000);
     let seconds = env_or("DEALERCTL_BENCH_SECONDS", 5) as u32;
     let dir = tempfile::tempdir()?;
-    let store = setup::fresh_store(tenants, dir.path())?;
+    let store = setup::fresh_store(tenants, dir.path()).await?;
+    eprintln!("store: {} tenants on {}", tenants, store.backend());
     let server = setup::serve(&store, dir.path()).await?;
     let cast = setup::cast(&server).await?;
     setup::make_room(&cast, 1_000_000).await?;
@@ -307,7 +309,8 @@ async fn bench() -> anyhow::Result<()> {
         });
     }
 
-    let mut text = table(&lines);
+    let mut text = format!("Store: {tenants} tenants on {}.\n\n", store.backend());
+    text.push_str(&table(&lines));
     if let Some((rate, p50, p99)) = ceiling {
         let _ = writeln!(
             text,

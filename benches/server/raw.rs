@@ -2,21 +2,140 @@
 //! server's durability settings), and the password check alone for sign-in.
 
 use crate::load::Stopwatch;
+use crate::setup::Store;
 use crate::stats::Figures;
+use sqlx::postgres::PgConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{ConnectOptions, Row, SqliteConnection};
-use std::path::Path;
+use sqlx::{ConnectOptions, Connection, Row, SqliteConnection};
 use std::str::FromStr;
 use std::time::Instant;
 
-pub async fn connect(store: &Path) -> anyhow::Result<SqliteConnection> {
-    Ok(
-        SqliteConnectOptions::from_str(&format!("sqlite://{}", store.display()))?
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .connect()
-            .await?,
-    )
+/// One connection straight to the store, with the server's settings. The statements below are
+/// written with SQLite's `?N`; on PostgreSQL they run as `$N`.
+pub enum Raw {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+pub async fn connect(store: &Store) -> anyhow::Result<Raw> {
+    Ok(match store {
+        Store::Sqlite(path) => Raw::Sqlite(
+            SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .connect()
+                .await?,
+        ),
+        Store::Postgres { url, .. } => Raw::Postgres(PgConnection::connect(url).await?),
+    })
+}
+
+/// `?N` placeholders as PostgreSQL writes them.
+pub fn dollars(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(|n| n.is_ascii_digit()) {
+            out.push('$');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Raw {
+    /// Runs `sql` bound to `args` and reads every row; the number of rows.
+    pub async fn rows(&mut self, sql: &str, args: &[&str]) -> Result<usize, sqlx::Error> {
+        match self {
+            Raw::Sqlite(c) => {
+                let mut q = sqlx::query(sql);
+                for a in args {
+                    q = q.bind(*a);
+                }
+                Ok(q.fetch_all(&mut *c).await?.len())
+            }
+            Raw::Postgres(c) => {
+                let sql = dollars(sql);
+                let mut q = sqlx::query(&sql);
+                for a in args {
+                    q = q.bind(*a);
+                }
+                Ok(q.fetch_all(&mut *c).await?.len())
+            }
+        }
+    }
+
+    /// The first column of the first row, as a number (a count).
+    pub async fn number(&mut self, sql: &str, args: &[&str]) -> Result<i64, sqlx::Error> {
+        match self {
+            Raw::Sqlite(c) => {
+                let mut q = sqlx::query(sql);
+                for a in args {
+                    q = q.bind(*a);
+                }
+                q.fetch_one(&mut *c).await?.try_get(0)
+            }
+            Raw::Postgres(c) => {
+                let sql = dollars(sql);
+                let mut q = sqlx::query(&sql);
+                for a in args {
+                    q = q.bind(*a);
+                }
+                q.fetch_one(&mut *c).await?.try_get(0)
+            }
+        }
+    }
+
+    /// The first column of the first row, as text, if any.
+    pub async fn text(&mut self, sql: &str, args: &[&str]) -> Result<Option<String>, sqlx::Error> {
+        match self {
+            Raw::Sqlite(c) => {
+                let mut q = sqlx::query(sql);
+                for a in args {
+                    q = q.bind(*a);
+                }
+                q.fetch_one(&mut *c).await?.try_get(0)
+            }
+            Raw::Postgres(c) => {
+                let sql = dollars(sql);
+                let mut q = sqlx::query(&sql);
+                for a in args {
+                    q = q.bind(*a);
+                }
+                q.fetch_one(&mut *c).await?.try_get(0)
+            }
+        }
+    }
+
+    /// Inserts one tenant in a transaction of its own, committed at the server's durability.
+    async fn insert_tenant(&mut self, args: [&str; 5]) -> anyhow::Result<()> {
+        let sql = "INSERT INTO tenants (id, dealer_id, name, domain, extensions, concurrent_calls, \
+             recording_minutes, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 4, 2, 0, ?5, ?5)";
+        let stamp: i64 = args[4].parse()?;
+        match self {
+            Raw::Sqlite(c) => {
+                let mut tx = c.begin().await?;
+                let mut q = sqlx::query(sql);
+                for a in &args[..4] {
+                    q = q.bind(*a);
+                }
+                q.bind(stamp).execute(&mut *tx).await?;
+                tx.commit().await?;
+            }
+            Raw::Postgres(c) => {
+                let sql = dollars(sql);
+                let mut tx = c.begin().await?;
+                let mut q = sqlx::query(&sql);
+                for a in &args[..4] {
+                    q = q.bind(*a);
+                }
+                q.bind(stamp).execute(&mut *tx).await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(())
+    }
 }
 
 const TENANT_COLUMNS: &str = "t.id, t.dealer_id, d.name AS dealer_name, t.name, t.domain, \
@@ -24,36 +143,29 @@ const TENANT_COLUMNS: &str = "t.id, t.dealer_id, d.name AS dealer_name, t.name, 
     t.rate_card_id, t.created_at, t.updated_at, t.version";
 
 /// Runs one statement (bound to `args`) `n` times back to back, reading every row.
-async fn each(c: &mut SqliteConnection, n: usize, sql: &str, args: &[&str]) -> Figures {
+async fn each(c: &mut Raw, n: usize, sql: &str, args: &[&str]) -> Figures {
     let mut w = Stopwatch::new(n);
     for _ in 0..n {
         let began = Instant::now();
-        let mut q = sqlx::query(sql);
-        for a in args {
-            q = q.bind(*a);
-        }
-        w.lap(began, q.fetch_all(&mut *c).await);
+        w.lap(began, c.rows(sql, args).await);
     }
     w.figures()
 }
 
 /// A tenant by id, inside the reader's subtree: the server's own statement, which the bare
 /// server runs too.
-pub async fn tenant_by_id(c: &mut SqliteConnection, n: usize, scope: &str, id: &str) -> Figures {
+pub async fn tenant_by_id(c: &mut Raw, n: usize, scope: &str, id: &str) -> Figures {
     each(c, n, crate::bare::SCOPED_TENANT, &[id, scope]).await
 }
 
 /// The first page of 100 of a subtree's tenants by name, with their count (every list answers
 /// with its total): the count walks the scope's dealers; the page does too for a narrow scope,
 /// and walks the name order checking each row for a wide one, as the store does.
-pub async fn tenant_page(c: &mut SqliteConnection, n: usize, scope: &str) -> Figures {
+pub async fn tenant_page(c: &mut Raw, n: usize, scope: &str) -> Figures {
     let in_scope =
         "t.dealer_id IN (SELECT st.descendant FROM dealer_tree st WHERE st.ancestor = ?1)";
     let count = format!("SELECT COUNT(*) FROM tenants t WHERE {in_scope}");
-    let total: i64 = match sqlx::query(&count).bind(scope).fetch_one(&mut *c).await {
-        Ok(row) => row.get(0),
-        Err(_) => 0,
-    };
+    let total = c.number(&count, &[scope]).await.unwrap_or(0);
     let check = if total > 20_000 { "+" } else { "" };
     let page = format!(
         "SELECT {TENANT_COLUMNS} FROM tenants t JOIN dealers d ON d.id = t.dealer_id \
@@ -62,8 +174,8 @@ pub async fn tenant_page(c: &mut SqliteConnection, n: usize, scope: &str) -> Fig
     let mut w = Stopwatch::new(n);
     for _ in 0..n {
         let began = Instant::now();
-        let counted = sqlx::query(&count).bind(scope).fetch_one(&mut *c).await;
-        let paged = sqlx::query(&page).bind(scope).fetch_all(&mut *c).await;
+        let counted = c.number(&count, &[scope]).await;
+        let paged = c.rows(&page, &[scope]).await;
         w.lap(began, counted.and(paged));
     }
     w.figures()
@@ -71,7 +183,7 @@ pub async fn tenant_page(c: &mut SqliteConnection, n: usize, scope: &str) -> Fig
 
 /// A dealer's capacity: its package, what its sub-dealers hold, what its own tenants use, and the
 /// sums over its whole subtree.
-pub async fn capacity(c: &mut SqliteConnection, n: usize, dealer: &str) -> Figures {
+pub async fn capacity(c: &mut Raw, n: usize, dealer: &str) -> Figures {
     let sums = |from: &str| {
         format!(
             "SELECT COUNT(*), COALESCE(SUM(t.extensions), 0), COALESCE(SUM(t.concurrent_calls), 0), \
@@ -93,7 +205,7 @@ pub async fn capacity(c: &mut SqliteConnection, n: usize, dealer: &str) -> Figur
         let began = Instant::now();
         let mut result = Ok(());
         for s in &statements {
-            if let Err(e) = sqlx::query(s).bind(dealer).fetch_all(&mut *c).await {
+            if let Err(e) = c.rows(s, &[dealer]).await {
                 result = Err(e);
             }
         }
@@ -103,7 +215,7 @@ pub async fn capacity(c: &mut SqliteConnection, n: usize, dealer: &str) -> Figur
 }
 
 /// One level of the tree below a dealer: its sub-dealers with their counts, and its own tenants.
-pub async fn tree_level(c: &mut SqliteConnection, n: usize, dealer: &str) -> Figures {
+pub async fn tree_level(c: &mut Raw, n: usize, dealer: &str) -> Figures {
     let sql = "SELECT d.id, d.name, d.level, d.enabled, \
         (SELECT COUNT(*) FROM dealers c WHERE c.parent_id = d.id) AS children, \
         (SELECT COUNT(*) FROM tenants t WHERE t.dealer_id = d.id) AS tenants \
@@ -113,7 +225,7 @@ pub async fn tree_level(c: &mut SqliteConnection, n: usize, dealer: &str) -> Fig
 }
 
 /// Single-row inserts of tenants, each its own write transaction, one writer.
-pub async fn tenant_inserts(c: &mut SqliteConnection, n: usize, dealer: &str) -> Figures {
+pub async fn tenant_inserts(c: &mut Raw, n: usize, dealer: &str) -> Figures {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_micros() as i64)
@@ -121,41 +233,27 @@ pub async fn tenant_inserts(c: &mut SqliteConnection, n: usize, dealer: &str) ->
     let mut w = Stopwatch::new(n);
     for i in 0..n {
         let began = Instant::now();
-        let result: anyhow::Result<()> = async {
-            let mut tx = sqlx::Connection::begin(&mut *c).await?;
-            sqlx::query(
-                "INSERT INTO tenants (id, dealer_id, name, domain, extensions, concurrent_calls, \
-                 recording_minutes, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 4, 2, 0, ?5, ?5)",
-            )
-            .bind(format!("tnt_raw{stamp}_{i}"))
-            .bind(dealer)
-            .bind(format!("raw {stamp} {i}"))
-            .bind(format!("raw{stamp}-{i}.bench.example"))
-            .bind(stamp)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(())
-        }
-        .await;
+        let result = c
+            .insert_tenant([
+                &format!("tnt_raw{stamp}_{i}"),
+                dealer,
+                &format!("raw {stamp} {i}"),
+                &format!("raw{stamp}-{i}.bench.example"),
+                &stamp.to_string(),
+            ])
+            .await;
         w.lap(began, result);
     }
     w.figures()
 }
 
 /// The password check of a sign-in alone: argon2id against the login's stored hash.
-pub async fn password_checks(
-    c: &mut SqliteConnection,
-    n: usize,
-    email: &str,
-    password: &str,
-) -> Figures {
-    let hash: Option<String> = sqlx::query("SELECT password_hash FROM users WHERE email = ?1")
-        .bind(email)
-        .fetch_one(&mut *c)
+pub async fn password_checks(c: &mut Raw, n: usize, email: &str, password: &str) -> Figures {
+    let hash = c
+        .text("SELECT password_hash FROM users WHERE email = ?1", &[email])
         .await
         .ok()
-        .and_then(|r| r.get(0));
+        .flatten();
     let mut w = Stopwatch::new(n);
     for _ in 0..n {
         let began = Instant::now();
@@ -167,13 +265,29 @@ pub async fn password_checks(
     w.figures()
 }
 
-/// The tenants whose name or domain holds `q`, through the trigram index, each checked against
-/// the scope: what `GET /search` asks for its tenant matches.
-pub async fn tenant_search(c: &mut SqliteConnection, n: usize, scope: &str, q: &str) -> Figures {
-    let sql = "SELECT t.id, t.name, t.domain, t.dealer_id FROM tenants t WHERE t.id IN \
-         (SELECT k.object_id FROM search_index i JOIN search_keys k ON k.id = i.rowid \
-         WHERE search_index MATCH ?1 AND k.kind = 'tenant') AND EXISTS (SELECT 1 FROM dealer_tree st \
+/// The tenants whose name or domain holds `q`, each checked against the scope: what
+/// `GET /search` asks for its tenant matches. On SQLite through the trigram index (FTS5), on
+/// PostgreSQL through the pg_trgm indexes of `lower(name)` and `lower(domain)`.
+pub async fn tenant_search(c: &mut Raw, n: usize, scope: &str, q: &str) -> Figures {
+    let in_scope = "EXISTS (SELECT 1 FROM dealer_tree st \
          WHERE st.ancestor = ?2 AND st.descendant = t.dealer_id) ORDER BY t.name LIMIT 20";
-    let phrase = format!("\"{q}\"");
-    each(c, n, sql, &[&phrase, scope]).await
+    match c {
+        Raw::Sqlite(_) => {
+            let sql = format!(
+                "SELECT t.id, t.name, t.domain, t.dealer_id FROM tenants t WHERE t.id IN \
+                 (SELECT k.object_id FROM search_index i JOIN search_keys k ON k.id = i.rowid \
+                 WHERE search_index MATCH ?1 AND k.kind = 'tenant') AND {in_scope}"
+            );
+            let phrase = format!("\"{q}\"");
+            each(c, n, &sql, &[&phrase, scope]).await
+        }
+        Raw::Postgres(_) => {
+            let sql = format!(
+                "SELECT t.id, t.name, t.domain, t.dealer_id FROM tenants t WHERE \
+                 (lower(t.name) LIKE ?1 OR lower(t.domain) LIKE ?1) AND {in_scope}"
+            );
+            let pattern = format!("%{}%", q.to_lowercase());
+            each(c, n, &sql, &[&pattern, scope]).await
+        }
+    }
 }

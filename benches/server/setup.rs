@@ -11,17 +11,94 @@ pub const ADMIN_EMAIL: &str = "bench@example.net";
 pub const ADMIN_PASSWORD: &str = "bench-password-1234";
 pub const PASSWORD: &str = "bench-login-password";
 
-/// The generated store (built once by `benches/make-store`), copied so that runs start alike.
-pub fn fresh_store(tenants: usize, dir: &Path) -> anyhow::Result<PathBuf> {
-    let out = Command::new("benches/make-store")
-        .arg(tenants.to_string())
+/// The store a run works on: a copy of the generated channel, on SQLite or on PostgreSQL.
+pub enum Store {
+    /// A copy of the generated SQLite file.
+    Sqlite(PathBuf),
+    /// A database made from the generated one as its template, dropped at the end.
+    Postgres {
+        admin: String,
+        name: String,
+        url: String,
+    },
+}
+
+impl Store {
+    /// The database URL the server and the references open.
+    pub fn url(&self) -> String {
+        match self {
+            Store::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Store::Postgres { url, .. } => url.clone(),
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "SQLite",
+            Store::Postgres { .. } => "PostgreSQL",
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Store::Postgres { admin, name, .. } = self {
+            let admin = admin.clone();
+            let name = name.clone();
+            // Drop runs outside the runtime's reach: a thread of its own does the async call.
+            let _ = std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map(|rt| {
+                        rt.block_on(postgres_execute(
+                            &admin,
+                            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                        ))
+                    })
+            })
+            .join();
+        }
+    }
+}
+
+/// The generated store, copied so that runs start alike. With `DEALERCTL_BENCH_DATABASE` (a
+/// PostgreSQL administrative URL, `postgres://…/postgres`) the channel lives on PostgreSQL in the
+/// database `dealerctl_bench_TENANTS` (made once by `benches/make-store TENANTS URL`), and each
+/// run works on a database made from it as a template.
+pub async fn fresh_store(tenants: usize, dir: &Path) -> anyhow::Result<Store> {
+    let admin = std::env::var("DEALERCTL_BENCH_DATABASE")
+        .ok()
+        .filter(|u| !u.trim().is_empty());
+    let mut make = Command::new("benches/make-store");
+    make.arg(tenants.to_string());
+    if let Some(admin) = &admin {
+        make.arg(admin);
+    }
+    let out = make
         .stderr(Stdio::inherit())
         .output()
         .context("running benches/make-store")?;
     if !out.status.success() {
         bail!("benches/make-store failed");
     }
-    let original = PathBuf::from(String::from_utf8(out.stdout)?.trim());
+    let original = String::from_utf8(out.stdout)?.trim().to_string();
+    if let Some(admin) = admin {
+        let template = original
+            .rsplit('/')
+            .next()
+            .context("the store's database name")?
+            .to_string();
+        let name = format!("dealerctl_bench_run_{}", std::process::id());
+        postgres_execute(
+            &admin,
+            &format!("CREATE DATABASE {name} TEMPLATE {template}"),
+        )
+        .await?;
+        let url = original.replace(&format!("/{template}"), &format!("/{name}"));
+        return Ok(Store::Postgres { admin, name, url });
+    }
+    let original = PathBuf::from(original);
     let copy = dir.join("store.db");
     std::fs::copy(&original, &copy)?;
     // Pages written since the last checkpoint live in the write-ahead log: they come along.
@@ -29,7 +106,16 @@ pub fn fresh_store(tenants: usize, dir: &Path) -> anyhow::Result<PathBuf> {
     if wal.exists() {
         std::fs::copy(&wal, dir.join("store.db-wal"))?;
     }
-    Ok(copy)
+    Ok(Store::Sqlite(copy))
+}
+
+/// Runs one statement on the PostgreSQL server at `admin` (database creation and removal).
+async fn postgres_execute(admin: &str, statement: &str) -> anyhow::Result<()> {
+    use sqlx::Connection;
+    let mut c = sqlx::PgConnection::connect(admin).await?;
+    sqlx::Executor::execute(&mut c, statement).await?;
+    c.close().await?;
+    Ok(())
 }
 
 /// The server binary, running until dropped.
@@ -46,7 +132,7 @@ impl Drop for Server {
     }
 }
 
-pub async fn serve(store: &Path, dir: &Path) -> anyhow::Result<Server> {
+pub async fn serve(store: &Store, dir: &Path) -> anyhow::Result<Server> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -54,7 +140,7 @@ pub async fn serve(store: &Path, dir: &Path) -> anyhow::Result<Server> {
     let child = Command::new(env!("CARGO_BIN_EXE_dealerctl"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .arg("--database")
-        .arg(format!("sqlite://{}", store.display()))
+        .arg(store.url())
         .arg("--mail-outbox")
         .arg(&outbox)
         .env("DEALERCTL_ADMIN_EMAIL", ADMIN_EMAIL)

@@ -350,7 +350,10 @@ impl From<StoreError> for ApiError {
             ),
             StoreError::Refused(r) => r.into(),
             StoreError::SharedCommit { busy: true, .. } => ApiError::busy_database(),
-            StoreError::SharedCommit { message, busy: false } => {
+            StoreError::SharedCommit {
+                message,
+                busy: false,
+            } => {
                 tracing::error!(error = %message, "database error in a shared commit");
                 ApiError::internal()
             }

@@ -178,14 +178,18 @@ async fn run_one(tx: &mut WriteTx, job: Job) -> StoreResult<StoreResult<()>> {
     };
     match outcome {
         Ok(()) => {
-            (&mut *tx.tx).execute("RELEASE SAVEPOINT shared_write").await?;
+            (&mut *tx.tx)
+                .execute("RELEASE SAVEPOINT shared_write")
+                .await?;
             Ok(Ok(()))
         }
         Err(e) => {
             (&mut *tx.tx)
                 .execute("ROLLBACK TO SAVEPOINT shared_write")
                 .await?;
-            (&mut *tx.tx).execute("RELEASE SAVEPOINT shared_write").await?;
+            (&mut *tx.tx)
+                .execute("RELEASE SAVEPOINT shared_write")
+                .await?;
             tx.usage = usage_before;
             Ok(Err(e))
         }
@@ -203,7 +207,9 @@ fn fail_all(answers: impl Iterator<Item = oneshot::Sender<StoreResult<()>>>, e: 
 fn copy_error(e: &StoreError) -> StoreError {
     match e {
         StoreError::NotFound => StoreError::NotFound,
-        StoreError::VersionMismatch { current } => StoreError::VersionMismatch { current: *current },
+        StoreError::VersionMismatch { current } => {
+            StoreError::VersionMismatch { current: *current }
+        }
         StoreError::Refused(r) => StoreError::Refused(r.clone()),
         StoreError::Corrupt(m) => StoreError::Corrupt(m.clone()),
         StoreError::Db(db) => StoreError::SharedCommit {
@@ -226,9 +232,9 @@ pub fn is_busy(e: &sqlx::Error) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::sql::Sql;
     use super::*;
     use crate::domain::policy::PlatformPolicy;
-    use super::super::sql::Sql;
 
     /// A write that records `version` in `schema_migrations` (a table every store has).
     fn note(version: i64) -> Job {
@@ -267,15 +273,22 @@ mod tests {
         let mut answers = Vec::new();
         for v in 1000..1020 {
             let s = store.clone();
-            answers.push(tokio::spawn(async move { s.queue_shared_write(note(v)).await }));
+            answers.push(tokio::spawn(
+                async move { s.queue_shared_write(note(v)).await },
+            ));
         }
         // 1005 again: its unique key refuses it, and only it.
         let s = store.clone();
-        answers.push(tokio::spawn(async move { s.queue_shared_write(note(1005)).await }));
+        answers.push(tokio::spawn(async move {
+            s.queue_shared_write(note(1005)).await
+        }));
         while store.shared_commit_counts().0 < 21 {
             tokio::task::yield_now().await;
         }
-        assert!(!noted(&store, 1000).await, "nothing commits while the writer is held");
+        assert!(
+            !noted(&store, 1000).await,
+            "nothing commits while the writer is held"
+        );
         drop(held);
         let mut refused = 0;
         for a in answers {
@@ -285,12 +298,18 @@ mod tests {
         }
         assert_eq!(refused, 1, "only the duplicate is refused");
         for v in 1000..1020 {
-            assert!(noted(&store, v).await, "write {v} was answered, so it is stored");
+            assert!(
+                noted(&store, v).await,
+                "write {v} was answered, so it is stored"
+            );
         }
         let (queued, commits) = store.shared_commit_counts();
         assert_eq!(queued, 21);
         // The first write was taken before the writer was free; the other twenty waited
         // together and shared the next commit.
-        assert!((1..=2).contains(&commits), "21 writes took {commits} commits");
+        assert!(
+            (1..=2).contains(&commits),
+            "21 writes took {commits} commits"
+        );
     }
 }
