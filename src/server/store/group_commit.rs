@@ -312,4 +312,45 @@ mod tests {
             "21 writes took {commits} commits"
         );
     }
+
+    /// A refused write's pending changes of the usage counters are undone with it: the next
+    /// write in the same batch does not see them, and the commit does not apply them.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_refused_write_leaves_no_pending_usage_behind() {
+        use crate::domain::capacity::Amounts;
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("s.db").display());
+        let store = SqlStore::connect(&url, PlatformPolicy::default())
+            .await
+            .unwrap();
+        let refused = job(|tx| {
+            Box::pin(async move {
+                let seven = Amounts {
+                    extensions: 7,
+                    ..Default::default()
+                };
+                tx.usage.0.insert("d1".into(), seven);
+                Err(StoreError::NotFound)
+            })
+        });
+        let next = job(|tx| {
+            Box::pin(async move {
+                let seen = tx.usage.of("d1").extensions;
+                Sql::new("INSERT INTO schema_migrations (version, applied_at) VALUES (")
+                    .bind(3000 + seen)
+                    .push(", 0)")
+                    .execute(&mut *tx.tx)
+                    .await?;
+                Ok(())
+            })
+        });
+        // On one thread both are queued before the committer first runs: one batch.
+        let (a, b) = (store.clone(), store.clone());
+        let first = tokio::spawn(async move { a.queue_shared_write(refused).await });
+        let second = tokio::spawn(async move { b.queue_shared_write(next).await });
+        assert!(first.await.unwrap().is_err());
+        second.await.unwrap().unwrap();
+        assert_eq!(store.shared_commit_counts(), (2, 1), "one batch of two");
+        assert!(noted(&store, 3000).await, "the second write saw no pending usage");
+    }
 }
