@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::audited::{Audited, record_created, record_updated};
+use super::shared_commit::in_shared_commit;
 use super::{Acting, Paging, authorized, page_of, unless_taken, visible};
 use crate::domain::capacity::{Amounts, check_package_shape};
 use crate::domain::level::may_create;
@@ -184,10 +185,7 @@ pub async fn create(st: &AppState, caller: &Caller, new: NewDealer) -> ApiResult
 
 /// Creates a sub-dealer under the level rule, its package carved from the parent's.
 pub async fn create_in(at: Acting<'_>, new: NewDealer) -> StoreResult<Dealer> {
-    let mut tx = at.store.write().await?;
-    let dealer = create_with(&mut tx, at, new).await?;
-    tx.commit().await?;
-    Ok(dealer)
+    in_shared_commit(at, move |tx, at| Box::pin(create_with(tx, at, new))).await
 }
 
 /// Creates a sub-dealer in an open transaction, its event recorded but not committed.

@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::audited::{Audited, record_created, record_deleted, record_updated};
+use super::shared_commit::in_shared_commit;
 use super::{Acting, Paging, authorized, page_of, unless_taken, visible};
 use crate::domain::permissions::{self as rules, catalogue, template};
 use crate::domain::validate;
@@ -100,10 +101,7 @@ pub async fn create(st: &AppState, caller: &Caller, mut new: NewGroup) -> ApiRes
 
 /// Creates a group with the permissions it names (the template already applied).
 pub async fn create_in(at: Acting<'_>, new: NewGroup) -> StoreResult<Group> {
-    let mut tx = at.store.write().await?;
-    let group = create_with(&mut tx, at, new).await?;
-    tx.commit().await?;
-    Ok(group)
+    in_shared_commit(at, move |tx, at| Box::pin(create_with(tx, at, new))).await
 }
 
 /// Creates a group in an open transaction, its event recorded but not committed.

@@ -11,6 +11,10 @@
 //! is retried whole by the route guard. That keeps every rule readable top to bottom in one
 //! function, in the order it is checked, instead of split between a caller and a callback.
 //!
+//! Creations run that same function in a transaction shared with the creations queued beside
+//! them (`shared_commit`, the store's group commit): each between a savepoint and its release,
+//! each caller answered once the shared transaction has committed.
+//!
 //! The writes are split in two where the demo data (`server::demo`) uses them: the use case
 //! (`create`: visibility and permission, then the write) and the write under its rules for a
 //! given scope and actor (`create_in`), which the demo calls with the provider's own.

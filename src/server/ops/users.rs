@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::audited::{Audited, record_deleted, with};
+use super::shared_commit::in_shared_commit;
 use super::{Acting, Paging, page_of, unless_taken, visible};
 use crate::domain::validate;
 use crate::model::*;
@@ -208,10 +209,7 @@ pub async fn create(st: &AppState, caller: &Caller, new: NewUser) -> ApiResult<U
 
 /// Creates an invited user with its link token, as `at.actor` in `at.scope`.
 pub async fn create_in(at: Acting<'_>, new: NewUser, link: NewLinkToken) -> StoreResult<User> {
-    let mut tx = at.store.write().await?;
-    let user = create_with(&mut tx, at, new, link).await?;
-    tx.commit().await?;
-    Ok(user)
+    in_shared_commit(at, move |tx, at| Box::pin(create_with(tx, at, new, link))).await
 }
 
 /// Creates an invited user in an open transaction, its event recorded but not committed.

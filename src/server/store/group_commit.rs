@@ -351,6 +351,9 @@ mod tests {
         assert!(first.await.unwrap().is_err());
         second.await.unwrap().unwrap();
         assert_eq!(store.shared_commit_counts(), (2, 1), "one batch of two");
-        assert!(noted(&store, 3000).await, "the second write saw no pending usage");
+        assert!(
+            noted(&store, 3000).await,
+            "the second write saw no pending usage"
+        );
     }
 }

@@ -10,6 +10,7 @@ pub mod rates;
 use serde_json::json;
 
 use super::audited::{Audited, record_created, record_deleted, record_updated};
+use super::shared_commit::in_shared_commit;
 use super::{Acting, Paging, authorized, page_of, visible};
 use crate::domain::validate::{self, FieldError};
 use crate::model::*;
@@ -90,9 +91,7 @@ pub async fn create(st: &AppState, caller: &Caller, new: NewRateCard) -> ApiResu
 
 /// Creates a card under the rules, as `at.actor` in `at.scope`.
 pub async fn create_in(at: Acting<'_>, new: NewRateCard) -> StoreResult<RateCard> {
-    let mut tx = at.store.write().await?;
-    let card = create_with(&mut tx, at, new).await?;
-    tx.commit().await?;
+    let card = in_shared_commit(at, move |tx, at| Box::pin(create_with(tx, at, new))).await?;
     at.store.complete(card).await
 }
 
