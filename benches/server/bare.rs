@@ -7,7 +7,7 @@
 //! It runs as its own process, like the real server: this bench binary started again with
 //! `--bare-serve DATABASE_URL ADDRESS SCOPE`, on a multi-threaded runtime and a pool of four
 //! reading connections with the server's settings (on SQLite: WAL, `synchronous = NORMAL`, the
-//! memory map), through sqlx's own driver for the backend.
+//! memory map, no ping before each statement), through sqlx's own driver for the backend.
 
 use crate::setup::Store;
 use anyhow::{Context, bail};
@@ -144,6 +144,7 @@ pub fn serve(args: &[String]) -> anyhow::Result<()> {
                     .pragma("mmap_size", "1073741824");
                 let pool = SqlitePoolOptions::new()
                     .max_connections(4)
+                    .test_before_acquire(false)
                     .connect_with(options)
                     .await?;
                 Pool::Sqlite(pool)

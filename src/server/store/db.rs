@@ -258,6 +258,9 @@ async fn sqlite_pool(url: &str, connections: u32) -> StoreResult<AnyPool> {
     Ok(AnyPoolOptions::new()
         .max_connections(connections)
         .acquire_timeout(Duration::from_secs(30))
+        // A connection to a local file does not go stale the way a network one does: no ping
+        // (a round trip to the connection's thread) before every statement.
+        .test_before_acquire(false)
         .after_connect(|conn, _| {
             Box::pin(async move {
                 conn.execute("PRAGMA foreign_keys = ON").await?;
