@@ -269,10 +269,10 @@ pub async fn password_checks(c: &mut Raw, n: usize, email: &str, password: &str)
 /// `GET /search` asks for its tenant matches. On SQLite through the trigram index (FTS5), on
 /// PostgreSQL through the pg_trgm indexes of `lower(name)` and `lower(domain)`.
 pub async fn tenant_search(c: &mut Raw, n: usize, scope: &str, q: &str) -> Figures {
-    let in_scope = "EXISTS (SELECT 1 FROM dealer_tree st \
-         WHERE st.ancestor = ?2 AND st.descendant = t.dealer_id) ORDER BY t.name LIMIT 20";
     match c {
         Raw::Sqlite(_) => {
+            let in_scope = "EXISTS (SELECT 1 FROM dealer_tree st \
+                 WHERE st.ancestor = ?2 AND st.descendant = t.dealer_id) ORDER BY t.name LIMIT 20";
             let sql = format!(
                 "SELECT t.id, t.name, t.domain, t.dealer_id FROM tenants t WHERE t.id IN \
                  (SELECT k.object_id FROM search_index i JOIN search_keys k ON k.id = i.rowid \
@@ -282,12 +282,13 @@ pub async fn tenant_search(c: &mut Raw, n: usize, scope: &str, q: &str) -> Figur
             each(c, n, &sql, &[&phrase, scope]).await
         }
         Raw::Postgres(_) => {
-            let sql = format!(
-                "SELECT t.id, t.name, t.domain, t.dealer_id FROM tenants t WHERE \
-                 (lower(t.name) LIKE ?1 OR lower(t.domain) LIKE ?1) AND {in_scope}"
-            );
+            // The server's form on PostgreSQL: the scope as the lists write it, which its
+            // planner serves well (with EXISTS it walked the name order: seconds a query).
+            let sql = "SELECT t.id, t.name, t.domain, t.dealer_id FROM tenants t WHERE \
+                 t.dealer_id IN (SELECT st.descendant FROM dealer_tree st WHERE st.ancestor = ?2) \
+                 AND (lower(t.name) LIKE ?1 OR lower(t.domain) LIKE ?1) ORDER BY t.name, t.id LIMIT 20";
             let pattern = format!("%{}%", q.to_lowercase());
-            each(c, n, &sql, &[&pattern, scope]).await
+            each(c, n, sql, &[&pattern, scope]).await
         }
     }
 }
