@@ -131,7 +131,8 @@ impl FromStr for Permission {
             let area = Area::ALL.into_iter().find(|a| a.as_str() == area)?;
             let action = Action::ALL.into_iter().find(|x| x.as_str() == action)?;
             // The audit trail has only a read permission.
-            (area != Area::Audit || action == Action::Read).then_some(Permission::Crud(area, action))
+            (area != Area::Audit || action == Action::Read)
+                .then_some(Permission::Crud(area, action))
         };
         special
             .or_else(crud)

@@ -85,6 +85,8 @@ id_args!(DealerId, TenantId, UserId, GroupId, RateCardId, ApiKeyId);
 pub struct Sql {
     text: String,
     args: Vec<Arg>,
+    /// Planned anew with its values at every use instead of prepared once per connection.
+    plan_each_use: bool,
 }
 
 impl Sql {
@@ -92,6 +94,7 @@ impl Sql {
         Sql {
             text: text.to_string(),
             args: Vec::new(),
+            plan_each_use: false,
         }
     }
 
@@ -100,6 +103,7 @@ impl Sql {
         Sql {
             text: text.to_string(),
             args,
+            plan_each_use: false,
         }
     }
 
@@ -116,8 +120,25 @@ impl Sql {
         self
     }
 
+    /// Has the statement planned with its values at every use. A statement whose best plan
+    /// depends on a value needs it: PostgreSQL switches a statement prepared on a connection to
+    /// one generic plan after five uses, and for `lower(name) LIKE $1` that plan does not know
+    /// the pattern is selective (a provider-wide search then probed the text indexes once per
+    /// dealer, for minutes).
+    pub fn plan_each_use(&mut self) -> &mut Sql {
+        self.plan_each_use = true;
+        self
+    }
+
+    /// Whether the statement is planned at every use.
+    #[cfg(test)]
+    pub fn is_planned_each_use(&self) -> bool {
+        self.plan_each_use
+    }
+
     /// Appends the rest of another builder (its placeholders renumbered after ours).
     pub fn append(&mut self, other: &Sql) -> &mut Sql {
+        self.plan_each_use |= other.plan_each_use;
         let offset = self.args.len();
         let mut rest = other.text.as_str();
         while let Some(pos) = rest.find('$') {
@@ -146,7 +167,7 @@ impl Sql {
     }
 
     fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
-        let mut q = sqlx::query(&self.text);
+        let mut q = sqlx::query(&self.text).persistent(!self.plan_each_use);
         for a in &self.args {
             q = match a {
                 Arg::Text(s) => q.bind(s.as_str()),
@@ -255,5 +276,16 @@ mod tests {
             "SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $3"
         );
         assert_eq!(a.args.len(), 3);
+    }
+
+    #[test]
+    fn a_text_match_is_planned_with_its_pattern_wherever_it_is_appended() {
+        let mut matching = Sql::new("");
+        super::super::text_match::push_contains(&mut matching, None, &["x.name"], "tenant 1");
+        assert!(matching.is_planned_each_use());
+        let mut whole = Sql::new("SELECT x.id FROM tenants x WHERE ");
+        assert!(!whole.is_planned_each_use(), "others are prepared once");
+        whole.append(&matching);
+        assert!(whole.is_planned_each_use());
     }
 }

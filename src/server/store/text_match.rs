@@ -33,6 +33,8 @@ pub struct TextIndex<'a> {
 pub fn push_contains(sql: &mut Sql, index: Option<&TextIndex>, columns: &[&str], q: &str) {
     let q = q.to_lowercase();
     let pattern = like_pattern(&q);
+    // How selective the pattern is decides the plan.
+    sql.plan_each_use();
     sql.push("(");
     if let Some(TextIndex { kind, id, .. }) = index.filter(|i| uses_trigram_index(i.backend, &q)) {
         // A quoted phrase: with the trigram tokenizer, a substring anywhere in the text.
