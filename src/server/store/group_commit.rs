@@ -12,10 +12,10 @@ use sqlx::Executor;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
-use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 use super::write_tx::WriteTx;
-use super::{Backend, SqlStore, StoreError, StoreResult, Writes};
+use super::{SqlStore, StoreError, StoreResult, Writes};
 
 /// One write to run in a shared transaction. It must leave the transaction usable when it
 /// fails (its savepoint is rolled back by the committer).
@@ -56,7 +56,7 @@ impl SqlStore {
     /// Runs `job` in a transaction shared with the writes queued beside it, and returns once
     /// that transaction has committed (or with the job's own refusal, once it is settled).
     pub async fn queue_shared_write(&self, job: Job) -> StoreResult<()> {
-        let queue = self.shared.queue.get_or_init(|| self.start_committers());
+        let queue = self.shared.queue.get_or_init(|| self.start_committer());
         let (answer, answered) = oneshot::channel();
         queue
             .send(Queued { job, answer })
@@ -76,25 +76,18 @@ impl SqlStore {
         )
     }
 
-    /// Starts the committers: one on SQLite (it has one writer), a few on PostgreSQL, whose row
-    /// locks let batches of different dealers commit side by side. They end when the store's
-    /// last handle is dropped.
-    fn start_committers(&self) -> mpsc::UnboundedSender<Queued> {
+    /// Starts the committer, which ends when the store's last handle is dropped. One, on both
+    /// backends: SQLite has a single writer anyway, and on PostgreSQL two batches holding row
+    /// locks each would wait on the other's (a deadlock the database breaks after a second).
+    fn start_committer(&self) -> mpsc::UnboundedSender<Queued> {
         let (tx, rx) = mpsc::unbounded_channel();
-        let rx = Arc::new(Mutex::new(rx));
-        let committers = match self.backend {
-            Backend::Sqlite => 1,
-            Backend::Postgres => 4,
+        // The task's handle on the store has no queue of its own: holding the queue would keep
+        // the task alive for ever.
+        let store = SqlStore {
+            shared: SharedCommits::default(),
+            ..self.clone()
         };
-        for _ in 0..committers {
-            // The task's handle on the store has no queue of its own: holding the queue would
-            // keep the task alive for ever.
-            let store = SqlStore {
-                shared: SharedCommits::default(),
-                ..self.clone()
-            };
-            tokio::spawn(committer(store, rx.clone(), self.shared.counts.clone()));
-        }
+        tokio::spawn(committer(store, rx, self.shared.counts.clone()));
         tx
     }
 }
@@ -103,24 +96,17 @@ impl SqlStore {
 /// one transaction, until the queue closes.
 async fn committer(
     store: SqlStore,
-    queue: Arc<Mutex<mpsc::UnboundedReceiver<Queued>>>,
+    mut queue: mpsc::UnboundedReceiver<Queued>,
     counts: Arc<SharedCommitCounts>,
 ) {
-    loop {
-        let batch = {
-            let mut rx = queue.lock().await;
-            let Some(first) = rx.recv().await else {
-                return;
-            };
-            let mut batch = vec![first];
-            while batch.len() < MOST_PER_COMMIT {
-                match rx.try_recv() {
-                    Ok(q) => batch.push(q),
-                    Err(_) => break,
-                }
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MOST_PER_COMMIT {
+            match queue.try_recv() {
+                Ok(q) => batch.push(q),
+                Err(_) => break,
             }
-            batch
-        };
+        }
         if commit_batch(&store, batch).await {
             counts.commits.fetch_add(1, Ordering::Relaxed);
         }
