@@ -9,6 +9,7 @@
 //! reading connections with the server's settings (on SQLite: WAL, `synchronous = NORMAL`, the
 //! memory map, no ping before each statement), through sqlx's own driver for the backend.
 
+use crate::raw::bound;
 use crate::setup::Store;
 use anyhow::{Context, bail};
 use axum::extract::{Path as UrlPath, State};
@@ -98,22 +99,18 @@ async fn tenant(
     State(world): State<Arc<World>>,
     UrlPath(id): UrlPath<String>,
 ) -> Result<Json<Tenant>, StatusCode> {
+    let args = [id.as_str(), world.scope.as_str()];
     let tenant = match &world.pool {
-        Pool::Sqlite(pool) => sqlx::query(SCOPED_TENANT)
-            .bind(&id)
-            .bind(&world.scope)
+        Pool::Sqlite(pool) => bound(SCOPED_TENANT, &args, true)
             .fetch_optional(pool)
             .await
-            .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?
-            .map(|row| tenant_of(&row)),
-        Pool::Postgres(pool, statement) => sqlx::query(statement)
-            .bind(&id)
-            .bind(&world.scope)
+            .map(|row| row.map(|r| tenant_of(&r))),
+        Pool::Postgres(pool, statement) => bound(statement, &args, true)
             .fetch_optional(pool)
             .await
-            .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?
-            .map(|row| tenant_of(&row)),
-    };
+            .map(|row| row.map(|r| tenant_of(&r))),
+    }
+    .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
     tenant
         .ok_or(StatusCode::NOT_FOUND)?
         .map(Json)

@@ -4,9 +4,14 @@
 use crate::load::Stopwatch;
 use crate::setup::Store;
 use crate::stats::Figures;
+use sqlx::database::HasStatementCache;
 use sqlx::postgres::PgConnection;
+use sqlx::query::Query;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{ConnectOptions, Connection, Row, SqliteConnection};
+use sqlx::{
+    ConnectOptions, Connection, Database, Decode, Encode, Postgres, Row, Sqlite, SqliteConnection,
+    Type,
+};
 use std::str::FromStr;
 use std::time::Instant;
 
@@ -58,64 +63,25 @@ impl Raw {
         args: &[&str],
         prepared: bool,
     ) -> Result<usize, sqlx::Error> {
-        match self {
-            Raw::Sqlite(c) => {
-                let mut q = sqlx::query(sql).persistent(prepared);
-                for a in args {
-                    q = q.bind(*a);
-                }
-                Ok(q.fetch_all(&mut *c).await?.len())
-            }
-            Raw::Postgres(c) => {
-                let sql = dollars(sql);
-                let mut q = sqlx::query(&sql).persistent(prepared);
-                for a in args {
-                    q = q.bind(*a);
-                }
-                Ok(q.fetch_all(&mut *c).await?.len())
-            }
-        }
+        let pg = dollars(sql);
+        Ok(match self {
+            Raw::Sqlite(c) => bound(sql, args, prepared).fetch_all(&mut *c).await?.len(),
+            Raw::Postgres(c) => bound(&pg, args, prepared).fetch_all(&mut *c).await?.len(),
+        })
     }
 
-    /// The first column of the first row, as a number (a count).
-    pub async fn number(&mut self, sql: &str, args: &[&str]) -> Result<i64, sqlx::Error> {
+    /// The first column of the first row (a count, a stored hash).
+    pub async fn first<T>(&mut self, sql: &str, args: &[&str]) -> Result<T, sqlx::Error>
+    where
+        T: for<'r> Decode<'r, Sqlite>
+            + Type<Sqlite>
+            + for<'r> Decode<'r, Postgres>
+            + Type<Postgres>,
+    {
+        let pg = dollars(sql);
         match self {
-            Raw::Sqlite(c) => {
-                let mut q = sqlx::query(sql);
-                for a in args {
-                    q = q.bind(*a);
-                }
-                q.fetch_one(&mut *c).await?.try_get(0)
-            }
-            Raw::Postgres(c) => {
-                let sql = dollars(sql);
-                let mut q = sqlx::query(&sql);
-                for a in args {
-                    q = q.bind(*a);
-                }
-                q.fetch_one(&mut *c).await?.try_get(0)
-            }
-        }
-    }
-
-    /// The first column of the first row, as text, if any.
-    pub async fn text(&mut self, sql: &str, args: &[&str]) -> Result<Option<String>, sqlx::Error> {
-        match self {
-            Raw::Sqlite(c) => {
-                let mut q = sqlx::query(sql);
-                for a in args {
-                    q = q.bind(*a);
-                }
-                q.fetch_one(&mut *c).await?.try_get(0)
-            }
-            Raw::Postgres(c) => {
-                let sql = dollars(sql);
-                let mut q = sqlx::query(&sql);
-                for a in args {
-                    q = q.bind(*a);
-                }
-                q.fetch_one(&mut *c).await?.try_get(0)
-            }
+            Raw::Sqlite(c) => bound(sql, args, true).fetch_one(&mut *c).await?.try_get(0),
+            Raw::Postgres(c) => bound(&pg, args, true).fetch_one(&mut *c).await?.try_get(0),
         }
     }
 
@@ -123,30 +89,42 @@ impl Raw {
     async fn insert_tenant(&mut self, args: [&str; 5]) -> anyhow::Result<()> {
         let sql = "INSERT INTO tenants (id, dealer_id, name, domain, extensions, concurrent_calls, \
              recording_minutes, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 4, 2, 0, ?5, ?5)";
+        let pg = dollars(sql);
         let stamp: i64 = args[4].parse()?;
         match self {
             Raw::Sqlite(c) => {
                 let mut tx = c.begin().await?;
-                let mut q = sqlx::query(sql);
-                for a in &args[..4] {
-                    q = q.bind(*a);
-                }
-                q.bind(stamp).execute(&mut *tx).await?;
+                bound(sql, &args[..4], true)
+                    .bind(stamp)
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
             }
             Raw::Postgres(c) => {
-                let sql = dollars(sql);
                 let mut tx = c.begin().await?;
-                let mut q = sqlx::query(&sql);
-                for a in &args[..4] {
-                    q = q.bind(*a);
-                }
-                q.bind(stamp).execute(&mut *tx).await?;
+                bound(&pg, &args[..4], true)
+                    .bind(stamp)
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
             }
         }
         Ok(())
     }
+}
+
+/// `sql` with `args` bound in order, prepared once per connection or (`prepared` false) planned
+/// with its values at each use.
+pub fn bound<'q, DB: Database + HasStatementCache>(
+    sql: &'q str,
+    args: &[&'q str],
+    prepared: bool,
+) -> Query<'q, DB, <DB as Database>::Arguments<'q>>
+where
+    &'q str: Encode<'q, DB> + Type<DB>,
+{
+    args.iter()
+        .fold(sqlx::query(sql).persistent(prepared), |q, a| q.bind(*a))
 }
 
 const TENANT_COLUMNS: &str = "t.id, t.dealer_id, d.name AS dealer_name, t.name, t.domain, \
@@ -181,7 +159,7 @@ pub async fn tenant_page(c: &mut Raw, n: usize, scope: &str) -> Figures {
     let in_scope =
         "t.dealer_id IN (SELECT st.descendant FROM dealer_tree st WHERE st.ancestor = ?1)";
     let count = format!("SELECT COUNT(*) FROM tenants t WHERE {in_scope}");
-    let total = c.number(&count, &[scope]).await.unwrap_or(0);
+    let total: i64 = c.first(&count, &[scope]).await.unwrap_or(0);
     let check = if total > 20_000 { "+" } else { "" };
     let page = format!(
         "SELECT {TENANT_COLUMNS} FROM tenants t JOIN dealers d ON d.id = t.dealer_id \
@@ -190,7 +168,7 @@ pub async fn tenant_page(c: &mut Raw, n: usize, scope: &str) -> Figures {
     let mut w = Stopwatch::new(n);
     for _ in 0..n {
         let began = Instant::now();
-        let counted = c.number(&count, &[scope]).await;
+        let counted = c.first::<i64>(&count, &[scope]).await;
         let paged = c.rows(&page, &[scope]).await;
         w.lap(began, counted.and(paged));
     }
@@ -266,7 +244,7 @@ pub async fn tenant_inserts(c: &mut Raw, n: usize, dealer: &str) -> Figures {
 /// The password check of a sign-in alone: argon2id against the login's stored hash.
 pub async fn password_checks(c: &mut Raw, n: usize, email: &str, password: &str) -> Figures {
     let hash = c
-        .text("SELECT password_hash FROM users WHERE email = ?1", &[email])
+        .first::<Option<String>>("SELECT password_hash FROM users WHERE email = ?1", &[email])
         .await
         .ok()
         .flatten();
