@@ -38,7 +38,7 @@ struct Queued {
 /// The most writes one commit carries; more wait for the next.
 const MOST_PER_COMMIT: usize = 128;
 
-/// The queue of a store's shared commits, its committer tasks started on first use.
+/// The queue of a store's shared commits, its committer task started on first use.
 #[derive(Clone, Default)]
 pub struct SharedCommits {
     queue: Arc<OnceLock<mpsc::UnboundedSender<Queued>>>,
