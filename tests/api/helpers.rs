@@ -222,3 +222,22 @@ pub fn expect_err<T: std::fmt::Debug>(
 pub fn page() -> PageParams {
     PageParams::default()
 }
+
+/// Every dealer and every tenant the client can see, each list read to its end: what a full
+/// recount of the capacity counters starts from.
+pub async fn every_dealer_and_tenant(c: &ApiClient) -> (Vec<Dealer>, Vec<Tenant>) {
+    use crate::paging::every_page;
+    let dealers = every_page(|p| {
+        let c = c.clone();
+        async move { c.list_dealers(&DealerFilter::default(), &p).await }
+    })
+    .await
+    .unwrap();
+    let tenants = every_page(|p| {
+        let c = c.clone();
+        async move { c.list_tenants(&TenantFilter::default(), &p).await }
+    })
+    .await
+    .unwrap();
+    (dealers, tenants)
+}

@@ -3,7 +3,6 @@
 //! that must match every dealer's capacity report and the store's own invariant checks.
 
 use crate::helpers::*;
-use crate::paging::every_page;
 use dealerctl::client::{ApiClient, ClientError};
 use dealerctl::domain::policy::PlatformPolicy;
 use dealerctl::model::*;
@@ -134,18 +133,7 @@ async fn racing_capacity_operations_leave_every_count_exact() {
     assert!(accepted > 50, "only {accepted} operations went through");
 
     // The recount: every dealer's report against the rows listed.
-    let dealers = every_page(|p| {
-        let c = app.admin.clone();
-        async move { c.list_dealers(&DealerFilter::default(), &p).await }
-    })
-    .await
-    .unwrap();
-    let tenants = every_page(|p| {
-        let c = app.admin.clone();
-        async move { c.list_tenants(&TenantFilter::default(), &p).await }
-    })
-    .await
-    .unwrap();
+    let (dealers, tenants) = every_dealer_and_tenant(&app.admin).await;
     for d in &dealers {
         let cap = app.admin.capacity(&d.id).await.unwrap();
         let own: Vec<&Tenant> = tenants.iter().filter(|t| t.dealer_id == d.id).collect();

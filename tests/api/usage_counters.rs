@@ -2,7 +2,6 @@
 //! and the capacity roll-up read from them says what the tenants use.
 
 use crate::helpers::*;
-use crate::paging::every_page;
 use dealerctl::domain::policy::PlatformPolicy;
 use dealerctl::model::*;
 use dealerctl::server::store::SqlStore;
@@ -27,18 +26,7 @@ async fn tenant(app: &TestApp, dealer: &str, extensions: i64, recording: i64) ->
 /// Asserts that the capacity of every dealer says what its tenants use, own and whole subtree,
 /// counted here from the lists, and that the counters equal the store's own recount.
 async fn roll_ups_match(app: &TestApp) {
-    let dealers = every_page(|p| {
-        let c = app.admin.clone();
-        async move { c.list_dealers(&DealerFilter::default(), &p).await }
-    })
-    .await
-    .unwrap();
-    let tenants = every_page(|p| {
-        let c = app.admin.clone();
-        async move { c.list_tenants(&TenantFilter::default(), &p).await }
-    })
-    .await
-    .unwrap();
+    let (dealers, tenants) = every_dealer_and_tenant(&app.admin).await;
     let free = PlatformPolicy::default().free_recording_minutes_per_tenant;
     let parent: std::collections::HashMap<&str, Option<&str>> = dealers
         .iter()
